@@ -1,0 +1,150 @@
+"""Plain typed objects passed between the pipeline stages.
+
+The chain is config → fetch → parse → match → store → aggregate → render.  Every stage takes
+and returns these objects; none of them knows about click, rich or SQLAlchemy rows.
+
+All datetimes here are timezone-aware.  ``published_at`` is kept in UTC in the store and turned
+into the configured zone only for display and for day windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class FetchStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class CacheValidators:
+    """What a source's last successful response told us, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """One source to fetch.  ``url`` may carry an RSSHub access key; ``display_url`` never does."""
+
+    source_id: str
+    url: str
+    display_url: str
+    timeout_s: float | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    validators: CacheValidators = CacheValidators()
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The outcome of fetching one source.  A failure is data, not an exception."""
+
+    source_id: str
+    status: FetchStatus
+    url: str  # final URL after redirects, access key redacted
+    fetched_at: datetime
+    duration_s: float
+    http_status: int | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased response header names
+    validators: CacheValidators = CacheValidators()
+    bytes_received: int = 0  # bytes on the wire (before decompression)
+    attempts: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One normalized feed entry."""
+
+    item_id: str  # stable across runs: trusted guid, else canonical URL, else content hash
+    source_id: str
+    title: str  # plain text, whitespace normalized
+    summary: str  # plain text, whitespace normalized
+    url: str | None  # canonical: no utm_*, no fragment; http(s) only
+    guid: str | None
+    author: str | None
+    published_at: datetime  # aware
+    fetched_at: datetime  # aware
+    date_missing: bool = False  # no usable date in the feed: published_at is the fetch time
+    date_capped: bool = False  # the feed claimed a future date: capped to the fetch time
+    content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What parse made of one fetched body."""
+
+    source_id: str
+    items: tuple[Item, ...]
+    feed_title: str | None = None
+    bozo: bool = False  # feedparser found the document ill-formed; items are kept anyway
+    warning: str | None = None  # human-readable reason for bozo, or other parse trouble
+    error: str | None = None  # set when nothing usable came out (e.g. an HTML page, not a feed)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One alias occurrence in a text, kept for explanations."""
+
+    bank_id: str
+    term: str  # the alias as configured
+    start: int  # offsets into the matched field's text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An item × bank pair with the evidence that tied them."""
+
+    item_id: str
+    bank_id: str
+    in_title: bool
+    matches: tuple[tuple[str, str, int, int], ...]  # (field, term, start, end); field: title|summary
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """One source's outcome in one run: the source-health record that reports show."""
+
+    source_id: str
+    status: FetchStatus
+    checked_at: datetime
+    duration_s: float
+    http_status: int | None = None
+    item_count: int = 0  # entries in the feed body
+    new_count: int = 0  # entries not seen before
+    matched_count: int = 0  # new entries that mention a configured bank
+    bytes_received: int = 0
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What one fetch run did; ``reportgen fetch --json`` prints this."""
+
+    run_id: int | None
+    started_at: datetime
+    finished_at: datetime | None = None
+    sources: list[SourceHealth] = field(default_factory=list)
+    items_fetched: int = 0
+    items_new: int = 0
+    items_matched: int = 0
+
+    @property
+    def sources_ok(self) -> int:
+        return sum(1 for s in self.sources if s.status is FetchStatus.OK)
+
+    @property
+    def sources_not_modified(self) -> int:
+        return sum(1 for s in self.sources if s.status is FetchStatus.NOT_MODIFIED)
+
+    @property
+    def sources_failed(self) -> int:
+        return sum(1 for s in self.sources if s.status is FetchStatus.FAILED)
