@@ -1,0 +1,61 @@
+"""The one exception tree of reportgen.
+
+::
+
+    ReportgenError                 exit 1   anything reportgen itself reports cleanly
+    ├── ConfigError                exit 2   sources.toml missing, unreadable or invalid
+    ├── StoreError                 exit 3   the database cannot be opened, migrated or written
+    ├── RenderError                exit 4   templates or WeasyPrint failed to produce the report
+    └── DataError                  exit 5   a request the data cannot answer (bad date, empty window)
+
+A single bad feed is *not* an exception: fetch and parse return it as data
+(:class:`reportgen.models.FetchResult` with ``status=failed``, :class:`ParsedFeed` with
+``error``) and the run goes on.  The CLI turns a :class:`ReportgenError` into a message and its
+``exit_code``; tracebacks are shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+
+class ReportgenError(Exception):
+    """Base of every error reportgen raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  hint: {self.hint}"
+        return self.message
+
+
+class ConfigError(ReportgenError):
+    """The configuration file is missing, unreadable, or fails validation."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str] | str, *, hint: str | None = None) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems), hint=hint)
+
+
+class StoreError(ReportgenError):
+    """The database cannot be opened, migrated or written."""
+
+    exit_code = 3
+
+
+class RenderError(ReportgenError):
+    """The report could not be rendered to HTML or PDF."""
+
+    exit_code = 4
+
+
+class DataError(ReportgenError):
+    """The request cannot be answered from the data (bad date, unknown bank, ...)."""
+
+    exit_code = 5
