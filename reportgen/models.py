@@ -10,7 +10,7 @@ into the configured zone only for display and for day windows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -148,3 +148,62 @@ class RunSummary:
     @property
     def sources_failed(self) -> int:
         return sum(1 for s in self.sources if s.status is FetchStatus.FAILED)
+
+
+# --- report data: what aggregate hands to render ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BankTotal:
+    bank_id: str
+    name: str
+    role: str  # self | competitor
+    mentions: int  # items that mention the bank in the window
+    title_mentions: int  # of those, items naming the bank in the title
+    share_of_voice: float  # mentions / all bank mentions in the window, 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    item_id: str
+    title: str
+    url: str | None  # already canonical; render still refuses anything but http(s)
+    source_id: str
+    source_name: str
+    channel: str
+    published_at: datetime  # in the report's time zone
+    bank_names: tuple[str, ...]
+    summary: str = ""
+    date_missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealthRow:
+    source_id: str
+    name: str
+    channel: str
+    status: str  # ok | not_modified | failed | never (configured but never fetched)
+    checked_at: datetime | None
+    http_status: int | None = None
+    item_count: int = 0
+    new_count: int = 0
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReportData:
+    """Everything the thin daily report shows, already computed."""
+
+    title: str  # e.g. 银行舆情日报
+    organisation: str  # producing department, e.g. 品牌与舆情管理部
+    language: str  # zh | en
+    timezone: str
+    day: date
+    window_start: datetime  # aware, report zone
+    window_end: datetime  # aware, exclusive
+    generated_at: datetime
+    total_items: int
+    bank_totals: tuple[BankTotal, ...]
+    items: tuple[ReportItem, ...]
+    source_health: tuple[SourceHealthRow, ...]
