@@ -1,0 +1,317 @@
+"""The ``reportgen`` command: a thin click shell over :mod:`reportgen.pipeline`.
+
+Each command loads the config, makes one library call and prints a summary.  Errors that
+reportgen raises on purpose become a one-paragraph message and the error's exit code; a
+traceback is shown only with ``--debug``.
+
+Exit codes: 0 ok · 1 other reportgen error · 2 config or usage error · 3 database error ·
+4 render error · 5 data error (e.g. bad date) · 6 fetch: every source failed ·
+7 fetch: some sources failed (the rest were stored) · 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from . import __version__
+from .errors import ConfigError, DataError, ReportgenError
+
+EXIT_ALL_SOURCES_FAILED = 6
+EXIT_SOME_SOURCES_FAILED = 7
+
+log = logging.getLogger("reportgen")
+
+
+class _State:
+    def __init__(self, config_path: Path | None, debug: bool) -> None:
+        self.config_path = config_path
+        self.debug = debug
+
+    def config(self) -> Any:
+        from .config import load_config
+
+        cfg = load_config(self.config_path)
+        for warning in cfg.warnings:
+            log.warning("%s", warning)
+        return cfg
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="REPORTGEN_CONFIG", help="Config file [default: ./sources.toml or $REPORTGEN_CONFIG].")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress at INFO level.")
+@click.version_option(__version__, prog_name="reportgen")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, debug: bool, verbose: bool) -> None:
+    """reportgen: bank public-opinion monitoring (银行舆情) and daily briefings."""
+    _configure_logging(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
+    ctx.obj = _State(config_path, debug)
+
+
+# --- config ---------------------------------------------------------------------------------------
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Inspect and validate the configuration."""
+
+
+@config_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def config_check(state: _State, as_json: bool) -> None:
+    """Validate sources.toml: keys, types, ids, URLs.  Exit 2 on any problem."""
+    with _errors(state, as_json=as_json):
+        cfg = state.config()
+        result = {
+            "ok": True, "path": str(cfg.path), "banks": len(cfg.banks), "sources": len(cfg.sources),
+            "enabled_sources": len(cfg.enabled_sources), "database": cfg.settings.database,
+            "output_dir": str(cfg.settings.output_dir), "warnings": list(cfg.warnings),
+        }
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            click.echo(f"{cfg.path}: OK — {len(cfg.banks)} banks, {len(cfg.sources)} sources "
+                       f"({len(cfg.enabled_sources)} enabled)")
+
+
+# --- fetch ----------------------------------------------------------------------------------------
+
+
+@cli.command("fetch")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for parsing.")
+@click.pass_obj
+def fetch_cmd(state: _State, as_json: bool, workers: int) -> None:
+    """Fetch every enabled source and store new items.
+
+    Exits 0 when every source answered, 7 when some failed (the rest were stored),
+    6 when all failed.
+    """
+    from .pipeline import run_fetch
+
+    with _errors(state, as_json=as_json):
+        cfg = state.config()
+        with _progress(len(cfg.enabled_sources), "fetching") as progress:
+            summary = run_fetch(cfg, progress=progress, workers=workers)
+        out = _summary_dict(summary)
+        if as_json:
+            click.echo(json.dumps(out, ensure_ascii=False))
+        else:
+            click.echo(
+                f"sources: {out['sources_ok']} ok, {out['sources_not_modified']} not modified, "
+                f"{out['sources_failed']} failed · items: {out['items_fetched']} fetched, "
+                f"{out['items_new']} new, {out['items_matched']} matched")
+            for s in out["sources"]:
+                if s["status"] == "failed":
+                    click.echo(f"  failed: {s['source_id']}: {s['error']}", err=True)
+        if summary.sources and summary.sources_failed == len(summary.sources):
+            sys.exit(EXIT_ALL_SOURCES_FAILED)
+        if summary.sources_failed:
+            sys.exit(EXIT_SOME_SOURCES_FAILED)
+
+
+def _summary_dict(summary: Any) -> dict[str, Any]:
+    return {
+        "run_id": summary.run_id,
+        "started_at": summary.started_at.isoformat(),
+        "finished_at": summary.finished_at.isoformat() if summary.finished_at else None,
+        "sources_total": len(summary.sources),
+        "sources_ok": summary.sources_ok,
+        "sources_not_modified": summary.sources_not_modified,
+        "sources_failed": summary.sources_failed,
+        "items_fetched": summary.items_fetched,
+        "items_new": summary.items_new,
+        "items_matched": summary.items_matched,
+        "sources": [
+            {**asdict(s), "status": str(s.status), "checked_at": s.checked_at.isoformat()}
+            for s in summary.sources
+        ],
+    }
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+@cli.group("report")
+def report_group() -> None:
+    """Render briefings."""
+
+
+@report_group.command("daily")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to cover [default: yesterday in the config zone].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: settings.output_dir].")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language [default: settings.language].")
+@click.option("--format", "formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
+@click.pass_obj
+def report_daily(state: _State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
+    """Write the daily report (HTML and PDF) for one day."""
+    from .pipeline import build_daily_report
+
+    with _errors(state):
+        wanted = _formats(formats)
+        cfg = state.config()
+        result = build_daily_report(cfg, _parse_day(day, "--date") if day else None, out_dir=out_dir,
+                                    language=lang, formats=wanted)
+        for path in result.paths.values():
+            click.echo(str(path))
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in ("html", "pdf")]
+    if bad or not wanted:
+        raise click.BadParameter(f"expected html and/or pdf, got {value!r}", param_hint="--format")
+    return wanted
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--since", metavar="YYYY-MM-DD", help="First day (inclusive, config zone) [default: 7 days ago].")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day (inclusive, config zone) [default: today].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout].")
+@click.pass_obj
+def export_cmd(state: _State, fmt: str, since: str | None, until: str | None, output: Path | None) -> None:
+    """Export matched items, one row per item × bank."""
+    from datetime import UTC, timedelta
+
+    from .aggregate import EXPORT_FIELDS, Window, export_rows
+    from .store import Store
+
+    with _errors(state):
+        cfg = state.config()
+        today = datetime.now(UTC).astimezone(cfg.settings.tz).date()
+        last = _parse_day(until, "--until") if until else today
+        first = _parse_day(since, "--since") if since else last - timedelta(days=6)
+        if first > last:
+            raise DataError(f"--since {first} is after --until {last}")
+        rows = export_rows(Store.open(cfg.settings.database), cfg, Window.for_days(first, last, cfg.settings.tz))
+        with _open_output(output) as fh:
+            if fmt == "jsonl":
+                for row in rows:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                writer = csv.DictWriter(fh, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(rows)
+        if output:
+            click.echo(f"{len(rows)} rows → {output}", err=True)
+
+
+@contextmanager
+def _open_output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        yield fh
+
+
+# --- demo -----------------------------------------------------------------------------------------
+
+
+@cli.command("demo")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
+              show_default=True, help="Where the demo report is written.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.pass_obj
+def demo_cmd(state: _State, out_dir: Path, lang: str) -> None:
+    """Offline demo: serve two weeks of generated bank news on 127.0.0.1, fetch, store, report."""
+    from .demo import run_demo
+
+    with _errors(state):
+        with _progress(None, "fetching demo feeds") as progress:
+            result = run_demo(out_dir, language=lang, progress=progress)
+        s = result.summary
+        click.echo(f"demo: {s.sources_ok} sources ok, {s.sources_failed} failed, "
+                   f"{s.items_new} items stored, {s.items_matched} mention a bank")
+        click.echo(f"config:   {result.config_path}")
+        for kind, path in result.report.paths.items():
+            click.echo(f"{kind + ':':9} {path}")
+
+
+# --- plumbing -------------------------------------------------------------------------------------
+
+
+def _parse_day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DataError(f"{option}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@contextmanager
+def _errors(state: _State, *, as_json: bool = False) -> Iterator[None]:
+    """Turn a ReportgenError into a clean message and its exit code."""
+    try:
+        yield
+    except ReportgenError as exc:
+        if state.debug:
+            raise
+        if as_json:
+            problems = exc.problems if isinstance(exc, ConfigError) else [exc.message]
+            click.echo(json.dumps({"ok": False, "error": type(exc).__name__, "problems": problems,
+                                   "hint": exc.hint}, ensure_ascii=False))
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+@contextmanager
+def _progress(total: int | None, label: str) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar on a TTY; nothing otherwise (cron logs stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        task = bar.add_task(label, total=total)
+
+        def advance(result: Any) -> None:
+            bar.update(task, advance=1, description=f"{label} {getattr(result, 'source_id', '')}")
+
+        yield advance
+
+
+def _configure_logging(level: int) -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_reportgen", False) for h in root.handlers):
+        root.setLevel(level)
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    handler._reportgen = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("weasyprint", "fontTools", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if level > logging.DEBUG else logging.INFO)
+
+
+def main() -> None:
+    cli(prog_name="reportgen")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,389 @@
+"""The store: schema, versioned migrations, per-source transactional upserts, window queries.
+
+SQLAlchemy Core only, so a PostgreSQL URL works later without code changes; SQLite is the
+default and runs in WAL mode so a report can read while a fetch writes.
+
+Timestamps are stored as naive UTC (``UTCDateTime``) and come back timezone-aware.  Items are
+keyed by their stable ``item_id``; inserting is "insert if absent", so re-running a fetch over
+the same feeds adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.types import TypeDecorator
+
+from .config import SourceConfig
+from .errors import StoreError
+from .models import CacheValidators, FetchStatus, Item, Mention, SourceHealth
+
+log = logging.getLogger(__name__)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the store; attach a zone first")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+sources = Table(
+    "sources", metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("url", Text),  # display URL: never carries an access key
+    Column("weight", Float, nullable=False, default=1.0),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_status", String(16)),
+    Column("last_checked_at", UTCDateTime),
+    Column("last_ok_at", UTCDateTime),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("sources_ok", Integer, nullable=False, default=0),
+    Column("sources_not_modified", Integer, nullable=False, default=0),
+    Column("sources_failed", Integer, nullable=False, default=0),
+    Column("items_fetched", Integer, nullable=False, default=0),
+    Column("items_new", Integer, nullable=False, default=0),
+    Column("items_matched", Integer, nullable=False, default=0),
+)
+
+source_health = Table(
+    "source_health", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Column("source_id", String(64), ForeignKey("sources.source_id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("http_status", Integer),
+    Column("item_count", Integer, nullable=False, default=0),
+    Column("new_count", Integer, nullable=False, default=0),
+    Column("matched_count", Integer, nullable=False, default=0),
+    Column("bytes_received", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("warning", Text),
+    Index("ix_source_health_source_checked", "source_id", "checked_at"),
+)
+
+items = Table(
+    "items", metadata,
+    Column("item_id", String(64), primary_key=True),
+    Column("source_id", String(64), ForeignKey("sources.source_id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("url", Text),
+    Column("guid", Text),
+    Column("author", Text),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("date_missing", Boolean, nullable=False, default=False),
+    Column("date_capped", Boolean, nullable=False, default=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id")),
+    Index("ix_items_published", "published_at"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("item_id", String(64), ForeignKey("items.item_id"), primary_key=True),
+    Column("bank_id", String(64), primary_key=True),
+    Column("in_title", Boolean, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON: [[field, term, start, end], ...]
+    Index("ix_mentions_bank", "bank_id"),
+)
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    # Version 1 is the schema above.  A later change to a table is a new numbered step that
+    # ALTERs it; this step must then create the version-1 shape, not the current one.
+    metadata.create_all(conn, tables=[sources, runs, source_health, items, mentions])
+
+
+MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (1, "sources, runs, source health, items, mentions", _migration_1),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    new_count: int
+    matched_count: int
+
+
+class Store:
+    """A database behind an SQLAlchemy URL.  Open with :meth:`open`, which migrates."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        try:
+            engine = create_engine(url, future=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"cannot open database {_redact(url)}: {exc}") from None
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(url, engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {_redact(self.url)}: {exc.__class__.__name__}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
+    # --- schema ---
+
+    def schema_version(self) -> int:
+        with self._begin() as conn:
+            if not self.engine.dialect.has_table(conn, "schema_migrations"):
+                return 0
+            return conn.execute(select(func.coalesce(func.max(schema_migrations.c.version), 0))).scalar_one()
+
+    def migrate(self) -> int:
+        """Apply every pending migration, each in its own transaction; return the version."""
+        with self._begin() as conn:
+            schema_migrations.create(conn, checkfirst=True)
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"database {_redact(self.url)} has schema version {current}, newer than this "
+                f"reportgen ({SCHEMA_VERSION})", hint="upgrade reportgen")
+        for version, description, step in MIGRATIONS:
+            if version <= current:
+                continue
+            with self._begin() as conn:
+                step(conn)
+                conn.execute(schema_migrations.insert().values(
+                    version=version, description=description, applied_at=datetime.now(UTC)))
+            log.info("migrated %s to schema version %d (%s)", _redact(self.url), version, description)
+        return SCHEMA_VERSION
+
+    # --- sources and runs ---
+
+    def sync_sources(self, configured: Sequence[SourceConfig], display_url: Callable[[SourceConfig], str]) -> None:
+        """Insert or update the configured sources (name, channel, URL, weight)."""
+        with self._begin() as conn:
+            known = set(conn.execute(select(sources.c.source_id)).scalars())
+            for s in configured:
+                values = {"name": s.name, "channel": s.channel, "url": display_url(s), "weight": s.weight}
+                if s.id in known:
+                    conn.execute(sources.update().where(sources.c.source_id == s.id).values(**values))
+                else:
+                    conn.execute(sources.insert().values(source_id=s.id, **values))
+
+    def validators(self) -> dict[str, CacheValidators]:
+        with self._begin() as conn:
+            rows = conn.execute(select(sources.c.source_id, sources.c.etag, sources.c.last_modified))
+            return {r.source_id: CacheValidators(r.etag, r.last_modified) for r in rows}
+
+    def start_run(self, kind: str, started_at: datetime) -> int:
+        with self._begin() as conn:
+            result = conn.execute(runs.insert().values(kind=kind, started_at=started_at))
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def finish_run(self, run_id: int, finished_at: datetime, **counts: int) -> None:
+        with self._begin() as conn:
+            conn.execute(runs.update().where(runs.c.run_id == run_id).values(finished_at=finished_at, **counts))
+
+    # --- the per-source batch ---
+
+    def save_source_batch(
+        self,
+        run_id: int,
+        health: SourceHealth,
+        validators: CacheValidators | None,
+        batch: Sequence[Item],
+        match: Callable[[Item], list[Mention]],
+    ) -> BatchResult:
+        """Store one source's outcome in one transaction: new items, their mentions, its health.
+
+        ``match`` runs only on items not stored before, so a re-fetch costs no matching.
+        ``validators`` replace the stored ETag/Last-Modified when given (a 200 response).
+        """
+        with self._begin() as conn:
+            fresh = _unseen(conn, batch)
+            matched = 0
+            if fresh:
+                conn.execute(items.insert(), [_item_row(item, run_id) for item in fresh])
+                mention_rows = []
+                for item in fresh:
+                    found = match(item)
+                    matched += bool(found)
+                    mention_rows.extend(_mention_row(m) for m in found)
+                if mention_rows:
+                    conn.execute(mentions.insert(), mention_rows)
+            health_row = {
+                "run_id": run_id, "source_id": health.source_id, "status": str(health.status),
+                "checked_at": health.checked_at, "duration_s": health.duration_s,
+                "http_status": health.http_status, "item_count": health.item_count,
+                "new_count": len(fresh), "matched_count": matched,
+                "bytes_received": health.bytes_received, "error": health.error, "warning": health.warning,
+            }
+            conn.execute(source_health.insert().values(**health_row))
+            update: dict[str, Any] = {"last_status": str(health.status), "last_checked_at": health.checked_at}
+            if health.status is not FetchStatus.FAILED:
+                update["last_ok_at"] = health.checked_at
+            if validators is not None:
+                update["etag"] = validators.etag
+                update["last_modified"] = validators.last_modified
+            conn.execute(sources.update().where(sources.c.source_id == health.source_id).values(**update))
+        return BatchResult(len(fresh), matched)
+
+    # --- reads ---
+
+    def mention_rows(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Item × bank rows published in ``[start, end)``, with their source, newest first."""
+        query = (
+            select(
+                items.c.item_id, mentions.c.bank_id, items.c.source_id, sources.c.name.label("source_name"),
+                sources.c.channel, items.c.title, items.c.summary, items.c.url, items.c.published_at,
+                items.c.date_missing, mentions.c.in_title, mentions.c.evidence,
+            )
+            .select_from(items.join(mentions, mentions.c.item_id == items.c.item_id)
+                         .join(sources, sources.c.source_id == items.c.source_id))
+            .where(items.c.published_at >= start, items.c.published_at < end)
+            .order_by(items.c.published_at.desc(), items.c.item_id, mentions.c.bank_id)
+        )
+        with self._begin() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def count_items(self, start: datetime | None = None, end: datetime | None = None) -> int:
+        query = select(func.count()).select_from(items)
+        if start is not None:
+            query = query.where(items.c.published_at >= start)
+        if end is not None:
+            query = query.where(items.c.published_at < end)
+        with self._begin() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def latest_health(self, as_of: datetime) -> dict[str, dict[str, Any]]:
+        """Each source's most recent health record checked before ``as_of``."""
+        latest = (
+            select(source_health.c.source_id, func.max(source_health.c.id).label("id"))
+            .where(source_health.c.checked_at < as_of)
+            .group_by(source_health.c.source_id)
+            .subquery()
+        )
+        query = select(source_health).join(latest, latest.c.id == source_health.c.id)
+        with self._begin() as conn:
+            return {r.source_id: dict(r._mapping) for r in conn.execute(query)}
+
+    def table_counts(self) -> dict[str, int]:
+        with self._begin() as conn:
+            return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+                    for t in (sources, runs, source_health, items, mentions)}
+
+
+def _unseen(conn: Connection, batch: Sequence[Item]) -> list[Item]:
+    """The items of ``batch`` whose ids are not stored yet, first occurrence only."""
+    unique: dict[str, Item] = {}
+    for item in batch:
+        unique.setdefault(item.item_id, item)
+    seen: set[str] = set()
+    ids = list(unique)
+    for chunk in _chunks(ids, 500):
+        seen.update(conn.execute(select(items.c.item_id).where(items.c.item_id.in_(chunk))).scalars())
+    return [item for item_id, item in unique.items() if item_id not in seen]
+
+
+def _chunks(seq: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def _item_row(item: Item, run_id: int) -> dict[str, Any]:
+    return {
+        "item_id": item.item_id, "source_id": item.source_id, "title": item.title, "summary": item.summary,
+        "url": item.url, "guid": item.guid, "author": item.author, "published_at": item.published_at,
+        "fetched_at": item.fetched_at, "date_missing": item.date_missing, "date_capped": item.date_capped,
+        "content_hash": item.content_hash, "run_id": run_id,
+    }
+
+
+def _mention_row(m: Mention) -> dict[str, Any]:
+    return {"item_id": m.item_id, "bank_id": m.bank_id, "in_title": m.in_title,
+            "evidence": json.dumps([list(e) for e in m.matches], ensure_ascii=False)}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as-is minus credentials
+        return url.split("@")[-1]
