@@ -1,0 +1,55 @@
+# reportgen — everyday commands.  `make demo` and `make test` work on a fresh Debian/Ubuntu machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# WeasyPrint's native libraries, the CJK fonts the PDF embeds, and poppler for PDF checks.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+PYTEST_ARGS ?=
+
+.PHONY: setup system python demo test lint format typecheck bench golden clean
+
+setup: system python
+
+# System packages, once per checkout (the stamp lives in the venv folder, which git ignores).
+system: $(VENV)/.system-packages
+$(VENV)/.system-packages:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  extra=""; $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || extra="python3-venv python3-pip"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) $$extra; \
+	else echo "apt-get not found: install $(APT_PACKAGES) with your package manager" >&2; fi
+	@mkdir -p $(VENV) && touch $@
+
+python: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+demo: setup
+	$(BIN)/reportgen demo --out demo-out
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: python
+	$(BIN)/ruff check reportgen tests benchmarks
+	$(BIN)/mypy reportgen
+
+format: python
+	$(BIN)/ruff format reportgen tests benchmarks
+
+typecheck: python
+	$(BIN)/mypy reportgen
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+# Regenerates the golden HTML under tests/golden/ from the fixed dataset and frozen clock.
+golden: setup
+	REPORTGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+clean:
+	rm -rf demo-out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
