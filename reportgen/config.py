@@ -258,12 +258,12 @@ class _Validator:
              default: Any = None, *, required: bool = False) -> Any:
         if key not in table:
             if required:
-                self.problem(f"{path}.{key}", f"a {_kind_name(kind)}", "<missing>", "this key is required")
+                self.problem(f"{path}.{key}", _a(_kind_name(kind)), "<missing>", "this key is required")
             return default
         value = table[key]
         # bool is an int subclass in Python; TOML does not mix them
         if (isinstance(value, bool) and bool not in _as_tuple(kind)) or not isinstance(value, kind):
-            self.problem(f"{path}.{key}", f"a {_kind_name(kind)}", f"<{_kind_name(type(value))} {value!r}>")
+            self.problem(f"{path}.{key}", _a(_kind_name(kind)), f"<{_kind_name(type(value))} {value!r}>")
             return default
         return value
 
@@ -480,6 +480,10 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
              dict: "table"}
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _closest(key: str, allowed: set[str]) -> str | None:
