@@ -1,0 +1,96 @@
+"""Benchmark (a): the offline pipeline against bare ``feedparser.parse`` on the same bytes.
+
+Prints, from one run on one machine:
+
+* the bare feedparser rate (items/s) over the generated feeds;
+* the rate of parse → normalize → match → store (a fresh SQLite database), single process;
+* the same with ``--workers`` processes parsing in a pool;
+* the ratios of both to the bare single-process rate.
+
+Targets (issue 2): single process ≥ 0.8×, two workers ≥ 1.5× the bare rate.
+
+    python benchmarks/bench_pipeline.py [--feeds 120] [--items 50] [--workers 2] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.workload import generate_workload  # noqa: E402
+from reportgen.config import parse_config_text  # noqa: E402
+from reportgen.demo_data import demo_config_toml  # noqa: E402
+from reportgen.models import FetchResult, FetchStatus  # noqa: E402
+from reportgen.pipeline import ingest  # noqa: E402
+from reportgen.store import Store  # noqa: E402
+
+HEADERS = {"content-type": "application/rss+xml; charset=utf-8"}
+
+
+def bare_rate(feeds: list[tuple[str, bytes]]) -> tuple[float, int]:
+    start = time.perf_counter()
+    n = 0
+    for _source_id, body in feeds:
+        n += len(feedparser.parse(body, response_headers=HEADERS).entries)
+    return n / (time.perf_counter() - start), n
+
+
+def pipeline_rate(feeds: list[tuple[str, bytes]], workers: int, tmp: Path, tag: str) -> tuple[float, int]:
+    source_ids = sorted({sid for sid, _ in feeds})
+    text = demo_config_toml("http://127.0.0.1:9", database=f"sqlite:///{tag}.db", output_dir="out")
+    text += "".join(f'\n[[sources]]\nid = "{sid}"\nname = "{sid}"\nurl = "http://127.0.0.1:9/{sid}"\n'
+                    f'channel = "online"\n' for sid in source_ids)
+    config = parse_config_text(text, tmp / f"{tag}.toml")
+    store = Store.open(config.settings.database)
+    store.sync_sources(config.sources, lambda s: config.source_url(s, with_key=False))
+    now = datetime.now(UTC)
+    results = [
+        FetchResult(sid, FetchStatus.OK, f"http://127.0.0.1:9/{sid}", now, 0.0, 200, body, dict(HEADERS))
+        for sid, body in feeds
+    ]
+    run_id = store.start_run("bench", now)
+    start = time.perf_counter()
+    summary = ingest(store, config, results, run_id=run_id, workers=workers)
+    elapsed = time.perf_counter() - start
+    store.close()
+    return summary.items_fetched / elapsed, summary.items_new
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--feeds", type=int, default=120)
+    ap.add_argument("--items", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=2, help="best of N for each measurement")
+    args = ap.parse_args()
+
+    feeds = [(f"bench-{i:03d}", body) for i, (_sid, body) in
+             enumerate(generate_workload(args.feeds, args.items, seed=3))]
+    size = sum(len(b) for _, b in feeds)
+    print(f"(a) workload: {len(feeds)} feeds × {args.items} items, {size / 1e6:.1f} MB of RSS")
+    bare, single, pooled = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(args.repeat):  # interleaved, so drift on a shared machine hits all three
+            bare.append(bare_rate(feeds)[0])
+            single.append(pipeline_rate(feeds, 1, Path(tmp), f"single{r}")[0])
+            pooled.append(pipeline_rate(feeds, args.workers, Path(tmp), f"pooled{r}")[0])
+    b, s, p = max(bare), max(single), max(pooled)
+    print(f"    bare feedparser.parse:          {b:8.0f} items/s")
+    print(f"    pipeline, 1 process:            {s:8.0f} items/s   ratio {s / b:.2f}  (target ≥ 0.80)")
+    print(f"    pipeline, --workers {args.workers}:         {p:8.0f} items/s   ratio {p / b:.2f}  (target ≥ 1.50)")
+    print(json.dumps({"bench": "pipeline", "bare_items_per_s": round(b), "pipeline_items_per_s": round(s),
+                      "pipeline_ratio": round(s / b, 3), "workers": args.workers,
+                      "workers_items_per_s": round(p), "workers_ratio": round(p / b, 3)}))
+
+
+if __name__ == "__main__":
+    main()
