@@ -45,12 +45,14 @@ LABELS: dict[str, dict[str, str]] = {
         "period": "报告日期",
         "window": "监测时段",
         "window_to": "至",
+        "window_zone": "（{zone}）",
+        "colon": "：",
         "department": "编制部门",
         "generated": "生成时间",
         "overview": "舆情概况",
         "total_items": "监测信息总量",
         "self_mentions": "涉及本行",
-        "competitor_mentions": "涉及竞品",
+        "self_share": "本行声量占比",
         "sources_label": "数据来源",
         "sources_summary": "正常 {ok}，未更新 {not_modified}，失败 {failed}，未抓取 {never}",
         "unit_items": "条",
@@ -87,16 +89,18 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "html_lang": "en",
         "default_title": "Bank Media Monitoring Daily",
-        "confidential": "INTERNAL · CONFIDENTIAL",
+        "confidential": "INTERNAL & CONFIDENTIAL",
         "period": "Report date",
         "window": "Monitoring window",
         "window_to": "to",
+        "window_zone": " ({zone})",
+        "colon": ": ",
         "department": "Prepared by",
         "generated": "Generated",
         "overview": "Overview",
         "total_items": "Items monitored",
         "self_mentions": "Mentioning us",
-        "competitor_mentions": "Mentioning peers",
+        "self_share": "Our share of voice",
         "sources_label": "Sources",
         "sources_summary": "ok {ok}, not modified {not_modified}, failed {failed}, never fetched {never}",
         "unit_items": "",
@@ -119,8 +123,8 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source",
         "channel": "Channel",
         "banks": "Banks",
-        "date_missing": "time unknown",
-        "date_missing_note": "Items marked “time unknown” carry no publication date in their feed; "
+        "date_missing": "undated",
+        "date_missing_note": "Items marked “undated” carry no publication date in their feed; "
         "they are counted at the time they were fetched.",
         "source_health": "Source status",
         "status": "Status",
@@ -222,18 +226,34 @@ def safe_url(value: object) -> str | None:
     return url
 
 
+def _in_zone(value: datetime, zone: tzinfo) -> datetime:
+    # astimezone() would read a naive datetime as the server's local time: refuse instead.
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime in report data: {value!r}")
+    return value.astimezone(zone)
+
+
 def local_time(value: datetime | None, zone: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Format an aware datetime in the report's time zone; ``None`` becomes an em dash."""
     if value is None:
         return "—"
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime in report data: {value!r}")
-    return value.astimezone(zone).strftime(fmt)
+    return _in_zone(value, zone).strftime(fmt)
+
+
+def item_time(value: datetime, zone: tzinfo, day: date) -> str:
+    """An item's time for the list: ``14:05`` on the report day, ``05-21 00:12`` otherwise."""
+    local = _in_zone(value, zone)
+    return local.strftime("%H:%M" if local.date() == day else "%m-%d %H:%M")
 
 
 def percent(value: float, digits: int = 1) -> str:
     """0.375 → ``37.5%``."""
     return f"{value * 100:.{digits}f}%"
+
+
+def bar_width(value: float) -> str:
+    """A share (0..1) as a CSS width, clamped so a bad value cannot overflow its cell."""
+    return f"{min(max(value, 0.0), 1.0) * 100:.1f}%"
 
 
 def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
@@ -258,7 +278,9 @@ def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["local_time"] = local_time
+    env.filters["item_time"] = item_time
     env.filters["percent"] = percent
+    env.filters["bar_width"] = bar_width
     return env
 
 
@@ -278,7 +300,9 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RenderError(f"unknown report time zone {name!r}", hint="use an IANA name such as Asia/Shanghai") from exc
+        raise RenderError(
+            f"unknown report time zone {name!r}", hint="use an IANA name such as Asia/Shanghai"
+        ) from exc
 
 
 def _day_label(day: date, language: str) -> str:
@@ -302,11 +326,15 @@ def _context(report: DailyReportData) -> dict[str, Any]:
         "title": report.title or t["default_title"],
         "zone": zone,
         "day_label": _day_label(report.day, language),
+        "window_label": (
+            f"{local_time(report.window_start, zone)} {t['window_to']} {local_time(report.window_end, zone)}"
+            + t["window_zone"].format(zone=report.timezone)
+        ),
         "channel_labels": CHANNEL_LABELS[language],
         "role_labels": ROLE_LABELS[language],
         "status_labels": STATUS_LABELS[language],
         "self_mentions": sum(b.mentions for b in report.bank_totals if b.role == "self"),
-        "competitor_mentions": sum(b.mentions for b in report.bank_totals if b.role != "self"),
+        "self_share": sum(b.share_of_voice for b in report.bank_totals if b.role == "self"),
         "sources_summary": t["sources_summary"].format(
             ok=status_counts["ok"],
             not_modified=status_counts["not_modified"],
@@ -346,6 +374,8 @@ def render_html(report: DailyReportData, *, extra_template_dirs: Sequence[Path] 
             f"could not render {DAILY_TEMPLATE}: {exc}",
             hint="a template override may use a name the report does not provide",
         ) from exc
+    except ValueError as exc:  # e.g. a naive datetime reached the report
+        raise RenderError(f"invalid report data for {DAILY_TEMPLATE}: {exc}") from exc
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -360,13 +390,15 @@ def _local_only_fetcher_class() -> type:
     """Build the fetcher class on first use: importing WeasyPrint costs about a second."""
     from weasyprint.urls import URLFetcher
 
-    class LocalOnlyURLFetcher(URLFetcher):  # type: ignore[misc,valid-type]  # untyped base
+    class LocalOnlyURLFetcher(URLFetcher):
         """Serves ``data:`` and ``file:`` URLs; refuses every other scheme, http(s) included."""
 
         def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
             scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
             if scheme not in ("data", "file"):
-                logger.warning("refused to fetch %.200s: the PDF renderer only reads data: and file: URLs", url)
+                logger.warning(
+                    "refused to fetch %.200s: the PDF renderer only reads data: and file: URLs", url
+                )
                 raise RemoteResourceRefused(f"refused non-data/file URL: {url[:200]}")
             return super().fetch(url, headers)
 
