@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .aggregate import previous_day
 from .config import Config, parse_config_text
 from .demo_data import demo_config_toml, generate_demo_feeds
 from .feedserver import FeedServer, Route
@@ -48,7 +49,10 @@ def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh"
         config: Config = parse_config_text(text, config_path)
         log.info("demo: %d feeds on %s", len(feeds), server.base_url)
         summary = run_fetch(config, now=now, progress=progress)
-        report = build_daily_report(config, now=now, language=language)
+        # The report covers yesterday relative to the feeds' clock, and is made after the fetch,
+        # so its source-health section sees this run.
+        report = build_daily_report(config, previous_day(now, config.settings.tz), now=datetime.now(UTC),
+                                    language=language)
         kept = out_dir / "demo-sources.toml"
         kept.write_text(_commented(text), encoding="utf-8")
     return DemoResult(kept, summary, report)

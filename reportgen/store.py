@@ -322,10 +322,10 @@ class Store:
             return int(conn.execute(query).scalar_one())
 
     def latest_health(self, as_of: datetime) -> dict[str, dict[str, Any]]:
-        """Each source's most recent health record checked before ``as_of``."""
+        """Each source's most recent health record checked at or before ``as_of``."""
         latest = (
             select(source_health.c.source_id, func.max(source_health.c.id).label("id"))
-            .where(source_health.c.checked_at < as_of)
+            .where(source_health.c.checked_at <= as_of)
             .group_by(source_health.c.source_id)
             .subquery()
         )

@@ -26,7 +26,7 @@ def test_help(args):
 def test_config_check_ok_on_shipped_config():
     result = CliRunner().invoke(cli, ["--config", str(REPO / "sources.toml"), "config", "check", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["ok"] is True and data["banks"] >= 9
 
 
