@@ -13,7 +13,12 @@ purpose (hang, drip bytes, loop redirects, stream a huge body, send a gzip bomb)
         srv.requests                     # what was asked, with headers, status and bytes sent
 
 Routes are looked up by path only; the query string (an RSSHub ``?key=``) is ignored for the lookup
-but kept in the request log.
+but kept in the request log.  An unknown path is a 404.
+
+The routes: ``Route`` (a body, with conditional GET), ``Status`` (any status), ``FailThenOk``,
+``Hang``, ``SlowDrip``, ``Redirect``, ``RedirectLoop``, ``Oversize`` and ``GzipBomb``.  A new
+behaviour is a ``Route`` subclass whose ``respond`` writes through the ``RequestHandler`` helpers;
+anything that waits should wait on ``h.stopping`` so that ``stop()`` is prompt.
 """
 
 from __future__ import annotations
@@ -166,11 +171,13 @@ class SlowDrip(Route):
     def respond(self, h: RequestHandler) -> None:
         h.send_head(200, [("Content-Type", self.content_type),
                           ("Content-Length", str(len(self.chunk) * self.count))])
+        h.flush()
         for _ in range(self.count):
             if h.stopping.wait(self.interval_s):
                 h.close_connection = True
                 return
             h.write(self.chunk)
+            h.flush()
 
 
 class Redirect(Route):
@@ -243,17 +250,30 @@ class GzipBomb(Route):
 
 
 class _CountingWriter:
-    """Wraps the socket writer to count what goes back to the client."""
+    """Buffers and counts what goes back to the client.
 
-    def __init__(self, raw: BinaryIO) -> None:
+    Buffering puts headers and a small body in one send, and lets the handler log a request
+    *before* its last bytes leave: a client holding a complete response always finds it in
+    ``FeedServer.requests``.
+    """
+
+    def __init__(self, raw: BinaryIO, flush_at: int = 64 * 1024) -> None:
         self.raw = raw
         self.count = 0
+        self.flush_at = flush_at
+        self._buffer = bytearray()
 
     def write(self, data: bytes) -> int:
         self.count += len(data)
-        return self.raw.write(data)
+        self._buffer += data
+        if len(self._buffer) >= self.flush_at:
+            self.flush()
+        return len(data)
 
     def flush(self) -> None:
+        if self._buffer:
+            data, self._buffer = bytes(self._buffer), bytearray()
+            self.raw.write(data)
         self.raw.flush()
 
     def close(self) -> None:
@@ -268,7 +288,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     """Dispatches to a Route; routes answer through ``send_head``/``write``/``send_whole``."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, as real feed hosts do
-    disable_nagle_algorithm = True  # headers and body go out as separate writes; avoid 40 ms stalls
+    disable_nagle_algorithm = True  # trickling routes send small writes; avoid 40 ms delayed-ACK stalls
     server_version = "reportgen-feedserver"
     server: _HTTPServer
 
@@ -293,15 +313,18 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             if owner.latency_s > 0 and owner.stopping.wait(owner.latency_s):
                 self.close_connection = True
-                return
-            route = owner.routes.get(parts.path)
-            (route if route is not None else Status(404)).respond(self)
+            else:
+                route = owner.routes.get(parts.path)
+                (route if route is not None else Status(404)).respond(self)
+        except _CLIENT_GONE:
+            self.close_connection = True
+        # Logged while the response's last bytes are still in our buffer (see _CountingWriter).
+        owner._record(RequestRecord("GET", parts.path, parts.query, headers, self._status,
+                                    self.counter.count - start))
+        try:
             self.wfile.flush()
         except _CLIENT_GONE:
             self.close_connection = True
-        finally:
-            owner._record(RequestRecord("GET", parts.path, parts.query, headers, self._status,
-                                        self.counter.count - start))
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._status = code
@@ -332,10 +355,18 @@ class RequestHandler(BaseHTTPRequestHandler):
         else:
             self.wfile.write(data)
 
+    def flush(self) -> None:
+        """Sends what is buffered now (for routes that trickle)."""
+        self.wfile.flush()
+
     def end_body(self) -> None:
         if self._chunked:
             self.wfile.write(b"0\r\n\r\n")
             self._chunked = False
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # The path only: the query may carry an RSSHub access key, which must stay out of logs.
+        logger.debug("%s %s %s", self.command, urlsplit(self.path).path, code)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the http.server signature)
         logger.debug("%s " + format, self.address_string(), *args)

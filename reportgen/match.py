@@ -37,7 +37,7 @@ COMMON_FALSE_POSITIVES: tuple[str, ...] = (
     "外交行", "社交行", "提交行", "移交行", "成交行",
     "修建行", "新建行", "在建行", "兴建行", "创建行", "组建行", "筹建行", "重建行", "自建行", "扩建行",
     "构建行", "基建行", "土建行", "房建行", "援建行", "共建行", "搭建行", "承建行", "改建行", "营建行",
-    "化工行", "施工行", "加工行", "员工行", "人工行", "职工行", "竣工行", "开工行", "复工行", "分工行",
+    "化工行", "施工行", "加工行", "员工行", "职工行", "竣工行", "开工行", "复工行", "分工行",
     "手工行", "务农行", "招行人",
 )
 
@@ -66,9 +66,15 @@ def _t2s_table() -> dict[int, str]:
     return table
 
 
+@functools.cache
+def _traditional_chars() -> frozenset[str]:
+    return frozenset(chr(c) for c in _t2s_table())
+
+
 def fold(text: str) -> str:
     """Traditional→Simplified and lower-case, never changing the length of ``text``."""
-    folded = text.translate(_t2s_table())
+    # Most feed text is Simplified: a set check is much cheaper than translating every character.
+    folded = text if _traditional_chars().isdisjoint(text) else text.translate(_t2s_table())
     lowered = folded.lower()
     if len(lowered) != len(folded):  # e.g. 'İ'.lower() has two code points: fold per character
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)

@@ -10,6 +10,7 @@ the same feeds adds nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     event,
     func,
@@ -37,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.dml import Update
 from sqlalchemy.types import TypeDecorator
 
 from .config import SourceConfig
@@ -284,14 +287,15 @@ class Store:
                 "new_count": len(fresh), "matched_count": matched,
                 "bytes_received": health.bytes_received, "error": health.error, "warning": health.warning,
             }
-            conn.execute(source_health.insert().values(**health_row))
+            conn.execute(source_health.insert(), [health_row])
             update: dict[str, Any] = {"last_status": str(health.status), "last_checked_at": health.checked_at}
             if health.status is not FetchStatus.FAILED:
                 update["last_ok_at"] = health.checked_at
             if validators is not None:
                 update["etag"] = validators.etag
                 update["last_modified"] = validators.last_modified
-            conn.execute(sources.update().where(sources.c.source_id == health.source_id).values(**update))
+            # a statement per distinct set of columns, built once: compiled-statement caching
+            conn.execute(_source_update(tuple(sorted(update))), {"sid": health.source_id, **update})
         return BatchResult(len(fresh), matched)
 
     # --- reads ---
@@ -337,6 +341,12 @@ class Store:
         with self._begin() as conn:
             return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                     for t in (sources, runs, source_health, items, mentions)}
+
+
+@functools.cache
+def _source_update(columns: tuple[str, ...]) -> Update:
+    return (sources.update().where(sources.c.source_id == bindparam("sid"))
+            .values({c: bindparam(c) for c in columns}))
 
 
 def _unseen(conn: Connection, batch: Sequence[Item]) -> list[Item]:
