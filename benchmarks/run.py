@@ -7,14 +7,19 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_pipeline.py", "bench_fetch.py")
+RUNS = (
+    ("bench_pipeline.py", "--repeat", "3"),
+    # the shipped default concurrency (sources.toml [fetch] concurrency = 16), then a wider one
+    ("bench_fetch.py", "--concurrency", "16"),
+    ("bench_fetch.py", "--concurrency", "50"),
+)
 
 
 def main() -> int:
-    failed = 0
-    for name in BENCHMARKS:
-        print(f"== {name}", flush=True)
-        failed |= subprocess.call([sys.executable, str(HERE / name)], cwd=HERE.parent) != 0
+    failed = False
+    for name, *args in RUNS:
+        print(f"== {name} {' '.join(args)}", flush=True)
+        failed |= subprocess.call([sys.executable, str(HERE / name), *args], cwd=HERE.parent) != 0
     return 1 if failed else 0
 
 

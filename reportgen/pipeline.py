@@ -5,6 +5,7 @@ Everything here works without click; the CLI is a thin shell over these function
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -14,10 +15,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import aggregate, render
-from .config import Config, FetchSettings
+from .config import BankConfig, Config, FetchSettings
 from .fetch import FetchOptions, fetch_all
 from .match import Matcher
-from .models import CacheValidators, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
+from .models import CacheValidators, FetchResult, FetchStatus, Mention, ParsedFeed, RunSummary, SourceHealth
 from .parse import parse_feed
 from .store import Store
 
@@ -64,12 +65,12 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
            workers: int = 1) -> RunSummary:
     """Parse → match → store each fetched source, one transaction per source."""
     summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
-    matcher = Matcher(config.banks)
-    for result, feed in zip(results, parse_results(results, config.settings.timezone, workers), strict=True):
+    parsed = parse_results(results, config.settings.timezone, config.banks, workers)
+    for result, (feed, found) in zip(results, parsed, strict=True):
         health = _health(result, feed)
         saved = store.save_source_batch(
             run_id, health, result.validators if health.status is FetchStatus.OK else None,
-            feed.items if feed else (), matcher.mentions)
+            feed.items if feed else (), lambda item, found=found: found.get(item.item_id, []))
         health = replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
         summary.sources.append(health)
         summary.items_fetched += health.item_count
@@ -88,27 +89,40 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
     return summary
 
 
-def parse_results(results: Sequence[FetchResult], timezone: str, workers: int = 1) -> Iterator[ParsedFeed | None]:
-    """Parse each successful body, in order; ``None`` for sources with no body to parse.
+Parsed = tuple[ParsedFeed | None, dict[str, list[Mention]]]
 
-    With ``workers > 1`` the CPU-bound feedparser work runs in a process pool while this
-    process stores the earlier sources.
+
+def parse_results(results: Sequence[FetchResult], timezone: str, banks: Sequence[BankConfig],
+                  workers: int = 1) -> Iterator[Parsed]:
+    """Parse and match each successful body, in order; ``(None, {})`` for sources without a body.
+
+    With ``workers > 1`` the CPU-bound feedparser and matching work runs in a process pool
+    while this process stores the earlier sources.
     """
-    jobs = [(r.source_id, r.body, r.headers, timezone, r.fetched_at, r.url) if r.body is not None else None
-            for r in results]
+    bank_tuple = tuple(banks)
+    jobs = [(r.source_id, r.body, r.headers, timezone, r.fetched_at, r.url, bank_tuple)
+            if r.body is not None else None for r in results]
     todo = [j for j in jobs if j is not None]
     if workers > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(todo))) as pool:
             chunk = max(1, len(todo) // (workers * 8))
             parsed = pool.map(_parse_job, todo, chunksize=chunk)
-            yield from (next(parsed) if j is not None else None for j in jobs)
+            yield from (next(parsed) if j is not None else (None, {}) for j in jobs)
     else:
-        yield from (_parse_job(j) if j is not None else None for j in jobs)
+        yield from (_parse_job(j) if j is not None else (None, {}) for j in jobs)
 
 
-def _parse_job(job: tuple[str, bytes, dict[str, str], str, datetime, str]) -> ParsedFeed:
-    source_id, body, headers, timezone, fetched_at, url = job
-    return parse_feed(source_id, body, headers, tz=timezone, fetched_at=fetched_at, base_url=url)
+@functools.cache
+def _matcher(banks: tuple[BankConfig, ...]) -> Matcher:
+    return Matcher(banks)  # once per process: workers build their own
+
+
+def _parse_job(job: tuple[str, bytes, dict[str, str], str, datetime, str, tuple[BankConfig, ...]]) -> Parsed:
+    source_id, body, headers, timezone, fetched_at, url, banks = job
+    feed = parse_feed(source_id, body, headers, tz=timezone, fetched_at=fetched_at, base_url=url)
+    matcher = _matcher(banks)
+    found = {item.item_id: m for item in feed.items if (m := matcher.mentions(item))}
+    return feed, found
 
 
 def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
