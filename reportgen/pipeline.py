@@ -18,7 +18,7 @@ from . import aggregate, render
 from .config import BankConfig, Config, FetchSettings
 from .fetch import FetchOptions, fetch_all
 from .match import Matcher
-from .models import CacheValidators, FetchResult, FetchStatus, Mention, ParsedFeed, RunSummary, SourceHealth
+from .models import CacheValidators, FetchResult, FetchStatus, Item, Mention, ParsedFeed, RunSummary, SourceHealth
 from .parse import parse_feed
 from .store import Store
 
@@ -70,7 +70,7 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
         health = _health(result, feed)
         saved = store.save_source_batch(
             run_id, health, result.validators if health.status is FetchStatus.OK else None,
-            feed.items if feed else (), lambda item, found=found: found.get(item.item_id, []))
+            feed.items if feed else (), _lookup(found))
         health = replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
         summary.sources.append(health)
         summary.items_fetched += health.item_count
@@ -90,6 +90,10 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
 
 
 Parsed = tuple[ParsedFeed | None, dict[str, list[Mention]]]
+
+
+def _lookup(found: dict[str, list[Mention]]) -> Callable[[Item], list[Mention]]:
+    return lambda item: found.get(item.item_id, [])
 
 
 def parse_results(results: Sequence[FetchResult], timezone: str, banks: Sequence[BankConfig],

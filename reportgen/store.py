@@ -273,7 +273,7 @@ class Store:
             matched = 0
             if fresh:
                 conn.execute(items.insert(), [_item_row(item, run_id) for item in fresh])
-                mention_rows = []
+                mention_rows: list[dict[str, Any]] = []
                 for item in fresh:
                     found = match(item)
                     matched += bool(found)
