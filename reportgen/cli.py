@@ -75,16 +75,22 @@ def config_check(state: _State, as_json: bool) -> None:
     """Validate sources.toml: keys, types, ids, URLs.  Exit 2 on any problem."""
     with _errors(state, as_json=as_json):
         cfg = state.config()
+        warnings = list(cfg.warnings)
+        uses_routes = any(s.route for s in cfg.enabled_sources)
+        if uses_routes and cfg.rsshub.access_key_env and cfg.rsshub.access_key() is None:
+            warnings.append(f"${cfg.rsshub.access_key_env} is not set: RSSHub routes are fetched without a key")
         result = {
             "ok": True, "path": str(cfg.path), "banks": len(cfg.banks), "sources": len(cfg.sources),
             "enabled_sources": len(cfg.enabled_sources), "database": cfg.settings.database,
-            "output_dir": str(cfg.settings.output_dir), "warnings": list(cfg.warnings),
+            "output_dir": str(cfg.settings.output_dir), "warnings": warnings,
         }
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         else:
             click.echo(f"{cfg.path}: OK — {len(cfg.banks)} banks, {len(cfg.sources)} sources "
                        f"({len(cfg.enabled_sources)} enabled)")
+            for warning in warnings:
+                click.echo(f"warning: {warning}", err=True)
 
 
 # --- fetch ----------------------------------------------------------------------------------------

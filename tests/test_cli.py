@@ -72,3 +72,13 @@ def test_debug_shows_the_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["--debug", "--config", str(tmp_path / "none.toml"), "config", "check"])
     assert result.exit_code != 0
     assert result.exception is not None  # re-raised instead of turned into a message
+
+
+def test_config_check_warns_when_the_rsshub_key_is_unset(monkeypatch):
+    monkeypatch.delenv("RSSHUB_ACCESS_KEY", raising=False)
+    result = CliRunner().invoke(cli, ["--config", str(REPO / "sources.toml"), "config", "check", "--json"])
+    assert result.exit_code == 0
+    assert any("RSSHUB_ACCESS_KEY is not set" in w for w in json.loads(result.stdout)["warnings"])
+    monkeypatch.setenv("RSSHUB_ACCESS_KEY", "x")
+    result = CliRunner().invoke(cli, ["--config", str(REPO / "sources.toml"), "config", "check", "--json"])
+    assert json.loads(result.stdout)["warnings"] == []
