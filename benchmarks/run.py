@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RUNS = (
-    ("bench_pipeline.py", "--repeat", "3"),
+    ("bench_pipeline.py", "--repeat", "5"),
     # the shipped default concurrency (sources.toml [fetch] concurrency = 16), then a wider one
     ("bench_fetch.py", "--concurrency", "16"),
     ("bench_fetch.py", "--concurrency", "50"),

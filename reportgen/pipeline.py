@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +20,7 @@ from . import aggregate, render
 from .config import BankConfig, Config, FetchSettings
 from .fetch import FetchOptions, fetch_all
 from .match import Matcher
-from .models import CacheValidators, FetchResult, FetchStatus, Item, Mention, ParsedFeed, RunSummary, SourceHealth
+from .models import CacheValidators, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
 from .parse import parse_feed
 from .store import Store
 
@@ -63,23 +65,32 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
 
 def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_id: int,
            workers: int = 1) -> RunSummary:
-    """Parse → match → store each fetched source, one transaction per source."""
+    """Parse → match → store each fetched source, one transaction per source.
+
+    With ``workers > 1`` whole sources go to a process pool: each worker parses, matches and
+    writes its sources' transactions itself (SQLite in WAL mode takes one writer at a time and
+    the transactions are short), so only small health records come back to this process.
+    """
     summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
-    parsed = parse_results(results, config.settings.timezone, config.banks, workers)
-    for result, (feed, found) in zip(results, parsed, strict=True):
-        health = _health(result, feed)
-        saved = store.save_source_batch(
-            run_id, health, result.validators if health.status is FetchStatus.OK else None,
-            feed.items if feed else (), _lookup(found))
-        health = replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
+    jobs = [_SourceJob(r, config.settings.timezone, tuple(config.banks), store.url, run_id) for r in results]
+    if workers > 1 and sum(r.body is not None for r in results) > 1:
+        # SQLite's busy handler sleeps in coarse steps when two writers collide; a shared lock
+        # around each source's short transaction keeps the writers taking turns instead.
+        lock = multiprocessing.get_context().Lock() if store.engine.dialect.name == "sqlite" else None
+        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(jobs)),
+                                 initializer=_init_worker, initargs=(lock,)) as pool:
+            outcomes = list(pool.map(_ingest_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        outcomes = [_ingest_source(job, store) for job in jobs]
+    for health in outcomes:
         summary.sources.append(health)
         summary.items_fetched += health.item_count
-        summary.items_new += saved.new_count
-        summary.items_matched += saved.matched_count
+        summary.items_new += health.new_count
+        summary.items_matched += health.matched_count
         if health.status is FetchStatus.FAILED:
-            log.warning("source %s failed: %s", result.source_id, health.error)
+            log.warning("source %s failed: %s", health.source_id, health.error)
         elif health.warning:
-            log.warning("source %s: %s", result.source_id, health.warning)
+            log.warning("source %s: %s", health.source_id, health.warning)
     summary.finished_at = datetime.now(UTC)
     store.finish_run(
         run_id, summary.finished_at, sources_ok=summary.sources_ok,
@@ -89,44 +100,53 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
     return summary
 
 
-Parsed = tuple[ParsedFeed | None, dict[str, list[Mention]]]
+@dataclass(frozen=True, slots=True)
+class _SourceJob:
+    """One fetched source and what is needed to ingest it, picklable for a worker process."""
+
+    result: FetchResult
+    timezone: str
+    banks: tuple[BankConfig, ...]
+    database: str
+    run_id: int
 
 
-def _lookup(found: dict[str, list[Mention]]) -> Callable[[Item], list[Mention]]:
-    return lambda item: found.get(item.item_id, [])
+def _ingest_source(job: _SourceJob, store: Store,
+                   write_lock: AbstractContextManager[object] | None = None) -> SourceHealth:
+    result = job.result
+    feed = None
+    if result.body is not None:
+        feed = parse_feed(result.source_id, result.body, result.headers, tz=job.timezone,
+                          fetched_at=result.fetched_at, base_url=result.url)
+    health = _health(result, feed)
+    matcher = _matcher(job.banks)
+    with write_lock or nullcontext():
+        saved = store.save_source_batch(
+            job.run_id, health, result.validators if health.status is FetchStatus.OK else None,
+            feed.items if feed else (), matcher.mentions)
+    return replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
 
 
-def parse_results(results: Sequence[FetchResult], timezone: str, banks: Sequence[BankConfig],
-                  workers: int = 1) -> Iterator[Parsed]:
-    """Parse and match each successful body, in order; ``(None, {})`` for sources without a body.
+_write_lock: AbstractContextManager[object] | None = None  # set in each worker by _init_worker
 
-    With ``workers > 1`` the CPU-bound feedparser and matching work runs in a process pool
-    while this process stores the earlier sources.
-    """
-    bank_tuple = tuple(banks)
-    jobs = [(r.source_id, r.body, r.headers, timezone, r.fetched_at, r.url, bank_tuple)
-            if r.body is not None else None for r in results]
-    todo = [j for j in jobs if j is not None]
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(todo))) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            parsed = pool.map(_parse_job, todo, chunksize=chunk)
-            yield from (next(parsed) if j is not None else (None, {}) for j in jobs)
-    else:
-        yield from (_parse_job(j) if j is not None else (None, {}) for j in jobs)
+
+def _init_worker(lock: AbstractContextManager[object] | None) -> None:
+    global _write_lock
+    _write_lock = lock
+
+
+def _ingest_in_worker(job: _SourceJob) -> SourceHealth:
+    return _ingest_source(job, _worker_store(job.database), _write_lock)
+
+
+@functools.cache
+def _worker_store(database: str) -> Store:
+    return Store.open(database, migrate=False)  # one engine per worker process, never inherited
 
 
 @functools.cache
 def _matcher(banks: tuple[BankConfig, ...]) -> Matcher:
-    return Matcher(banks)  # once per process: workers build their own
-
-
-def _parse_job(job: tuple[str, bytes, dict[str, str], str, datetime, str, tuple[BankConfig, ...]]) -> Parsed:
-    source_id, body, headers, timezone, fetched_at, url, banks = job
-    feed = parse_feed(source_id, body, headers, tz=timezone, fetched_at=fetched_at, base_url=url)
-    matcher = _matcher(banks)
-    found = {item.item_id: m for item in feed.items if (m := matcher.mentions(item))}
-    return feed, found
+    return Matcher(banks)  # built once per process
 
 
 def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:

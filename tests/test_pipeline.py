@@ -217,3 +217,22 @@ def test_daily_pdf_from_stored_items(config_path, tmp_path):
     text = subprocess.run(["pdftotext", str(result.paths["pdf"]), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "中国工商银行" in text and "中国建设银行" in text
+
+
+def test_workers_give_the_same_store_as_one_process(tmp_path, server, monkeypatch):
+    monkeypatch.setenv("TEST_RSSHUB_KEY", "k")
+    contents = {}
+    for workers in (1, 2):
+        folder = tmp_path / f"w{workers}"
+        folder.mkdir()
+        (folder / "sources.toml").write_text(CONFIG.format(base=server.base_url), encoding="utf-8")
+        config = load_config(folder / "sources.toml")
+        summary = run_fetch(config, now=NOW, workers=workers)
+        store = Store.open(config.settings.database)
+        with store.engine.connect() as conn:
+            items = sorted(conn.exec_driver_sql("select item_id, title, published_at from items").all())
+            mentions = sorted(conn.exec_driver_sql("select item_id, bank_id, evidence from mentions").all())
+        contents[workers] = (items, mentions, summary.items_new, summary.items_matched,
+                             sorted((s.source_id, str(s.status), s.new_count) for s in summary.sources))
+    assert contents[1] == contents[2]
+    assert contents[1][0]  # not vacuously equal
