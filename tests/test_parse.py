@@ -192,7 +192,7 @@ def test_not_feeds_are_data(body: bytes, error: str) -> None:
 
 
 def test_runs_in_a_process_pool() -> None:
-    """pipeline.parse_results runs parse_feed in a ProcessPoolExecutor with a zone *name*."""
+    """`fetch --workers N` runs parse_feed in worker processes, with a zone *name*."""
     body = (FEEDS / "gbk_mislabelled_gb2312.xml").read_bytes()
     now = datetime(2026, 11, 28, tzinfo=UTC)
     with ProcessPoolExecutor(max_workers=1) as pool:
