@@ -121,9 +121,6 @@ def fetch_cmd(state: _State, as_json: bool, workers: int) -> None:
                 f"sources: {out['sources_ok']} ok, {out['sources_not_modified']} not modified, "
                 f"{out['sources_failed']} failed · items: {out['items_fetched']} fetched, "
                 f"{out['items_new']} new, {out['items_matched']} matched")
-            for s in out["sources"]:
-                if s["status"] == "failed":
-                    click.echo(f"  failed: {s['source_id']}: {s['error']}", err=True)
         if summary.sources and summary.sources_failed == len(summary.sources):
             sys.exit(EXIT_ALL_SOURCES_FAILED)
         if summary.sources_failed:
@@ -301,18 +298,34 @@ def _progress(total: int | None, label: str) -> Iterator[Callable[[Any], None] |
         yield advance
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record arrives (click's test runner swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _configure_logging(level: int) -> None:
     root = logging.getLogger()
     if any(getattr(h, "_reportgen", False) for h in root.handlers):
         root.setLevel(level)
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     handler._reportgen = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("weasyprint", "fontTools", "httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if level > logging.DEBUG else logging.INFO)
+    if level > logging.DEBUG:  # third-party chatter only with --debug (httpx logs every request)
+        from .render import quiet_weasyprint_logging
+
+        quiet_weasyprint_logging()
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def main() -> None:
