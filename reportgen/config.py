@@ -356,7 +356,7 @@ class _Validator:
 
     def _fetch(self, data: Mapping[str, Any]) -> FetchSettings:
         d = FetchSettings()
-        names = set(FetchSettings.__slots__)  # type: ignore[attr-defined]
+        names = set(FetchSettings.__slots__)
         t = self._table(data, "fetch", names, "fetch")
         values: dict[str, Any] = {}
         for name in names:
