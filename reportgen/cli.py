@@ -278,6 +278,15 @@ def _errors(state: _State, *, as_json: bool = False) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # click's own usage errors keep their messages and exit codes
+    except Exception as exc:  # a bug, not a condition we report on purpose
+        if state.debug:
+            raise
+        log.debug("unexpected error", exc_info=True)
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc}\n  hint: run again with --debug for the "
+                   "traceback, and report it", err=True)
+        sys.exit(1)
 
 
 @contextmanager

@@ -82,3 +82,13 @@ def test_config_check_warns_when_the_rsshub_key_is_unset(monkeypatch):
     monkeypatch.setenv("RSSHUB_ACCESS_KEY", "x")
     result = CliRunner().invoke(cli, ["--config", str(REPO / "sources.toml"), "config", "check", "--json"])
     assert json.loads(result.stdout)["warnings"] == []
+
+
+def test_corrupt_database_is_a_clean_store_error(tmp_path):
+    cfg = tmp_path / "sources.toml"
+    cfg.write_text('[settings]\ndatabase = "sqlite:///broken.db"\n[[banks]]\nid = "icbc"\nname = "工行"\n'
+                   'role = "self"\n', encoding="utf-8")
+    (tmp_path / "broken.db").write_bytes(b"this is not an SQLite database" * 100)
+    result = CliRunner().invoke(cli, ["--config", str(cfg), "export"])
+    assert result.exit_code == 3, result.output
+    assert "database" in result.output and "Traceback" not in result.output
