@@ -100,7 +100,8 @@ NOISE = st.text(alphabet="的了在是我有和人这中大为上个国不以会
 @given(NOISE, st.sampled_from(["工商银行", "中国工商银行", "工行", "中國工商銀行"]), NOISE)
 def test_alias_found_in_any_chinese_context(before, alias, after):
     found = MATCHER.find(before + alias + after)
-    assert any(m.bank_id == "icbc" and m.start == len(before) for m in found)
+    # the alias may be the tail of a longer name (中国 + 工商银行 = 中国工商银行): it must be covered
+    assert any(m.bank_id == "icbc" and m.start <= len(before) < m.end for m in found)
 
 
 @given(NOISE, st.sampled_from(["中国银行业协会", "中国银行保险监督管理委员会", "中国银行间市场交易商协会"]), NOISE)
