@@ -1,0 +1,15 @@
+"""Shared test settings.
+
+Hypothesis explores new examples on every developer run; on CI (``CI=true``) it is derandomized,
+so a landing never depends on which examples a random seed happened to pick.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
