@@ -108,10 +108,6 @@ class Config:
     banks: tuple[BankConfig, ...]
     warnings: tuple[str, ...] = field(default=())
 
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent
-
     def source(self, source_id: str) -> SourceConfig | None:
         return next((s for s in self.sources if s.id == source_id), None)
 

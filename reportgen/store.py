@@ -316,15 +316,6 @@ class Store:
         with self._begin() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def count_items(self, start: datetime | None = None, end: datetime | None = None) -> int:
-        query = select(func.count()).select_from(items)
-        if start is not None:
-            query = query.where(items.c.published_at >= start)
-        if end is not None:
-            query = query.where(items.c.published_at < end)
-        with self._begin() as conn:
-            return int(conn.execute(query).scalar_one())
-
     def latest_health(self, as_of: datetime) -> dict[str, dict[str, Any]]:
         """Each source's most recent health record checked at or before ``as_of``."""
         latest = (
