@@ -79,7 +79,7 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
         lock = multiprocessing.get_context().Lock() if store.engine.dialect.name == "sqlite" else None
         with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(jobs)),
                                  initializer=_init_worker, initargs=(lock,)) as pool:
-            outcomes = list(pool.map(_ingest_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            outcomes = list(pool.map(_ingest_in_worker, jobs))  # one source per task: even load at the end
     else:
         outcomes = [_ingest_source(job, store) for job in jobs]
     for health in outcomes:
