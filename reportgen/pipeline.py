@@ -73,7 +73,8 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
     """
     summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
     jobs = [_SourceJob(r, config.settings.timezone, tuple(config.banks), store.url, run_id) for r in results]
-    if workers > 1 and sum(r.body is not None for r in results) > 1:
+    in_memory = store.engine.dialect.name == "sqlite" and store.engine.url.database in (None, "", ":memory:")
+    if workers > 1 and not in_memory and sum(r.body is not None for r in results) > 1:
         # SQLite's busy handler sleeps in coarse steps when two writers collide; a shared lock
         # around each source's short transaction keeps the writers taking turns instead.
         lock = multiprocessing.get_context().Lock() if store.engine.dialect.name == "sqlite" else None
