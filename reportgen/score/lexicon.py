@@ -1,0 +1,141 @@
+"""The rules scorer's own lexicon for bank and financial news, written for this project.
+
+Weights are on a rough -3..+3 scale: -3 is news no bank wants about itself (立案侦查, 非法集资),
+-1 is mildly unfavourable (质疑, 下滑), +1 mildly favourable (增长), +2 clearly good (荣获).
+Risk categories carry their own terms in :mod:`.categories`; a category term that is not listed
+here gets its category's default weight there.
+
+Longer entries win over the shorter ones they contain (the automaton takes the leftmost-longest
+match), which is how phrases flip a word: 不良率下降 is good news although 不良 is not, and
+不良率 on its own is a neutral metric name.
+"""
+
+from __future__ import annotations
+
+# --- Chinese: unfavourable ---------------------------------------------------------------------
+
+ZH_NEGATIVE: dict[str, float] = {}
+
+
+def _neg(weight: float, words: str) -> None:
+    for w in words.split():
+        ZH_NEGATIVE[w] = -weight
+
+
+# crime, courts and the police
+_neg(3.0, """诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 骗局 骗子 非法集资 非法吸收公众存款 非法吸存 洗钱 传销
+          庞氏骗局 套路贷 高利贷 放高利贷 砍头息 暴力催收 涉黑 黑社会 保护伞 卷款 携款潜逃 潜逃 跑路
+          爆雷 暴雷 失联 立案侦查 立案调查 刑事拘留 刑拘 逮捕 被捕 批捕 判刑 获刑 有期徒刑 被判
+          提起公诉 公诉 移送起诉 审查起诉 被告人 犯罪 涉嫌犯罪 违法犯罪 贪污 受贿 行贿 挪用 侵占 职务侵占
+          非法经营 地下钱庄 资金池 自融 假标 清盘 挤兑 兑付危机 无法兑付 拒绝兑付 停止兑付 提现困难
+          无法提现 不能提现 提不了现 逾期未还 大面积逾期 逾期兑付 资金链断裂 资不抵债 倒闭 破产
+          关门跑路 落马 被带走 接受审查 纪律审查 监察调查 审查调查 严重违纪 双开 开除党籍 留置
+          泄露 信息泄露 数据泄露 泄密 倒卖 贩卖信息 盗刷 被盗刷 盗取 盗用 冒用 不翼而飞 被转走
+          行政处罚 罚单 罚款 没收违法所得 吊销 暂停业务 责令停业 取缔 查封 冻结 被查封 被冻结
+          老赖 失信被执行人 被执行人 逃废债""")
+_neg(2.0, """涉嫌 涉案 立案 侦查 经侦 报案 追赃 追缴 退赔 受害 受害人 受害者 被骗 上当 维权 投诉 举报
+          曝光 黑幕 内幕 丑闻 欺诈 欺骗 坑骗 虚假 虚假宣传 误导 误导销售 夸大收益 隐瞒 违规 违法
+          违约 不良贷款激增 踩雷 坏账 巨亏 亏损 巨额亏损 爆仓 暴跌 大跌 崩盘 违规放贷 违规发放
+          违规操作 违规经营 违规收费 乱收费 霸王条款 强制搭售 捆绑销售 搭售 强制 强行 刁难 拒办
+          拒绝办理 态度恶劣 态度差 服务差 骚扰 威胁 恐吓 辱骂 催收 爆通讯录 宕机 系统故障 崩溃
+          无法登录 无法转账 瘫痪 故障 错账 吞卡 骗 坑 问责 处分 处罚 处理决定 警示函 监管函
+          通报批评 责令改正 责令整改 约谈 整改 警告 谴责 黑名单 失信 纠纷 索赔 起诉 被起诉 诉讼
+          官司 判决 强制执行 拍卖 清退 良性退出 延期兑付 逾期 延期 停业 停摆 关停 下架 暂停 叫停
+          危机 风险事件 爆发 事故 收割 割韭菜 血汗钱 救命钱 讨说法 讨薪 哭诉 声讨 喊冤 冤 黑心 恶意
+          辞职 辞任 离职 出逃 外逃 非法 不法 违纪 腐败 调查 审查 被查 检查发现 通报""")
+_neg(1.0, """质疑 争议 担忧 担心 忧虑 风险 隐患 问题 下滑 下降 减少 收窄 承压 缩水 降级 下调评级 负面
+          不满 愤怒 气愤 无奈 抱怨 吐槽 差评 排队 慢 乱 失望 被迫 隐形收费 高额 违约金 罚息
+          年费 手续费 滞纳金 退款难 不退 扣款 扣费 莫名 莫名其妙 蹊跷 可疑 疑似 或涉 被指 被曝 曝
+          遭 遭遇 遭到 指控 谣言 传闻 不良 不良率上升 不良贷款 质押 高炮""")
+
+# --- Chinese: favourable -----------------------------------------------------------------------
+
+ZH_POSITIVE: dict[str, float] = {}
+
+
+def _pos(weight: float, words: str) -> None:
+    for w in words.split():
+        ZH_POSITIVE[w] = weight
+
+
+_pos(2.0, """荣获 获评 获奖 获得表彰 表彰 嘉奖 点赞 称赞 赞誉 好评 好评如潮 领跑 领先 创新高 历史新高 再创新高
+          大幅增长 稳步增长 稳健增长 高速增长 扭亏为盈 扭亏 上调评级 评级上调 增持 优异 优秀 冠军 第一名
+          榜首 标杆 典范 示范 最佳 金奖 不良率下降 不良率双降 资产质量改善 资产质量向好 拨备覆盖率提升
+          挽回损失 成功拦截 拦截诈骗 追回 堵截 守护 暖心 拾金不昧 见义勇为 锦旗 感谢信""")
+_pos(1.0, """增长 同比增长 环比增长 提升 上升 上涨 回升 改善 向好 稳健 稳定 盈利 净利润增长 营收增长 分红
+          派息 突破 获批 签约 战略合作 合作 发布 推出 上线 升级 助力 支持 服务实体 普惠 惠民 便民
+          减费让利 让利 优惠 降费 满意 感谢 信赖 放心 安全 保障 保护 规范 合规 整改完成 辟谣成功 澄清
+          恢复 恢复正常 已恢复 如期兑付 正常兑付 按时兑付 全额兑付 兑付完毕 赔付到位 退还 退款成功""")
+
+# --- Chinese: neutral phrases -------------------------------------------------------------------
+
+# Phrases that contain an unfavourable word but are not bad news; listing them with weight 0 lets
+# the longest match swallow the word (反欺诈 is a product, 风险提示 a routine notice).
+ZH_NEUTRAL: tuple[str, ...] = tuple("""
+    慢慢 慢性 反欺诈 反诈骗 反诈 防诈骗 防骗 防范诈骗 风控 风险管理 风险控制 风险防控 防范风险 防控风险 减少风险 降低风险
+    风险提示 风险评估 风险偏好 风险等级 低风险 风险较低 无风险 问题解答 常见问题 解决问题 解答问题 不良率 不良贷款率
+    不良资产处置 处理 处置 调查问卷 问卷调查 市场调查 调查显示 调研 举报电话 投诉电话 投诉渠道 投诉处理 受理投诉
+    消费者权益保护 权益保护 保护消费者 维护权益 反洗钱 打击诈骗 打击非法集资 防范非法集资 警惕非法集资 谨防诈骗
+    远离非法集资 识别骗局 如何识别 防止 避免 预防 强制措施 整改要求 监管要求 监管政策 合规经营
+""".split())
+
+# --- Chinese: modifiers ------------------------------------------------------------------------
+
+# A negator flips the sentiment term that follows it within a few characters of the same clause.
+# 否认 / 辟谣 / 澄清 deny a claim: the claim's weight is flipped and damped, not made good news.
+NEGATORS: dict[str, float] = {
+    "不": -0.6, "未": -0.6, "没": -0.6, "没有": -0.6, "无": -0.6, "并未": -0.6, "并非": -0.6, "不是": -0.6,
+    "从未": -0.6, "绝无": -0.6, "并无": -0.6, "无任何": -0.6, "未发现": -0.6, "未曾": -0.6, "不存在": -0.6,
+    "否认": -0.3, "辟谣": -0.3, "澄清": -0.3, "不实": -0.3, "系谣言": -0.3, "纯属谣言": -0.3, "子虚乌有": -0.3,
+}
+# Characters allowed between a negator and the term it negates.  A one-character negator must sit
+# right before its term (未违规, 不透明), or 无 in 无锡 would negate whatever follows the city name.
+NEGATION_WINDOW = 6
+NEGATION_WINDOW_SHORT = 1
+
+DEGREE: dict[str, float] = {
+    "严重": 1.5, "重大": 1.5, "巨额": 1.5, "大量": 1.4, "大规模": 1.5, "大面积": 1.5, "集体": 1.3, "多次": 1.3,
+    "频频": 1.4, "频繁": 1.3, "屡次": 1.4, "屡屡": 1.4, "再次": 1.2, "又": 1.1, "非常": 1.3, "极其": 1.5,
+    "特别": 1.3, "十分": 1.3, "持续": 1.2, "全面": 1.2, "恶劣": 1.5, "疯狂": 1.4,
+    "轻微": 0.5, "略有": 0.5, "小幅": 0.6, "稍有": 0.5, "个别": 0.6, "少量": 0.6, "略": 0.7,
+}
+DEGREE_WINDOW = 4
+
+# Roles in which a bank is named without being the subject of the bad news.  When one of these
+# cues sits next to the bank's name in a clause, that clause's bad news does not count against
+# the bank (it is still reported, with the note "bystander: <cue>").
+BYSTANDER_CUES: tuple[str, ...] = (
+    "存管银行", "托管银行", "合作银行", "资金存管", "银行存管", "存管方", "存管行", "托管方", "托管行",
+    "存管", "托管", "监管银行", "收款银行", "开户行", "开户银行", "代发银行", "结算银行", "合作机构",
+    "冒充", "假冒", "仿冒", "冒名", "冒用", "伪装成", "伪造", "自称", "谎称", "打着", "山寨", "钓鱼网站",
+    "骗取", "被骗", "受骗", "蒙受损失", "成功拦截", "协助警方", "配合调查", "提醒", "提示", "谨防", "警惕",
+)
+BYSTANDER_WINDOW = 8  # characters between the cue and the bank's name, either side
+BYSTANDER_DAMPING = 0.15
+
+# Clause and sentence boundaries.
+SENTENCE_ENDS = "。！？!?\n…；;"
+CLAUSE_ENDS = "，,、：:（）()【】[]「」“”\"《》#|｜/"
+
+# --- English -----------------------------------------------------------------------------------
+
+# Finance terms added to (and overriding) VADER's general-purpose lexicon, on VADER's -4..+4 scale.
+EN_FINANCE: dict[str, float] = {
+    "fined": -3.0, "fine": -1.5, "penalty": -2.5, "penalised": -2.5, "penalized": -2.5, "sanctioned": -2.5,
+    "sanction": -2.0, "fraud": -3.5, "fraudulent": -3.5, "scam": -3.0, "laundering": -3.5, "bribery": -3.0,
+    "embezzlement": -3.5, "misconduct": -2.5, "mis-selling": -3.0, "misselling": -3.0, "mis-sold": -3.0,
+    "lawsuit": -2.0, "sued": -2.0, "probe": -2.0, "investigation": -1.5, "investigated": -2.0, "charged": -2.0,
+    "arrested": -3.0, "detained": -2.5, "convicted": -3.0, "default": -2.5, "defaulted": -3.0, "defaults": -2.0,
+    "loss": -1.5, "losses": -1.5, "writedown": -2.0, "write-down": -2.0, "impairment": -1.5, "bankrupt": -3.5,
+    "bankruptcy": -3.5, "insolvent": -3.5, "outage": -2.5, "downtime": -2.0, "breach": -2.5, "leak": -2.5,
+    "leaked": -2.5, "hacked": -3.0, "cyberattack": -3.0, "complaint": -1.5, "complaints": -1.5,
+    "downgrade": -2.0, "downgraded": -2.0, "plunge": -2.0, "plunged": -2.0, "slump": -2.0, "layoffs": -1.5,
+    "resigned": -1.0, "resigns": -1.0, "overdue": -1.5, "delinquent": -2.0, "nonperforming": -1.5,
+    "non-performing": -1.5, "bailout": -1.5, "run": 0.0, "collapse": -3.0, "collapsed": -3.0,
+    "profit": 1.0, "profits": 1.0, "growth": 1.5, "grew": 1.5, "rose": 1.0, "rise": 1.0, "record": 1.0,
+    "upgrade": 2.0, "upgraded": 2.0, "beat": 1.0, "award": 2.0, "awarded": 2.0, "dividend": 1.0,
+    "resilient": 1.5, "robust": 1.5, "recovered": 1.5, "recovery": 1.5,
+}
+EN_NEGATORS = frozenset(
+    "not no never none nobody nothing neither nor without cannot can't don't doesn't didn't isn't wasn't "
+    "aren't weren't won't wouldn't hasn't haven't hadn't denies denied deny dismissed refuted".split())

@@ -1,0 +1,367 @@
+"""The default scorer: explainable rules over the project's own lexicon.
+
+How one item is judged for one bank:
+
+1. Title and body are folded (Traditional → Simplified, lower case) and cut into sentences
+   (。！？；) and clauses (，、：…).  A title identical to the body is read once, as body.
+2. One Aho–Corasick pass finds lexicon terms, negators, degree words, bystander cues and
+   category terms; English words are looked up in VADER's lexicon plus finance terms.
+3. Each sentiment term contributes ``weight × degree × negation × place``, where *place* says how
+   much the clause is about this bank: 1.0 in a clause that names the bank, 0.6 elsewhere in the
+   same sentence, 0.25 elsewhere; the title counts twice.  Terms inside an entity's own name
+   (an entity called 诈骗平台 …) do not count.
+4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款) does not carry
+   that sentence's bad news: its unfavourable terms count at 15 %.
+5. ``score = tanh(sum / 4)``; ≤ -0.2 is negative, ≥ 0.2 positive.  The largest contributions are
+   the reasons.  Risk categories fire from terms in the clauses that count for the bank.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from ..match import fold
+from . import Judgement, Reason, ScoreInput, Target, CategoryHit, clamp
+from . import lexicon as lx
+from .categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
+
+RULES_VERSION = "1"
+
+TITLE_FACTOR = 2.0
+PLACE_CLAUSE = 1.0
+PLACE_SENTENCE = 0.6
+PLACE_ELSEWHERE = 0.25
+PLACE_UNNAMED = 0.0  # the target is named only inside a longer entity name (钱宝 in 钱宝网): not its news
+SCALE = 4.0
+NEGATIVE_AT = -0.4
+POSITIVE_AT = 0.2
+MAX_REASONS = 8
+
+_SENT, _NEG, _DEG, _BYS = 1, 2, 3, 4
+_ANY_LATIN = re.compile(r"[a-z]")
+_LATIN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+_SENTENCE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS) + "]")
+_CLAUSE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    term: str
+    kind: int
+    value: float  # sentiment weight, negation factor or degree factor
+    categories: tuple[str, ...] = ()
+    context_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    entry: _Entry
+
+
+@dataclass(slots=True)
+class _Part:
+    """One analysed field (title or body)."""
+
+    where: str
+    text: str  # original
+    folded: str
+    hits: list[_Hit]
+    clause_starts: list[int]
+    clause_sentence: list[int]  # clause index → sentence index
+
+    def clause_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.clause_starts, pos) - 1
+
+    def clause_text(self, index: int) -> str:
+        start = self.clause_starts[index]
+        end = self.clause_starts[index + 1] if index + 1 < len(self.clause_starts) else len(self.text)
+        return self.text[start:end].strip(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t")
+
+
+class RulesScorer:
+    """Lexicon rules with negation, degree, clause targeting and bystander roles."""
+
+    name = "rules"
+
+    def __init__(self, categories: Sequence[Category] = DEFAULT_CATEGORIES, *,
+                 extra_terms: Mapping[str, float] | None = None) -> None:
+        self.categories = tuple(categories)
+        entries = self._entries(self.categories, extra_terms or {})
+        self._automaton = ahocorasick.Automaton()
+        self._latin: dict[str, _Entry] = {}
+        for key, entry in entries.items():
+            if _is_latin_word(key):
+                self._latin[key] = entry
+            elif key:
+                self._automaton.add_word(key, (len(key), entry))
+        self._automaton.make_automaton()
+        digest = hashlib.sha256(json.dumps(
+            [RULES_VERSION, TITLE_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE, SCALE, NEGATIVE_AT,
+             POSITIVE_AT, sorted((k, e.kind, e.value, e.categories, e.context_only) for k, e in entries.items())],
+            ensure_ascii=False, default=str).encode()).hexdigest()
+        self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
+
+    # --- building ---
+
+    @staticmethod
+    def _entries(categories: Sequence[Category], extra: Mapping[str, float]) -> dict[str, _Entry]:
+        table: dict[str, _Entry] = {}
+        for word, valence in _vader_lexicon().items():
+            table[word] = _Entry(word, _SENT, valence / 1.5)
+        for word, valence in lx.EN_FINANCE.items():
+            table[word] = _Entry(word, _SENT, valence / 1.5)
+        for word in lx.ZH_NEUTRAL:
+            table[fold(word)] = _Entry(word, _SENT, 0.0)
+        for word, weight in {**lx.ZH_NEGATIVE, **lx.ZH_POSITIVE, **extra}.items():
+            table[fold(word)] = _Entry(word, _SENT, float(weight))
+        for word, factor in lx.NEGATORS.items():
+            table[fold(word)] = _Entry(word, _NEG, factor)
+        for word in lx.EN_NEGATORS:
+            table[word] = _Entry(word, _NEG, -0.6)
+        for word, factor in lx.DEGREE.items():
+            table[fold(word)] = _Entry(word, _DEG, factor)
+        for word, boost in _vader_boosters().items():
+            table.setdefault(word, _Entry(word, _DEG, 1.0 + boost))
+        for cue in lx.BYSTANDER_CUES:
+            key = fold(cue)
+            if key not in table:
+                table[key] = _Entry(cue, _BYS, 0.0)
+        by_term: dict[str, list[str]] = {}
+        weights: dict[str, float] = {}
+        for cat in categories:
+            for term in cat.terms:
+                key = fold(term)
+                by_term.setdefault(key, []).append(cat.code)
+                weights.setdefault(key, cat.weight)
+        for key, codes in by_term.items():
+            old = table.get(key)
+            if old is not None and old.kind == _SENT:
+                table[key] = _Entry(old.term, _SENT, old.value, tuple(codes), key in CONTEXT_ONLY)
+            elif old is None or old.kind == _BYS:
+                weight = 0.0 if key in CONTEXT_ONLY else weights[key]
+                table[key] = _Entry(key, _SENT, weight, tuple(codes), key in CONTEXT_ONLY)
+        return table
+
+    # --- scoring ---
+
+    def score(self, inp: ScoreInput) -> Judgement:
+        return self._judge(self._analyse(inp.title, inp.text), inp.target, inp.others)
+
+    def score_many(self, inputs: Sequence[ScoreInput]) -> list[Judgement]:
+        cache: dict[tuple[str, str], tuple[_Part, ...]] = {}
+        out = []
+        for inp in inputs:
+            key = (inp.title, inp.text)
+            parts = cache.get(key)
+            if parts is None:
+                parts = cache[key] = self._analyse(inp.title, inp.text)
+            out.append(self._judge(parts, inp.target, inp.others))
+        return out
+
+    def _analyse(self, title: str, text: str) -> tuple[_Part, ...]:
+        title = title or ""
+        text = text or ""
+        fields = [("title", title), ("body", text)]
+        if title.strip() and title.strip() == text.strip():
+            fields = [("body", text)]
+        return tuple(self._part(where, value) for where, value in fields if value)
+
+    def _part(self, where: str, text: str) -> _Part:
+        folded = fold(text)
+        hits: list[_Hit] = []
+        for end_index, (length, entry) in self._automaton.iter_long(folded):
+            hits.append(_Hit(end_index - length + 1, end_index + 1, entry))
+        if self._latin and _ANY_LATIN.search(folded):
+            latin = [_Hit(m.start(), m.end(), self._latin[m.group()])
+                     for m in _LATIN_WORD.finditer(folded) if m.group() in self._latin]
+            if latin:
+                hits = sorted(hits + latin, key=lambda h: h.start)
+        clause_starts = [0]
+        clause_sentence = [0]
+        sentence = 0
+        for m in _CLAUSE_RE.finditer(folded):
+            if m.group() in lx.SENTENCE_ENDS:
+                sentence += 1
+            if m.end() < len(folded):
+                clause_starts.append(m.end())
+                clause_sentence.append(sentence)
+        return _Part(where, text, folded, hits, clause_starts, clause_sentence)
+
+    def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
+        names = [fold(n) for n in target.names if n]
+        other_names = sorted({fold(n) for o in others for n in o.names if n}, key=len, reverse=True)
+        total = 0.0
+        unfavourable = 0.0
+        contributions: list[Reason] = []
+        cat_hits: dict[str, tuple[list[str], str, bool]] = {}  # code → terms, clause, strong
+        named_anywhere = False
+        analysed = []
+        for part in parts:
+            own = _occurrences(part.folded, names, other_names) if names else []
+            masked = _spans(part.folded, names + other_names) if names or other_names else []
+            analysed.append((part, own, masked))
+            named_anywhere = named_anywhere or bool(own)
+        for part, own, masked in analysed:
+            factor = TITLE_FACTOR if part.where == "title" else 1.0
+            own_clauses = {part.clause_of(s) for s, _ in own}
+            own_sentences = {part.clause_sentence[c] for c in own_clauses}
+            bystander_clauses = self._bystander_clauses(part, own)
+            bystander_sentences = {part.clause_sentence[c] for c in bystander_clauses} - {
+                part.clause_sentence[c] for c in own_clauses - bystander_clauses}
+            all_bystander = bool(own_clauses) and own_clauses <= bystander_clauses
+            negator: _Hit | None = None
+            degree: _Hit | None = None
+            for hit in part.hits:
+                if masked and _inside(hit, masked):
+                    continue
+                entry = hit.entry
+                if entry.kind == _NEG:
+                    negator = hit
+                    continue
+                if entry.kind == _DEG:
+                    degree = hit
+                    continue
+                if entry.kind != _SENT:
+                    continue
+                clause = part.clause_of(hit.start)
+                sentence = part.clause_sentence[clause]
+                if not names:
+                    place = PLACE_CLAUSE
+                elif not named_anywhere:
+                    place = PLACE_UNNAMED
+                elif clause in own_clauses:
+                    place = PLACE_CLAUSE
+                elif sentence in own_sentences:
+                    place = PLACE_SENTENCE
+                else:
+                    place = PLACE_ELSEWHERE
+                notes = []
+                value = entry.value
+                negated = False
+                if negator is not None and part.clause_of(negator.start) == clause:
+                    window = lx.NEGATION_WINDOW_SHORT if negator.end - negator.start == 1 else lx.NEGATION_WINDOW
+                    if 0 <= hit.start - negator.end <= window:
+                        value *= negator.entry.value
+                        negated = True
+                        notes.append(f"negated by {negator.entry.term}")
+                        negator = None
+                if degree is not None and part.clause_of(degree.start) == clause \
+                        and 0 <= hit.start - degree.end <= lx.DEGREE_WINDOW:
+                    value *= degree.entry.value
+                    notes.append(f"×{degree.entry.value:g} ({degree.entry.term})")
+                    degree = None
+                bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
+                                           or (all_bystander and place < PLACE_SENTENCE))
+                if bystander:
+                    value *= lx.BYSTANDER_DAMPING
+                    notes.append("bystander role")
+                contribution = value * place * factor
+                if contribution:
+                    total += contribution
+                    if contribution < 0:
+                        unfavourable += contribution
+                    contributions.append(Reason(entry.term, round(contribution, 3), part.where,
+                                                part.clause_text(clause)[:80], "; ".join(notes)))
+                counts_for_target = not names or place >= PLACE_SENTENCE
+                if entry.categories and counts_for_target and not negated and not bystander:
+                    strong = not entry.context_only and entry.value <= 0
+                    for code in entry.categories:
+                        terms, first_clause, was_strong = cat_hits.get(code, ([], part.clause_text(clause)[:80],
+                                                                               False))
+                        if entry.term not in terms:
+                            terms.append(entry.term)
+                        cat_hits[code] = (terms, first_clause, was_strong or strong or code in NEUTRAL_CATEGORIES)
+        score = clamp(math.tanh(total / SCALE))
+        label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
+        categories = tuple(
+            CategoryHit(cat.code, tuple(cat_hits[cat.code][0]), cat_hits[cat.code][1])
+            for cat in self.categories
+            if cat.code in cat_hits and _category_fires(cat.code, cat_hits[cat.code][2], label, unfavourable))
+        contributions.sort(key=lambda r: -abs(r.weight))
+        return Judgement(label, round(score, 4), categories, tuple(contributions[:MAX_REASONS]),
+                         self.name, self.version)
+
+    def _bystander_clauses(self, part: _Part, own: Sequence[tuple[int, int]]) -> set[int]:
+        """Clauses where a bystander cue sits next to one of the target's own occurrences."""
+        if not own:
+            return set()
+        found = set()
+        cues = [h for h in part.hits if h.entry.kind == _BYS]
+        if not cues:
+            return found
+        for start, end in own:
+            clause = part.clause_of(start)
+            for cue in cues:
+                if part.clause_of(cue.start) != clause:
+                    continue
+                gap = start - cue.end if cue.end <= start else cue.start - end
+                if 0 <= gap <= lx.BYSTANDER_WINDOW:
+                    found.add(clause)
+                    break
+        return found
+
+
+def _category_fires(code: str, strong: bool, label: str, unfavourable: float) -> bool:
+    """A category needs its own unfavourable term, or bad news about the bank in the same place."""
+    if code in NEUTRAL_CATEGORIES:
+        return strong
+    if strong:
+        return label == "negative" or unfavourable <= -1.0
+    return unfavourable <= -1.0
+
+
+def _occurrences(folded: str, names: Sequence[str], longer_others: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of the target's names, minus those inside a longer name of another entity."""
+    covered = _spans(folded, [o for o in longer_others if any(n in o and n != o for n in names)])
+    out = []
+    for name in names:
+        start = folded.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not any(s <= start and end <= e for s, e in covered):
+                out.append((start, end))
+            start = folded.find(name, start + 1)
+    return out
+
+
+def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    out = []
+    for name in names:
+        start = folded.find(name)
+        while start >= 0:
+            out.append((start, start + len(name)))
+            start = folded.find(name, start + 1)
+    return out
+
+
+def _inside(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < hit.end and hit.start < e for s, e in spans)
+
+
+def _is_latin_word(key: str) -> bool:
+    return bool(key) and key.isascii() and _LATIN_WORD.fullmatch(key) is not None
+
+
+@functools.cache
+def _vader_lexicon() -> dict[str, float]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return {w: v for w, v in SentimentIntensityAnalyzer().lexicon.items() if _is_latin_word(w)}
+
+
+@functools.cache
+def _vader_boosters() -> dict[str, float]:
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT
+
+    return {w: v for w, v in BOOSTER_DICT.items() if _is_latin_word(w)}
