@@ -44,13 +44,13 @@ def _t(words: str) -> tuple[str, ...]:
 
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category("complaint", "服务投诉", "Service complaint", _t(
-        "投诉 被投诉 投诉量 黑猫投诉 12378 12363 维权 讨说法 排队 排长队 态度差 态度恶劣 服务差 拒办 拒绝办理 刁难 推诿 "
-        "不作为 辱骂 骚扰 暴力催收 催收 爆通讯录 差评 吐槽 不满 气愤 哭诉 销户难 退款难 办事难 客服 "
+        "投诉 被投诉 投诉量 黑猫投诉 12378 12363 维权 讨说法 排队 排长队 态度差 态度恶劣 服务差 拒办 拒绝办理 "
+        "刁难 推诿 不作为 辱骂 骚扰 暴力催收 催收 爆通讯录 差评 吐槽 不满 气愤 哭诉 销户难 退款难 办事难 客服 "
         "complaint complaints"), -1.5),
     Category("mis_selling", "误导销售/虚假宣传", "Mis-selling / false advertising", _t(
         "误导 误导销售 虚假宣传 夸大收益 夸大宣传 保本 承诺收益 飞单 理财亏损 净值亏损 产品亏损 代销 兑付延迟 延期兑付 "
-        "无法兑付 逾期兑付 兑付危机 强制搭售 搭售 捆绑销售 隐瞒风险 未揭示风险 适当性 存款变保险 mis-selling misselling "
-        "mis-sold"), -2.0),
+        "无法兑付 逾期兑付 兑付危机 强制搭售 搭售 捆绑销售 隐瞒风险 未揭示风险 适当性 存款变保险 "
+        "mis-selling misselling mis-sold"), -2.0),
     Category("data_leak", "客户信息泄露", "Customer data leak", _t(
         "泄露 信息泄露 数据泄露 泄密 个人信息 客户信息 倒卖 贩卖信息 出售信息 非法获取 查询征信 隐私 爆通讯录 "
         "数据安全 breach leak leaked hacked"), -2.5),
@@ -62,8 +62,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "操作失误 系统错误 转错 冒领 被冒领 funds missing unauthorised unauthorized"), -2.0),
     Category("regulatory", "违规/监管处罚", "Violation / regulatory penalty", _t(
         "罚款 罚单 行政处罚 处罚 没收违法所得 违规 违法 被查 立案 立案调查 警告 责令改正 责令整改 监管函 警示函 约谈 "
-        "通报批评 暂停业务 吊销 整改 监管 国家金融监督管理总局 金融监管总局 银保监 银保监会 人民银行 央行 证监会 外汇局 "
-        "fined penalty penalised penalized sanctioned regulator"), -2.0),
+        "通报批评 暂停业务 吊销 整改 监管 国家金融监督管理总局 金融监管总局 银保监 银保监会 人民银行 央行 证监会 "
+        "外汇局 fined penalty penalised penalized sanctioned regulator"), -2.0),
     Category("fraud_crime", "诈骗/违法犯罪", "Fraud / crime", _t(
         "诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 骗局 非法集资 非法吸收公众存款 非法吸存 洗钱 传销 套路贷 涉黑 地下钱庄 "
         "犯罪 涉嫌犯罪 被判 判刑 获刑 有期徒刑 刑拘 刑事拘留 逮捕 被捕 公诉 提起公诉 移送起诉 经侦 侦查 立案侦查 "

@@ -25,12 +25,12 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
 from ..match import fold
-from . import Judgement, Reason, ScoreInput, Target, CategoryHit, clamp
+from . import CategoryHit, Judgement, Reason, ScoreInput, Target, clamp
 from . import lexicon as lx
 from .categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
 
@@ -50,6 +50,7 @@ _SENT, _NEG, _DEG, _BYS = 1, 2, 3, 4
 _ANY_LATIN = re.compile(r"[a-z]")
 _LATIN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _SENTENCE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS) + "]")
+_TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
 _CLAUSE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 
 
@@ -62,31 +63,61 @@ class _Entry:
     context_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int
-    end: int
-    entry: _Entry
+# One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
+_Hit = tuple[int, int, _Entry, int, int]
+# A sentiment term after negation and degree: start, clause, sentence, value, negated, notes, entry.
+# Negation and degree depend on the text only, so they are worked out once per item, not per bank.
+_Term = tuple[int, int, int, float, bool, str, _Entry]
 
 
 @dataclass(slots=True)
 class _Part:
-    """One analysed field (title or body)."""
+    """One analysed field (title or body); shared by every target the item is judged for."""
 
     where: str
     text: str  # original
     folded: str
     hits: list[_Hit]
+    hit_starts: list[int]
     clause_starts: list[int]
-    clause_sentence: list[int]  # clause index → sentence index
+    sentence_starts: list[int]
+    terms_cache: dict[frozenset[int], list[_Term]] = field(default_factory=dict)
+    mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
+    clause_cache: dict[int, str] = field(default_factory=dict)
 
     def clause_of(self, pos: int) -> int:
         return bisect.bisect_right(self.clause_starts, pos) - 1
 
+    def sentence_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, pos) - 1
+
     def clause_text(self, index: int) -> str:
-        start = self.clause_starts[index]
-        end = self.clause_starts[index + 1] if index + 1 < len(self.clause_starts) else len(self.text)
-        return self.text[start:end].strip(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t")
+        """The clause as written (not folded), trimmed for display."""
+        text = self.clause_cache.get(index)
+        if text is None:
+            start = self.clause_starts[index]
+            end = self.clause_starts[index + 1] if index + 1 < len(self.clause_starts) else len(self.text)
+            text = self.clause_cache[index] = self.text[start:end].strip(_TRIM)[:80]
+        return text
+
+    def masked(self, names: tuple[str, ...]) -> frozenset[int]:
+        """Hits inside any entity's name: 诈骗平台 as a name is not a fraud report.  Same for every target."""
+        found = self.mask_cache.get(names)
+        if found is None:
+            found = self.mask_cache[names] = frozenset(self.masked_hits(_spans(self.folded, names)))
+        return found
+
+    def masked_hits(self, spans: Iterable[tuple[int, int]]) -> set[int]:
+        """Indexes of the hits that overlap any of ``spans`` (an entity's own name)."""
+        out: set[int] = set()
+        starts = self.hit_starts
+        for s, e in spans:
+            i = max(bisect.bisect_left(starts, s) - 1, 0)
+            while i < len(starts) and starts[i] < e:
+                if self.hits[i][1] > s:
+                    out.add(i)
+                i += 1
+        return out
 
 
 class RulesScorer:
@@ -179,63 +210,46 @@ class RulesScorer:
 
     def _part(self, where: str, text: str) -> _Part:
         folded = fold(text)
-        hits: list[_Hit] = []
-        for end_index, (length, entry) in self._automaton.iter_long(folded):
-            hits.append(_Hit(end_index - length + 1, end_index + 1, entry))
+        clause_starts = [0, *(m.end() for m in _CLAUSE_RE.finditer(folded))]
+        sentence_starts = [0, *(m.end() for m in _SENTENCE_RE.finditer(folded))]
+        raw: list[tuple[int, int, _Entry]] = [
+            (end_index - length + 1, end_index + 1, entry)
+            for end_index, (length, entry) in self._automaton.iter_long(folded)]
         if self._latin and _ANY_LATIN.search(folded):
-            latin = [_Hit(m.start(), m.end(), self._latin[m.group()])
+            latin = [(m.start(), m.end(), self._latin[m.group()])
                      for m in _LATIN_WORD.finditer(folded) if m.group() in self._latin]
             if latin:
-                hits = sorted(hits + latin, key=lambda h: h.start)
-        clause_starts = [0]
-        clause_sentence = [0]
-        sentence = 0
-        for m in _CLAUSE_RE.finditer(folded):
-            if m.group() in lx.SENTENCE_ENDS:
-                sentence += 1
-            if m.end() < len(folded):
-                clause_starts.append(m.end())
-                clause_sentence.append(sentence)
-        return _Part(where, text, folded, hits, clause_starts, clause_sentence)
+                raw = sorted(raw + latin, key=lambda h: h[0])
+        bisect_right = bisect.bisect_right
+        hits = [(s, e, entry, bisect_right(clause_starts, s) - 1, bisect_right(sentence_starts, s) - 1)
+                for s, e, entry in raw]
+        return _Part(where, text, folded, hits, [h[0] for h in hits], clause_starts, sentence_starts)
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
-        names = [fold(n) for n in target.names if n]
-        other_names = sorted({fold(n) for o in others for n in o.names if n}, key=len, reverse=True)
+        names = _folded_names(target.names)
+        other_names = sorted({n for o in others for n in _folded_names(o.names)}, key=len, reverse=True)
         total = 0.0
         unfavourable = 0.0
-        contributions: list[Reason] = []
-        cat_hits: dict[str, tuple[list[str], str, bool]] = {}  # code → terms, clause, strong
+        # contribution, term, part, clause, notes: Reasons are built only for the largest few
+        contributions: list[tuple[float, str, _Part, int, str]] = []
+        cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
         named_anywhere = False
         analysed = []
         for part in parts:
             own = _occurrences(part.folded, names, other_names) if names else []
-            masked = _spans(part.folded, names + other_names) if names or other_names else []
+            masked = part.masked(tuple(sorted({*names, *other_names}))) if names or other_names else frozenset()
             analysed.append((part, own, masked))
             named_anywhere = named_anywhere or bool(own)
         for part, own, masked in analysed:
             factor = TITLE_FACTOR if part.where == "title" else 1.0
             own_clauses = {part.clause_of(s) for s, _ in own}
-            own_sentences = {part.clause_sentence[c] for c in own_clauses}
+            own_sentences = {part.sentence_of(s) for s, _ in own}
             bystander_clauses = self._bystander_clauses(part, own)
-            bystander_sentences = {part.clause_sentence[c] for c in bystander_clauses} - {
-                part.clause_sentence[c] for c in own_clauses - bystander_clauses}
+            named_sentences = {part.sentence_of(s) for s, _ in own if part.clause_of(s) not in bystander_clauses}
+            bystander_sentences = {part.sentence_of(part.clause_starts[c]) for c in bystander_clauses}
+            bystander_sentences -= named_sentences
             all_bystander = bool(own_clauses) and own_clauses <= bystander_clauses
-            negator: _Hit | None = None
-            degree: _Hit | None = None
-            for hit in part.hits:
-                if masked and _inside(hit, masked):
-                    continue
-                entry = hit.entry
-                if entry.kind == _NEG:
-                    negator = hit
-                    continue
-                if entry.kind == _DEG:
-                    degree = hit
-                    continue
-                if entry.kind != _SENT:
-                    continue
-                clause = part.clause_of(hit.start)
-                sentence = part.clause_sentence[clause]
+            for _start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked):
                 if not names:
                     place = PLACE_CLAUSE
                 elif not named_anywhere:
@@ -246,66 +260,51 @@ class RulesScorer:
                     place = PLACE_SENTENCE
                 else:
                     place = PLACE_ELSEWHERE
-                notes = []
-                value = entry.value
-                negated = False
-                if negator is not None and part.clause_of(negator.start) == clause:
-                    window = lx.NEGATION_WINDOW_SHORT if negator.end - negator.start == 1 else lx.NEGATION_WINDOW
-                    if 0 <= hit.start - negator.end <= window:
-                        value *= negator.entry.value
-                        negated = True
-                        notes.append(f"negated by {negator.entry.term}")
-                        negator = None
-                if degree is not None and part.clause_of(degree.start) == clause \
-                        and 0 <= hit.start - degree.end <= lx.DEGREE_WINDOW:
-                    value *= degree.entry.value
-                    notes.append(f"×{degree.entry.value:g} ({degree.entry.term})")
-                    degree = None
                 bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
                                            or (all_bystander and place < PLACE_SENTENCE))
                 if bystander:
                     value *= lx.BYSTANDER_DAMPING
-                    notes.append("bystander role")
+                    notes = _join(notes, "bystander role")
                 contribution = value * place * factor
                 if contribution:
                     total += contribution
                     if contribution < 0:
                         unfavourable += contribution
-                    contributions.append(Reason(entry.term, round(contribution, 3), part.where,
-                                                part.clause_text(clause)[:80], "; ".join(notes)))
-                counts_for_target = not names or place >= PLACE_SENTENCE
-                if entry.categories and counts_for_target and not negated and not bystander:
+                    contributions.append((contribution, entry.term, part, clause, notes))
+                if entry.categories and (not names or place >= PLACE_SENTENCE) and not negated and not bystander:
                     strong = not entry.context_only and entry.value <= 0
                     for code in entry.categories:
-                        terms, first_clause, was_strong = cat_hits.get(code, ([], part.clause_text(clause)[:80],
-                                                                               False))
+                        terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
                         if entry.term not in terms:
                             terms.append(entry.term)
-                        cat_hits[code] = (terms, first_clause, was_strong or strong or code in NEUTRAL_CATEGORIES)
+                        cat_hits[code] = (terms, first_part, first_clause,
+                                          was_strong or strong or code in NEUTRAL_CATEGORIES)
         score = clamp(math.tanh(total / SCALE))
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
-        categories = tuple(
-            CategoryHit(cat.code, tuple(cat_hits[cat.code][0]), cat_hits[cat.code][1])
-            for cat in self.categories
-            if cat.code in cat_hits and _category_fires(cat.code, cat_hits[cat.code][2], label, unfavourable))
-        contributions.sort(key=lambda r: -abs(r.weight))
-        return Judgement(label, round(score, 4), categories, tuple(contributions[:MAX_REASONS]),
-                         self.name, self.version)
+        categories = []
+        for cat in self.categories:
+            found = cat_hits.get(cat.code)
+            if found and _category_fires(cat.code, found[3], label, unfavourable):
+                categories.append(CategoryHit(cat.code, tuple(found[0]), found[1].clause_text(found[2])))
+        contributions.sort(key=lambda c: -abs(c[0]))
+        reasons = tuple(Reason(term, round(value, 3), part.where, part.clause_text(clause), notes)
+                        for value, term, part, clause, notes in contributions[:MAX_REASONS])
+        return Judgement(label, round(score, 4), tuple(categories), reasons, self.name, self.version)
 
     def _bystander_clauses(self, part: _Part, own: Sequence[tuple[int, int]]) -> set[int]:
         """Clauses where a bystander cue sits next to one of the target's own occurrences."""
         if not own:
             return set()
         found = set()
-        cues = [h for h in part.hits if h.entry.kind == _BYS]
+        cues = [h for h in part.hits if h[2].kind == _BYS]
         if not cues:
             return found
         for start, end in own:
             clause = part.clause_of(start)
-            for cue in cues:
-                if part.clause_of(cue.start) != clause:
+            for cue_start, cue_end, _entry, cue_clause, _sentence in cues:
+                if cue_clause != clause:
                     continue
-                gap = start - cue.end if cue.end <= start else cue.start - end
+                gap = start - cue_end if cue_end <= start else cue_start - end
                 if 0 <= gap <= lx.BYSTANDER_WINDOW:
                     found.add(clause)
                     break
@@ -345,8 +344,51 @@ def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _inside(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < hit.end and hit.start < e for s, e in spans)
+def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
+    """The part's sentiment terms with negation and degree applied, entity names masked out."""
+    cached = part.terms_cache.get(masked)
+    if cached is not None:
+        return cached
+    out: list[_Term] = []
+    negator: _Hit | None = None
+    degree: _Hit | None = None
+    for index, hit in enumerate(part.hits):
+        if index in masked:
+            continue
+        start, _end, entry, clause, sentence = hit
+        kind = entry.kind
+        if kind != _SENT:
+            if kind == _NEG:
+                negator = hit
+            elif kind == _DEG:
+                degree = hit
+            continue
+        value = entry.value
+        notes = ""
+        negated = False
+        if negator is not None and negator[3] == clause:
+            window = lx.NEGATION_WINDOW_SHORT if negator[1] - negator[0] == 1 else lx.NEGATION_WINDOW
+            if 0 <= start - negator[1] <= window:
+                value *= negator[2].value
+                negated = True
+                notes = f"negated by {negator[2].term}"
+                negator = None
+        if degree is not None and degree[3] == clause and 0 <= start - degree[1] <= lx.DEGREE_WINDOW:
+            value *= degree[2].value
+            notes = _join(notes, f"×{degree[2].value:g} ({degree[2].term})")
+            degree = None
+        out.append((start, clause, sentence, value, negated, notes, entry))
+    part.terms_cache[masked] = out
+    return out
+
+
+def _join(notes: str, note: str) -> str:
+    return f"{notes}; {note}" if notes else note
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_names(names: tuple[str, ...]) -> list[str]:
+    return [fold(n) for n in names if n]
 
 
 def _is_latin_word(key: str) -> bool:
