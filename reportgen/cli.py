@@ -4,14 +4,26 @@ Each command loads the config, makes one library call and prints a summary.  Err
 reportgen raises on purpose become a one-paragraph message and the error's exit code; a
 traceback is shown only with ``--debug``.
 
-Exit codes: 0 ok · 1 other reportgen error · 2 config or usage error · 3 database error ·
-4 render error · 5 data error (e.g. bad date) · 6 fetch: every source failed ·
-7 fetch: some sources failed (the rest were stored) · 130 interrupted.
+Exit codes (the README has the same table)::
+
+    0    ok
+    1    other reportgen error (an unexpected one says to rerun with --debug)
+    2    config or usage error
+    3    database error
+    4    render error
+    5    data error (e.g. a bad --date)
+    6    fetch, run: every source failed (run: the report was still made from stored items)
+    7    fetch, run: some sources failed; the rest were stored (run: report made, mail delivered)
+    8    run, send: mail undelivered: something in the outbox is pending, failed, or expired in
+         this run (send --test: the test mail failed)
+    9    run, send: another run held the lock for longer than run.lock_timeout_s
+    130  interrupted
+
+When several apply, the lowest in this list wins: 9, then 8, then 6, then 7.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import sys
@@ -29,6 +41,7 @@ from .errors import ConfigError, DataError, ReportgenError
 
 EXIT_ALL_SOURCES_FAILED = 6
 EXIT_SOME_SOURCES_FAILED = 7
+EXIT_UNDELIVERED = 8  # DeliveryError uses it too; LockBusy is 9
 
 log = logging.getLogger("reportgen")
 
@@ -52,11 +65,12 @@ class _State:
               envvar="REPORTGEN_CONFIG", help="Config file [default: ./sources.toml or $REPORTGEN_CONFIG].")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress at INFO level.")
+@click.option("--log-json", is_flag=True, help="Log one JSON object per line on stderr (for log collectors).")
 @click.version_option(__version__, prog_name="reportgen")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, debug: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path | None, debug: bool, verbose: bool, log_json: bool) -> None:
     """reportgen: bank public-opinion monitoring (银行舆情) and daily briefings."""
-    _configure_logging(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
+    _configure_logging(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING, log_json)
     ctx.obj = _State(config_path, debug)
 
 
@@ -120,7 +134,8 @@ def fetch_cmd(state: _State, as_json: bool, workers: int) -> None:
             click.echo(
                 f"sources: {out['sources_ok']} ok, {out['sources_not_modified']} not modified, "
                 f"{out['sources_failed']} failed · items: {out['items_fetched']} fetched, "
-                f"{out['items_new']} new, {out['items_matched']} matched")
+                f"{out['items_new']} new, {out['items_matched']} matched · "
+                f"{out['mentions_scored']} mentions scored")
         if summary.sources and summary.sources_failed == len(summary.sources):
             sys.exit(EXIT_ALL_SOURCES_FAILED)
         if summary.sources_failed:
@@ -139,6 +154,7 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
         "items_fetched": summary.items_fetched,
         "items_new": summary.items_new,
         "items_matched": summary.items_matched,
+        "mentions_scored": summary.mentions_scored,
         "sources": [
             {**asdict(s), "status": str(s.status), "checked_at": s.checked_at.isoformat()}
             for s in summary.sources
@@ -186,7 +202,8 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
+              help="csv: cells starting with = + - @ get a leading ' (safe in Excel); parquet needs -o or a pipe.")
 @click.option("--since", metavar="YYYY-MM-DD", help="First day (inclusive, config zone) [default: 7 days ago].")
 @click.option("--until", metavar="YYYY-MM-DD", help="Last day (inclusive, config zone) [default: today].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout].")
@@ -195,7 +212,8 @@ def export_cmd(state: _State, fmt: str, since: str | None, until: str | None, ou
     """Export matched items, one row per item × bank."""
     from datetime import UTC, timedelta
 
-    from .aggregate import EXPORT_FIELDS, Window, export_rows
+    from .aggregate import Window, export_rows
+    from .export import write_csv, write_jsonl, write_parquet
     from .store import Store
 
     with _errors(state):
@@ -205,15 +223,15 @@ def export_cmd(state: _State, fmt: str, since: str | None, until: str | None, ou
         first = _parse_day(since, "--since") if since else last - timedelta(days=6)
         if first > last:
             raise DataError(f"--since {first} is after --until {last}")
+        if fmt == "parquet" and output is None and sys.stdout.isatty():
+            raise click.UsageError("parquet is binary: pass -o FILE or redirect stdout")
         rows = export_rows(Store.open(cfg.settings.database), cfg, Window.for_days(first, last, cfg.settings.tz))
-        with _open_output(output) as fh:
-            if fmt == "jsonl":
-                for row in rows:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                writer = csv.DictWriter(fh, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(rows)
+        if fmt == "parquet":
+            write_parquet(rows, str(output) if output else sys.stdout.buffer)
+            sys.stdout.flush()
+        else:
+            with _open_output(output) as fh:
+                (write_jsonl if fmt == "jsonl" else write_csv)(rows, fh)
         if output:
             click.echo(f"{len(rows)} rows → {output}", err=True)
 
@@ -226,6 +244,72 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
         return
     with path.open("w", encoding="utf-8", newline="") as fh:
         yield fh
+
+
+# --- run and send ---------------------------------------------------------------------------------
+
+
+@cli.command("run")
+@click.argument("kind", type=click.Choice(["daily", "weekly"]))
+@click.option("--date", "when", metavar="DATE",
+              help="Backfill: the day (daily) or a day of the ISO week / YYYY-Www (weekly) "
+                   "[default: yesterday / last week in the config zone].")
+@click.option("--no-send", is_flag=True, help="Make the report but mail nothing (the outbox is left alone).")
+@click.option("--force", is_flag=True, help="Make and mail the report again even if it was already sent.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.pass_obj
+def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bool, as_json: bool) -> None:
+    """The cron job: fetch → score → events and alerts → report → send.
+
+    Idempotent: a second run for the same period does not make or mail the report again
+    (unless --force), but retries whatever the outbox still holds.  Exits 0, or 6/7 when
+    sources failed, 8 while any mail is undelivered, 9 when another run holds the lock.
+    """
+    from .periods import parse_period
+    from .runner import run
+
+    with _errors(state, as_json=as_json):
+        period = parse_period(kind, when) if when else None
+        cfg = state.config()
+        with _progress(len(cfg.enabled_sources), "fetching") as progress:
+            result = run(cfg, period or kind, send=not no_send, force=force, progress=progress)
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())
+        if not result.mail_ok:
+            sys.exit(EXIT_UNDELIVERED)
+        if result.all_sources_failed:
+            sys.exit(EXIT_ALL_SOURCES_FAILED)
+        if result.sources_failed:
+            sys.exit(EXIT_SOME_SOURCES_FAILED)
+
+
+@cli.command("send")
+@click.option("--test", "test_mail", is_flag=True, help="Send a test mail now (not through the outbox).")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="With --test: whom to send it to "
+              "[default: the [email.daily] recipients].")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def send_cmd(state: _State, test_mail: bool, to: tuple[str, ...], as_json: bool) -> None:
+    """Retry every undelivered mail in the outbox.  Exits 8 while anything is undelivered.
+
+    With --test, send a small mail right away to check host, TLS, login and recipients.
+    """
+    from .runner import send_pending, send_test
+
+    with _errors(state, as_json=as_json):
+        if to and not test_mail:
+            raise click.UsageError("--to goes with --test")
+        cfg = state.config()
+        if test_mail:
+            mail = send_test(cfg, list(to) or None)
+            out = {"ok": True, "test": True, "recipients": list(mail.recipients), "message_id": mail.message_id,
+                   "server": f"{cfg.email.host}:{cfg.email.port} ({cfg.email.security})"}
+            click.echo(json.dumps(out, ensure_ascii=False) if as_json
+                       else f"test mail sent to {', '.join(mail.recipients)} via {out['server']}")
+            return
+        result = send_pending(cfg)
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else f"outbox: {result.summary()}")
+        if not result.ok:
+            sys.exit(EXIT_UNDELIVERED)
 
 
 # --- demo -----------------------------------------------------------------------------------------
@@ -319,13 +403,19 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def _configure_logging(level: int) -> None:
+def _configure_logging(level: int, log_json: bool = False) -> None:
+    from .logjson import JsonFormatter
+
     root = logging.getLogger()
-    if any(getattr(h, "_reportgen", False) for h in root.handlers):
+    formatter = (JsonFormatter() if log_json
+                 else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    ours = [h for h in root.handlers if getattr(h, "_reportgen", False)]
+    if ours:
         root.setLevel(level)
+        ours[0].setFormatter(formatter)
         return
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    handler.setFormatter(formatter)
     handler._reportgen = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)

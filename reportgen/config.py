@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .config_delivery import EmailSettings, RunSettings, validate_email, validate_run
+from .config_scoring import ScoringSettings, validate_scoring
 from .errors import ConfigError
 from .models import FetchRequest
 
@@ -107,6 +109,9 @@ class Config:
     sources: tuple[SourceConfig, ...]
     banks: tuple[BankConfig, ...]
     warnings: tuple[str, ...] = field(default=())
+    email: EmailSettings = field(default_factory=EmailSettings)  # [email]: see config_delivery.py
+    run: RunSettings = field(default_factory=RunSettings)  # [run]
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)  # [scoring], [categories.*]
 
     def source(self, source_id: str) -> SourceConfig | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -201,6 +206,18 @@ class _Validator:
 
     def _line_of(self, key_path: str) -> int | None:
         """Best-effort line number: the n-th ``[[table]]`` header, or a ``key =`` line in it."""
+        sub = re.match(r"^(\w+)\.(\w+)\.(\w+)", key_path)
+        if sub:  # a key of a sub-table such as [email.daily]
+            header = re.compile(rf"^\s*\[\s*{sub[1]}\s*\.\s*{sub[2]}\s*\]")
+            found = next((n for n, line in enumerate(self.lines) if header.match(line)), None)
+            if found is not None:
+                key_re = re.compile(rf"^\s*{re.escape(sub[3])}\s*=")
+                for n in range(found + 1, len(self.lines)):
+                    if re.match(r"^\s*\[", self.lines[n]):
+                        break
+                    if key_re.match(self.lines[n]):
+                        return n + 1
+                return found + 1
         m = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", key_path)
         if not m:
             return None
@@ -276,7 +293,7 @@ class _Validator:
     # -- sections --
 
     def build(self, data: dict[str, Any]) -> Config:
-        top_allowed = {"settings", "rsshub", "fetch", "sources", "banks"}
+        top_allowed = {"settings", "rsshub", "fetch", "sources", "banks", "email", "run", "scoring", "categories"}
         for key in data:
             if key not in top_allowed:
                 close = _closest(key, top_allowed)
@@ -287,13 +304,16 @@ class _Validator:
         fetch = self._fetch(data)
         banks = self._banks(data)
         sources = self._sources(data, rsshub)
+        email, run = validate_email(self, data, settings.language), validate_run(self, data)
+        scoring = validate_scoring(self, data)
         if self.problems:
             count = len(self.problems)
             raise ConfigError(
                 [f"{self.path}: {count} problem{'s' if count > 1 else ''} in config:", *self.problems],
                 hint="run `reportgen config check` after editing; see the comments in the shipped sources.toml",
             )
-        return Config(self.path, settings, rsshub, fetch, sources, banks, tuple(self.warnings))
+        return Config(self.path, settings, rsshub, fetch, sources, banks, tuple(self.warnings), email=email, run=run,
+                      scoring=scoring)
 
     def _settings(self, data: Mapping[str, Any]) -> Settings:
         allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",

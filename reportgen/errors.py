@@ -6,7 +6,9 @@
     ├── ConfigError                exit 2   sources.toml missing, unreadable or invalid
     ├── StoreError                 exit 3   the database cannot be opened, migrated or written
     ├── RenderError                exit 4   templates or WeasyPrint failed to produce the report
-    └── DataError                  exit 5   a request the data cannot answer (bad date, empty window)
+    ├── DataError                  exit 5   a request the data cannot answer (bad date, empty window)
+    ├── DeliveryError              exit 8   a mail could not be composed or handed to the SMTP server
+    └── LockBusy                   exit 9   another run holds the run lock and did not finish in time
 
 A single bad feed is *not* an exception: fetch and parse return it as data
 (:class:`reportgen.models.FetchResult` with ``status=failed``, :class:`ParsedFeed` with
@@ -59,3 +61,19 @@ class DataError(ReportgenError):
     """The request cannot be answered from the data (bad date, unknown bank, ...)."""
 
     exit_code = 5
+
+
+class DeliveryError(ReportgenError):
+    """A mail could not be composed or handed over (SMTP down, refused, TLS, auth, too large).
+
+    Inside a run this is recorded in the outbox and the report stays queued; only
+    ``reportgen send --test`` lets it reach the CLI directly.
+    """
+
+    exit_code = 8
+
+
+class LockBusy(ReportgenError):
+    """Another ``run`` or ``send`` held the run lock for longer than ``run.lock_timeout_s``."""
+
+    exit_code = 9

@@ -136,6 +136,7 @@ class RunSummary:
     items_fetched: int = 0
     items_new: int = 0
     items_matched: int = 0
+    mentions_scored: int = 0  # judged (or re-judged after a scorer change) in this run
 
     @property
     def sources_ok(self) -> int:
@@ -161,6 +162,22 @@ class BankTotal:
     mentions: int  # items that mention the bank in the window
     title_mentions: int  # of those, items naming the bank in the title
     share_of_voice: float  # mentions / all bank mentions in the window, 0..1
+    negative: int = 0  # of the bank's items, those judged bad news for this bank
+
+    @property
+    def negative_share(self) -> float:
+        return self.negative / self.mentions if self.mentions else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BankJudgement:
+    """What the scorer said about one item for one bank, ready to print."""
+
+    bank_name: str
+    label: str | None  # negative | neutral | positive; None if not scored yet
+    score: float | None
+    categories: tuple[str, ...] = ()  # category codes
+    reasons: tuple[str, ...] = ()  # the terms that decided it, strongest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +192,7 @@ class ReportItem:
     bank_names: tuple[str, ...]
     summary: str = ""
     date_missing: bool = False
+    judgements: tuple[BankJudgement, ...] = ()  # one per bank named, in bank order
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,3 +225,8 @@ class DailyReportData:
     bank_totals: tuple[BankTotal, ...]
     items: tuple[ReportItem, ...]
     source_health: tuple[SourceHealthRow, ...]
+    # The same report over a longer window (issue 6): a weekly run shows the ISO week whose Monday
+    # is ``day`` and whose Sunday is ``last_day``.  A daily report leaves both at their defaults.
+    period: str = "daily"  # daily | weekly
+    last_day: date | None = None
+    category_names: dict[str, str] = field(default_factory=dict)  # code → name in the report language

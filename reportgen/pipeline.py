@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import aggregate, render
 from .config import BankConfig, Config, FetchSettings
@@ -23,6 +24,9 @@ from .match import Matcher
 from .models import CacheValidators, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
 from .parse import parse_feed
 from .store import Store
+
+if TYPE_CHECKING:
+    from .score import Scorer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
     results = fetch_all(requests, fetch_options(config.fetch), progress)
     summary = ingest(store, config, results, run_id=run_id, workers=workers)
     summary.started_at = started
+    summary.mentions_scored = score_pending(store, config)
     return summary
 
 
@@ -164,6 +169,31 @@ def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
     )
 
 
+def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None, batch: int = 5000,
+                  now: datetime | None = None) -> int:
+    """Score every mention that has no judgement from the current scorer; return how many.
+
+    A new mention, a changed lexicon, category rule or model file all leave mentions whose stored
+    version differs from ``scorer.version``; they are (re)scored here, one transaction per batch.
+    """
+    from .score.backend import make_scorer, score_rows
+
+    scorer = scorer or make_scorer(config.scoring)
+    banks = {b.id: b for b in config.banks}
+    done = 0
+    while True:
+        rows = store.mentions_to_score(scorer.version, limit=batch)
+        if not rows:
+            break
+        store.save_scores(score_rows(scorer, rows, banks, now or datetime.now(UTC)))
+        done += len(rows)
+        if len(rows) < batch:
+            break
+    if done:
+        log.info("scored %d mentions with %s", done, scorer.version)
+    return done
+
+
 def build_daily_report(config: Config, day: date | None = None, *, now: datetime | None = None,
                        out_dir: Path | None = None, language: str | None = None,
                        formats: Sequence[str] = ("html", "pdf"), store: Store | None = None) -> ReportResult:
@@ -171,6 +201,7 @@ def build_daily_report(config: Config, day: date | None = None, *, now: datetime
     now = now or datetime.now(UTC)
     day = day or aggregate.previous_day(now, config.settings.tz)
     store = store or Store.open(config.settings.database)
+    score_pending(store, config)  # a changed scorer or a mention stored without a score: judge it now
     data = aggregate.daily_report_data(store, config, day, now=now, language=language)
     extra = [config.settings.template_dir] if config.settings.template_dir else []
     paths = render.render_report(data, out_dir or config.settings.output_dir, formats=formats,

@@ -29,6 +29,7 @@ import jinja2
 from reportgen import __version__
 from reportgen.errors import RenderError
 from reportgen.models import DailyReportData
+from reportgen.periods import WEEKLY_LABELS, Period, week_label
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,15 @@ LABELS: dict[str, dict[str, str]] = {
         "remark": "说明",
         "no_sources": "未配置数据来源。",
         "list_separator": "、",
+        "negative": "负面",
+        "negative_share": "负面占比",
+        "sentiment": "倾向",
+        "reasons": "依据",
+        "self_negative": "本行负面",
+        "label_negative": "负面",
+        "label_neutral": "中性",
+        "label_positive": "正面",
+        "label_unscored": "未研判",
         "footer_note": "本报告由 reportgen 根据公开信息自动生成，仅供内部参考。",
     },
     "en": {
@@ -134,6 +144,15 @@ LABELS: dict[str, dict[str, str]] = {
         "remark": "Remark",
         "no_sources": "No sources are configured.",
         "list_separator": ", ",
+        "negative": "Negative",
+        "negative_share": "Negative share",
+        "sentiment": "Sentiment",
+        "reasons": "Why",
+        "self_negative": "Negative about us",
+        "label_negative": "negative",
+        "label_neutral": "neutral",
+        "label_positive": "positive",
+        "label_unscored": "not scored",
         "footer_note": "Generated automatically by reportgen from public sources, for internal use only.",
     },
 }
@@ -240,8 +259,9 @@ def local_time(value: datetime | None, zone: tzinfo, fmt: str = "%Y-%m-%d %H:%M"
     return _in_zone(value, zone).strftime(fmt)
 
 
-def item_time(value: datetime, zone: tzinfo, day: date) -> str:
-    """An item's time for the list: ``14:05`` on the report day, ``05-21 00:12`` otherwise."""
+def item_time(value: datetime, zone: tzinfo, day: date | None) -> str:
+    """An item's time for the list: ``14:05`` on the report day, ``05-21 00:12`` otherwise (always in
+    a weekly report, which passes no day)."""
     local = _in_zone(value, zone)
     return local.strftime("%H:%M" if local.date() == day else "%m-%d %H:%M")
 
@@ -281,6 +301,7 @@ def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     env.filters["item_time"] = item_time
     env.filters["percent"] = percent
     env.filters["bar_width"] = bar_width
+    env.filters["category_name"] = lambda code, names: names.get(code, code)
     return env
 
 
@@ -315,6 +336,9 @@ def _context(report: DailyReportData) -> dict[str, Any]:
     """What the daily template needs beyond the report itself: labels and a few tallies."""
     language = report.language
     t = _labels(language)
+    daily = report.period == "daily"
+    if not daily:
+        t = {**t, **WEEKLY_LABELS[language]}
     zone = _zone(report.timezone)
     status_counts = Counter(row.status for row in report.source_health)
     incomplete = status_counts["failed"] + status_counts["never"]
@@ -325,7 +349,10 @@ def _context(report: DailyReportData) -> dict[str, Any]:
         "html_lang": t["html_lang"],
         "title": report.title or t["default_title"],
         "zone": zone,
-        "day_label": _day_label(report.day, language),
+        "day_label": _day_label(report.day, language) if daily
+        else week_label(report.day, report.last_day or report.day, language),
+        "period_key": report.day.isoformat() if daily else Period.week_of(report.day).key,
+        "list_day": report.day if daily else None,  # a weekly list shows each item's date
         "window_label": (
             f"{local_time(report.window_start, zone)} {t['window_to']} {local_time(report.window_end, zone)}"
             + t["window_zone"].format(zone=report.timezone)
@@ -334,6 +361,7 @@ def _context(report: DailyReportData) -> dict[str, Any]:
         "role_labels": ROLE_LABELS[language],
         "status_labels": STATUS_LABELS[language],
         "self_mentions": sum(b.mentions for b in report.bank_totals if b.role == "self"),
+        "self_negative": sum(b.negative for b in report.bank_totals if b.role == "self"),
         "self_share": sum(b.share_of_voice for b in report.bank_totals if b.role == "self"),
         "sources_summary": t["sources_summary"].format(
             ok=status_counts["ok"],
@@ -350,6 +378,9 @@ def _context(report: DailyReportData) -> dict[str, Any]:
         "any_date_missing": any(item.date_missing for item in report.items),
         "generator": f"reportgen {__version__}",
     }
+
+
+report_context = _context  # public: the mail body (reportgen.mailbody) shows the same figures
 
 
 def render_html(report: DailyReportData, *, extra_template_dirs: Sequence[Path] = ()) -> str:

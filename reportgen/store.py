@@ -25,8 +25,10 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -141,6 +143,23 @@ mentions = Table(
     Index("ix_mentions_bank", "bank_id"),
 )
 
+# One judgement per mention (issue 3).  ``version`` names the scorer, its lexicon or model file and
+# its category rules; a mention whose stored version differs from the current scorer's is rescored.
+scores = Table(
+    "scores", metadata,
+    Column("item_id", String(64), primary_key=True),
+    Column("bank_id", String(64), primary_key=True),
+    Column("scorer", String(16), nullable=False),
+    Column("version", String(96), nullable=False),
+    Column("label", String(8), nullable=False),  # negative | neutral | positive
+    Column("score", Float, nullable=False),  # [-1, 1]
+    Column("categories", Text, nullable=False),  # JSON: [{"code", "terms", "clause"}, ...]
+    Column("reasons", Text, nullable=False),  # JSON: [{"term", "weight", "where", "clause", "note"}, ...]
+    Column("scored_at", UTCDateTime, nullable=False),
+    ForeignKeyConstraint(["item_id", "bank_id"], ["mentions.item_id", "mentions.bank_id"]),
+    Index("ix_scores_version", "version"),
+)
+
 schema_migrations = Table(
     "schema_migrations", metadata,
     Column("version", Integer, primary_key=True),
@@ -155,8 +174,42 @@ def _migration_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[sources, runs, source_health, items, mentions])
 
 
+def _migration_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[scores])
+
+
+# The outbox (issue 6): one row per generated report and its mail; reportgen.outbox reads and writes it.
+deliveries = Table(
+    "deliveries", metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # daily | weekly
+    Column("period_key", String(16), nullable=False),  # 2026-11-27 | 2026-W47
+    Column("language", String(8), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | sent | failed | expired | held | superseded
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_attempt_at", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("message_id", Text),
+    Column("subject", Text),
+    Column("recipients", Text),  # JSON list of envelope addresses, bcc included
+    Column("html_path", Text),
+    Column("pdf_path", Text),
+    Column("message", LargeBinary),  # the composed mail, kept until it is sent or expires
+    Index("ix_deliveries_period", "kind", "period_key", "language"),
+    Index("ix_deliveries_state", "state"),
+)
+
+
+def _migration_3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[deliveries])
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
+    (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
+    (3, "outbox: report deliveries", _migration_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -307,14 +360,51 @@ class Store:
                 items.c.item_id, mentions.c.bank_id, items.c.source_id, sources.c.name.label("source_name"),
                 sources.c.channel, items.c.title, items.c.summary, items.c.url, items.c.published_at,
                 items.c.date_missing, mentions.c.in_title, mentions.c.evidence,
+                scores.c.label, scores.c.score, scores.c.categories, scores.c.reasons,
             )
             .select_from(items.join(mentions, mentions.c.item_id == items.c.item_id)
-                         .join(sources, sources.c.source_id == items.c.source_id))
+                         .join(sources, sources.c.source_id == items.c.source_id)
+                         .outerjoin(scores, (scores.c.item_id == mentions.c.item_id)
+                                    & (scores.c.bank_id == mentions.c.bank_id)))
             .where(items.c.published_at >= start, items.c.published_at < end)
             .order_by(items.c.published_at.desc(), items.c.item_id, mentions.c.bank_id)
         )
         with self._begin() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def mentions_to_score(self, version: str, *, limit: int = 5000) -> list[dict[str, Any]]:
+        """Up to ``limit`` mentions with no score from scorer ``version``, with the item's text and
+        every bank the item mentions (the co-mentions a scorer weighs against the target)."""
+        stale = (select(mentions.c.item_id, mentions.c.bank_id, items.c.title, items.c.summary)
+                 .select_from(mentions.join(items, items.c.item_id == mentions.c.item_id)
+                              .outerjoin(scores, (scores.c.item_id == mentions.c.item_id)
+                                         & (scores.c.bank_id == mentions.c.bank_id)))
+                 .where((scores.c.version.is_(None)) | (scores.c.version != version))
+                 .order_by(mentions.c.item_id, mentions.c.bank_id)
+                 .limit(limit))
+        with self._begin() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(stale)]
+            banks: dict[str, list[str]] = {}
+            for chunk in _chunks(sorted({r["item_id"] for r in rows}), 500):
+                query = select(mentions.c.item_id, mentions.c.bank_id).where(mentions.c.item_id.in_(chunk))
+                for item_id, bank_id in conn.execute(query):
+                    banks.setdefault(item_id, []).append(bank_id)
+        for r in rows:
+            r["banks"] = sorted(banks.get(r["item_id"], ()))
+        return rows
+
+    def save_scores(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert or replace the given judgements (one row per mention), in one transaction."""
+        if not rows:
+            return
+        with self._begin() as conn:
+            conn.execute(_upsert(self.engine.dialect.name, scores, ("item_id", "bank_id")), list(rows))
+
+    def score_counts(self) -> dict[str, int]:
+        """Stored judgements per scorer version (for `reportgen score` and tests)."""
+        with self._begin() as conn:
+            query = select(scores.c.version, func.count()).group_by(scores.c.version)
+            return {version: int(n) for version, n in conn.execute(query)}
 
     def latest_health(self, as_of: datetime) -> dict[str, dict[str, Any]]:
         """Each source's most recent health record checked at or before ``as_of``."""
@@ -331,7 +421,21 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         with self._begin() as conn:
             return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-                    for t in (sources, runs, source_health, items, mentions)}
+                    for t in (sources, runs, source_health, items, mentions, scores)}
+
+
+def _upsert(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT (keys) DO UPDATE, in the dialect's own words."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
+    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
 @functools.cache

@@ -185,7 +185,10 @@ def test_cli_fetch_json_export_and_report(config_path, tmp_path):
     result = runner.invoke(cli, ["--config", str(config_path), "export", "--format", "csv",
                                  "--since", "2026-11-27", "--until", "2026-11-27"])
     lines = result.stdout.splitlines()
-    assert lines[0] == "id,bank,bank_name,source,source_name,channel,title,url,published_at"
+    # the original columns keep their order; the judgement columns (issue 3) come after them
+    assert lines[0].startswith("id,bank,bank_name,source,source_name,channel,title,url,published_at,")
+    assert lines[0].endswith(",sentiment,sentiment_score,categories,reasons")
+    assert all(r["sentiment"] in ("negative", "neutral", "positive") for r in rows)
     assert len(lines) == len(rows) + 1
 
     out = tmp_path / "reports"

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reportgen.errors import RenderError
-from reportgen.models import BankTotal, DailyReportData, ReportItem, SourceHealthRow
+from reportgen.models import BankJudgement, BankTotal, DailyReportData, ReportItem, SourceHealthRow
+from reportgen.score.categories import DEFAULT_CATEGORIES
 from reportgen.render import (
     LABELS,
     RemoteResourceRefused,
@@ -39,9 +40,9 @@ FAILED_SOURCE_ERROR = "HTTP 503 Service Unavailable after 3 attempts"
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 
 BANKS = (
-    BankTotal("icbc", "中国工商银行", "self", 7, 4, 0.35),
-    BankTotal("ccb", "中国建设银行", "competitor", 5, 3, 0.25),
-    BankTotal("abc", "中国农业银行", "competitor", 4, 2, 0.20),
+    BankTotal("icbc", "中国工商银行", "self", 7, 4, 0.35, 3),
+    BankTotal("ccb", "中国建设银行", "competitor", 5, 3, 0.25, 2),
+    BankTotal("abc", "中国农业银行", "competitor", 4, 2, 0.20, 1),
     BankTotal("boc", "中国银行", "competitor", 3, 1, 0.15),
     BankTotal("cmb", "招商银行", "competitor", 1, 0, 0.05),
 )
@@ -65,6 +66,23 @@ ITEMS = [
     ("中国银行回应“资金不翼而飞”：系客户遭遇电信诈骗", "social", ("中国银行", "中国工商银行")),
 ]
 SOURCE_NAMES = ["东方财富", "新浪财经", "财联社电报", "国家金融监督管理总局"]
+# Hand-written judgements (not the live scorer, so a lexicon change does not move the golden
+# files): item index → label, categories, reasons, for the item's first bank; others are neutral.
+JUDGEMENTS = {
+    0: ("positive", ("performance",), ("同比增长",)),
+    1: ("negative", ("complaint",), ("投诉", "排队")),
+    2: ("negative", ("regulatory",), ("行政处罚", "罚款")),
+    3: ("negative", ("outage",), ("无法登录",)),
+    7: ("negative", ("complaint", "fee_rate"), ("投诉", "争议")),
+    12: ("negative", ("data_leak", "regulatory"), ("倒卖", "立案")),
+    14: (None, (), ()),  # not scored yet
+}
+
+
+def _judgement(bank_name: str, spec: tuple | None) -> BankJudgement:
+    label, categories, reasons = spec or ("neutral", (), ())
+    score = {"negative": -0.8, "positive": 0.6, "neutral": 0.0}.get(label) if label else None
+    return BankJudgement(bank_name, label, score, categories, reasons)
 
 
 def make_report(language: str = "zh") -> DailyReportData:
@@ -79,6 +97,8 @@ def make_report(language: str = "zh") -> DailyReportData:
             published_at=START + timedelta(hours=23 - i, minutes=7 * i),
             bank_names=banks,
             date_missing=(i == 7),
+            judgements=tuple(_judgement(name, JUDGEMENTS.get(i) if n == 0 else None)
+                             for n, name in enumerate(banks)),
         )
         for i, (title, channel, banks) in enumerate(ITEMS)
     )
@@ -104,6 +124,7 @@ def make_report(language: str = "zh") -> DailyReportData:
         bank_totals=BANKS,
         items=items,
         source_health=health,
+        category_names={c.code: c.name(language) for c in DEFAULT_CATEGORIES},
     )
 
 

@@ -46,7 +46,10 @@ def test_migrations_are_versioned_and_rerunnable(tmp_path):
     tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
     assert {"items", "mentions", "sources", "source_health", "runs", "schema_migrations"} <= tables
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert [r[0] for r in con.execute("select version from schema_migrations")] == [1]
+    from reportgen.store import MIGRATIONS
+
+    assert [r[0] for r in con.execute("select version from schema_migrations")] == [m[0] for m in MIGRATIONS]
+    assert "scores" in tables
 
 
 def test_newer_schema_is_refused(tmp_path):
