@@ -427,6 +427,10 @@ def _configure_logging(level: int, log_json: bool = False) -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+# Commands kept in their own modules register themselves on `cli` when imported.
+from . import cli_score  # noqa: E402, F401
+
+
 def main() -> None:
     cli(prog_name="reportgen")
 

@@ -400,6 +400,11 @@ class Store:
         with self._begin() as conn:
             conn.execute(_upsert(self.engine.dialect.name, scores, ("item_id", "bank_id")), list(rows))
 
+    def clear_scores(self) -> int:
+        """Forget every stored judgement (``reportgen score --all``); return how many."""
+        with self._begin() as conn:
+            return int(conn.execute(scores.delete()).rowcount or 0)
+
     def score_counts(self) -> dict[str, int]:
         """Stored judgements per scorer version (for `reportgen score` and tests)."""
         with self._begin() as conn:
@@ -426,6 +431,7 @@ class Store:
 
 def _upsert(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
     """INSERT … ON CONFLICT (keys) DO UPDATE, in the dialect's own words."""
+    stmt: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

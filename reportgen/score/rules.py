@@ -45,11 +45,13 @@ SCALE = 4.0
 NEGATIVE_AT = -0.4
 POSITIVE_AT = 0.2
 MAX_REASONS = 8
+NEGATED_CAP = 0.5
 
 _SENT, _NEG, _DEG, _BYS = 1, 2, 3, 4
 _ANY_LATIN = re.compile(r"[a-z]")
 _LATIN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _SENTENCE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS) + "]")
+_ANAPHORA = [fold(a) for a in lx.ANAPHORA]
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
 _CLAUSE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 
@@ -154,7 +156,7 @@ class RulesScorer:
             table[word] = _Entry(word, _SENT, valence / 1.5)
         for word in lx.ZH_NEUTRAL:
             table[fold(word)] = _Entry(word, _SENT, 0.0)
-        for word, weight in {**lx.ZH_NEGATIVE, **lx.ZH_POSITIVE, **extra}.items():
+        for word, weight in {**lx.ZH_MARKET, **lx.ZH_NEGATIVE, **lx.ZH_POSITIVE, **extra}.items():
             table[fold(word)] = _Entry(word, _SENT, float(weight))
         for word, factor in lx.NEGATORS.items():
             table[fold(word)] = _Entry(word, _NEG, factor)
@@ -228,6 +230,8 @@ class RulesScorer:
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names = _folded_names(target.names)
         other_names = sorted({n for o in others for n in _folded_names(o.names)}, key=len, reverse=True)
+        if names and not other_names:
+            names = names + _ANAPHORA  # 该行 is this bank when no other is named
         total = 0.0
         unfavourable = 0.0
         # contribution, term, part, clause, notes: Reasons are built only for the largest few
@@ -295,7 +299,7 @@ class RulesScorer:
         """Clauses where a bystander cue sits next to one of the target's own occurrences."""
         if not own:
             return set()
-        found = set()
+        found: set[int] = set()
         cues = [h for h in part.hits if h[2].kind == _BYS]
         if not cues:
             return found
@@ -364,12 +368,16 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
                 degree = hit
             continue
         value = entry.value
+        if not value:  # a category-only or neutral phrase: it neither counts nor uses up a negator
+            out.append((start, clause, sentence, 0.0, False, "", entry))
+            continue
         notes = ""
         negated = False
         if negator is not None and negator[3] == clause:
             window = lx.NEGATION_WINDOW_SHORT if negator[1] - negator[0] == 1 else lx.NEGATION_WINDOW
             if 0 <= start - negator[1] <= window:
-                value *= negator[2].value
+                # "no leak happened" is reassurance, not good news: a negated bad term stays mild
+                value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
                 negated = True
                 notes = f"negated by {negator[2].term}"
                 negator = None
