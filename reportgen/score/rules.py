@@ -380,7 +380,8 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
                 value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
                 negated = True
                 notes = f"negated by {negator[2].term}"
-                negator = None
+                if negator[1] - negator[0] == 1:
+                    negator = None  # 不 negates one word; 避免 covers every term in its window (避免诈骗损失)
         if degree is not None and degree[3] == clause and 0 <= start - degree[1] <= lx.DEGREE_WINDOW:
             value *= degree[2].value
             notes = _join(notes, f"×{degree[2].value:g} ({degree[2].term})")
