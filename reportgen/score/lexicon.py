@@ -113,9 +113,21 @@ NEGATORS: dict[str, float] = {
     "不": -0.6, "未": -0.6, "没": -0.6, "没有": -0.6, "无": -0.6, "并未": -0.6, "并非": -0.6, "不是": -0.6,
     "从未": -0.6, "绝无": -0.6, "并无": -0.6, "无任何": -0.6, "未发现": -0.6, "未曾": -0.6, "不存在": -0.6,
     "未发生": -0.6, "没有发生": -0.6, "未出现": -0.6, "没有出现": -0.6, "未涉及": -0.6, "不涉及": -0.6,
-    "并未发生": -0.6,    "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
-    "否认": -0.3, "辟谣": -0.3, "澄清": -0.3, "不实": -0.3, "系谣言": -0.3, "纯属谣言": -0.3, "子虚乌有": -0.3,
+    "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
+    "否认": -0.3, "辟谣": -0.3, "澄清": -0.3,
 }
+# Denials that come *after* the claim: 网传挤兑消息不实.  They take back the bad terms just before
+# them in the same clause.
+POST_NEGATORS: dict[str, float] = {
+    "不实": -0.3, "不属实": -0.3, "并不属实": -0.3, "系谣言": -0.3, "是谣言": -0.3, "纯属谣言": -0.3, "为谣言": -0.3,
+    "子虚乌有": -0.3, "系误传": -0.3, "纯属虚构": -0.3, "系不实信息": -0.3,
+}
+POST_NEGATION_WINDOW = 12
+# Denials (否认, 辟谣, 澄清) reach to the end of their sentence: 工商银行辟谣：网传挤兑消息…
+DENIALS: frozenset[str] = frozenset({"否认", "辟谣", "澄清"})
+DENIAL_WINDOW = 24
+EN_NEGATION_WINDOW = 16  # "denies it was fined": a few words
+
 # Characters allowed between a negator and the term it negates.  A one-character negator must sit
 # right before its term (未违规, 不透明), or 无 in 无锡 would negate whatever follows the city name.
 NEGATION_WINDOW = 6

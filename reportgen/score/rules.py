@@ -47,7 +47,7 @@ POSITIVE_AT = 0.2
 MAX_REASONS = 8
 NEGATED_CAP = 0.5
 
-_SENT, _NEG, _DEG, _BYS = 1, 2, 3, 4
+_SENT, _NEG, _DEG, _BYS, _POST = 1, 2, 3, 4, 5
 _ANY_LATIN = re.compile(r"[a-z]")
 _LATIN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _SENTENCE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS) + "]")
@@ -160,6 +160,8 @@ class RulesScorer:
             table[fold(word)] = _Entry(word, _SENT, float(weight))
         for word, factor in lx.NEGATORS.items():
             table[fold(word)] = _Entry(word, _NEG, factor)
+        for word, factor in lx.POST_NEGATORS.items():
+            table[fold(word)] = _Entry(word, _POST, factor)
         for word in lx.EN_NEGATORS:
             table[word] = _Entry(word, _NEG, -0.6)
         for word, factor in lx.DEGREE.items():
@@ -366,6 +368,8 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
                 negator = hit
             elif kind == _DEG:
                 degree = hit
+            elif kind == _POST:
+                _negate_backwards(out, hit)
             continue
         value = entry.value
         if not value:  # a category-only or neutral phrase: it neither counts nor uses up a negator
@@ -373,15 +377,13 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
             continue
         notes = ""
         negated = False
-        if negator is not None and negator[3] == clause:
-            window = lx.NEGATION_WINDOW_SHORT if negator[1] - negator[0] == 1 else lx.NEGATION_WINDOW
-            if 0 <= start - negator[1] <= window:
-                # "no leak happened" is reassurance, not good news: a negated bad term stays mild
-                value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
-                negated = True
-                notes = f"negated by {negator[2].term}"
-                if negator[1] - negator[0] == 1:
-                    negator = None  # 不 negates one word; 避免 covers every term in its window (避免诈骗损失)
+        if negator is not None and _negates(negator, start, clause, sentence):
+            # "no leak happened" is reassurance, not good news: a negated bad term stays mild
+            value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
+            negated = True
+            notes = f"negated by {negator[2].term}"
+            if negator[1] - negator[0] == 1:
+                negator = None  # 不 negates one word; 避免 covers every term in its window (避免诈骗损失)
         if degree is not None and degree[3] == clause and 0 <= start - degree[1] <= lx.DEGREE_WINDOW:
             value *= degree[2].value
             notes = _join(notes, f"×{degree[2].value:g} ({degree[2].term})")
@@ -389,6 +391,32 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
         out.append((start, clause, sentence, value, negated, notes, entry))
     part.terms_cache[masked] = out
     return out
+
+
+def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
+    n_start, n_end, entry, n_clause, n_sentence = negator
+    gap = start - n_end
+    if gap < 0:
+        return False
+    if entry.term in lx.DENIALS:
+        return n_sentence == sentence and gap <= lx.DENIAL_WINDOW
+    if n_clause != clause:
+        return False
+    if entry.term.isascii():
+        return gap <= lx.EN_NEGATION_WINDOW
+    return gap <= (lx.NEGATION_WINDOW_SHORT if n_end - n_start == 1 else lx.NEGATION_WINDOW)
+
+
+def _negate_backwards(out: list[_Term], post: _Hit) -> None:
+    """A trailing denial (…消息不实) takes back the bad terms just before it in its clause."""
+    p_start, _end, entry, p_clause, _sentence = post
+    for index in range(len(out) - 1, -1, -1):
+        start, clause, sentence, value, negated, notes, term = out[index]
+        if clause != p_clause or start < p_start - lx.POST_NEGATION_WINDOW:
+            break
+        if value < 0 and not negated:
+            out[index] = (start, clause, sentence, min(value * entry.value, NEGATED_CAP), True,
+                          _join(notes, f"negated by {entry.term}"), term)
 
 
 def _join(notes: str, note: str) -> str:

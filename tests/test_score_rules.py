@@ -1,0 +1,228 @@
+"""The rules scorer: negation, degree, clause targeting, title weight, bystanders, categories.
+
+Every sentence here was written for these tests, in the style of Chinese bank news.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportgen.score import LABELS, ScoreInput, Target
+from reportgen.score.categories import DEFAULT_CATEGORIES, Category
+from reportgen.score.rules import RulesScorer
+
+ICBC = Target("icbc", ("中国工商银行", "工商银行", "工行", "ICBC"))
+CCB = Target("ccb", ("中国建设银行", "建设银行", "建行"))
+HF = Target("hfb", ("恒丰银行",))
+PLATFORM = Target("p2p", ("鑫融宝",))
+
+
+@pytest.fixture(scope="module")
+def scorer() -> RulesScorer:
+    return RulesScorer()
+
+
+def judge(scorer, text, target=ICBC, others=(), title=""):
+    return scorer.score(ScoreInput(title, text, target, tuple(others)))
+
+
+# --- negation and degree ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("negated, plain", [
+    ("工商银行否认存在违规放贷行为", "工商银行存在违规放贷行为"),
+    ("工商银行未发生客户信息泄露事件", "工商银行发生客户信息泄露事件"),
+    ("工商银行表示该网点并未违规收费", "工商银行表示该网点违规收费"),
+    ("工商银行辟谣：网传挤兑消息不实", "工商银行遭遇挤兑"),
+])
+def test_negation_takes_the_bad_news_back(scorer, negated, plain):
+    n, p = judge(scorer, negated), judge(scorer, plain)
+    assert p.label == "negative"
+    assert n.label != "negative"
+    assert n.score > p.score
+    assert any("negated by" in r.note for r in n.reasons)
+
+
+def test_negation_does_not_reach_across_clauses(scorer):
+    j = judge(scorer, "工商银行没有回应，网点被罚款50万元")
+    assert j.label == "negative"
+
+
+def test_a_one_character_negator_only_touches_the_next_word(scorer):
+    # 无故 is not 无 + 故: the account was frozen for no reason, which is bad news
+    j = judge(scorer, "工资卡被无故冻结3天，工商银行客服只说按规定办理")
+    assert j.label == "negative"
+
+
+def test_degree_words_strengthen(scorer):
+    strong, plain = judge(scorer, "工商银行严重违规"), judge(scorer, "工商银行违规")
+    assert strong.score < plain.score < 0
+    assert any("严重" in r.note for r in strong.reasons)
+
+
+def test_a_negated_bad_word_is_reassurance_not_good_news(scorer):
+    j = judge(scorer, "工商银行表示客户资金未受损失")
+    assert j.label == "neutral"
+
+
+# --- targeting, title, bystanders ------------------------------------------------------------
+
+
+def test_profit_growth_headline_is_not_negative(scorer):
+    j = judge(scorer, "", title="工商银行前三季度净利润同比增长3.2%，不良率下降")
+    assert j.label == "positive"
+    assert "performance" in j.category_codes
+
+
+def test_clauses_naming_the_bank_decide(scorer):
+    text = "建设银行净利润同比增长8%；另一家城商行因违规发放贷款被罚款200万元"
+    city = Target("city", ("城商行",))
+    assert judge(scorer, text, CCB, [city]).label != "negative"
+    assert judge(scorer, text, city, [CCB]).label == "negative"
+
+
+def test_title_counts_more_than_body(scorer):
+    bad_title = judge(scorer, "工商银行发布了三季度经营数据。", title="工商银行被罚款")
+    bad_body = judge(scorer, "工商银行被罚款。", title="工商银行发布三季度经营数据")
+    assert bad_title.score < bad_body.score < 0
+    assert bad_title.reasons[0].where == "title"
+
+
+def test_custodian_bank_of_a_failed_platform_is_a_bystander(scorer):
+    text = "鑫融宝平台爆雷跑路，数千投资人维权无门，其存管银行为恒丰银行"
+    bank = judge(scorer, text, HF, [PLATFORM])
+    platform = judge(scorer, text, PLATFORM, [HF])
+    assert platform.label == "negative"
+    assert bank.label != "negative"
+    assert any(r.note.endswith("bystander role") for r in bank.reasons)
+    assert not bank.categories  # no fraud category pinned on the custodian
+
+
+@pytest.mark.parametrize("text", [
+    "不法分子冒充工商银行客服实施电信诈骗，警方提醒市民提高警惕",
+    "犯罪团伙伪造材料骗取工商银行贷款3000万元，主犯被判刑",
+    "柜员多问一句，工行网点拦下9.9万元诈骗转账",
+])
+def test_bank_as_victim_or_impersonated_is_not_the_subject(scorer, text):
+    assert judge(scorer, text).label != "negative"
+
+
+def test_anaphora_counts_only_when_one_bank_is_named(scorer):
+    text = "工商银行某支行发布公告。此前该行因违规被罚款。"
+    assert judge(scorer, text).label == "negative"
+    # with two banks named, 该行 is not resolved to either: the penalty sits outside both names' clauses
+    two = judge(scorer, "工商银行与建设银行发布公告。此前该行因违规被罚款。", ICBC, [CCB])
+    one = judge(scorer, text)
+    assert one.score < two.score
+
+
+def test_terms_inside_an_entity_name_do_not_count(scorer):
+    j = judge(scorer, "诈骗宝科技今日发布新版理财App", Target("x", ("诈骗宝科技",)))
+    assert j.label != "negative"
+
+
+def test_traditional_chinese_and_english(scorer):
+    assert judge(scorer, "中國工商銀行遭監管罰款").label == "negative"
+    boc = Target("boc", ("Bank of China",))
+    assert judge(scorer, "", boc, title="Bank of China fined for anti-money laundering failures").label == "negative"
+    assert judge(scorer, "", ICBC, title="ICBC profit rose 5% in the third quarter").label == "positive"
+    assert judge(scorer, "", ICBC, title="ICBC denies it was fined").score > judge(
+        scorer, "", ICBC, title="ICBC was fined").score
+
+
+# --- risk categories -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code, text", [
+    ("complaint", "多名储户投诉工商银行网点排长队、态度差，在黑猫投诉平台维权"),
+    ("mis_selling", "老人到工商银行存钱却买成了十年期保险，称客户经理夸大收益、误导销售"),
+    ("data_leak", "工商银行员工倒卖客户个人信息被查"),
+    ("fee_rate", "工商银行信用卡被指乱收费，年费和违约金争议不断"),
+    ("ops_loss", "储户称工商银行卡内资金不翼而飞，5万元被盗刷"),
+    ("regulatory", "工商银行某分行因贷款管理不审慎被处以罚款，收到监管罚单"),
+    ("fraud_crime", "工商银行原支行长涉嫌非法吸收公众存款被刑事拘留"),
+    ("outage", "工商银行手机银行今晨宕机，大量用户无法登录"),
+    ("personnel", "工商银行某分行行长被带走接受纪律审查"),
+    ("performance", "工商银行前三季度净利润同比增长，不良率保持稳定"),
+])
+def test_each_category_fires_with_its_reason(scorer, code, text):
+    j = judge(scorer, text)
+    hit = next((c for c in j.categories if c.code == code), None)
+    assert hit is not None, (code, j.category_codes, j.reasons)
+    assert hit.terms and all(t in text for t in hit.terms)
+    assert hit.clause and hit.clause in text
+    if code != "performance":
+        assert j.label == "negative"
+
+
+def test_context_only_terms_do_not_tag_a_neutral_item(scorer):
+    j = judge(scorer, "工商银行董事长出席论坛并介绍监管政策解读")
+    assert "personnel" not in j.category_codes
+    assert "regulatory" not in j.category_codes
+
+
+def test_categories_can_be_extended_replaced_and_added():
+    custom = [c for c in DEFAULT_CATEGORIES if c.code != "personnel"]
+    custom.append(Category("esg", "环境与社会责任", "ESG", ("漂绿", "高污染贷款"), -2.0))
+    scorer = RulesScorer(custom)
+    j = judge(scorer, "工商银行被指向高污染贷款项目放款，遭环保组织批评漂绿")
+    assert "esg" in j.category_codes
+    assert j.label == "negative"
+    assert "personnel" not in judge(scorer, "工商银行某分行行长被带走接受纪律审查").category_codes
+    assert scorer.version != RulesScorer().version  # stored scores will be recomputed
+
+
+def test_extra_lexicon_terms_change_answer_and_version():
+    plain = RulesScorer()
+    extended = RulesScorer(extra_terms={"飞单": -3.0})
+    text = "工商银行理财经理私售飞单"
+    assert judge(extended, text).score < judge(plain, text).score
+    assert extended.version != plain.version
+
+
+def test_score_many_matches_score_one_by_one(scorer):
+    inputs = [ScoreInput("", "鑫融宝平台爆雷跑路，其存管银行为恒丰银行", HF, (PLATFORM,)),
+              ScoreInput("", "鑫融宝平台爆雷跑路，其存管银行为恒丰银行", PLATFORM, (HF,)),
+              ScoreInput("工商银行被罚", "", ICBC)]
+    assert scorer.score_many(inputs) == [scorer.score(i) for i in inputs]
+
+
+def test_reasons_explain_the_score(scorer):
+    j = judge(scorer, "工商银行因违规发放贷款被罚款", title="工商银行吃罚单")
+    assert j.scorer == "rules" and j.version.startswith("rules-")
+    terms = [r.term for r in j.reasons]
+    assert "罚款" in terms or "吃罚单" in terms
+    assert all(r.clause for r in j.reasons)
+    assert sorted((abs(r.weight) for r in j.reasons), reverse=True) == [abs(r.weight) for r in j.reasons]
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+@given(title=st.text(max_size=80), text=st.text(max_size=400),
+       names=st.lists(st.text(min_size=1, max_size=6), max_size=3))
+def test_never_raises_and_stays_in_range(title, text, names):
+    scorer = _shared()
+    j = scorer.score(ScoreInput(title, text, Target("t", tuple(names)), (Target("o", ("银行",)),)))
+    assert -1.0 <= j.score <= 1.0
+    assert j.label in LABELS
+    assert (j.label == "negative") == (j.score <= -0.4)
+
+
+@given(st.text(alphabet="工商银行违规罚款不未否认严重存管，。！被骗冒充增长 abc", max_size=120))
+def test_lexicon_heavy_text(text):
+    j = _shared().score(ScoreInput("", text, ICBC, (CCB,)))
+    assert -1.0 <= j.score <= 1.0
+    for r in j.reasons:
+        assert r.where in ("title", "body")
+
+
+_SCORER: list[RulesScorer] = []
+
+
+def _shared() -> RulesScorer:
+    if not _SCORER:
+        _SCORER.append(RulesScorer())
+    return _SCORER[0]
