@@ -44,16 +44,32 @@ PLACE_UNNAMED = 0.0  # the target is named only inside a longer entity name (钱
 SCALE = 4.0
 NEGATIVE_AT = -0.4
 POSITIVE_AT = 0.2
-MAX_REASONS = 8
+MAX_REASONS = 5
 NEGATED_CAP = 0.5
 
 _SENT, _NEG, _DEG, _BYS, _POST = 1, 2, 3, 4, 5
+CJK_BYTES = 3  # windows are in characters; positions are in UTF-8 bytes (see _enc)
+
+
+def _enc(text: str) -> str:
+    """UTF-8 bytes as a ``str`` of code points 0–255.
+
+    pyahocorasick walks the trie's children linearly, and a lexicon has hundreds of different
+    first characters, so matching on characters costs ~100 comparisons per input character.  In
+    UTF-8 a CJK character starts with one of a handful of lead bytes, so the same automaton over
+    bytes is about ten times faster.  UTF-8 is self-synchronising: an encoded term or boundary can
+    only match at a character boundary.  Every position in this module is a byte offset.
+    """
+    return text.encode("utf-8").decode("latin-1")
+
+
 _ANY_LATIN = re.compile(r"[a-z]")
-_LATIN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
-_SENTENCE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS) + "]")
-_ANAPHORA = [fold(a) for a in lx.ANAPHORA]
+_LATIN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+_SENTENCE_RE = re.compile("|".join(re.escape(_enc(c)) for c in lx.SENTENCE_ENDS))
+_ANAPHORA = [_enc(fold(a)) for a in lx.ANAPHORA]
+_BOUNDARIES = frozenset(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS)
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
-_CLAUSE_RE = re.compile("[" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
+_CLAUSE_RE = re.compile("|".join(re.escape(_enc(c)) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,35 +94,53 @@ class _Part:
 
     where: str
     text: str  # original
-    folded: str
+    folded: str  # folded, as characters
+    data: str  # folded, as UTF-8 bytes (_enc): every position refers to this
     hits: list[_Hit]
     hit_starts: list[int]
-    clause_starts: list[int]
-    sentence_starts: list[int]
+    cues: list[_Hit]  # bystander cues
     terms_cache: dict[frozenset[int], list[_Term]] = field(default_factory=dict)
     mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
+    place_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    # A clause (sentence) is identified by where it ends: the position of the first clause
+    # (sentence) boundary at or after a position.  Only the few positions that matter are looked
+    # up, which is much cheaper than cutting every text into clauses.
+
+    def place_of(self, pos: int) -> tuple[int, int]:
+        """(clause, sentence) of a position, memoised: targets of one item share their names."""
+        found = self.place_cache.get(pos)
+        if found is None:
+            c = _CLAUSE_RE.search(self.data, pos)
+            n = _SENTENCE_RE.search(self.data, pos)
+            size = len(self.data)
+            found = self.place_cache[pos] = (c.start() if c else size, n.start() if n else size)
+        return found
 
     def clause_of(self, pos: int) -> int:
-        return bisect.bisect_right(self.clause_starts, pos) - 1
+        return self.place_of(pos)[0]
 
     def sentence_of(self, pos: int) -> int:
-        return bisect.bisect_right(self.sentence_starts, pos) - 1
+        m = _SENTENCE_RE.search(self.data, pos)
+        return m.start() if m else len(self.data)
 
-    def clause_text(self, index: int) -> str:
-        """The clause as written (not folded), trimmed for display."""
-        text = self.clause_cache.get(index)
+    def clause_text(self, clause: int) -> str:
+        """The clause that ends at ``clause``, as written (not folded), trimmed for display."""
+        text = self.clause_cache.get(clause)
         if text is None:
-            start = self.clause_starts[index]
-            end = self.clause_starts[index + 1] if index + 1 < len(self.clause_starts) else len(self.text)
-            text = self.clause_cache[index] = self.text[start:end].strip(_TRIM)[:80]
+            end = len(self.data[:clause].encode("latin-1").decode("utf-8", "replace"))
+            start = end - 1
+            while start >= 0 and self.folded[start] not in _BOUNDARIES:
+                start -= 1
+            text = self.clause_cache[clause] = self.text[start + 1:end].strip(_TRIM)[:80]
         return text
 
     def masked(self, names: tuple[str, ...]) -> frozenset[int]:
         """Hits inside any entity's name: 诈骗平台 as a name is not a fraud report.  Same for every target."""
         found = self.mask_cache.get(names)
         if found is None:
-            found = self.mask_cache[names] = frozenset(self.masked_hits(_spans(self.folded, names)))
+            found = self.mask_cache[names] = frozenset(self.masked_hits(_spans(self.data, names)))
         return found
 
     def masked_hits(self, spans: Iterable[tuple[int, int]]) -> set[int]:
@@ -137,7 +171,7 @@ class RulesScorer:
             if _is_latin_word(key):
                 self._latin[key] = entry
             elif key:
-                self._automaton.add_word(key, (len(key), entry))
+                self._automaton.add_word(_enc(key), (len(_enc(key)), entry))
         self._automaton.make_automaton()
         digest = hashlib.sha256(json.dumps(
             [RULES_VERSION, TITLE_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE, SCALE, NEGATIVE_AT,
@@ -214,20 +248,23 @@ class RulesScorer:
 
     def _part(self, where: str, text: str) -> _Part:
         folded = fold(text)
-        clause_starts = [0, *(m.end() for m in _CLAUSE_RE.finditer(folded))]
-        sentence_starts = [0, *(m.end() for m in _SENTENCE_RE.finditer(folded))]
+        data = _enc(folded)
         raw: list[tuple[int, int, _Entry]] = [
             (end_index - length + 1, end_index + 1, entry)
-            for end_index, (length, entry) in self._automaton.iter_long(folded)]
-        if self._latin and _ANY_LATIN.search(folded):
+            for end_index, (length, entry) in self._automaton.iter_long(data)]
+        if self._latin and _ANY_LATIN.search(data):
             latin = [(m.start(), m.end(), self._latin[m.group()])
-                     for m in _LATIN_WORD.finditer(folded) if m.group() in self._latin]
+                     for m in _LATIN_WORD.finditer(data) if m.group() in self._latin]
             if latin:
                 raw = sorted(raw + latin, key=lambda h: h[0])
-        bisect_right = bisect.bisect_right
-        hits = [(s, e, entry, bisect_right(clause_starts, s) - 1, bisect_right(sentence_starts, s) - 1)
-                for s, e, entry in raw]
-        return _Part(where, text, folded, hits, [h[0] for h in hits], clause_starts, sentence_starts)
+        clause_search, sentence_search = _CLAUSE_RE.search, _SENTENCE_RE.search
+        size = len(data)
+        hits: list[_Hit] = []
+        for s, e, entry in raw:
+            c = clause_search(data, s)
+            n = sentence_search(data, s)
+            hits.append((s, e, entry, c.start() if c else size, n.start() if n else size))
+        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == _BYS])
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names = _folded_names(target.names)
@@ -242,17 +279,18 @@ class RulesScorer:
         named_anywhere = False
         analysed = []
         for part in parts:
-            own = _occurrences(part.folded, names, other_names) if names else []
+            own = _occurrences(part.data, names, other_names) if names else []
             masked = part.masked(tuple(sorted({*names, *other_names}))) if names or other_names else frozenset()
             analysed.append((part, own, masked))
             named_anywhere = named_anywhere or bool(own)
         for part, own, masked in analysed:
             factor = TITLE_FACTOR if part.where == "title" else 1.0
-            own_clauses = {part.clause_of(s) for s, _ in own}
-            own_sentences = {part.sentence_of(s) for s, _ in own}
-            bystander_clauses = self._bystander_clauses(part, own)
-            named_sentences = {part.sentence_of(s) for s, _ in own if part.clause_of(s) not in bystander_clauses}
-            bystander_sentences = {part.sentence_of(part.clause_starts[c]) for c in bystander_clauses}
+            places = [part.place_of(s) for s, _ in own]
+            own_clauses = {c for c, _ in places}
+            own_sentences = {n for _, n in places}
+            bystander_clauses = self._bystander_clauses(part, own) if part.cues else set()
+            named_sentences = {n for c, n in places if c not in bystander_clauses}
+            bystander_sentences = {part.sentence_of(c) for c in bystander_clauses}
             bystander_sentences -= named_sentences
             all_bystander = bool(own_clauses) and own_clauses <= bystander_clauses
             for _start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked):
@@ -302,7 +340,7 @@ class RulesScorer:
         if not own:
             return set()
         found: set[int] = set()
-        cues = [h for h in part.hits if h[2].kind == _BYS]
+        cues = part.cues
         if not cues:
             return found
         for start, end in own:
@@ -311,7 +349,7 @@ class RulesScorer:
                 if cue_clause != clause:
                     continue
                 gap = start - cue_end if cue_end <= start else cue_start - end
-                if 0 <= gap <= lx.BYSTANDER_WINDOW:
+                if 0 <= gap <= lx.BYSTANDER_WINDOW * CJK_BYTES:
                     found.add(clause)
                     break
         return found
@@ -328,16 +366,23 @@ def _category_fires(code: str, strong: bool, label: str, unfavourable: float) ->
 
 def _occurrences(folded: str, names: Sequence[str], longer_others: Sequence[str]) -> list[tuple[int, int]]:
     """Spans of the target's names, minus those inside a longer name of another entity."""
-    covered = _spans(folded, [o for o in longer_others if any(n in o and n != o for n in names)])
+    containing = _containing(tuple(names), tuple(longer_others))
+    covered = _spans(folded, containing) if containing else ()
     out = []
     for name in names:
         start = folded.find(name)
         while start >= 0:
             end = start + len(name)
-            if not any(s <= start and end <= e for s, e in covered):
+            if not covered or not any(s <= start and end <= e for s, e in covered):
                 out.append((start, end))
             start = folded.find(name, start + 1)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _containing(names: tuple[str, ...], others: tuple[str, ...]) -> tuple[str, ...]:
+    """The other entities' names that contain one of the target's names (钱宝网 contains 钱宝)."""
+    return tuple(o for o in others if any(n in o and n != o for n in names))
 
 
 def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
@@ -382,9 +427,9 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
             value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
             negated = True
             notes = f"negated by {negator[2].term}"
-            if negator[1] - negator[0] == 1:
+            if len(negator[2].term) == 1:
                 negator = None  # 不 negates one word; 避免 covers every term in its window (避免诈骗损失)
-        if degree is not None and degree[3] == clause and 0 <= start - degree[1] <= lx.DEGREE_WINDOW:
+        if degree is not None and degree[3] == clause and 0 <= start - degree[1] <= lx.DEGREE_WINDOW * CJK_BYTES:
             value *= degree[2].value
             notes = _join(notes, f"×{degree[2].value:g} ({degree[2].term})")
             degree = None
@@ -399,12 +444,12 @@ def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
     if gap < 0:
         return False
     if entry.term in lx.DENIALS:
-        return n_sentence == sentence and gap <= lx.DENIAL_WINDOW
+        return n_sentence == sentence and gap <= lx.DENIAL_WINDOW * CJK_BYTES
     if n_clause != clause:
         return False
     if entry.term.isascii():
         return gap <= lx.EN_NEGATION_WINDOW
-    return gap <= (lx.NEGATION_WINDOW_SHORT if n_end - n_start == 1 else lx.NEGATION_WINDOW)
+    return gap <= (lx.NEGATION_WINDOW_SHORT if len(entry.term) == 1 else lx.NEGATION_WINDOW) * CJK_BYTES
 
 
 def _negate_backwards(out: list[_Term], post: _Hit) -> None:
@@ -412,7 +457,7 @@ def _negate_backwards(out: list[_Term], post: _Hit) -> None:
     p_start, _end, entry, p_clause, _sentence = post
     for index in range(len(out) - 1, -1, -1):
         start, clause, sentence, value, negated, notes, term = out[index]
-        if clause != p_clause or start < p_start - lx.POST_NEGATION_WINDOW:
+        if clause != p_clause or start < p_start - lx.POST_NEGATION_WINDOW * CJK_BYTES:
             break
         if value < 0 and not negated:
             out[index] = (start, clause, sentence, min(value * entry.value, NEGATED_CAP), True,
@@ -425,7 +470,7 @@ def _join(notes: str, note: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _folded_names(names: tuple[str, ...]) -> list[str]:
-    return [fold(n) for n in names if n]
+    return [_enc(fold(n)) for n in names if n]
 
 
 def _is_latin_word(key: str) -> bool:
