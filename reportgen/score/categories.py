@@ -61,7 +61,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "资金不翼而飞 不翼而飞 盗刷 被盗刷 错账 被转走 莫名扣款 吞卡 少了 丢失 存款丢失 存款被取 资金被挪用 挪用 "
         "操作失误 系统错误 转错 冒领 被冒领 funds missing unauthorised unauthorized"), -2.0),
     Category("regulatory", "违规/监管处罚", "Violation / regulatory penalty", _t(
-        "罚款 罚单 行政处罚 处罚 没收违法所得 违规 违法 被查 立案 立案调查 警告 责令改正 责令整改 监管函 警示函 约谈 "
+        "罚款 罚单 被罚 遭罚 罚没 吃罚单 领罚单 行政处罚 处罚 "
+        "没收违法所得 违规 违法 被查 立案 立案调查 警告 责令改正 责令整改 监管函 警示函 约谈 "
         "通报批评 暂停业务 吊销 整改 监管 国家金融监督管理总局 金融监管总局 银保监 银保监会 人民银行 央行 证监会 "
         "外汇局 fined penalty penalised penalized sanctioned regulator"), -2.0),
     Category("fraud_crime", "诈骗/违法犯罪", "Fraud / crime", _t(

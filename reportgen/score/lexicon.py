@@ -119,7 +119,8 @@ NEGATORS: dict[str, float] = {
 # Denials that come *after* the claim: 网传挤兑消息不实.  They take back the bad terms just before
 # them in the same clause.
 POST_NEGATORS: dict[str, float] = {
-    "不实": -0.3, "不属实": -0.3, "并不属实": -0.3, "系谣言": -0.3, "是谣言": -0.3, "纯属谣言": -0.3, "为谣言": -0.3,
+    "不实": -0.3, "不属实": -0.3, "并不属实": -0.3, "系谣言": -0.3, "是谣言": -0.3, "纯属谣言": -0.3,
+    "为谣言": -0.3,
     "子虚乌有": -0.3, "系误传": -0.3, "纯属虚构": -0.3, "系不实信息": -0.3,
 }
 POST_NEGATION_WINDOW = 12
@@ -154,6 +155,8 @@ BYSTANDER_CUES: tuple[str, ...] = (
     "结算银行", "合作机构",
     "冒充", "假冒", "仿冒", "冒名", "冒用", "伪装成", "伪造", "自称", "谎称", "打着", "山寨", "钓鱼网站",
     "骗取", "被骗", "受骗", "蒙受损失", "成功拦截", "协助警方", "配合调查", "提醒", "提示", "谨防", "警惕",
+    "风险提示",
+    "发布风险提示", "郑重声明", "严正声明",
 )
 BYSTANDER_WINDOW = 8  # characters between the cue and the bank's name, either side
 BYSTANDER_DAMPING = 0.08

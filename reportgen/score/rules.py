@@ -34,7 +34,7 @@ from . import CategoryHit, Judgement, Reason, ScoreInput, Target, clamp
 from . import lexicon as lx
 from .categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"  # bump on any change to the logic below (the lexicon is hashed in)
 
 TITLE_FACTOR = 2.0
 PLACE_CLAUSE = 1.0
@@ -204,7 +204,7 @@ class RulesScorer:
             table.setdefault(word, _Entry(word, _DEG, 1.0 + boost))
         for cue in lx.BYSTANDER_CUES:
             key = fold(cue)
-            if key not in table:
+            if key not in table or (table[key].kind == _SENT and not table[key].value):
                 table[key] = _Entry(cue, _BYS, 0.0)
         by_term: dict[str, list[str]] = {}
         weights: dict[str, float] = {}
@@ -220,6 +220,16 @@ class RulesScorer:
             elif old is None or old.kind == _BYS:
                 weight = 0.0 if key in CONTEXT_ONLY else weights[key]
                 table[key] = _Entry(key, _SENT, weight, tuple(codes), key in CONTEXT_ONLY)
+        # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
+        # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
+        # 客服态度差 does not make a complaint; the phrase's own category terms do.)
+        inner = [(key, codes) for key, codes in by_term.items() if len(key) >= 2 and key not in CONTEXT_ONLY]
+        for key, entry in list(table.items()):
+            if entry.kind != _SENT or entry.value >= 0 or entry.categories:
+                continue
+            inherited = tuple(dict.fromkeys(c for term, codes in inner if term in key and term != key for c in codes))
+            if inherited:
+                table[key] = _Entry(entry.term, _SENT, entry.value, inherited)
         return table
 
     # --- scoring ---
@@ -283,8 +293,15 @@ class RulesScorer:
             masked = part.masked(tuple(sorted({*names, *other_names}))) if names or other_names else frozenset()
             analysed.append((part, own, masked))
             named_anywhere = named_anywhere or bool(own)
+        # named only in bystander roles (存管银行…): no clause of the item is the bank's bad news
+        everywhere_bystander = named_anywhere and all(
+            not own or {part.clause_of(s) for s, _ in own} <= self._bystander_clauses(part, own)
+            for part, own, _ in analysed)
+        # a headline that names the bank makes the body's risk terms the bank's (for categories)
+        named_in_title = any(own for part, own, _ in analysed if part.where == "title")
         for part, own, masked in analysed:
-            factor = TITLE_FACTOR if part.where == "title" else 1.0
+            # the headline counts double when it names the bank; otherwise it is one more clause
+            factor = TITLE_FACTOR if part.where == "title" and (own or not names) else 1.0
             places = [part.place_of(s) for s, _ in own]
             own_clauses = {c for c, _ in places}
             own_sentences = {n for _, n in places}
@@ -292,7 +309,7 @@ class RulesScorer:
             named_sentences = {n for c, n in places if c not in bystander_clauses}
             bystander_sentences = {part.sentence_of(c) for c in bystander_clauses}
             bystander_sentences -= named_sentences
-            all_bystander = bool(own_clauses) and own_clauses <= bystander_clauses
+            all_bystander = everywhere_bystander or (bool(own_clauses) and own_clauses <= bystander_clauses)
             for _start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked):
                 if not names:
                     place = PLACE_CLAUSE
@@ -315,7 +332,8 @@ class RulesScorer:
                     if contribution < 0:
                         unfavourable += contribution
                     contributions.append((contribution, entry.term, part, clause, notes))
-                if entry.categories and (not names or place >= PLACE_SENTENCE) and not negated and not bystander:
+                counts = not names or place >= PLACE_SENTENCE or (named_in_title and part.where == "body")
+                if entry.categories and counts and not negated and not bystander:
                     strong = not entry.context_only and entry.value <= 0
                     for code in entry.categories:
                         terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
@@ -337,7 +355,7 @@ class RulesScorer:
 
     def _bystander_clauses(self, part: _Part, own: Sequence[tuple[int, int]]) -> set[int]:
         """Clauses where a bystander cue sits next to one of the target's own occurrences."""
-        if not own:
+        if not own or not part.cues:
             return set()
         found: set[int] = set()
         cues = part.cues
