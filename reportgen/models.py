@@ -196,6 +196,51 @@ class ReportItem:
 
 
 @dataclass(frozen=True, slots=True)
+class EventSummary:
+    """One story and its reprints (issue 4), as the report shows it."""
+
+    event_id: str
+    title: str  # the earliest item's headline
+    url: str | None  # the earliest item's link
+    first_source: str  # source name of the earliest publication
+    first_channel: str
+    first_published_at: datetime  # in the report's zone
+    item_count: int  # the original and its reprints
+    source_count: int
+    channels: tuple[str, ...]  # distinct, most items first
+    bank_ids: tuple[str, ...]
+    bank_names: tuple[str, ...]
+    label: str  # dominant judgement across the event's mentions: negative | neutral | positive
+    categories: tuple[str, ...]  # category codes, most frequent first
+    heat: float  # see README "Heat"; per event over the report window
+    bank_heat: dict[str, float] = field(default_factory=dict)  # bank id → heat of this event for that bank
+
+    @property
+    def reprint_count(self) -> int:
+        """转载次数: every appearance after the first."""
+        return max(self.item_count - 1, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSummary:
+    """A raised alert (预警) with its reason and the playbook's response (处置建议)."""
+
+    bank_id: str
+    bank_name: str
+    day: date
+    level: int  # 1 一级 (watch) · 2 二级 (moderate) · 3 三级 (severe)
+    kind: str  # volume | heat | category
+    reason: str  # one sentence with the numbers, in the report language
+    category: str | None = None
+    negative_count: int = 0
+    baseline: float = 0.0
+    negative_heat: float = 0.0
+    event_ids: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()  # the playbook's recommended actions
+    owner: str = ""  # the department responsible
+
+
+@dataclass(frozen=True, slots=True)
 class SourceHealthRow:
     source_id: str
     name: str
@@ -230,3 +275,5 @@ class DailyReportData:
     period: str = "daily"  # daily | weekly
     last_day: date | None = None
     category_names: dict[str, str] = field(default_factory=dict)  # code → name in the report language
+    events: tuple[EventSummary, ...] = ()  # the period's events, hottest first (issue 4)
+    alerts: tuple[AlertSummary, ...] = ()  # the period's alerts, most severe first (issue 4)
