@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -93,6 +94,8 @@ def config_check(state: _State, as_json: bool) -> None:
         uses_routes = any(s.route for s in cfg.enabled_sources)
         if uses_routes and cfg.rsshub.access_key_env and cfg.rsshub.access_key() is None:
             warnings.append(f"${cfg.rsshub.access_key_env} is not set: RSSHub routes are fetched without a key")
+        if cfg.email.enabled and cfg.email.password_env and cfg.email.password_env not in os.environ:
+            warnings.append(f"${cfg.email.password_env} is not set: mail cannot log in to {cfg.email.host}")
         result = {
             "ok": True, "path": str(cfg.path), "banks": len(cfg.banks), "sources": len(cfg.sources),
             "enabled_sources": len(cfg.enabled_sources), "database": cfg.settings.database,
@@ -227,7 +230,7 @@ def export_cmd(state: _State, fmt: str, since: str | None, until: str | None, ou
             raise click.UsageError("parquet is binary: pass -o FILE or redirect stdout")
         rows = export_rows(Store.open(cfg.settings.database), cfg, Window.for_days(first, last, cfg.settings.tz))
         if fmt == "parquet":
-            write_parquet(rows, str(output) if output else sys.stdout.buffer)
+            write_parquet(rows, str(output) if output else sys.stdout.buffer, timezone=cfg.settings.timezone)
             sys.stdout.flush()
         else:
             with _open_output(output) as fh:

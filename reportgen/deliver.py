@@ -66,7 +66,7 @@ def subject_fields(data: DailyReportData, period: Period) -> dict[str, object]:
     context = report_context(data)
     negative = getattr(data, "negative_count", None)
     if negative is None:
-        negative = sum(getattr(b, "negative", 0) for b in data.bank_totals if b.role == "self")
+        negative = sum(b.negative for b in data.bank_totals if b.role == "self")
     level = getattr(data, "alert_level", None)
     return {
         "date": period.key, "period": context["day_label"], "title": data.title, "total": data.total_items,

@@ -38,19 +38,20 @@ def write_csv(rows: Sequence[dict[str, Any]], fh: TextIO) -> None:
     writer.writerows({k: neutralize_cell(v) for k, v in row.items()} for row in rows)
 
 
-def write_parquet(rows: Sequence[dict[str, Any]], sink: str | IO[bytes]) -> None:
-    """One string column per export field, except ``published_at``: a timestamp in the report zone."""
+def write_parquet(rows: Sequence[dict[str, Any]], sink: str | IO[bytes], *, timezone: str) -> None:
+    """One column per export field: numbers as doubles (a missing one as null, where CSV has an
+    empty cell), ``published_at`` as a timestamp in ``timezone`` (the report zone), the rest text."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    zone = None
-    times = []
-    for row in rows:
-        when = datetime.fromisoformat(row["published_at"])
-        zone = zone or str(when.tzinfo)
-        times.append(when)
-    columns: dict[str, Any] = {f: pa.array([r[f] for r in rows], pa.string())
-                               for f in EXPORT_FIELDS if f != "published_at"}
-    columns["published_at"] = pa.array(times, pa.timestamp("us", tz=zone or "UTC"))
-    table = pa.table({f: columns[f] for f in EXPORT_FIELDS})
-    pq.write_table(table, sink)
+    columns: dict[str, Any] = {name: _column(pa, [r[name] for r in rows]) for name in EXPORT_FIELDS}
+    times = [datetime.fromisoformat(r["published_at"]) for r in rows]
+    columns["published_at"] = pa.array(times, pa.timestamp("us", tz=timezone))
+    pq.write_table(pa.table(columns), sink)
+
+
+def _column(pa: Any, values: list[Any]) -> Any:
+    present = [v for v in values if v is not None and v != ""]
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return pa.array([None if v is None or v == "" else float(v) for v in values], pa.float64())
+    return pa.array([None if v is None else str(v) for v in values], pa.string())

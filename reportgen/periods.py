@@ -17,6 +17,7 @@ from .errors import DataError
 
 KINDS = ("daily", "weekly")
 
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not locale's
 
@@ -86,6 +87,8 @@ def parse_period(kind: str, value: str, option: str = "--date") -> Period:
             raise DataError(f"{option}: no ISO week {value!r}") from None
         return Period.week_of(monday)
     try:
+        if not _DATE_RE.match(value.strip()):  # fromisoformat would also take 20261127 or 2026-W47-1
+            raise ValueError(value)
         day = date.fromisoformat(value.strip())
     except ValueError:
         expected = "YYYY-MM-DD or YYYY-Www" if kind == "weekly" else "YYYY-MM-DD"

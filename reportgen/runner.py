@@ -113,7 +113,8 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
             delivery = existing
         else:
             state = "new"
-            delivery, paths = _make_report(store, config, period, lang, now, send=send)
+            # made after the fetch, so the report's source-health section sees this run's records
+            delivery, paths = _make_report(store, config, period, lang, max(now, datetime.now(UTC)), send=send)
         mail = outbox.process(store, config, now) if send else None
         result = RunResult(period, lang, fetched, scored, state, paths,
                            outbox.latest(store, period.kind, period.key, lang) or delivery, mail,

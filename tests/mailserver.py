@@ -112,9 +112,9 @@ class MailServer:
     """aiosmtpd on 127.0.0.1 in a thread; ``security`` is "starttls", "tls" or "none"."""
 
     def __init__(self, *, security: str = "none", ca: Certs | None = None,
-                 login: tuple[str, str] | None = None) -> None:
+                 login: tuple[str, str] | None = None, port: int | None = None) -> None:
         self.handler = _Handler()
-        self.port = free_port()
+        self.port = port or free_port()
         self.logins: list[tuple[str, bool]] = []
         kwargs: dict[str, Any] = {}
         if security != "none":
@@ -125,8 +125,9 @@ class MailServer:
             if security == "starttls":
                 kwargs["require_starttls"] = True
         if login:
+            # aiosmtpd only counts STARTTLS as TLS; with implicit TLS the whole socket is encrypted
             kwargs.update(authenticator=self._authenticator(login), auth_required=True,
-                          auth_require_tls=security != "none")
+                          auth_require_tls=security == "starttls")
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     def _authenticator(self, expected: tuple[str, str]) -> Any:
@@ -155,3 +156,74 @@ class MailServer:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+# --- a small monitoring setup for end-to-end runs -------------------------------------------------
+
+PASSWORD = "pw-Zq8#not-in-logs"  # the SMTP password the tests put in the environment
+PASSWORD_ENV = "TEST_SMTP_PASSWORD"
+
+
+def sample_feed(day: dt.date) -> bytes:
+    """Three items on ``day`` (Shanghai time): bad news for 工行, a peer's, and a formula-like title."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>测试财经</title><link>https://news.example/</link>
+<item><title>中国工商银行某支行因违规放贷被罚款50万元</title><link>https://news.example/a/1</link>
+<guid>n-1</guid><pubDate>{day} 10:30:00</pubDate><description>据国家金融监督管理总局公布，罚款。</description></item>
+<item><title>建设银行发布三季度业绩</title><link>https://news.example/a/2</link>
+<guid>n-2</guid><pubDate>{day} 11:00:00</pubDate><description>净利润同比增长。</description></item>
+<item><title>=HYPERLINK("http://evil.example","工行客户点此")</title><link>https://news.example/a/3</link>
+<guid>n-3</guid><pubDate>{day} 12:00:00</pubDate><description>工商银行</description></item>
+</channel></rss>
+""".encode()
+
+
+def write_config(folder: Path, *, feeds_base: str, smtp_port: int | None, security: str = "none",
+                 ca_file: Path | None = None, login: bool = False, name: str = "sources.toml",
+                 email_extra: str = "", extra: str = "") -> Path:
+    """A config with two banks, the sample feed and (when ``smtp_port``) mail to a boss, cc and bcc."""
+    email = ""
+    if smtp_port is not None:
+        email = f"""
+[email]
+host = "127.0.0.1"
+port = {smtp_port}
+security = "{security}"
+from = "舆情监测 <reportgen@bank.example>"
+list_id = "briefing.bank.example"
+timeout_s = 5
+{f'ca_file = "{ca_file}"' if ca_file else ""}
+{f'username = "robot"{chr(10)}password_env = "{PASSWORD_ENV}"' if login else ""}
+{email_extra}
+[email.daily]
+to = ["行领导 <boss@bank.example>"]
+cc = ["pr@bank.example"]
+bcc = ["archive@bank.example"]
+[email.weekly]
+to = ["boss@bank.example"]
+"""
+    text = f"""
+[settings]
+timezone = "Asia/Shanghai"
+output_dir = "out"
+database = "sqlite:///r.db"
+{email}
+{extra}
+[[banks]]
+id = "icbc"
+name = "中国工商银行"
+aliases = ["工商银行", "工行"]
+role = "self"
+[[banks]]
+id = "ccb"
+name = "中国建设银行"
+aliases = ["建设银行", "建行"]
+[[sources]]
+id = "good"
+name = "测试财经"
+url = "{feeds_base}/good"
+channel = "online"
+"""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,96 @@
+"""`reportgen export`: CSV safe to open in Excel, Parquet that pandas reads back, JSON Lines as before."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from mailserver import sample_feed, write_config
+
+from reportgen.aggregate import EXPORT_FIELDS
+from reportgen.cli import cli
+from reportgen.export import neutralize_cell
+from reportgen.feedserver import FeedServer, Route
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+YESTERDAY = (datetime.now(UTC).astimezone(SHANGHAI) - timedelta(days=1)).date()
+
+
+@pytest.fixture
+def config(tmp_path):
+    with FeedServer({"/good": Route(sample_feed(YESTERDAY))}) as feeds:
+        path = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
+        assert CliRunner().invoke(cli, ["--config", str(path), "fetch"]).exit_code == 0
+    return path
+
+
+def export(config, *args):
+    day = YESTERDAY.isoformat()
+    return CliRunner().invoke(cli, ["--config", str(config), "export", "--since", day, "--until", day, *args])
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+2", "'=1+2"), ("+86 10 1234", "'+86 10 1234"), ("-5%", "'-5%"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("工行 = 1", "工行 = 1"), ("", ""), (None, None), (3, 3),
+])
+def test_neutralize_cell(value, expected):
+    assert neutralize_cell(value) == expected
+
+
+@given(st.text())
+def test_neutralized_cells_never_start_a_formula(text):
+    out = neutralize_cell(text)
+    assert not str(out).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert str(out).removeprefix("'") == text or out == text
+
+
+def test_csv_neutralizes_formulas_and_keeps_the_fields(config):
+    result = export(config, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert tuple(rows[0]) == EXPORT_FIELDS
+    titles = {r["title"] for r in rows}
+    assert "'=HYPERLINK(\"http://evil.example\",\"工行客户点此\")" in titles
+    # numbers (a negative sentiment score) stay numbers; every text cell is neutralized
+    assert not any(v.startswith(("=", "+", "-", "@")) and not _is_number(v) for r in rows for v in r.values())
+    jsonl = [json.loads(line) for line in export(config, "--format", "jsonl").stdout.splitlines()]
+    assert len(jsonl) == len(rows)
+    assert any(r["title"].startswith("=HYPERLINK") for r in jsonl)  # JSON keeps the text as it is
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_parquet_round_trip(config, tmp_path):
+    out = tmp_path / "items.parquet"
+    result = export(config, "--format", "parquet", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    rows = [json.loads(line) for line in export(config, "--format", "jsonl").stdout.splitlines()]
+    assert list(frame.columns) == list(EXPORT_FIELDS)
+    assert len(frame) == len(rows) > 0
+    assert frame["title"].tolist() == [r["title"] for r in rows]
+    assert str(frame["published_at"].dt.tz) == "Asia/Shanghai"
+    assert [t.isoformat() for t in frame["published_at"]] == [r["published_at"] for r in rows]
+
+
+def test_parquet_of_an_empty_window(config, tmp_path):
+    out = tmp_path / "empty.parquet"
+    result = CliRunner().invoke(cli, ["--config", str(config), "export", "--format", "parquet", "-o", str(out),
+                                      "--since", "2001-01-01", "--until", "2001-01-02"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert frame.empty and list(frame.columns) == list(EXPORT_FIELDS)

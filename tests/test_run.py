@@ -1,0 +1,215 @@
+"""`reportgen run` end to end over real parts: a local feed server, SQLite, WeasyPrint, and a real
+SMTP server (aiosmtpd) on 127.0.0.1 that receives the mail, which is parsed back and checked.
+
+The outbox is checked the way an operator would meet it: the relay down, then back; a relay that
+refuses, then accepts; a second run for the same day; --force; --no-send; a mail over the limit.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from mailserver import PASSWORD, PASSWORD_ENV, MailServer, free_port, make_ca, sample_feed, write_config
+
+from reportgen.cli import cli
+from reportgen.config import load_config
+from reportgen.feedserver import FeedServer, Route, Status
+from reportgen.periods import Period
+from reportgen.runner import send_pending
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+YESTERDAY = (datetime.now(UTC).astimezone(SHANGHAI) - timedelta(days=1)).date()
+
+
+@pytest.fixture
+def feeds():
+    with FeedServer({"/good": Route(sample_feed(YESTERDAY)), "/gone": Status(404)}) as srv:
+        yield srv
+
+
+@pytest.fixture
+def password(monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    return PASSWORD
+
+
+def invoke(config: Path, *args: str):
+    return CliRunner().invoke(cli, ["--config", str(config), *args])
+
+
+def test_run_mails_the_briefing_once_and_force_resends(tmp_path, feeds, password):
+    ca = make_ca(tmp_path / "ca")
+    with MailServer(security="starttls", ca=ca, login=("robot", PASSWORD)) as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port, security="starttls",
+                              ca_file=ca.ca_file, login=True)
+        result = invoke(config, "-v", "--log-json", "run", "daily", "--json")
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout)
+        assert summary["report"]["state"] == "new" and summary["mail_ok"] is True
+        assert summary["delivery"]["state"] == "sent"
+        assert len(smtp.messages) == 1
+        assert smtp.logins == [("robot", True)]
+        # every log line is one JSON object; the run summary is one of them; no secret anywhere
+        records = [json.loads(line) for line in result.stderr.splitlines()]
+        assert any("summary" in r and r["summary"]["period"] == YESTERDAY.isoformat() for r in records)
+        assert PASSWORD not in result.output
+
+        received = smtp.messages[0]
+        msg = received.message
+        key = YESTERDAY.isoformat()
+        assert str(msg["Subject"]) == f"【舆情日报】{key} 负面 {_negative(tmp_path)} 条 预警 无"
+        assert str(msg["To"]) == "行领导 <boss@bank.example>" and str(msg["Cc"]) == "pr@bank.example"
+        assert msg["Bcc"] is None and b"archive@bank.example" not in received.raw
+        assert sorted(received.rcpt_tos) == ["archive@bank.example", "boss@bank.example", "pr@bank.example"]
+        assert received.mail_from == "reportgen@bank.example"
+        assert str(msg["Message-ID"]) == summary["delivery"]["message_id"]
+        assert parsedate_to_datetime(str(msg["Date"])).utcoffset() == timedelta(hours=8)
+        assert str(msg["List-Id"]).endswith("<daily.briefing.bank.example>")
+        assert str(msg["Auto-Submitted"]) == "auto-generated"
+
+        text = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        assert "银行舆情日报" in text and "中国工商银行某支行因违规放贷被罚款50万元" in text
+        assert "数据来源：正常 1，未更新 0，失败 0，未抓取 0" in text  # this run's fetch is in the report
+        assert "中国工商银行某支行因违规放贷被罚款50万元" in html
+        assert "<style" not in html and 'style="' in html  # CSS inlined for mail clients
+        attachments = list(msg.iter_attachments())
+        assert len(attachments) == 1
+        pdf = attachments[0]
+        assert pdf.get_content_type() == "application/pdf"
+        assert pdf.get_filename() == f"银行舆情日报-{key}.pdf"
+        assert b"filename*" in received.raw and "银行".encode() not in received.raw  # RFC 2231, not raw UTF-8
+        assert pdf.get_content() == Path(summary["report"]["pdf"]).read_bytes()
+
+        again = invoke(config, "run", "daily", "--json")
+        assert again.exit_code == 0, again.output
+        assert json.loads(again.stdout)["report"]["state"] == "existing"
+        assert len(smtp.messages) == 1  # idempotent: no second mail
+
+        forced = invoke(config, "run", "daily", "--force")
+        assert forced.exit_code == 0, forced.output
+        assert len(smtp.messages) == 2
+        assert smtp.messages[1].message["Message-ID"] != msg["Message-ID"]
+
+
+def _negative(folder: Path) -> int:
+    """Negative items about the self bank in yesterday's report, as aggregate counts them."""
+    from reportgen.aggregate import report_data
+    from reportgen.store import Store
+
+    config = load_config(folder / "sources.toml")
+    data = report_data(Store.open(config.settings.database), config, Period.daily(YESTERDAY), now=datetime.now(UTC))
+    return sum(b.negative for b in data.bank_totals if b.role == "self")
+
+
+def test_smtp_down_then_up_delivers_exactly_once(tmp_path, feeds):
+    port = free_port()  # nothing listens here yet: connection refused
+    config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=port)
+    down = invoke(config, "run", "daily", "--json")
+    assert down.exit_code == 8, down.output
+    summary = json.loads(down.stdout)
+    assert summary["delivery"]["state"] == "pending" and summary["delivery"]["attempts"] == 1
+    assert "refused" in summary["delivery"]["last_error"].lower()
+    assert Path(summary["report"]["pdf"]).exists()  # the report is made; only the mail waits
+
+    with MailServer(port=port) as smtp:
+        sent = invoke(config, "send")
+        assert sent.exit_code == 0, sent.output
+        assert "sent 1, pending 0" in sent.stdout
+        assert len(smtp.messages) == 1
+        assert invoke(config, "send").exit_code == 0
+        rerun = invoke(config, "run", "daily")
+        assert rerun.exit_code == 0, rerun.output
+        assert len(smtp.messages) == 1  # exactly once
+
+
+def test_rejecting_relay_keeps_the_report_queued(tmp_path, feeds):
+    with MailServer() as smtp:
+        smtp.reject = "554 5.7.1 message refused by policy"
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        refused = invoke(config, "run", "daily")
+        assert refused.exit_code == 8, refused.output
+        assert "554" in refused.stdout and "pending 1" in refused.stdout
+        assert smtp.messages == []
+        smtp.reject = None
+        sent = invoke(config, "send", "--json")
+        assert sent.exit_code == 0, sent.output
+        result = json.loads(sent.stdout)
+        assert [d["attempts"] for d in result["sent"]] == [2]
+        assert len(smtp.messages) == 1
+
+
+def test_old_undelivered_mail_expires_and_is_reported(tmp_path, feeds):
+    config_path = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=free_port())
+    assert invoke(config_path, "run", "daily").exit_code == 8
+    config = load_config(config_path)
+    result = send_pending(config, now=datetime.now(UTC) + timedelta(days=2))
+    assert [d.state for d in result.expired] == ["expired"] and not result.ok
+    assert result.undelivered == []
+    assert invoke(config_path, "send").exit_code == 0  # reported once; nothing left to deliver
+
+
+def test_partial_source_failure_exits_7_after_mailing(tmp_path, feeds):
+    extra = f'[[sources]]\nid = "gone"\nname = "已下线"\nurl = "{feeds.base_url}/gone"\nchannel = "social"\n'
+    with MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port, extra=extra)
+        result = invoke(config, "run", "daily")
+        assert result.exit_code == 7, result.output
+        assert "1 ok" in result.stdout and "1 failed" in result.stdout and "sent 1" in result.stdout
+        assert len(smtp.messages) == 1
+
+
+def test_no_send_then_backfill_mails_it(tmp_path, feeds):
+    day = YESTERDAY - timedelta(days=3)  # a past day: the feed has nothing then
+    with MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        held = invoke(config, "run", "daily", "--date", day.isoformat(), "--no-send", "--json")
+        assert held.exit_code == 0, held.output
+        summary = json.loads(held.stdout)
+        assert summary["delivery"]["state"] == "held" and summary["mail"] is None
+        assert Path(summary["report"]["html"]).name == f"daily-{day}.html"
+        assert smtp.messages == []
+        sent = invoke(config, "run", "daily", "--date", day.isoformat())
+        assert sent.exit_code == 0, sent.output
+        assert len(smtp.messages) == 1
+        assert day.isoformat() in str(smtp.messages[0].message["Subject"])
+        assert "本期未监测到相关舆情" in smtp.messages[0].message.get_body(("plain",)).get_content()
+
+
+def test_weekly_run_covers_the_iso_week(tmp_path, feeds):
+    config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
+    result = invoke(config, "run", "weekly", "--date", YESTERDAY.isoformat(), "--json")
+    assert result.exit_code == 0, result.output  # mail not configured: written, held, not an error
+    summary = json.loads(result.stdout)
+    week = Period.week_of(YESTERDAY)
+    assert summary["period"] == week.key and summary["delivery"]["state"] == "held"
+    html = Path(summary["report"]["html"])
+    assert html.name == f"weekly-{week.key}.html" and Path(summary["report"]["pdf"]).name == f"weekly-{week.key}.pdf"
+    text = html.read_text(encoding="utf-8")
+    assert "银行舆情周报" in text and f"第{week.first.isocalendar()[1]}周" in text
+    assert "中国工商银行某支行因违规放贷被罚款50万元" in text
+    assert YESTERDAY.strftime("%m-%d") in text  # a weekly list shows each item's date
+
+
+def test_mail_over_the_size_limit_fails_clearly(tmp_path, feeds):
+    with MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port,
+                              email_extra="max_size_mb = 0.01")
+        result = invoke(config, "run", "daily", "--json")
+        assert result.exit_code == 8, result.output
+        delivery = json.loads(result.stdout)["delivery"]
+        assert delivery["state"] == "failed" and "max_size_mb" in delivery["last_error"]
+        assert invoke(config, "send").exit_code == 8  # still undelivered, not retried
+        assert smtp.messages == []
+
+
+def test_bad_date_and_unknown_kind(tmp_path, feeds):
+    config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
+    assert invoke(config, "run", "daily", "--date", "2026-W47").exit_code == 5
+    assert invoke(config, "run", "monthly").exit_code == 2
