@@ -18,7 +18,6 @@ import pytest
 
 from reportgen.errors import RenderError
 from reportgen.models import BankJudgement, BankTotal, DailyReportData, ReportItem, SourceHealthRow
-from reportgen.score.categories import DEFAULT_CATEGORIES
 from reportgen.render import (
     LABELS,
     RemoteResourceRefused,
@@ -29,6 +28,7 @@ from reportgen.render import (
     template_dirs,
     write_pdf,
 )
+from reportgen.score.categories import DEFAULT_CATEGORIES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2024, 5, 20)
