@@ -1,7 +1,9 @@
-"""Store rows → report data, with pandas.
+"""Store → report data.
 
 The report periods are calendar days in the configured zone: the daily report for ``D``
-covers ``[D 00:00, D+1 00:00)`` local time, whatever zone the feeds wrote their dates in.
+covers ``[D 00:00, D+1 00:00)`` local time, whatever zone the feeds wrote their dates in
+(``[report] day_start_hour`` moves both ends, e.g. to 08:00).  The briefing's counts come from
+SQL (:mod:`reportgen.figures`); only the items the report lists are read as rows.
 """
 
 from __future__ import annotations
@@ -14,8 +16,19 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from . import figures
 from .config import Config
-from .models import BankJudgement, BankTotal, DailyReportData, ReportItem, SourceHealthRow
+from .models import (
+    AlertSummary,
+    BankJudgement,
+    BankTotal,
+    DailyReportData,
+    EventSummary,
+    PeriodTotals,
+    ReportItem,
+    SourceHealthRow,
+    TrendPoint,
+)
 from .periods import WEEKLY_TITLES, Period
 from .store import Store
 
@@ -30,9 +43,14 @@ class Window:
     end: datetime  # aware, exclusive
 
     @classmethod
-    def for_days(cls, first: date, last: date, tz: ZoneInfo) -> Window:
-        """Calendar days ``first``..``last`` (inclusive) in zone ``tz``."""
-        return cls(datetime.combine(first, time(), tz), datetime.combine(last + timedelta(days=1), time(), tz))
+    def for_days(cls, first: date, last: date, tz: ZoneInfo, start_hour: int = 0) -> Window:
+        """Calendar days ``first``..``last`` (inclusive) in zone ``tz``, each starting at ``start_hour``."""
+        return cls(day_start(first, tz, start_hour), day_start(last + timedelta(days=1), tz, start_hour))
+
+
+def day_start(day: date, tz: ZoneInfo, start_hour: int = 0) -> datetime:
+    """When report day ``day`` begins: ``start_hour`` o'clock local time."""
+    return datetime.combine(day, time(start_hour), tz)
 
 
 def previous_day(now: datetime, tz: ZoneInfo) -> date:
@@ -51,55 +69,64 @@ def mention_frame(store: Store, window: Window) -> pd.DataFrame:
     return frame
 
 
-def bank_totals(frame: pd.DataFrame, config: Config) -> tuple[BankTotal, ...]:
-    """Mentions per configured bank (self first, then by volume), zero rows included."""
-    if frame.empty:
-        counts = pd.DataFrame({"mentions": [], "title_mentions": [], "negative": []})
-    else:
-        counts = (frame.assign(is_negative=frame["label"] == "negative")
-                  .groupby("bank_id").agg(mentions=("item_id", "nunique"), title_mentions=("in_title", "sum"),
-                                          negative=("is_negative", "sum")))
-    all_mentions = int(counts["mentions"].sum()) if not counts.empty else 0
+def bank_totals(counts: dict[str, tuple[int, int, int]], config: Config,
+                previous: dict[str, tuple[int, int, int]] | None = None) -> tuple[BankTotal, ...]:
+    """Mentions per configured bank (self first, then by volume), zero rows included.
+
+    ``counts`` and ``previous`` map bank id → (mentions, title mentions, negative), as
+    :func:`reportgen.figures.bank_counts` returns them.
+    """
+    configured = {b.id for b in config.banks}
+    all_mentions = sum(n for bank_id, (n, _, _) in counts.items() if bank_id in configured)
     totals = []
     for bank in config.banks:
-        n = int(counts.at[bank.id, "mentions"]) if bank.id in counts.index else 0
-        in_title = int(counts.at[bank.id, "title_mentions"]) if bank.id in counts.index else 0
-        negative = int(counts.at[bank.id, "negative"]) if bank.id in counts.index else 0
+        n, in_title, negative = counts.get(bank.id, (0, 0, 0))
+        before = previous.get(bank.id, (0, 0, 0)) if previous is not None else None
         totals.append(BankTotal(bank.id, bank.name, bank.role, n, in_title,
-                                n / all_mentions if all_mentions else 0.0, negative))
+                                n / all_mentions if all_mentions else 0.0, negative,
+                                before[0] if before else None, before[2] if before else None))
     totals.sort(key=lambda t: (t.role != "self", -t.mentions, t.bank_id))
     return tuple(totals)
 
 
-def report_items(frame: pd.DataFrame, config: Config, tz: ZoneInfo) -> tuple[ReportItem, ...]:
-    """One entry per item (not per bank), newest first, listing every bank it names."""
-    if frame.empty:
-        return ()
+def report_items(rows: list[dict[str, Any]], config: Config, tz: ZoneInfo,
+                 order: list[str] | None = None) -> tuple[ReportItem, ...]:
+    """One entry per item (not per bank) listing every bank it names, from item × bank rows.
+
+    ``order`` gives the item order (e.g. the bank's own negatives first); default newest first.
+    """
     names = {b.id: b.name for b in config.banks}
-    order = {b.id: i for i, b in enumerate(config.banks)}
+    bank_order = {b.id: i for i, b in enumerate(config.banks)}
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["item_id"], []).append(row)
     out = []
-    for item_id, group in frame.groupby("item_id", sort=False):
-        first = group.iloc[0]
-        group = group.assign(_order=group["bank_id"].map(lambda b: order.get(b, len(order)))).sort_values("_order")
-        bank_ids = list(group["bank_id"])
+    for item_id, group in grouped.items():
+        group.sort(key=lambda r: (bank_order.get(r["bank_id"], len(bank_order)), r["bank_id"]))
+        first = group[0]
         out.append(ReportItem(
-            item_id=str(item_id), title=first["title"], url=first["url"], source_id=first["source_id"],
+            item_id=item_id, title=first["title"], url=first["url"], source_id=first["source_id"],
             source_name=first["source_name"], channel=first["channel"],
-            published_at=first["published_at"].to_pydatetime().astimezone(tz),
-            bank_names=tuple(names.get(b, b) for b in bank_ids),
+            published_at=first["published_at"].astimezone(tz),
+            bank_names=tuple(names.get(r["bank_id"], r["bank_id"]) for r in group),
             summary=first["summary"], date_missing=bool(first["date_missing"]),
-            judgements=tuple(_judgement(row, names) for row in group.itertuples(index=False)),
+            judgements=tuple(_judgement(r, names) for r in group),
         ))
-    out.sort(key=lambda i: (i.published_at, i.item_id), reverse=True)
+    if order is not None:
+        rank = {item_id: i for i, item_id in enumerate(order)}
+        out.sort(key=lambda i: rank.get(i.item_id, len(rank)))
+    else:
+        out.sort(key=lambda i: (i.published_at, i.item_id), reverse=True)
     return tuple(out)
 
 
-def _judgement(row: Any, names: dict[str, str]) -> BankJudgement:
-    if not isinstance(row.label, str):  # not scored (yet): an outer join gave NULLs
-        return BankJudgement(names.get(row.bank_id, row.bank_id), None, None)
-    categories = tuple(c["code"] for c in json.loads(row.categories or "[]"))
-    reasons = tuple(dict.fromkeys(r["term"] for r in json.loads(row.reasons or "[]") if r["weight"]))
-    return BankJudgement(names.get(row.bank_id, row.bank_id), row.label, float(row.score), categories, reasons[:4])
+def _judgement(row: dict[str, Any], names: dict[str, str]) -> BankJudgement:
+    bank_id = row["bank_id"]
+    if not isinstance(row["label"], str):  # not scored (yet): an outer join gave NULLs
+        return BankJudgement(names.get(bank_id, bank_id), None, None)
+    categories = tuple(c["code"] for c in json.loads(row["categories"] or "[]"))
+    reasons = tuple(dict.fromkeys(r["term"] for r in json.loads(row["reasons"] or "[]") if r["weight"]))
+    return BankJudgement(names.get(bank_id, bank_id), row["label"], float(row["score"]), categories, reasons[:4])
 
 
 def category_names(config: Config, language: str) -> dict[str, str]:
@@ -126,19 +153,74 @@ def health_rows(store: Store, config: Config, as_of: datetime) -> tuple[SourceHe
     return tuple(rows)
 
 
+def events_and_alerts(store: Store, config: Config, period: Period, language: str,
+                      ) -> tuple[tuple[EventSummary, ...], tuple[AlertSummary, ...], dict[str, str]]:
+    """The period's events (hottest first), alerts (most severe first) and each event's action line.
+
+    Events are read with their heat over the period (decayed for the weekly view); each event's
+    action line is its main category's first playbook step and owner.
+    """
+    from .alerts import playbook_for
+    from .eventstore import alert_summaries, event_summaries
+
+    tz, start_hour = config.settings.tz, config.report.day_start_hour
+    window = Window.for_days(period.first, period.last, tz, start_hour)
+    events = tuple(event_summaries(store, config, window.start, window.end, language=language,
+                                   decay=period.kind == "weekly"))
+    alerts = alert_summaries(store, config, period.first, period.last, language)
+    actions = {}
+    for event in events:
+        entry = playbook_for(event.categories[0] if event.categories else None, config.events.playbook)
+        owner = entry.owner(language)
+        first = entry.actions(language)[0] if entry.actions(language) else ""
+        actions[event.event_id] = f"{first}（{owner}）" if language == "zh" else f"{first} ({owner})"
+    return events, alerts, actions
+
+
 def daily_report_data(store: Store, config: Config, day: date, *, now: datetime,
                       language: str | None = None) -> DailyReportData:
     return report_data(store, config, Period.daily(day), now=now, language=language)
 
 
+def trend_days(period: Period, config: Config) -> tuple[date, date]:
+    """The days the trend chart covers: ``trend_days`` ending with a daily report's day; for a
+    weekly report, ``trend_weeks`` whole ISO weeks ending with its week."""
+    if period.kind == "daily":
+        return period.last - timedelta(days=config.report.trend_days - 1), period.last
+    return period.first - timedelta(weeks=config.report.trend_weeks - 1), period.last
+
+
+def previous_of(period: Period) -> Period:
+    """The period before: the day before, or the ISO week before."""
+    step = timedelta(days=1 if period.kind == "daily" else 7)
+    return Period(period.kind, period.first - step, period.last - step)
+
+
 def report_data(store: Store, config: Config, period: Period, *, now: datetime,
                 language: str | None = None) -> DailyReportData:
-    """The report data over a daily or weekly period (the weekly one until issue 5's briefing)."""
-    tz = config.settings.tz
-    window = Window.for_days(period.first, period.last, tz)
-    frame = mention_frame(store, window)
+    """The briefing's data for a daily or weekly period, counted in SQL."""
+    tz, start_hour, options = config.settings.tz, config.report.day_start_hour, config.report
+    window = Window.for_days(period.first, period.last, tz, start_hour)
+    before = previous_of(period)
+    prev_window = Window.for_days(before.first, before.last, tz, start_hour)
     lang = language or config.settings.language
     daily = period.kind == "daily"
+    self_ids = {b.id for b in config.banks if b.role == "self"}
+    first_trend_day, last_trend_day = trend_days(period, config)
+    days = [first_trend_day + timedelta(days=i) for i in range((last_trend_day - first_trend_day).days + 1)]
+    with figures.reading(store) as conn:
+        buckets = figures.bucket_totals(conn, [day_start(d, tz, start_hour) for d in days]
+                                        + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)], self_ids)
+        current = figures.period_totals(conn, window.start, window.end, self_ids)
+        previous = figures.period_totals(conn, prev_window.start, prev_window.end, self_ids)
+        counts = figures.bank_counts(conn, window.start, window.end)
+        previous_counts = figures.bank_counts(conn, prev_window.start, prev_window.end)
+        channels = figures.channel_counts(conn, window.start, window.end, self_ids)
+        categories = figures.category_counts(conn, window.start, window.end, self_ids)
+        listed = figures.negative_item_ids(conn, window.start, window.end, self_ids, options.negative_items_max)
+        rows = figures.mention_rows_for(conn, listed)
+    trend = tuple(TrendPoint(d, d, t) for d, t in zip(days, buckets, strict=True))
+    events, alerts, actions = events_and_alerts(store, config, period, lang)
     return DailyReportData(
         title=(config.settings.report_title or DEFAULT_TITLES[lang]) if daily else WEEKLY_TITLES[lang],
         organisation=config.settings.organisation,
@@ -150,14 +232,37 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         window_start=window.start,
         window_end=window.end,
         generated_at=now.astimezone(tz),
-        total_items=int(frame["item_id"].nunique()) if not frame.empty else 0,
-        bank_totals=bank_totals(frame, config),
-        items=report_items(frame, config, tz),
+        total_items=current.total_items,
+        bank_totals=bank_totals(counts, config, previous_counts),
+        items=report_items(rows, config, tz, order=listed),
         # health as it stood when the report is made, not as of the covered day: the reader
         # needs to know whether the picture is complete now
         source_health=health_rows(store, config, max(now, window.end)),
         category_names=category_names(config, lang),
+        events=events[:options.hot_events],
+        alerts=alerts,
+        author=options.author or config.settings.organisation,
+        current=current,
+        previous=previous,
+        negative_total=current.negative_items,
+        trend=trend if daily else trend[-14:],
+        weekly_trend=() if daily else _weeks(trend),
+        channels=channels,
+        categories=categories,
+        event_actions=actions,
     )
+
+
+def _weeks(days: tuple[TrendPoint, ...]) -> tuple[TrendPoint, ...]:
+    """Daily points (whole ISO weeks, Monday first) summed into one point per week."""
+    out = []
+    for i in range(0, len(days) - 6, 7):
+        week = days[i:i + 7]
+        t = [p.totals for p in week]
+        out.append(TrendPoint(week[0].first, week[-1].last, PeriodTotals(
+            sum(x.total_items for x in t), sum(x.negative_items for x in t), sum(x.mentions for x in t),
+            sum(x.self_mentions for x in t), sum(x.self_negative for x in t))))
+    return tuple(out)
 
 
 def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, Any]]:

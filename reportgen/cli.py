@@ -173,22 +173,45 @@ def report_group() -> None:
     """Render briefings."""
 
 
+def _report_options(fn: Callable[..., None]) -> Callable[..., None]:
+    fn = click.option("--format", "formats", default="html,pdf", show_default=True,
+                      help="Comma-separated: html, pdf.")(fn)
+    fn = click.option("--lang", type=click.Choice(["zh", "en"]),
+                      help="Report language [default: settings.language].")(fn)
+    fn = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                      help="Output folder [default: settings.output_dir].")(fn)
+    return fn
+
+
 @report_group.command("daily")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to cover [default: yesterday in the config zone].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder [default: settings.output_dir].")
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language [default: settings.language].")
-@click.option("--format", "formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
+@_report_options
 @click.pass_obj
 def report_daily(state: _State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
-    """Write the daily report (HTML and PDF) for one day."""
-    from .pipeline import build_daily_report
+    """Write the daily briefing (HTML and PDF) for one day."""
+    _report(state, "daily", day, out_dir, lang, formats)
+
+
+@report_group.command("weekly")
+@click.option("--date", "day", metavar="DATE", help="A day of the ISO week to cover, or YYYY-Www "
+              "[default: last week in the config zone].")
+@_report_options
+@click.pass_obj
+def report_weekly(state: _State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
+    """Write the weekly briefing (HTML and PDF) for one ISO week, Monday to Sunday."""
+    _report(state, "weekly", day, out_dir, lang, formats)
+
+
+def _report(state: _State, kind: str, when: str | None, out_dir: Path | None, lang: str | None,
+            formats: str) -> None:
+    from .periods import parse_period
+    from .pipeline import build_report
 
     with _errors(state):
         wanted = _formats(formats)
+        period = parse_period(kind, when) if when else None
         cfg = state.config()
-        result = build_daily_report(cfg, _parse_day(day, "--date") if day else None, out_dir=out_dir,
-                                    language=lang, formats=wanted)
+        result = build_report(cfg, period or kind, out_dir=out_dir, language=lang, formats=wanted)
         for path in result.paths.values():
             click.echo(str(path))
 
@@ -324,7 +347,7 @@ def send_cmd(state: _State, test_mail: bool, to: tuple[str, ...], as_json: bool)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.pass_obj
 def demo_cmd(state: _State, out_dir: Path, lang: str) -> None:
-    """Offline demo: serve two weeks of generated bank news on 127.0.0.1, fetch, store, report."""
+    """Offline demo: serve two weeks of generated bank news on 127.0.0.1, fetch, store, write both briefings."""
     from .demo import run_demo
 
     with _errors(state):
@@ -335,7 +358,9 @@ def demo_cmd(state: _State, out_dir: Path, lang: str) -> None:
                    f"{s.items_new} items stored, {s.items_matched} mention a bank")
         click.echo(f"config:   {result.config_path}")
         for kind, path in result.report.paths.items():
-            click.echo(f"{kind + ':':9} {path}")
+            click.echo(f"{kind + ':':12} {path}")
+        for kind, path in result.weekly.paths.items():
+            click.echo(f"{'weekly-' + kind + ':':12} {path}")
 
 
 # --- plumbing -------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config_delivery import EmailSettings, RunSettings, validate_email, validate_run
+from .config_events import EventsConfig, validate_events
+from .config_report import ReportSettings, validate_report
 from .config_scoring import ScoringSettings, validate_scoring
 from .errors import ConfigError
 from .models import FetchRequest
@@ -112,6 +114,8 @@ class Config:
     email: EmailSettings = field(default_factory=EmailSettings)  # [email]: see config_delivery.py
     run: RunSettings = field(default_factory=RunSettings)  # [run]
     scoring: ScoringSettings = field(default_factory=ScoringSettings)  # [scoring], [categories.*]
+    events: EventsConfig = field(default_factory=EventsConfig)  # [events], [heat], [alerts], [playbook.*]
+    report: ReportSettings = field(default_factory=ReportSettings)  # [report]: see config_report.py
 
     def source(self, source_id: str) -> SourceConfig | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -293,7 +297,8 @@ class _Validator:
     # -- sections --
 
     def build(self, data: dict[str, Any]) -> Config:
-        top_allowed = {"settings", "rsshub", "fetch", "sources", "banks", "email", "run", "scoring", "categories"}
+        top_allowed = {"settings", "rsshub", "fetch", "sources", "banks", "email", "run", "scoring", "categories",
+                       "report", "events", "heat", "alerts", "playbook"}
         for key in data:
             if key not in top_allowed:
                 close = _closest(key, top_allowed)
@@ -306,6 +311,8 @@ class _Validator:
         sources = self._sources(data, rsshub)
         email, run = validate_email(self, data, settings.language), validate_run(self, data)
         scoring = validate_scoring(self, data)
+        events = validate_events(self, data, CHANNELS)
+        report = validate_report(self, data)
         if self.problems:
             count = len(self.problems)
             raise ConfigError(
@@ -313,7 +320,7 @@ class _Validator:
                 hint="run `reportgen config check` after editing; see the comments in the shipped sources.toml",
             )
         return Config(self.path, settings, rsshub, fetch, sources, banks, tuple(self.warnings), email=email, run=run,
-                      scoring=scoring)
+                      scoring=scoring, report=report, events=events)
 
     def _settings(self, data: Mapping[str, Any]) -> Settings:
         allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",

@@ -40,7 +40,7 @@ from .render import report_context
 
 log = logging.getLogger(__name__)
 
-NO_LEVEL = {"zh": "无", "en": "none"}  # the subject's {level} until alerts (issue 4) set one
+NO_LEVEL = {"zh": "无", "en": "none"}  # the subject's {level} when no alert was raised
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 
@@ -60,18 +60,15 @@ def subject_fields(data: DailyReportData, period: Period) -> dict[str, object]:
     """The values a subject template may use.
 
     ``negative`` counts the period's items judged bad news for the bank(s) with role "self";
-    ``level`` is the alert level once alerts (issue 4) add ``alert_level`` to the report data,
-    until then 无/none.  A ``negative_count`` on the report data (the briefing, issue 5) wins.
+    ``level`` is the highest level of the bank's own alerts, named as the briefing names it
+    (二级 / Level 2), or 无/none when none was raised.
     """
-    context = report_context(data)
-    negative = getattr(data, "negative_count", None)
-    if negative is None:
-        negative = sum(b.negative for b in data.bank_totals if b.role == "self")
-    level = getattr(data, "alert_level", None)
+    context = report_context(data, with_charts=False)
+    level = data.alert_level
     return {
         "date": period.key, "period": context["day_label"], "title": data.title, "total": data.total_items,
-        "self_mentions": context["self_mentions"], "negative": negative,
-        "level": level or NO_LEVEL.get(data.language, NO_LEVEL["en"]),
+        "self_mentions": context["self_mentions"], "negative": context["self_negative"],
+        "level": context["b"].level(level) if level else NO_LEVEL.get(data.language, NO_LEVEL["en"]),
     }
 
 

@@ -1,8 +1,9 @@
 """The offline demo: generated feeds → a real local HTTP server → the real pipeline → a PDF.
 
 Nothing here is special-cased: the feeds are served over HTTP on 127.0.0.1, fetched by the
-normal fetch stage, parsed, matched and stored in a fresh SQLite database, and the daily report
-for yesterday (in the demo's zone) is rendered by the normal report path.
+normal fetch stage, parsed, matched and stored in a fresh SQLite database, and the briefings
+(yesterday's daily report and last week's weekly one, in the demo's zone) are rendered by the
+normal report path.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .aggregate import previous_day
 from .config import Config, parse_config_text
 from .demo_data import demo_config_toml, generate_demo_feeds
 from .feedserver import FeedServer, Route
 from .models import RunSummary
-from .pipeline import Progress, ReportResult, build_daily_report, run_fetch
+from .periods import previous_period
+from .pipeline import Progress, ReportResult, build_report, run_fetch
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +28,13 @@ log = logging.getLogger(__name__)
 class DemoResult:
     config_path: Path
     summary: RunSummary
-    report: ReportResult
+    report: ReportResult  # the daily briefing
+    weekly: ReportResult
 
 
 def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh",
              progress: Progress | None = None) -> DemoResult:
-    """Serve two weeks of generated bank news locally, fetch and store it, write yesterday's report.
+    """Serve two weeks of generated bank news locally, fetch and store it, write the briefings.
 
     The database lives in a temporary folder and is removed afterwards; the config used is
     kept next to the report, so the run can be inspected and repeated with the normal commands.
@@ -49,13 +51,16 @@ def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh"
         config: Config = parse_config_text(text, config_path)
         log.info("demo: %d feeds on %s", len(feeds), server.base_url)
         summary = run_fetch(config, now=now, progress=progress)
-        # The report covers yesterday relative to the feeds' clock, and is made after the fetch,
-        # so its source-health section sees this run.
-        report = build_daily_report(config, previous_day(now, config.settings.tz), now=datetime.now(UTC),
-                                    language=language)
+        # The reports cover yesterday and last week relative to the feeds' clock, and are made
+        # after the fetch, so their source-health section sees this run.
+        made = max(now, datetime.now(UTC))
+        report = build_report(config, previous_period("daily", now, config.settings.tz), now=made,
+                              language=language)
+        weekly = build_report(config, previous_period("weekly", now, config.settings.tz), now=made,
+                              language=language)
         kept = out_dir / "demo-sources.toml"
         kept.write_text(_commented(text), encoding="utf-8")
-    return DemoResult(kept, summary, report)
+    return DemoResult(kept, summary, report, weekly)
 
 
 def _commented(text: str) -> str:

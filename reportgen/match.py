@@ -21,11 +21,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from .config import BankConfig
 from .models import Item, Match, Mention
+
+if TYPE_CHECKING:  # config imports events, which imports fold from here
+    from .config import BankConfig
 
 log = logging.getLogger(__name__)
 

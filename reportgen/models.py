@@ -163,6 +163,9 @@ class BankTotal:
     title_mentions: int  # of those, items naming the bank in the title
     share_of_voice: float  # mentions / all bank mentions in the window, 0..1
     negative: int = 0  # of the bank's items, those judged bad news for this bank
+    # the same figures over the previous period (the weekly league table's week-over-week change)
+    previous_mentions: int | None = None
+    previous_negative: int | None = None
 
     @property
     def negative_share(self) -> float:
@@ -255,8 +258,64 @@ class SourceHealthRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodTotals:
+    """A period's headline figures: the briefing compares the report period with the one before."""
+
+    total_items: int = 0  # distinct items naming any configured bank
+    negative_items: int = 0  # of those, items judged bad news for at least one bank
+    mentions: int = 0  # item × bank pairs (the share-of-voice denominator)
+    self_mentions: int = 0  # items naming the bank(s) with role "self"
+    self_negative: int = 0  # of those, judged bad news for that bank
+
+    @property
+    def self_negative_share(self) -> float:
+        return self.self_negative / self.self_mentions if self.self_mentions else 0.0
+
+    @property
+    def self_share_of_voice(self) -> float:
+        return self.self_mentions / self.mentions if self.mentions else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One bar of a trend chart: a day (``first == last``) or an ISO week, in the report zone."""
+
+    first: date
+    last: date
+    totals: PeriodTotals
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCount:
+    """One channel's share of the period (媒体分布)."""
+
+    channel: str
+    items: int  # distinct items from this channel's sources
+    negative_items: int
+    self_mentions: int
+    self_negative: int
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCount:
+    """How often one risk category was tagged in the period (item × bank judgements)."""
+
+    code: str
+    mentions: int
+    negative: int
+    self_mentions: int
+    self_negative: int
+
+
+@dataclass(frozen=True, slots=True)
 class DailyReportData:
-    """Everything the thin daily report shows, already computed."""
+    """Everything a daily or weekly briefing shows, already computed.
+
+    ``items`` holds the items the report lists: in the briefing, the period's negative items
+    (about the bank itself first, then newest first), at most ``report.negative_items_max`` of
+    ``negative_total``.  The other collections default to empty, so a hand-built report (tests,
+    the mail preview) needs only the first block of fields.
+    """
 
     title: str  # e.g. 银行舆情日报
     organisation: str  # producing department, e.g. 品牌与舆情管理部
@@ -277,3 +336,37 @@ class DailyReportData:
     category_names: dict[str, str] = field(default_factory=dict)  # code → name in the report language
     events: tuple[EventSummary, ...] = ()  # the period's events, hottest first (issue 4)
     alerts: tuple[AlertSummary, ...] = ()  # the period's alerts, most severe first (issue 4)
+    # --- the briefing (issue 5) ---
+    author: str = ""  # PDF metadata author; empty: the organisation
+    current: PeriodTotals | None = None  # None: derived from total_items and bank_totals
+    previous: PeriodTotals | None = None  # the period before, for 较上期; None: not compared
+    negative_total: int = 0  # negative items in the period (``items`` may list fewer)
+    trend: tuple[TrendPoint, ...] = ()  # one point per day, oldest first, ending with the period
+    weekly_trend: tuple[TrendPoint, ...] = ()  # weekly report: one point per ISO week, oldest first
+    channels: tuple[ChannelCount, ...] = ()  # most items first
+    categories: tuple[CategoryCount, ...] = ()  # most negative first
+    event_actions: dict[str, str] = field(default_factory=dict)  # event id → the playbook's action line
+
+    @property
+    def self_bank_ids(self) -> frozenset[str]:
+        return frozenset(b.bank_id for b in self.bank_totals if b.role == "self")
+
+    @property
+    def alert_level(self) -> int:
+        """The highest level among the bank's own alerts; 0 when none was raised."""
+        own = self.self_bank_ids
+        return max((a.level for a in self.alerts if a.bank_id in own), default=0)
+
+    @property
+    def totals(self) -> PeriodTotals:
+        """The period's headline figures (``current``, or what the bank table implies)."""
+        if self.current is not None:
+            return self.current
+        own = [b for b in self.bank_totals if b.role == "self"]
+        return PeriodTotals(
+            total_items=self.total_items,
+            negative_items=self.negative_total,
+            mentions=sum(b.mentions for b in self.bank_totals),
+            self_mentions=sum(b.mentions for b in own),
+            self_negative=sum(b.negative for b in own),
+        )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +21,9 @@ from . import aggregate, render
 from .config import BankConfig, Config, FetchSettings
 from .fetch import FetchOptions, fetch_all
 from .match import Matcher
-from .models import CacheValidators, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
+from .models import CacheValidators, DailyReportData, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
 from .parse import parse_feed
+from .periods import Period, previous_period
 from .store import Store
 
 if TYPE_CHECKING:
@@ -35,9 +36,10 @@ Progress = Callable[[FetchResult], None]
 
 @dataclass(frozen=True, slots=True)
 class ReportResult:
-    day: date
+    day: date  # the period's first day
     paths: dict[str, Path]
-    data: object  # the DailyReportData that was rendered
+    data: DailyReportData  # what was rendered
+    period: Period | None = None
 
 
 def fetch_options(settings: FetchSettings) -> FetchOptions:
@@ -194,17 +196,48 @@ def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None,
     return done
 
 
+def events_and_alerts(store: Store, config: Config, period: Period, *, now: datetime | None = None,
+                      force: bool = False) -> tuple[int, int]:
+    """Cluster new items into events, then raise (once) and store each day's alerts in ``period``.
+
+    Returns (items clustered, alerts raised now).  Alerts of a day already computed are kept as
+    they were, so a report for a past date shows the alerts it showed then; ``force`` recomputes.
+    """
+    from .eventstore import cluster_pending, compute_alerts
+
+    clustered = cluster_pending(store, config, now=now)
+    raised = 0
+    day = period.first
+    while day <= period.last:
+        raised += len(compute_alerts(store, config, day, now=now, force=force))
+        day += timedelta(days=1)
+    return clustered, raised
+
+
 def build_daily_report(config: Config, day: date | None = None, *, now: datetime | None = None,
                        out_dir: Path | None = None, language: str | None = None,
                        formats: Sequence[str] = ("html", "pdf"), store: Store | None = None) -> ReportResult:
-    """Aggregate the day's items and render the daily report; return the written paths."""
+    """Aggregate the day's items and render the daily briefing; return the written paths."""
     now = now or datetime.now(UTC)
-    day = day or aggregate.previous_day(now, config.settings.tz)
+    period = Period.daily(day or aggregate.previous_day(now, config.settings.tz))
+    return build_report(config, period, now=now, out_dir=out_dir, language=language, formats=formats, store=store)
+
+
+def build_report(config: Config, period: Period | str = "daily", *, now: datetime | None = None,
+                 out_dir: Path | None = None, language: str | None = None,
+                 formats: Sequence[str] = ("html", "pdf"), store: Store | None = None) -> ReportResult:
+    """Aggregate and render the daily or weekly briefing for ``period`` (a Period, or "daily" /
+    "weekly" for the previous one); return the written paths."""
+    now = now or datetime.now(UTC)
+    if isinstance(period, str):
+        period = previous_period(period, now, config.settings.tz)
+    lang = language or config.settings.language
     store = store or Store.open(config.settings.database)
     score_pending(store, config)  # a changed scorer or a mention stored without a score: judge it now
-    data = aggregate.daily_report_data(store, config, day, now=now, language=language)
+    events_and_alerts(store, config, period, now=now)
+    data = aggregate.report_data(store, config, period, now=now, language=lang)
     extra = [config.settings.template_dir] if config.settings.template_dir else []
     paths = render.render_report(data, out_dir or config.settings.output_dir, formats=formats,
-                                 extra_template_dirs=extra)
-    log.info("daily report for %s written: %s", day, ", ".join(str(p) for p in paths.values()))
-    return ReportResult(day, paths, data)
+                                 basename=period.basename(lang), extra_template_dirs=extra)
+    log.info("%s report for %s written: %s", period.kind, period.key, ", ".join(str(p) for p in paths.values()))
+    return ReportResult(period.first, paths, data, period)

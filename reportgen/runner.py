@@ -26,7 +26,7 @@ from .lock import run_lock
 from .models import DailyReportData, RunSummary
 from .outbox import Delivery, OutboxResult, State
 from .periods import Period, previous_period
-from .pipeline import Progress, run_fetch, score_pending
+from .pipeline import Progress, events_and_alerts, run_fetch, score_pending
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -163,11 +163,13 @@ def _score(store: Store, config: Config, fetched: RunSummary) -> int:
 
 
 def _events_and_alerts(store: Store, config: Config, period: Period) -> None:
-    """Cluster reprints into events, compute heat, raise alerts: issue 4 fills this stage in.
+    """Cluster reprints into events and raise the period's alerts (issue 4).
 
     It runs after scoring and before the report, so the report (and the mail subject's
     ``{level}``) can show the period's alerts.
     """
+    clustered, raised = events_and_alerts(store, config, period)
+    log.info("events: %d new items clustered; alerts: %d raised for %s", clustered, raised, period.key)
 
 
 def build_report(store: Store, config: Config, period: Period, language: str, now: datetime,

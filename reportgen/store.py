@@ -14,7 +14,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -206,10 +207,60 @@ def _migration_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[deliveries])
 
 
+# Events, their items and the alerts (issue 4).  An event's aggregates (reprints, sources, banks,
+# label, heat) are computed from its items when read, so they can never go stale.
+events = Table(
+    "events", metadata,
+    Column("event_id", String(32), primary_key=True),
+    Column("first_item_id", String(64), nullable=False),
+    Column("first_published_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_events_first", "first_published_at"),
+)
+
+event_items = Table(
+    "event_items", metadata,
+    Column("item_id", String(64), ForeignKey("items.item_id"), primary_key=True),
+    Column("event_id", String(32), ForeignKey("events.event_id"), nullable=False),
+    Column("similarity", Float, nullable=False),  # to the member it joined through
+    Index("ix_event_items_event", "event_id"),
+)
+
+# Alerts are computed once per day and kept: a report for a past date shows them as they were.
+alerts = Table(
+    "alerts", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False),
+    Column("bank_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # volume | heat | category
+    Column("category", String(32)),  # the trigger (category alerts) or the day's main category
+    Column("level", Integer, nullable=False),
+    Column("value", Float, nullable=False),  # negative items or heat that day
+    Column("centre", Float, nullable=False),
+    Column("spread", Float, nullable=False),
+    Column("event_ids", Text, nullable=False),  # JSON list
+    Column("reason_zh", Text, nullable=False),
+    Column("reason_en", Text, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    Index("ix_alerts_day", "day", "bank_id"),
+)
+
+alert_days = Table(
+    "alert_days", metadata,
+    Column("day", Date, primary_key=True),
+    Column("computed_at", UTCDateTime, nullable=False),
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[events, event_items, alerts, alert_days])
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
     (3, "outbox: report deliveries", _migration_3),
+    (4, "events, event items and alerts", _migration_4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -242,6 +293,10 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def begin(self) -> AbstractContextManager[Connection]:
+        """A transaction whose database errors become :class:`StoreError` (for stage modules)."""
+        return self._begin()
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:
@@ -358,7 +413,7 @@ class Store:
         query = (
             select(
                 items.c.item_id, mentions.c.bank_id, items.c.source_id, sources.c.name.label("source_name"),
-                sources.c.channel, items.c.title, items.c.summary, items.c.url, items.c.published_at,
+                sources.c.channel, sources.c.weight, items.c.title, items.c.summary, items.c.url, items.c.published_at,
                 items.c.date_missing, mentions.c.in_title, mentions.c.evidence,
                 scores.c.label, scores.c.score, scores.c.categories, scores.c.reasons,
             )

@@ -63,7 +63,8 @@ def test_run_mails_the_briefing_once_and_force_resends(tmp_path, feeds, password
         received = smtp.messages[0]
         msg = received.message
         key = YESTERDAY.isoformat()
-        assert str(msg["Subject"]) == f"【舆情日报】{key} 负面 {_negative(tmp_path)} 条 预警 无"
+        negative, level = _negative(tmp_path)
+        assert str(msg["Subject"]) == f"【舆情日报】{key} 负面 {negative} 条 预警 {level}"
         assert str(msg["To"]) == "行领导 <boss@bank.example>" and str(msg["Cc"]) == "pr@bank.example"
         assert msg["Bcc"] is None and b"archive@bank.example" not in received.raw
         assert sorted(received.rcpt_tos) == ["archive@bank.example", "boss@bank.example", "pr@bank.example"]
@@ -98,14 +99,17 @@ def test_run_mails_the_briefing_once_and_force_resends(tmp_path, feeds, password
         assert smtp.messages[1].message["Message-ID"] != msg["Message-ID"]
 
 
-def _negative(folder: Path) -> int:
-    """Negative items about the self bank in yesterday's report, as aggregate counts them."""
+def _negative(folder: Path) -> tuple[int, str]:
+    """Negative items about the self bank in yesterday's report, as aggregate counts them, and the
+    self bank's highest stored alert level (无 when none)."""
     from reportgen.aggregate import report_data
     from reportgen.store import Store
 
     config = load_config(folder / "sources.toml")
     data = report_data(Store.open(config.settings.database), config, Period.daily(YESTERDAY), now=datetime.now(UTC))
-    return sum(b.negative for b in data.bank_totals if b.role == "self")
+    levels = [a.level for a in data.alerts if a.bank_id in {b.bank_id for b in data.bank_totals if b.role == "self"}]
+    return sum(b.negative for b in data.bank_totals if b.role == "self"), \
+        {0: "无", 1: "一级", 2: "二级", 3: "三级"}[max(levels, default=0)]
 
 
 def test_smtp_down_then_up_delivers_exactly_once(tmp_path, feeds):

@@ -1,0 +1,180 @@
+"""A fixed, hand-built briefing (daily and weekly) for the render, golden and browser tests.
+
+Nothing here comes from the scorer, the event clustering or the clock, so a lexicon change or a
+new heat formula does not move the golden files.  It carries what the real report must cope
+with: a hostile headline (``<script>``), a ``javascript:`` link, an undated item, a failed and a
+never-fetched source, events with reprints, and alerts of levels 1 and 2 with their playbook.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from reportgen.models import (
+    AlertSummary,
+    BankJudgement,
+    BankTotal,
+    CategoryCount,
+    ChannelCount,
+    DailyReportData,
+    EventSummary,
+    PeriodTotals,
+    ReportItem,
+    SourceHealthRow,
+    TrendPoint,
+)
+from reportgen.score.categories import DEFAULT_CATEGORIES
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = date(2024, 5, 20)  # a Monday: the weekly report covers 2024-W21, 20–26 May
+START = datetime(2024, 5, 20, tzinfo=SHANGHAI)
+HOSTILE_TITLE = "<script>alert(1)</script>"
+JS_URL = "javascript:alert(document.cookie)"
+FAILED_SOURCE_ERROR = "HTTP 503 Service Unavailable after 3 attempts"
+SELF = "中国工商银行"
+
+BANKS = (
+    BankTotal("icbc", SELF, "self", 7, 4, 0.35, 3, previous_mentions=5, previous_negative=1),
+    BankTotal("ccb", "中国建设银行", "competitor", 5, 3, 0.25, 2, previous_mentions=6, previous_negative=2),
+    BankTotal("abc", "中国农业银行", "competitor", 4, 2, 0.20, 1, previous_mentions=4, previous_negative=0),
+    BankTotal("boc", "中国银行", "competitor", 3, 1, 0.15, 1, previous_mentions=2, previous_negative=0),
+    BankTotal("cmb", "招商银行", "competitor", 1, 0, 0.05, 0, previous_mentions=3, previous_negative=1),
+)
+
+# The negative items the report lists: (title, channel, source, banks, negative for, categories, reasons)
+ITEMS = [
+    ("工商银行客户经理涉嫌倒卖客户个人信息被立案", "online", "东方财富", (SELF,), SELF,
+     ("data_leak", "regulatory"), ("倒卖", "立案")),
+    ("多地储户投诉网点排队时间过长，银行回应称将增设窗口", "social", "微博", (SELF, "中国建设银行"), SELF,
+     ("complaint",), ("投诉", "排队")),
+    ("黑猫投诉：信用卡年费争议，持卡人称未被告知收费规则", "complaint", "黑猫投诉", (SELF,), SELF,
+     ("complaint", "fee_rate"), ("投诉", "争议")),
+    ("建设银行手机银行上午出现短暂无法登录，目前已恢复正常", "social", "微博", ("中国建设银行",), "中国建设银行",
+     ("outage",), ("无法登录",)),
+    ("国家金融监督管理总局公布行政处罚信息：某分行因贷款管理不审慎被罚款", "regulator", "国家金融监督管理总局",
+     ("中国农业银行",), "中国农业银行", ("regulatory",), ("行政处罚", "罚款")),
+    (HOSTILE_TITLE, "online", "新浪财经", ("中国银行",), "中国银行", ("ops_loss",), ("资金不翼而飞",)),
+]
+
+
+def _items() -> tuple[ReportItem, ...]:
+    out = []
+    for i, (title, channel, source, banks, negative_for, categories, reasons) in enumerate(ITEMS):
+        judgements = tuple(
+            BankJudgement(name, "negative", -0.8, categories, reasons) if name == negative_for
+            else BankJudgement(name, "neutral", 0.0)
+            for name in banks)
+        out.append(ReportItem(
+            item_id=f"item-{i}", title=title,
+            url=JS_URL if title == HOSTILE_TITLE else f"https://news.example.com/a/{i}.html",
+            source_id=f"src-{i}", source_name=source, channel=channel,
+            published_at=START + timedelta(hours=22 - 3 * i, minutes=7 * i),
+            bank_names=banks, date_missing=(i == 2), judgements=judgements))
+    return tuple(out)
+
+
+def _events() -> tuple[EventSummary, ...]:
+    return (
+        EventSummary("ev-leak", "工商银行客户经理涉嫌倒卖客户个人信息被立案", "https://news.example.com/a/0.html",
+                     "东方财富", "online", START + timedelta(hours=9, minutes=12), 13, 9, ("online", "social"),
+                     ("icbc",), (SELF,), "negative", ("data_leak", "regulatory"), 412.5, {"icbc": 412.5}),
+        EventSummary("ev-queue", "多地储户投诉网点排队时间过长，银行回应称将增设窗口", "https://news.example.com/a/1.html",
+                     "微博", "social", START + timedelta(hours=8, minutes=3), 6, 5, ("social",), ("icbc", "ccb"),
+                     (SELF, "中国建设银行"), "negative", ("complaint",), 96.0, {"icbc": 64.0, "ccb": 32.0}),
+        EventSummary("ev-rate", "工行、农行下调部分期限存款挂牌利率", "https://news.example.com/a/9.html", "新浪财经",
+                     "online", START + timedelta(hours=10), 8, 6, ("online", "print"), ("icbc", "abc"),
+                     (SELF, "中国农业银行"), "neutral", ("fee_rate",), 180.0, {"icbc": 90.0, "abc": 90.0}),
+        EventSummary("ev-outage", "建设银行手机银行上午出现短暂无法登录，目前已恢复正常", None, "微博", "social",
+                     START + timedelta(hours=11, minutes=40), 4, 3, ("social",), ("ccb",), ("中国建设银行",),
+                     "negative", ("outage",), 45.0, {"ccb": 45.0}),
+        EventSummary("ev-hostile", HOSTILE_TITLE, JS_URL, "新浪财经", "online", START + timedelta(hours=15), 1, 1,
+                     ("online",), ("boc",), ("中国银行",), "negative", ("ops_loss",), 30.0, {"boc": 30.0}),
+    )
+
+
+def _alerts() -> tuple[AlertSummary, ...]:
+    return (
+        AlertSummary("icbc", SELF, DAY, 2, "category", "客户信息泄露类负面 2 条，高于近 28 日基线 0.3 条", "data_leak",
+                     2, 0.3, 412.5, ("ev-leak",),
+                     ("2 小时内发布情况说明，核实涉事员工", "配合公安机关调查，通知受影响客户", "排查客户信息访问权限"),
+                     "信息科技部、消费者权益保护部"),
+        AlertSummary("icbc", SELF, DAY, 1, "volume", "本行负面 3 条，高于近 28 日基线 1.2 条", None, 3, 1.2, 508.5,
+                     ("ev-leak", "ev-queue"), ("持续监测，准备回应口径",), "品牌与舆情管理部"),
+        AlertSummary("ccb", "中国建设银行", DAY, 1, "category", "系统故障类负面 1 条", "outage", 1, 0.1, 45.0,
+                     ("ev-outage",), ("关注竞品动态",), ""),
+    )
+
+
+def _trend(last: date, days: int, base: int) -> tuple[TrendPoint, ...]:
+    out = []
+    for i in range(days):
+        d = last - timedelta(days=days - 1 - i)
+        n = base + (i * 7) % 11
+        out.append(TrendPoint(d, d, PeriodTotals(n * 3, n // 3, n * 4, n, (i * 5) % 4)))
+    return tuple(out)
+
+
+def make_report(language: str = "zh", period: str = "daily") -> DailyReportData:
+    daily = period == "daily"
+    health = (
+        SourceHealthRow("eastmoney", "东方财富", "online", "ok", START + timedelta(days=1, hours=6), 200, 50, 12),
+        SourceHealthRow("sina", "新浪财经", "online", "not_modified", START + timedelta(days=1, hours=6), 304),
+        SourceHealthRow("cls", "财联社电报", "online", "failed", START + timedelta(days=1, hours=6), 503,
+                        error=FAILED_SOURCE_ERROR),
+        SourceHealthRow("nfra", "国家金融监督管理总局", "regulator", "ok", START + timedelta(days=1, hours=6), 200, 0,
+                        warning="feed is not well-formed XML (bozo)"),
+        SourceHealthRow("weibo", "微博关键词", "social", "never", None),
+    )
+    last = DAY if daily else DAY + timedelta(days=6)
+    trend = _trend(last, 14, 5)
+    return DailyReportData(
+        title=("银行舆情日报" if daily else "银行舆情周报") if language == "zh"
+        else ("Bank Media Monitoring Daily" if daily else "Bank Media Monitoring Weekly"),
+        organisation="品牌与舆情管理部",
+        language=language,
+        timezone="Asia/Shanghai",
+        day=DAY,
+        period=period,
+        last_day=None if daily else last,
+        window_start=START,
+        window_end=START + timedelta(days=1 if daily else 7),
+        generated_at=START + timedelta(days=1 if daily else 7, hours=7, minutes=30),
+        total_items=20,
+        bank_totals=BANKS,
+        items=_items(),
+        source_health=health,
+        category_names={c.code: c.name(language) for c in DEFAULT_CATEGORIES},
+        events=_events(),
+        alerts=_alerts(),
+        author="品牌与舆情管理部",
+        current=PeriodTotals(20, 8, 20, 7, 3),
+        previous=PeriodTotals(18, 5, 20, 5, 1),
+        negative_total=8,
+        trend=trend,
+        weekly_trend=() if daily else tuple(
+            TrendPoint(DAY - timedelta(weeks=7 - w), DAY - timedelta(weeks=7 - w) + timedelta(days=6),
+                       PeriodTotals(100 + 9 * w, 12 + w, 130 + 9 * w, 30 + 2 * w, 3 + w % 3)) for w in range(8)),
+        channels=(
+            ChannelCount("online", 9, 3, 4, 1), ChannelCount("social", 5, 3, 2, 1),
+            ChannelCount("regulator", 3, 1, 0, 0), ChannelCount("complaint", 2, 1, 1, 1),
+            ChannelCount("print", 1, 0, 0, 0),
+        ),
+        categories=(
+            CategoryCount("data_leak", 1, 1, 1, 1), CategoryCount("complaint", 3, 2, 2, 2),
+            CategoryCount("regulatory", 3, 2, 1, 1), CategoryCount("fee_rate", 2, 1, 1, 1),
+            CategoryCount("outage", 1, 1, 0, 0), CategoryCount("performance", 4, 0, 2, 0),
+        ),
+    )
+
+
+def quiet_report(language: str = "zh") -> DailyReportData:
+    """A day with coverage but nothing negative about the bank and no alert."""
+    import dataclasses
+
+    report = make_report(language)
+    banks = tuple(dataclasses.replace(b, negative=0) if b.role == "self" else b for b in report.bank_totals)
+    return dataclasses.replace(
+        report, bank_totals=banks, alerts=(), events=tuple(e for e in report.events if "icbc" not in e.bank_ids),
+        items=tuple(i for i in report.items if SELF not in [j.bank_name for j in i.judgements if j.label == "negative"]),
+        current=PeriodTotals(20, 3, 20, 7, 0), negative_total=3)
