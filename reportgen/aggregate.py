@@ -34,7 +34,7 @@ from .store import Store
 
 DEFAULT_TITLES = {"zh": "银行舆情日报", "en": "Bank Media Monitoring Daily"}
 EXPORT_FIELDS = ("id", "bank", "bank_name", "source", "source_name", "channel", "title", "url",
-                 "published_at", "sentiment", "sentiment_score", "categories", "reasons")
+                 "published_at", "sentiment", "sentiment_score", "categories", "reasons", "event_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +271,9 @@ def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, 
     names = {b.id: b.name for b in config.banks}
     rows = store.mention_rows(window.start, window.end)
     rows.sort(key=lambda r: (r["published_at"], r["item_id"], r["bank_id"]))
+    from .eventstore import event_ids_of
+
+    event_of = event_ids_of(store, [r["item_id"] for r in rows])
     return [
         {
             "id": r["item_id"], "bank": r["bank_id"], "bank_name": names.get(r["bank_id"], r["bank_id"]),
@@ -282,6 +285,7 @@ def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, 
             "sentiment_score": r["score"] if r["score"] is not None else "",
             "categories": ";".join(c["code"] for c in json.loads(r["categories"] or "[]")),
             "reasons": ";".join(dict.fromkeys(x["term"] for x in json.loads(r["reasons"] or "[]") if x["weight"])),
+            "event_id": event_of.get(r["item_id"], ""),  # the reprint cluster (issue 4); empty until clustered
         }
         for r in rows
     ]

@@ -95,16 +95,14 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
     z = (negatives - centre) / spread
     level = level_for(z, settings) if negatives >= settings.min_negative else 0
     if level:
-        ratio = negatives / centre if centre else math.inf
-        times_zh = f"{ratio:.1f} 倍" if math.isfinite(ratio) else "此前几乎为零"
-        times_en = f"{ratio:.1f} times" if math.isfinite(ratio) else "up from almost none"
+        times_zh = f"，为基线的 {negatives / centre:.1f} 倍" if centre else ""
+        times_en = f" ({negatives / centre:.1f}×)" if centre else ""
         out.append(Alert(
             bank_id, day, level, "volume", negatives, centre, spread,
-            reason_zh=(f"{bank_name}{_md(day)}负面信息 {negatives:.0f} 条，为近{len(negative_history)}日基线"
-                       f"（中位数 {centre:g} 条）的{times_zh}，高出 {z:.1f} 个离散度，"
-                       f"达到{LEVEL_NAMES['zh'][level]}预警。"),
-            reason_en=(f"{bank_name} had {negatives:.0f} negative items on {day:%d %b}, {times_en} its "
-                       f"{len(negative_history)}-day baseline (median {centre:g}), {z:.1f} spreads above it: "
+            reason_zh=(f"{bank_name}{_md(day)}负面信息 {negatives:.0f} 条，近{len(negative_history)}日基线中位数 "
+                       f"{centre:g} 条{times_zh}，高出 {z:.1f} 个离散度，达到{LEVEL_NAMES['zh'][level]}预警。"),
+            reason_en=(f"{bank_name} had {negatives:.0f} negative items on {day:%d %b} against a "
+                       f"{len(negative_history)}-day median of {centre:g}{times_en}, {z:.1f} spreads above it: "
                        f"{LEVEL_NAMES['en'][level]}."),
         ))
     centre, spread = baseline(heat_history, settings, prior=settings.prior_heat_centre)
@@ -119,13 +117,14 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
                        f"{len(heat_history)}-day median of {centre:.0f}, {z:.1f} spreads above it: "
                        f"{LEVEL_NAMES['en'][level]}."),
         ))
+    # each event triggers once, under its most severe category (a leak that is also a crime is one alert)
     by_category: dict[str, list[CategoryEvent]] = {}
     for event in events:
-        if event.heat < settings.category_heat:
+        triggers = [c for c in event.categories if c in settings.category_levels]
+        if event.heat < settings.category_heat or not triggers:
             continue
-        for code in event.categories:
-            if code in settings.category_levels:
-                by_category.setdefault(code, []).append(event)
+        code = max(triggers, key=lambda c: (settings.category_levels[c], -triggers.index(c)))
+        by_category.setdefault(code, []).append(event)
     for code, hits in sorted(by_category.items()):
         level = settings.category_levels[code]
         top = max(hits, key=lambda e: (e.heat, e.event_id))

@@ -456,7 +456,7 @@ def _configure_logging(level: int, log_json: bool = False) -> None:
 
 
 # Commands kept in their own modules register themselves on `cli` when imported.
-from . import cli_score  # noqa: E402, F401
+from . import cli_events, cli_score  # noqa: E402, F401
 
 
 def main() -> None:

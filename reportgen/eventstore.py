@@ -147,7 +147,7 @@ def event_frame(store: Store, start: datetime, end: datetime) -> pd.DataFrame:
 
 def event_summaries(store: Store, config: Config, start: datetime, end: datetime, *, language: str = "zh",
                     decay: bool = False, limit: int | None = None) -> list[EventSummary]:
-    """The events with an item in [start, end), hottest first.
+    """The events with an item in [start, end) that names a configured bank, hottest first.
 
     Heat counts the items inside the window; with ``decay`` (the weekly view) each item's heat
     halves every ``half_life_days`` before the window's end.  Reprint counts cover the event up to
@@ -170,6 +170,8 @@ def event_summaries(store: Store, config: Config, start: datetime, end: datetime
                                           age_days=(end_ts - row.published_at).total_seconds() / 86400)
                    for row in inside.itertuples(index=False)}
         judged = group[group["item_id"].isin(heat_of) & group["bank_id"].notna()]
+        if judged.empty:
+            continue  # no configured bank in the window's copies: not a story the briefing is about
         bank_heat: dict[str, float] = defaultdict(float)
         for row in judged.drop_duplicates(["item_id", "bank_id"]).itertuples(index=False):
             bank_heat[row.bank_id] += heat_of[row.item_id]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import aggregate, render
 from .config import BankConfig, Config, FetchSettings
-from .fetch import FetchOptions, fetch_all
+from .fetch import FetchOptions, fetch_all, redact_text
 from .match import Matcher
 from .models import CacheValidators, DailyReportData, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
 from .parse import parse_feed
@@ -67,6 +67,9 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
     summary = ingest(store, config, results, run_id=run_id, workers=workers)
     summary.started_at = started
     summary.mentions_scored = score_pending(store, config)
+    from .eventstore import cluster_pending
+
+    cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
     return summary
 
 
@@ -160,9 +163,10 @@ def _matcher(banks: tuple[BankConfig, ...]) -> Matcher:
 def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
     status, error, warning = result.status, result.error, None
     if feed is not None:
-        warning = feed.warning
+        # Parse messages quote the body, and an error page may echo the request URL, RSSHub key included.
+        warning = redact_text(feed.warning) if feed.warning else None
         if feed.error:  # fetched fine, but the body is not a feed: the source is broken
-            status, error = FetchStatus.FAILED, feed.error
+            status, error = FetchStatus.FAILED, redact_text(feed.error)
     return SourceHealth(
         source_id=result.source_id, status=status, checked_at=result.fetched_at,
         duration_s=result.duration_s, http_status=result.http_status,

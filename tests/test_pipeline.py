@@ -187,8 +187,9 @@ def test_cli_fetch_json_export_and_report(config_path, tmp_path):
     lines = result.stdout.splitlines()
     # the original columns keep their order; the judgement columns (issue 3) come after them
     assert lines[0].startswith("id,bank,bank_name,source,source_name,channel,title,url,published_at,")
-    assert lines[0].endswith(",sentiment,sentiment_score,categories,reasons")
+    assert lines[0].endswith(",sentiment,sentiment_score,categories,reasons,event_id")
     assert all(r["sentiment"] in ("negative", "neutral", "positive") for r in rows)
+    assert all(r["event_id"].startswith("ev-") for r in rows)
     assert len(lines) == len(rows) + 1
 
     out = tmp_path / "reports"

@@ -1,0 +1,332 @@
+"""Events (reprint clustering), heat, alerts and the playbook (issue 4), over real SQLite."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.alerts import AlertSettings, CategoryEvent, bank_alerts, baseline
+from reportgen.cli import cli
+from reportgen.config import load_config, parse_config_text
+from reportgen.demo_reprints import reprint_set
+from reportgen.errors import ConfigError
+from reportgen.events import ClusterItem, EventSettings, cluster, item_heat, pairwise_scores
+from reportgen.eventstore import alert_summaries, cluster_pending, compute_alerts, event_summaries
+from reportgen.match import Matcher
+from reportgen.models import FetchStatus, Item, SourceHealth
+from reportgen.pipeline import score_pending
+from reportgen.store import Store
+
+SH = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=SH)
+
+PENALTY = ("工商银行北京分行因贷款管理不审慎被罚款50万元",
+           "国家金融监督管理总局北京监管局公布行政处罚信息显示，工商银行北京分行因贷款管理不审慎、"
+           "员工行为管理不到位，被罚款50万元，相关责任人被警告。")
+OUTAGE = ("工商银行手机银行突发故障 多地用户无法登录",
+          "今天上午九点起，多地用户反映工商银行手机银行无法登录、转账失败，客服热线长时间占线，"
+          "工商银行官方微博称技术人员正在紧急处理。")
+
+
+def variant(title: str, body: str, k: int) -> tuple[str, str]:
+    """How portals reprint: tags, column names, leads, notes, truncation."""
+    tags = ["【独家】", "", "突发！", "【关注】"]
+    columns = ["丨财经早知道", "", "｜银行观察", "——金融界"]
+    leads = ["据新浪财经消息，", "记者获悉，", "", "有网友爆料称，"]
+    notes = ["（责任编辑：王明）", "", "本文来自证券时报，转载请注明出处。", "原标题：" + title]
+    cut = len(body) if k % 3 else int(len(body) * 0.6)
+    return tags[k % 4] + title + columns[(k + 1) % 4], leads[k % 4] + body[:cut] + notes[(k + 2) % 4]
+
+
+def items_for(story: tuple[str, str], prefix: str, n: int, start: datetime) -> list[ClusterItem]:
+    return [ClusterItem(f"{prefix}-{k}", *variant(*story, k), start + timedelta(minutes=37 * k),
+                        bank_ids=frozenset({"icbc"})) for k in range(n)]
+
+
+# --- clustering --------------------------------------------------------------------------------
+
+
+def test_reprints_join_and_distinct_same_bank_stories_stay_apart():
+    penalty = items_for(PENALTY, "p", 12, T0)
+    outage = items_for(OUTAGE, "o", 8, T0 + timedelta(hours=1))
+    # the same template, another branch and amount, the same day: another event
+    other_branch = items_for((PENALTY[0].replace("北京", "上海").replace("50", "30"),
+                              PENALTY[1].replace("北京", "上海").replace("50", "30")), "q", 6, T0)
+    assignments = {a.item_id: a.event_id for a in cluster(penalty + outage + other_branch)}
+    assert len({assignments[i.item_id] for i in penalty}) == 1
+    assert len({assignments[i.item_id] for i in outage}) == 1
+    assert len({assignments[i.item_id] for i in other_branch}) == 1
+    assert len(set(assignments.values())) == 3
+    # the event is named after its earliest item
+    from reportgen.events import event_id_for
+
+    assert assignments["p-0"] == event_id_for("p-0")
+
+
+def test_reprints_outside_the_window_are_a_new_event():
+    early = items_for(PENALTY, "a", 3, T0)
+    late = items_for(PENALTY, "b", 3, T0 + timedelta(days=10))
+    assignments = {a.item_id: a.event_id for a in cluster(early + late, EventSettings(window_hours=72))}
+    assert assignments["a-0"] != assignments["b-0"]
+
+
+def test_clustering_is_incremental_and_never_merges_stored_events():
+    first = items_for(PENALTY, "p", 5, T0)
+    stored = {a.item_id: a.event_id for a in cluster(first)}
+    event = stored["p-0"]
+    context = [ClusterItem(i.item_id, i.title, i.summary, i.published_at, event, i.bank_ids) for i in first]
+    later = items_for(PENALTY, "r", 4, T0 + timedelta(hours=20))
+    assignments = cluster(context + later)
+    assert {a.item_id for a in assignments} == {i.item_id for i in later}  # stored items untouched
+    assert {a.event_id for a in assignments} == {event}
+
+
+def test_clustering_quality_on_the_labelled_reprint_set():
+    variants = reprint_set(120, seed=9)
+    truth = {v.item.item_id: v.story_id for v in variants}
+    predicted = {a.item_id: a.event_id for a in cluster([v.item for v in variants])}
+    precision, recall = pairwise_scores(truth, predicted)
+    assert precision >= 0.95, precision
+    assert recall >= 0.90, recall
+    assert all(5 <= n <= 30 for n in _story_sizes(variants))
+
+
+def _story_sizes(variants):
+    sizes: dict[str, int] = {}
+    for v in variants:
+        sizes[v.story_id] = sizes.get(v.story_id, 0) + 1
+    return sizes.values()
+
+
+def test_clustering_is_deterministic():
+    items = [v.item for v in reprint_set(30, seed=3)]
+    shuffled = random.Random(1).sample(items, len(items))
+    assert cluster(items) == cluster(shuffled)  # sorted by item id, independent of input order
+
+
+# --- heat ----------------------------------------------------------------------------------------
+
+
+def test_item_heat_formula():
+    weights = {"online": 0.3, "social": 0.15, "print": 0.3}
+    assert item_heat("online", 1.0, weights) == pytest.approx(30.0)
+    assert item_heat("social", 2.0, weights) == pytest.approx(30.0)
+    assert item_heat("print", 1.0, weights, age_days=3, half_life_days=3) == pytest.approx(15.0)
+    assert item_heat("forum", 1.0, weights) == 0.0  # an unknown channel has no influence
+
+
+CONFIG = """
+[settings]
+database = "sqlite:///e.db"
+[[banks]]
+id = "icbc"
+name = "中国工商银行"
+aliases = ["工商银行", "工行"]
+role = "self"
+[[banks]]
+id = "ccb"
+name = "中国建设银行"
+aliases = ["建设银行"]
+[[sources]]
+id = "web"
+name = "门户"
+url = "http://127.0.0.1:9/a.xml"
+channel = "online"
+[[sources]]
+id = "weibo"
+name = "微博"
+url = "http://127.0.0.1:9/b.xml"
+channel = "social"
+weight = 2.0
+[[sources]]
+id = "paper"
+name = "报纸"
+url = "http://127.0.0.1:9/c.xml"
+channel = "print"
+"""
+
+
+def make_store(tmp_path: Path, extra: str = ""):
+    path = tmp_path / "sources.toml"
+    path.write_text(CONFIG + extra, encoding="utf-8")
+    config = load_config(path)
+    store = Store.open(config.settings.database)
+    store.sync_sources(config.sources, lambda s: s.url or "")
+    return store, config
+
+
+def add(store, config, source: str, rows: list[tuple[str, str, str, datetime]]) -> None:
+    matcher = Matcher(config.banks)
+    run_id = store.start_run("fetch", datetime.now(UTC))
+    items = [Item(item_id=i, source_id=source, title=t, summary=s, url=f"https://x.example/{i}", guid=i,
+                  author=None, published_at=at, fetched_at=at, content_hash=i) for i, t, s, at in rows]
+    store.save_source_batch(run_id, SourceHealth(source, FetchStatus.OK, datetime.now(UTC), 0.1, 200, len(items)),
+                            None, items, matcher.mentions)
+
+
+def test_event_heat_reprints_and_first_source_from_the_store(tmp_path):
+    store, config = make_store(tmp_path)
+    v = [variant(*PENALTY, k) for k in range(4)]
+    add(store, config, "weibo", [("w1", *v[1], T0 + timedelta(hours=2)), ("w2", *v[2], T0 + timedelta(hours=3))])
+    add(store, config, "web", [("n1", *v[0], T0)])
+    add(store, config, "paper", [("p1", *v[3], T0 + timedelta(hours=5))])
+    score_pending(store, config)
+    assert cluster_pending(store, config) == 4
+    start = datetime(2026, 11, 27, tzinfo=SH)
+    [event] = event_summaries(store, config, start, start + timedelta(days=1))
+    # heat = Σ channel weight × source weight × 100: online 0.3×1, social 0.15×2 twice, print 0.3×1
+    assert event.heat == pytest.approx(30 + 30 + 30 + 30)
+    assert event.bank_heat == {"icbc": pytest.approx(120.0)}
+    assert (event.item_count, event.reprint_count, event.source_count) == (4, 3, 3)
+    assert event.first_source == "门户" and event.first_channel == "online"
+    assert event.label == "negative" and event.categories[0] == "regulatory"
+    assert event.channels[0] == "social"
+    # a later run: a reprint joins the stored event, and the export names it
+    add(store, config, "web", [("n2", *variant(*PENALTY, 5), T0 + timedelta(hours=9))])
+    assert cluster_pending(store, config) == 1
+    [event] = event_summaries(store, config, start, start + timedelta(days=1))
+    assert event.item_count == 5
+    # the weekly view decays heat: 3 days after the window the same items count half
+    [decayed] = event_summaries(store, config, start, start + timedelta(days=4), decay=True)
+    assert decayed.heat < event.heat
+
+
+# --- alerts --------------------------------------------------------------------------------------
+
+
+def quiet_series(days: int, seed: int = 5) -> list[int]:
+    rng = random.Random(seed)
+    return [max(0, round(rng.gauss(4, 1.5))) for _ in range(days)]
+
+
+def test_spike_fires_on_its_day_and_not_on_the_quiet_days_around_it():
+    settings = AlertSettings()
+    series = quiet_series(28 + 27, seed=11)
+    spike_at = 41
+    series[spike_at] = 21
+    fired = []
+    for i in range(28, len(series)):
+        history = series[i - 28:i]
+        found = bank_alerts("icbc", "工商银行", date(2026, 1, 1) + timedelta(days=i), negatives=series[i],
+                            negative_history=history, heat=0, heat_history=[0] * 28, events=(),
+                            category_names={}, settings=settings)
+        if found:
+            fired.append(i)
+    assert fired == [spike_at]
+
+
+def test_short_history_zero_baseline_and_holiday_dip():
+    settings = AlertSettings()
+    kwargs = {"heat": 0, "heat_history": [], "events": (), "category_names": {}, "settings": settings}
+    # two days of history: a prior centre keeps a normal day quiet
+    assert not bank_alerts("b", "某行", date(2026, 1, 3), negatives=4, negative_history=[1, 2], **kwargs)
+    assert bank_alerts("b", "某行", date(2026, 1, 3), negatives=12, negative_history=[1, 2], **kwargs)
+    # zero baseline: two items are not an alert, three are level 1
+    assert not bank_alerts("b", "某行", date(2026, 2, 1), negatives=2, negative_history=[0] * 28, **kwargs)
+    [alert] = bank_alerts("b", "某行", date(2026, 2, 1), negatives=3, negative_history=[0] * 28, **kwargs)
+    assert alert.level == 1 and "3 条" in alert.reason_zh and "中位数 0 条" in alert.reason_zh
+    # a week-long holiday dip in the baseline does not make an ordinary day look like a spike
+    holiday = [5] * 14 + [0] * 7 + [5] * 7
+    assert baseline(holiday, settings, prior=2)[0] == 5
+    assert not bank_alerts("b", "某行", date(2026, 2, 8), negatives=7, negative_history=holiday, **kwargs)
+
+
+def test_levels_and_category_trigger():
+    settings = AlertSettings()
+    history = [4] * 28
+    levels = [bank_alerts("b", "某行", date(2026, 3, 1), negatives=n, negative_history=history, heat=0,
+                          heat_history=[0] * 28, events=(), category_names={}, settings=settings)[0].level
+              for n in (11, 15, 21)]
+    assert levels == [1, 2, 3]
+    leak = CategoryEvent("ev-1", "某行客户信息疑遭批量泄露", ("data_leak", "fraud_crime"), 45.0)
+    small = CategoryEvent("ev-2", "某行员工涉嫌违规", ("regulatory",), 10.0)
+    [alert] = bank_alerts("b", "某行", date(2026, 3, 1), negatives=1, negative_history=history, heat=0,
+                          heat_history=[0] * 28, events=(leak, small),
+                          category_names={"data_leak": ("客户信息泄露", "Customer data leak")}, settings=settings)
+    assert (alert.kind, alert.category, alert.level, alert.event_ids) == ("category", "data_leak", 2, ("ev-1",))
+    assert "客户信息泄露" in alert.reason_zh and "45" in alert.reason_zh
+    assert "customer data leak" in alert.reason_en
+
+
+def _spike_store(tmp_path, extra=""):
+    store, config = make_store(tmp_path, extra)
+    rows = []
+    for d in range(1, 15):
+        day = datetime(2026, 11, d, 10, tzinfo=SH)
+        rows.append((f"q{d}", f"工商银行第{d}期服务投诉通报", "网点排队时间过长，客户投诉服务态度差。", day))
+    spike = datetime(2026, 11, 15, 8, tzinfo=SH)
+    for k in range(14):
+        rows.append((f"s{k}", f"工商银行{k}号网点储户资金不翼而飞{k}万元",
+                     f"第{k}位储户称卡内{k}万元资金被盗刷，网点拒绝赔偿，多名客户维权。", spike + timedelta(minutes=k)))
+    add(store, config, "web", rows)
+    score_pending(store, config)
+    cluster_pending(store, config)
+    return store, config
+
+
+def test_alerts_are_stored_and_a_past_day_shows_them_as_they_were(tmp_path):
+    store, config = _spike_store(tmp_path)
+    raised = compute_alerts(store, config, date(2026, 11, 15))
+    assert any(a.kind == "volume" and a.bank_id == "icbc" for a in raised)
+    before = alert_summaries(store, config, date(2026, 11, 15), date(2026, 11, 15), "zh")
+    assert before and before[0].actions and before[0].owner
+    # more news about that day arrives later: the stored alerts are not recomputed
+    add(store, config, "web", [("late", "工商银行再曝资金被盗刷", "储户维权。", datetime(2026, 11, 15, 23, tzinfo=SH))])
+    score_pending(store, config)
+    assert compute_alerts(store, config, date(2026, 11, 15)) == []
+    assert alert_summaries(store, config, date(2026, 11, 15), date(2026, 11, 15), "zh") == before
+
+
+def test_playbook_from_config_with_a_user_override(tmp_path):
+    store, config = _spike_store(tmp_path, """
+[playbook.ops_loss]
+owner = "运营管理部（资金安全组）"
+actions = ["当日内联系全部受影响客户", "冻结可疑交易并报案"]
+""")
+    compute_alerts(store, config, date(2026, 11, 15))
+    found = alert_summaries(store, config, date(2026, 11, 15), date(2026, 11, 15), "zh")
+    ops = [a for a in found if a.category == "ops_loss"]
+    assert ops and ops[0].owner == "运营管理部（资金安全组）"
+    assert ops[0].actions == ("当日内联系全部受影响客户", "冻结可疑交易并报案")
+    english = alert_summaries(store, config, date(2026, 11, 15), date(2026, 11, 15), "en")
+    assert "negative" in english[0].reason and english[0].actions[0].isascii()
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("[alerts]\nlevels = [5, 3, 8]\n", "alerts.levels"),
+    ("[heat.channels]\nforum = 0.05\n", "heat.channels.forum"),
+    ("[playbook.complaint]\nactions = [\"道歉\"]\n", "playbook.complaint.owner"),
+    ("[events]\nwindow_hours = 0\n", "events.window_hours"),
+    ("[alerts.categories]\ndata_leak = 5\n", "alerts.categories.data_leak"),
+])
+def test_events_config_errors(extra, message):
+    with pytest.raises(ConfigError) as info:
+        parse_config_text(CONFIG + extra, Path("/tmp/sources.toml"))
+    assert message in str(info.value)
+
+
+def test_events_and_alerts_commands_json(tmp_path):
+    store, config = _spike_store(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--config", str(config.path), "events", "--date", "2026-11-15", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["date"] == "2026-11-15" and out["total"] == len(out["events"]) >= 1
+    first = out["events"][0]
+    assert {"event_id", "title", "first_source", "reprint_count", "heat", "label", "categories", "banks"} <= set(first)
+    assert [e["heat"] for e in out["events"]] == sorted((e["heat"] for e in out["events"]), reverse=True)
+    result = runner.invoke(cli, ["--config", str(config.path), "alerts", "--date", "2026-11-15", "--json"])
+    assert result.exit_code == 0, result.output
+    alerts = json.loads(result.stdout)["alerts"]
+    assert alerts and {"level", "reason", "actions", "owner", "bank"} <= set(alerts[0])
+    assert alerts[0]["level"] == max(a["level"] for a in alerts)
+    text = runner.invoke(cli, ["--config", str(config.path), "alerts", "--date", "2026-11-15"]).output
+    assert "处置建议" in text
+    quiet = runner.invoke(cli, ["--config", str(config.path), "alerts", "--date", "2026-11-03", "--lang", "en"])
+    assert "no alerts" in quiet.output
