@@ -12,6 +12,8 @@ RUNS = (
     # the shipped default concurrency (sources.toml [fetch] concurrency = 16), then a wider one
     ("bench_fetch.py", "--concurrency", "16"),
     ("bench_fetch.py", "--concurrency", "50"),
+    ("bench_score.py", "--repeat", "5"),
+    ("bench_events.py",),
 )
 
 
