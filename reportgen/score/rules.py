@@ -288,24 +288,24 @@ class RulesScorer:
         cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
         named_anywhere = False
         analysed = []
+        all_names = tuple(sorted({*names, *other_names}))
         for part in parts:
             own = _occurrences(part.data, names, other_names) if names else []
-            masked = part.masked(tuple(sorted({*names, *other_names}))) if names or other_names else frozenset()
-            analysed.append((part, own, masked))
+            masked = part.masked(all_names) if all_names else frozenset()
+            bystanders = self._bystander_clauses(part, own)
+            analysed.append((part, own, masked, bystanders))
             named_anywhere = named_anywhere or bool(own)
         # named only in bystander roles (存管银行…): no clause of the item is the bank's bad news
-        everywhere_bystander = named_anywhere and all(
-            not own or {part.clause_of(s) for s, _ in own} <= self._bystander_clauses(part, own)
-            for part, own, _ in analysed)
+        everywhere_bystander = named_anywhere and any(b for _, _, _, b in analysed) and all(
+            not own or {part.clause_of(s) for s, _ in own} <= bystanders for part, own, _, bystanders in analysed)
         # a headline that names the bank makes the body's risk terms the bank's (for categories)
-        named_in_title = any(own for part, own, _ in analysed if part.where == "title")
-        for part, own, masked in analysed:
+        named_in_title = any(own for part, own, _, _ in analysed if part.where == "title")
+        for part, own, masked, bystander_clauses in analysed:
             # the headline counts double when it names the bank; otherwise it is one more clause
             factor = TITLE_FACTOR if part.where == "title" and (own or not names) else 1.0
             places = [part.place_of(s) for s, _ in own]
             own_clauses = {c for c, _ in places}
             own_sentences = {n for _, n in places}
-            bystander_clauses = self._bystander_clauses(part, own) if part.cues else set()
             named_sentences = {n for c, n in places if c not in bystander_clauses}
             bystander_sentences = {part.sentence_of(c) for c in bystander_clauses}
             bystander_sentences -= named_sentences
@@ -436,7 +436,8 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
             continue
         value = entry.value
         if not value:  # a category-only or neutral phrase: it neither counts nor uses up a negator
-            out.append((start, clause, sentence, 0.0, False, "", entry))
+            if entry.categories:
+                out.append((start, clause, sentence, 0.0, False, "", entry))
             continue
         notes = ""
         negated = False
