@@ -60,6 +60,7 @@ def eval_cmd(state: _State, data_path: Path, model_path: Path | None, as_json: b
     macro-F1 over `label`.  The config file is not read: the shipped rules are evaluated,
     or the given model (with the shipped rules supplying its reasons).
     """
+    from .score import Scorer
     from .score.datasets import load_examples
     from .score.evaluate import evaluate
     from .score.rules import RulesScorer
@@ -67,6 +68,7 @@ def eval_cmd(state: _State, data_path: Path, model_path: Path | None, as_json: b
     with _errors(state, as_json=as_json):
         examples = load_examples(data_path)
         rules = RulesScorer()
+        scorer: Scorer
         if model_path is not None:
             from .score.model import ModelScorer
 

@@ -28,10 +28,12 @@ from .store import (
     alerts,
     event_items,
     events,
+    insert_absent,
     items,
     mentions,
     scores,
     sources,
+    upsert,
 )
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ def cluster_pending(store: Store, config: Config, *, now: datetime | None = None
         new_rows = conn.execute(
             select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at)
             .where(~select(event_items.c.item_id).where(event_items.c.item_id == items.c.item_id).exists())
+            .order_by(items.c.published_at, items.c.item_id)  # one order on every database: same events
         ).all()
     if not new_rows:
         return 0
@@ -59,6 +62,7 @@ def cluster_pending(store: Store, config: Config, *, now: datetime | None = None
             select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at, event_items.c.event_id)
             .select_from(items.join(event_items, event_items.c.item_id == items.c.item_id))
             .where(items.c.published_at >= lo, items.c.published_at <= hi)
+            .order_by(items.c.published_at, items.c.item_id)
         ).all()
         ids = [r.item_id for r in new_rows] + [r.item_id for r in context]
         banks = _banks_of(conn, ids)
@@ -76,15 +80,16 @@ def cluster_pending(store: Store, config: Config, *, now: datetime | None = None
             candidate = (published[a.item_id], a.item_id)
             if a.event_id not in firsts or candidate < firsts[a.event_id]:
                 firsts[a.event_id] = candidate
+        fresh = [{"event_id": event_id, "first_item_id": item_id, "first_published_at": at, "created_at": created}
+                 for event_id, (at, item_id) in firsts.items() if event_id not in known]
+        if fresh:  # one executemany; "if absent": a concurrent `report` may cluster the same items
+            conn.execute(insert_absent(store.dialect, events, ("event_id",)), fresh)
         for event_id, (at, item_id) in firsts.items():
             old = known.get(event_id)
-            if old is None:
-                conn.execute(events.insert().values(event_id=event_id, first_item_id=item_id,
-                                                    first_published_at=at, created_at=created))
-            elif (at, item_id) < old:  # a late-arriving earlier publication becomes the first source
+            if old is not None and (at, item_id) < old:  # a late, earlier publication becomes the first
                 conn.execute(events.update().where(events.c.event_id == event_id)
                              .values(first_item_id=item_id, first_published_at=at))
-        conn.execute(event_items.insert(), [
+        conn.execute(insert_absent(store.dialect, event_items, ("item_id",)), [
             {"item_id": a.item_id, "event_id": a.event_id, "similarity": a.similarity} for a in assignments])
     log.info("clustered %d new items into %d events", len(assignments), len(firsts))
     return len(assignments)
@@ -136,6 +141,7 @@ def event_frame(store: Store, start: datetime, end: datetime) -> pd.DataFrame:
                              .outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
                                                      scores.c.bank_id == mentions.c.bank_id)))
                 .where(event_items.c.event_id.in_(chunk), items.c.published_at < end)
+                .order_by(event_items.c.event_id, items.c.published_at, items.c.item_id, mentions.c.bank_id)
             )
             rows.extend(dict(r._mapping) for r in conn.execute(query))
     frame = pd.DataFrame(rows, columns=["event_id", "item_id", "title", "url", "published_at", "source_name",
@@ -223,8 +229,7 @@ def compute_alerts(store: Store, config: Config, day: date, *, now: datetime | N
                 "day": a.day, "bank_id": a.bank_id, "kind": a.kind, "category": a.category, "level": a.level,
                 "value": a.value, "centre": a.centre, "spread": a.spread, "event_ids": json.dumps(list(a.event_ids)),
                 "reason_zh": a.reason_zh, "reason_en": a.reason_en, "computed_at": computed} for a in raised])
-        conn.execute(delete(alert_days).where(alert_days.c.day == day))
-        conn.execute(alert_days.insert().values(day=day, computed_at=computed))
+        conn.execute(upsert(store.dialect, alert_days, ("day",)), [{"day": day, "computed_at": computed}])
     if raised:
         log.info("%d alerts for %s: %s", len(raised), day,
                  ", ".join(f"{a.bank_id} {a.kind} L{a.level}" for a in raised))

@@ -10,7 +10,7 @@ import hashlib
 import html
 import logging
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,9 @@ _HAS_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "spm"})
 
 
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
 def canonical_url(url: str | None, base: str | None = None) -> str | None:
     """One spelling per article URL, or ``None`` for anything but an absolute http(s) URL.
 
@@ -116,7 +119,9 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     netloc = f"{userinfo}@{host}" if userinfo else host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    path = parts.path or "/"
+    # spaces and other unsafe characters are percent-encoded, as a browser does, so that the
+    # result is a fixed point (a trailing space before a dropped query would otherwise survive once)
+    path = quote(parts.path, safe=_PATH_SAFE) if parts.path else "/"
     query = _clean_query(parts.query) if parts.query else ""
     fragment = parts.fragment if parts.fragment[:1] in ("/", "!") else ""
     return urlunsplit((scheme, netloc, path, query, fragment))

@@ -1,0 +1,445 @@
+"""The trained backend: datasets, training, the safe model file, target-aware scoring, the CLI.
+
+A small synthetic set (written here) trains a real model in a second or two; the figures on the
+shared FinNSP / FinFE splits are checked at the end, skipped when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.cli import cli
+from reportgen.errors import DataError, ReportgenError
+from reportgen.score import LABELS, ScoreInput, Target
+from reportgen.score.datasets import load_examples
+from reportgen.score.features import Block, gram_keys, key_to_term
+from reportgen.score.model import ModelScorer
+from reportgen.score.train import train_model
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+PLATFORMS = ["鑫盛财富", "汇金宝", "融信通", "金鼎理财", "聚财猫", "富民贷", "安心投", "银谷在线"]
+BANKS = ["华夏银行", "恒丰银行", "渤海银行", "浙商银行", "广发银行", "北部湾银行"]
+BAD = ["{a}涉嫌非法集资被立案侦查，{b}称仅为其资金存管银行",
+       "{a}平台逾期兑付，大批出借人维权，{b}表示与其没有业务往来",
+       "警方通报{a}实控人失联，{b}作为存管银行已冻结相关账户",
+       "{a}被曝暴力催收，{b}回应称双方合作已于去年终止"]
+GOOD = ["{a}与{b}签署战略合作协议，共同推进普惠金融",
+        "{a}发布年度报告，营业收入稳步增长，{b}出席发布会",
+        "{b}携手{a}推出新一代移动支付服务"]
+SOLO = ["{a}高管被带走调查，公司已暂停营业", "{a}公布新一季度运营数据，交易额再创新高"]
+POSTS = {"positive": ["明天涨停，满仓干", "好股，长线大牛", "突破新高，继续加仓", "主力进场，起飞了"],
+         "negative": ["又跌停了，割肉离场", "垃圾股，庄家太黑", "亏惨了，再也不碰了", "套牢一年，骗子公司"],
+         "neutral": ["今天成交量一般，先观望", "请问明天几点开盘", "公告说下周开股东大会",
+                     "有人知道分红什么时候到账吗"]}
+
+
+def synthetic_rows(n: int = 160, seed: int = 7) -> tuple[list[dict], list[dict]]:
+    rng = random.Random(seed)
+    entity_rows: list[dict] = []
+    for i in range(n):
+        a, b = rng.choice(PLATFORMS), rng.choice(BANKS)
+        kind = rng.random()
+        if kind < 0.45:
+            text, ents, keys = rng.choice(BAD).format(a=a, b=b), [a, b], [a]
+        elif kind < 0.85:
+            text, ents, keys = rng.choice(GOOD).format(a=a, b=b), [b, a], []
+        else:
+            tpl = rng.choice(SOLO)
+            text, ents, keys = tpl.format(a=a), [a], ([a] if "调查" in tpl else [])
+        entity_rows.append({"id": f"s{i}", "title": "", "text": text + rng.choice(["", "。", "！", " 详情见官网"]),
+                            "entities": ents, "key_entities": keys, "source_row": i})
+    posts = [{"text": rng.choice(p) + rng.choice(["", "!", "。。", "哈哈", "？"]), "label": label}
+             for label, p in POSTS.items() for _ in range(n // 6)]
+    return entity_rows, posts
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("tiny")
+    entity_rows, posts = synthetic_rows()
+    nsp = write_jsonl(d / "nsp.jsonl", entity_rows)
+    fe = write_jsonl(d / "fe.jsonl", posts)
+    both, nsp_only = d / "both.model", d / "nsp.model"
+    train_model([nsp, fe], both)
+    train_model([nsp], nsp_only)
+    return {"nsp": nsp, "fe": fe, "both": both, "nsp_only": nsp_only, "dir": d}
+
+
+def entity_input(text: str, target: str, other: str) -> ScoreInput:
+    return ScoreInput("", text, Target(target, (target,)), (Target(other, (other,)),))
+
+
+# --- datasets ------------------------------------------------------------------------------------------------
+
+
+def test_load_examples_reads_both_formats(tmp_path: Path) -> None:
+    p = write_jsonl(tmp_path / "d.jsonl", [
+        {"id": "x1", "title": "标题", "text": "正文", "entities": ["甲", "乙"], "key_entities": ["甲"],
+         "source_row": 3},
+        {"text": "没有标签的实体行", "entities": ["丙"], "key_entities": []},
+        {"text": "好股", "label": "positive", "score": 1.0},
+        {"text": "一般", "label_raw": "0.5"},
+    ])
+    p.write_text(p.read_text(encoding="utf-8") + "\n   \n", encoding="utf-8")  # blank lines are skipped
+    ex = load_examples(p)
+    assert len(ex) == 4
+    assert (ex[0].id, ex[0].title, ex[0].entities, ex[0].key_entities, ex[0].negative) == (
+        "x1", "标题", ("甲", "乙"), ("甲",), 1)
+    assert ex[1].negative == 0 and ex[1].id == "d.jsonl:2"
+    assert (ex[2].label, ex[2].negative, ex[2].key_entities, ex[2].entities) == ("positive", None, None, ())
+    assert ex[3].label == "neutral"
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("{not json", "not valid JSON"),
+    ('["a list"]', "expected a JSON object"),
+    ('{"title": "no text"}', "missing `text`"),
+    ('{"text": "x", "label": "bullish"}', "`label` must be one of"),
+    ('{"text": "x", "label_raw": "2"}', "`label_raw`"),
+    ('{"text": "x", "entities": ["甲"], "key_entities": ["乙"]}', "not listed in `entities`"),
+    ('{"text": "x", "entities": ["甲"], "key_entities": ["甲"], "negative": 0}', "`negative` is 0"),
+    ('{"text": "x", "negative": "yes"}', "`negative` must be 0 or 1"),
+    ('{"text": "x", "entities": "甲;乙"}', "must be a list of strings"),
+])
+def test_load_examples_names_file_line_and_problem(tmp_path: Path, line: str, problem: str) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"text": "ok", "label": "neutral"}\n\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_examples(p)
+    assert f"{p}:3:" in str(err.value)
+    assert problem in str(err.value)
+
+
+def test_load_examples_missing_or_empty_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no such file"):
+        load_examples(tmp_path / "absent.jsonl")
+    (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no examples"):
+        load_examples(tmp_path / "empty.jsonl")
+
+
+# --- the featurizer ------------------------------------------------------------------------------------------
+
+
+@given(st.lists(st.text(max_size=12), max_size=6))
+def test_gram_keys_are_exactly_the_char_ngrams(strings: list[str]) -> None:
+    strings = [x.replace("\x00", "") for x in strings]  # normalize() removes NUL; it separates strings
+    keys, owner = gram_keys(strings)
+    got = sorted((int(o), key_to_term(int(k))) for k, o in zip(keys, owner, strict=True))
+    want = sorted((i, x[j:j + n]) for i, x in enumerate(strings) for n in (1, 2, 3) for j in range(len(x) - n + 1))
+    assert got == want
+
+
+def test_block_transform_matches_a_plain_implementation() -> None:
+    rng = np.random.default_rng(5)
+    vocab = np.unique(rng.integers(1, 2**40, 5000).astype(np.uint64))
+    idf = rng.uniform(1.0, 5.0, len(vocab))
+    block = Block(vocab, idf)
+    n = 300
+    absent = rng.integers(2**40, 2**41, 20000).astype(np.uint64)  # never in the vocabulary
+    keys = np.where(rng.random(20000) < 0.6, vocab[rng.integers(0, len(vocab), 20000)], absent)
+    owner = np.sort(rng.integers(0, n, 20000))
+    row, col, val = block.transform(keys, owner, n)
+    position = {int(k): i for i, k in enumerate(vocab)}
+    for r in range(n):
+        present = sorted({position[int(k)] for k in keys[owner == r] if int(k) in position})
+        norm = float(np.sqrt(sum(idf[c] ** 2 for c in present))) if present else 1.0
+        assert col[row == r].tolist() == present
+        assert np.allclose(val[row == r], [idf[c] / norm for c in present])
+
+
+# --- training and the model file -----------------------------------------------------------------------------
+
+
+def test_model_has_the_heads_its_data_labels(tiny: dict[str, Path]) -> None:
+    assert ModelScorer(tiny["both"]).heads == ("item", "target", "polarity")
+    assert ModelScorer(tiny["nsp_only"]).heads == ("item", "target")
+
+
+def test_reload_gives_identical_judgements(tiny: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "copy.model"
+    copy.write_bytes(tiny["both"].read_bytes())
+    inputs = [ScoreInput(e.title, e.text, Target(t, (t,)), tuple(Target(o, (o,)) for o in e.entities if o != t))
+              for e in load_examples(tiny["nsp"])[:40] for t in e.entities]
+    inputs.append(ScoreInput("", "明天涨停，满仓干", Target("")))
+    first, second = ModelScorer(tiny["both"]), ModelScorer(copy)
+    assert first.version == second.version and first.version.startswith("model-1-")
+    assert first.score_many(inputs) == second.score_many(inputs)
+
+
+def test_batch_and_single_scoring_agree(tiny: dict[str, Path]) -> None:
+    scorer = ModelScorer(tiny["both"])
+    inputs = [entity_input("鑫盛财富涉嫌非法集资被立案侦查，华夏银行称仅为其资金存管银行", a, b)
+              for a, b in (("鑫盛财富", "华夏银行"), ("华夏银行", "鑫盛财富"))]
+    inputs += [ScoreInput("", "又跌停了，割肉离场", Target("")), ScoreInput("标题", "", Target("x", ("??",))),
+               ScoreInput("", "坏\ud800消息\x00（全角）", Target("x", ("坏",)))]  # a lone surrogate, a NUL
+    batch = scorer.score_many(inputs)
+    for inp, b in zip(inputs, batch, strict=True):
+        one = scorer.score(inp)
+        assert (one.label, one.probabilities.keys()) == (b.label, b.probabilities.keys())
+        assert one.score == pytest.approx(b.score, abs=1e-9)
+
+
+def test_same_text_different_targets_different_answers(tiny: dict[str, Path]) -> None:
+    scorer = ModelScorer(tiny["nsp_only"])
+    # a combination of names never seen together in training
+    text = "汇金宝平台逾期兑付，大批出借人维权，北部湾银行表示与其没有业务往来"
+    platform, bank = scorer.score_many([entity_input(text, "汇金宝", "北部湾银行"),
+                                        entity_input(text, "北部湾银行", "汇金宝")])
+    assert platform.label == "negative" and platform.score < 0
+    assert bank.label != "negative"
+    assert platform.probabilities["negative"] > bank.probabilities["negative"]
+
+
+def test_judgements_are_well_formed(tiny: dict[str, Path]) -> None:
+    scorer = ModelScorer(tiny["both"])
+    inputs = [entity_input(row["text"], t, o) for row in synthetic_rows(30, seed=99)[0]
+              for t in row["entities"] for o in row["entities"] if o != t]
+    inputs += [ScoreInput("", p, Target("")) for ps in POSTS.values() for p in ps]
+    for j in scorer.score_many(inputs):
+        assert j.label in LABELS and -1.0 <= j.score <= 1.0
+        assert j.scorer == "model" and j.version == scorer.version
+        assert sum(j.probabilities.values()) == pytest.approx(1.0)
+        assert (j.label != "negative" or j.score < 0) and (j.label != "positive" or j.score > 0)
+        assert j.reasons[-1].where == "model" and j.reasons[-1].note.startswith("p(negative)=")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(max_size=40), text=st.text(max_size=200), names=st.lists(st.text(max_size=6), max_size=3),
+       other=st.text(max_size=6))
+def test_scoring_never_raises_on_arbitrary_text(tiny: dict[str, Path], title: str, text: str, names: list[str],
+                                                other: str) -> None:
+    scorer = _cached_scorer(tiny["both"])
+    inputs = [ScoreInput(title, text, Target("t", tuple(names)), (Target("o", (other,)),)),
+              ScoreInput(title, text, Target("")), ScoreInput(text, title, Target("o", (other, *names)))]
+    for j in scorer.score_many(inputs):
+        assert j.label in LABELS and -1.0 <= j.score <= 1.0
+
+
+_SCORERS: dict[Path, ModelScorer] = {}
+
+
+def _cached_scorer(path: Path) -> ModelScorer:
+    if path not in _SCORERS:
+        _SCORERS[path] = ModelScorer(path)
+    return _SCORERS[path]
+
+
+def test_whole_text_judgement_uses_the_polarity_head(tiny: dict[str, Path]) -> None:
+    scorer = ModelScorer(tiny["both"])
+    bad, good = scorer.score_many([ScoreInput("", "亏惨了，再也不碰了", Target("")),
+                                   ScoreInput("", "突破新高，继续加仓", Target(""))])
+    assert (bad.label, good.label) == ("negative", "positive")
+    # without a polarity head the item head judges the whole text
+    whole = ModelScorer(tiny["nsp_only"]).score(ScoreInput("", "聚财猫高管被带走调查，公司已暂停营业", Target("")))
+    assert whole.label == "negative"
+
+
+def test_rules_supply_categories_and_reasons(tiny: dict[str, Path]) -> None:
+    from reportgen.score.rules import RulesScorer
+
+    rules = RulesScorer()
+    scorer = ModelScorer(tiny["both"], rules=rules)
+    assert scorer.version.endswith("+" + rules.version)
+    inp = entity_input("安心投涉嫌非法集资被立案侦查，恒丰银行称仅为其资金存管银行", "安心投", "恒丰银行")
+    by_rules, by_model = rules.score(inp), scorer.score(inp)
+    assert by_model.categories == by_rules.categories
+    assert by_model.reasons[:-1] == by_rules.reasons
+    assert by_model.reasons[-1].term == "model" and by_model.reasons[-1].weight == 0
+
+
+def test_scoring_does_not_need_scikit_learn(tiny: dict[str, Path]) -> None:
+    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['scipy'] = None\n"
+            "from reportgen.score import ScoreInput, Target\n"
+            "from reportgen.score.model import ModelScorer\n"
+            f"j = ModelScorer({str(tiny['both'])!r}).score(ScoreInput('', '好股，长线大牛', Target('')))\n"
+            "assert 'sklearn' not in [m.split('.')[0] for m in sys.modules if sys.modules[m] is not None]\n"
+            "print(j.label)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() in LABELS
+
+
+def test_training_without_scikit_learn_says_how_to_get_it(tiny: dict[str, Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    with pytest.raises(ReportgenError, match=r"reportgen\[ml\]"):
+        train_model([tiny["nsp"]], tmp_path / "m.model")
+
+
+def test_training_rejects_unlabelled_data(tmp_path: Path) -> None:
+    p = write_jsonl(tmp_path / "plain.jsonl", [{"text": "只有正文"}] * 20)
+    with pytest.raises(DataError, match="no labelled rows"):
+        train_model([p], tmp_path / "m.model")
+
+
+# --- tampering ---------------------------------------------------------------------------------------------
+
+
+def _header_and_body(path: Path) -> tuple[dict, bytes]:
+    raw = path.read_bytes()
+    head, _, body = raw.partition(b"\n")
+    return json.loads(head), body
+
+
+def _write(path: Path, header: dict, body: bytes) -> Path:
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    return path
+
+
+def test_flipped_byte_in_the_payload_is_caught(tiny: dict[str, Path], tmp_path: Path) -> None:
+    header, body = _header_and_body(tiny["both"])
+    damaged = bytearray(body)
+    damaged[len(damaged) // 2] ^= 0x01  # somewhere in the compressed coefficients and vocabularies
+    with pytest.raises(DataError, match="checksum mismatch"):
+        ModelScorer(_write(tmp_path / "m.model", header, bytes(damaged)))
+
+
+def test_edited_checksum_is_caught(tiny: dict[str, Path], tmp_path: Path) -> None:
+    header, body = _header_and_body(tiny["both"])
+    header["payload_sha256"] = ("0" if header["payload_sha256"][0] != "0" else "1") + header["payload_sha256"][1:]
+    with pytest.raises(DataError, match="checksum mismatch"):
+        ModelScorer(_write(tmp_path / "m.model", header, body))
+
+
+def test_truncated_file_is_caught(tiny: dict[str, Path], tmp_path: Path) -> None:
+    p = tmp_path / "m.model"
+    p.write_bytes(tiny["both"].read_bytes()[:-100])
+    with pytest.raises(DataError, match="truncated"):
+        ModelScorer(p)
+    p.write_bytes(tiny["both"].read_bytes()[:20])
+    with pytest.raises(DataError, match="not a reportgen model file"):
+        ModelScorer(p)
+
+
+@pytest.mark.parametrize("content", [b"", b"\x80\x04\x95 pickle-ish bytes\n", b"PK\x03\x04 a zip\n",
+                                     b'{"format": "something-else"}\n{}', b"plain text, no newline"])
+def test_not_a_model_file_is_caught(tmp_path: Path, content: bytes) -> None:
+    p = tmp_path / "m.model"
+    p.write_bytes(content)
+    with pytest.raises(DataError, match="not a reportgen model file"):
+        ModelScorer(p)
+
+
+def test_wrong_format_version_is_caught(tiny: dict[str, Path], tmp_path: Path) -> None:
+    header, body = _header_and_body(tiny["both"])
+    header["format_version"] = 99
+    with pytest.raises(DataError, match="version 99"):
+        ModelScorer(_write(tmp_path / "m.model", header, body))
+
+
+def test_consistent_checksum_but_broken_contents_is_caught(tiny: dict[str, Path], tmp_path: Path) -> None:
+    """Someone who recomputes the checksum still cannot feed mismatched arrays or code."""
+    import base64
+    import hashlib
+    import zlib
+
+    header, body = _header_and_body(tiny["both"])
+    payload = json.loads(zlib.decompress(body))
+    coef = payload["heads"]["item"]["coef"]["text"]
+    coef["data"] = base64.b64encode(base64.b64decode(coef["data"])[:-4]).decode()  # one coefficient short
+    body = zlib.compress(json.dumps(payload).encode())
+    header |= {"payload_bytes": len(body), "payload_sha256": hashlib.sha256(body).hexdigest()}
+    with pytest.raises(DataError, match="not a usable model"):
+        ModelScorer(_write(tmp_path / "m.model", header, body))
+
+
+def test_missing_model_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no such model file"):
+        ModelScorer(tmp_path / "absent.model")
+
+
+# --- CLI ---------------------------------------------------------------------------------------------------
+
+
+def test_cli_model_train(tiny: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "cli.model"
+    result = CliRunner().invoke(cli, ["model", "train", "--data", str(tiny["nsp"]), "--data", str(tiny["fe"]),
+                                      "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert set(summary["heads"]) == {"item", "target", "polarity"}
+    assert summary["out"] == str(out) and out.exists()
+    assert [f["rows"] for f in summary["files"]] == [160, len(load_examples(tiny["fe"]))]
+    assert 0.0 <= summary["heads"]["target"]["cv"]["entity_f1"] <= 1.0
+    text = CliRunner().invoke(cli, ["model", "train", "--data", str(tiny["fe"]), "--out", str(out)])
+    assert text.exit_code == 0 and "head polarity" in text.stdout and "cross-validated" in text.stdout
+
+
+def test_cli_model_train_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["model", "train", "--help"]).exit_code == 0
+    assert runner.invoke(cli, ["model", "--help"]).exit_code == 0
+    missing = runner.invoke(cli, ["model", "train", "--data", str(tmp_path / "absent.jsonl"), "--out", "m"])
+    assert missing.exit_code == 5 and "no such file" in missing.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "label": "great"}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["model", "train", "--data", str(bad), "--out", "m", "--json"])
+    assert result.exit_code == 5 and json.loads(result.stdout)["ok"] is False
+    assert runner.invoke(cli, ["model", "train", "--out", "m"]).exit_code == 2  # --data is required
+
+
+# --- the shared FinNSP / FinFE splits ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    files = [SHARED / "finnsp" / "train.jsonl", SHARED / "finfe" / "train.jsonl"]
+    if not all(f.exists() for f in files):
+        pytest.skip(f"{SHARED} not found: the labelled sets live in ../shared/data, which a fresh clone lacks")
+    out = tmp_path_factory.mktemp("shared") / "finnsp-finfe.model"
+    train_model(files, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shared_reports(shared_model: Path) -> dict:
+    from reportgen.score.evaluate import evaluate
+
+    scorer = ModelScorer(shared_model)
+    return {name: evaluate(scorer, load_examples(SHARED / name / "eval.jsonl")) for name in ("finnsp", "finfe")}
+
+
+def test_shared_finnsp_eval(shared_reports: dict) -> None:
+    report = shared_reports["finnsp"]
+    assert report.item is not None and report.entity is not None
+    # cross-validated on train: item F1 0.962-0.965, entity F1 0.918-0.924 (fold seeds 0-3)
+    assert report.item.f1 >= 0.95, report.as_dict()
+    assert report.entity.f1 >= 0.90, report.as_dict()
+
+
+def test_shared_finfe_eval(shared_reports: dict) -> None:
+    report = shared_reports["finfe"]
+    assert report.macro_f1 is not None and report.accuracy is not None
+    # what linear n-gram heads reach (cross-validated on train: 0.66); always-"positive" scores 0.24
+    assert report.macro_f1 >= 0.64, report.as_dict()
+    assert report.accuracy >= 0.70, report.as_dict()
+
+
+@pytest.mark.xfail(reason="issue 3's item-F1 target (0.96) is where these heads top out: cross-validated 0.962-0.965, "
+                          "eval 0.958-0.962 depending on the CV fold seed; see the closing note", strict=False)
+def test_shared_finnsp_eval_reaches_issue_item_target(shared_reports: dict) -> None:
+    assert shared_reports["finnsp"].item.f1 >= 0.96, shared_reports["finnsp"].as_dict()
+
+
+@pytest.mark.xfail(reason="issue 3's FinFE target (macro-F1 0.72) is beyond linear char-n-gram heads: cross-validated "
+                          "on train they reach 0.66-0.67 (+0.02 per doubling of data); see the closing note",
+                   strict=False)
+def test_shared_finfe_eval_reaches_issue_target(shared_reports: dict) -> None:
+    assert shared_reports["finfe"].macro_f1 >= 0.72, shared_reports["finfe"].as_dict()
