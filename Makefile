@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # WeasyPrint's native libraries, the CJK fonts the PDF embeds, and poppler for PDF checks.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+# Only for `make test`: the browser test renders the HTML briefing at phone width (skipped without it).
+TEST_APT_PACKAGES := chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup system python demo test lint format typecheck bench golden clean
+.PHONY: setup system python demo test lint format typecheck bench golden catalogs clean
 
 setup: system python
 
@@ -31,8 +33,15 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/reportgen demo --out demo-out
 
-test: setup
+test: setup $(VENV)/.test-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.test-packages:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_APT_PACKAGES) \
+	  || echo "could not install $(TEST_APT_PACKAGES): the browser test will be skipped" >&2; \
+	fi
+	@touch $@
 
 lint: python
 	$(BIN)/ruff check reportgen tests benchmarks
@@ -50,6 +59,16 @@ bench: setup
 # Regenerates the golden HTML under tests/golden/ from the fixed dataset and frozen clock.
 golden: setup
 	REPORTGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+# Re-extracts the report's strings (templates and reportgen/*.py) into reportgen/locale/reportgen.pot and
+# merges them into reportgen/locale/zh_CN.po.  Translate the new empty msgstr entries, then run the tests:
+# tests/test_i18n.py fails while any message is untranslated.  No compile step: reportgen compiles the
+# .po in memory when a language is first used.
+catalogs: python
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project reportgen \
+	  --copyright-holder reportgen -o reportgen/locale/reportgen.pot .
+	$(BIN)/pybabel update -i reportgen/locale/reportgen.pot -o reportgen/locale/zh_CN.po -l zh_CN \
+	  --no-fuzzy-matching --ignore-obsolete --width 120
 
 clean:
 	rm -rf demo-out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

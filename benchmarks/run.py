@@ -14,6 +14,11 @@ RUNS = (
     ("bench_fetch.py", "--concurrency", "50"),
     ("bench_score.py", "--repeat", "5"),
     ("bench_events.py",),
+    # the briefings: render time and PDF size; the weekly data from a 1,000,000-item store (built once)
+    ("bench_report.py", "--repeat", "5"),
+    # issue 8: Dask workers against one process (scoring 200,000 items), PostgreSQL against SQLite
+    # (the PostgreSQL figures need $REPORTGEN_BENCH_PG_URL or $REPORTGEN_TEST_PG_URL)
+    ("bench_scale.py",),
 )
 
 

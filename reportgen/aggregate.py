@@ -9,6 +9,7 @@ SQL (:mod:`reportgen.figures`); only the items the report lists are read as rows
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -211,15 +212,16 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     with figures.reading(store) as conn:
         buckets = figures.bucket_totals(conn, [day_start(d, tz, start_hour) for d in days]
                                         + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)], self_ids)
-        current = figures.period_totals(conn, window.start, window.end, self_ids)
-        previous = figures.period_totals(conn, prev_window.start, prev_window.end, self_ids)
-        counts = figures.bank_counts(conn, window.start, window.end)
-        previous_counts = figures.bank_counts(conn, prev_window.start, prev_window.end)
+        previous_counts, counts = figures.bank_counts(conn, [prev_window.start, window.start, window.end])
         channels = figures.channel_counts(conn, window.start, window.end, self_ids)
         categories = figures.category_counts(conn, window.start, window.end, self_ids)
         listed = figures.negative_item_ids(conn, window.start, window.end, self_ids, options.negative_items_max)
         rows = figures.mention_rows_for(conn, listed)
     trend = tuple(TrendPoint(d, d, t) for d, t in zip(days, buckets, strict=True))
+    # The trend ends with this period and covers the one before (its days are the same buckets as
+    # the report window, and an item falls in one day only), so both totals are sums of its days.
+    length = (period.last - period.first).days + 1
+    current, previous = _total(buckets[-length:]), _total(buckets[-2 * length:-length])
     events, alerts, actions = events_and_alerts(store, config, period, lang)
     return DailyReportData(
         title=(config.settings.report_title or DEFAULT_TITLES[lang]) if daily else WEEKLY_TITLES[lang],
@@ -239,7 +241,8 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         # needs to know whether the picture is complete now
         source_health=health_rows(store, config, max(now, window.end)),
         category_names=category_names(config, lang),
-        events=events[:options.hot_events],
+        events=events,
+        hot_events_max=options.hot_events,
         alerts=alerts,
         author=options.author or config.settings.organisation,
         current=current,
@@ -253,16 +256,17 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     )
 
 
+def _total(points: Sequence[PeriodTotals]) -> PeriodTotals:
+    """Consecutive days' totals summed: exact, because every item is counted on one day only."""
+    return PeriodTotals(sum(x.total_items for x in points), sum(x.negative_items for x in points),
+                        sum(x.mentions for x in points), sum(x.self_mentions for x in points),
+                        sum(x.self_negative for x in points))
+
+
 def _weeks(days: tuple[TrendPoint, ...]) -> tuple[TrendPoint, ...]:
     """Daily points (whole ISO weeks, Monday first) summed into one point per week."""
-    out = []
-    for i in range(0, len(days) - 6, 7):
-        week = days[i:i + 7]
-        t = [p.totals for p in week]
-        out.append(TrendPoint(week[0].first, week[-1].last, PeriodTotals(
-            sum(x.total_items for x in t), sum(x.negative_items for x in t), sum(x.mentions for x in t),
-            sum(x.self_mentions for x in t), sum(x.self_negative for x in t))))
-    return tuple(out)
+    return tuple(TrendPoint(days[i].first, days[i + 6].last, _total([p.totals for p in days[i:i + 7]]))
+                 for i in range(0, len(days) - 6, 7))
 
 
 def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, Any]]:

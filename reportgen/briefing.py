@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup
 
-from . import __version__, charts
+from . import __version__
+from .briefing_charts import CHART_NAMES, chart_images, chart_titles
 from .errors import RenderError
 from .i18n import HTML_LANG, N_, Formatter, check_language, translations
 from .models import AlertSummary, DailyReportData, EventSummary, PeriodTotals, ReportItem
@@ -131,6 +132,11 @@ class Briefing:
     def _list(self, parts: Any) -> str:
         """Names in a row: 中国工商银行、中国银行 / ICBC, BOC."""
         return self.separator.join(parts)
+
+    @property
+    def sentence_gap(self) -> str:
+        """What goes between two sentences: nothing after 。, a space after a Latin full stop."""
+        return "" if self.gettext(".").endswith("。") else " "
 
     @property
     def separator(self) -> str:
@@ -287,9 +293,13 @@ class Briefing:
         return [e for e in self.report.events if own & set(e.bank_ids)]
 
     def top_entries(self) -> list[TopEntry]:
-        """Page 1's top three: the hottest events (the bank's own first), else its negative items."""
-        own = self._own_events()
-        events = own + [e for e in self.report.events if e not in own]
+        """Page 1's top three events, the ones to act on first: the bank's own negative events, its
+        other events, then the peers' negative ones, each group hottest first.  Without events (the
+        clustering has not run), the bank's negative items stand in."""
+        own = set(self.report.self_bank_ids)
+        rank = {e.event_id: i for i, e in enumerate(self.report.events)}  # events arrive hottest first
+        events = sorted(self.report.events, key=lambda e: (not own & set(e.bank_ids), e.label != "negative",
+                                                           rank[e.event_id]))
         if events:
             return [self._event_entry(e) for e in events[:TOP_EVENTS]]
         return [self._item_entry(i) for i in self.report.items[:TOP_EVENTS]]
@@ -346,12 +356,17 @@ class Briefing:
         local = value.astimezone(self.zone)
         return local.strftime("%H:%M" if self.daily and local.date() == self.report.day else "%m-%d %H:%M")
 
-    def bank_events(self) -> list[tuple[str, list[EventSummary]]]:
-        """Weekly: each bank's hottest events of the week, by that bank's share of the heat."""
+    def hot_events(self) -> tuple[EventSummary, ...]:
+        """The events the 热点事件 table lists: the hottest ``hot_events_max``."""
+        return self.report.events[:self.report.hot_events_max]
+
+    def bank_events(self) -> list[tuple[str, list[tuple[EventSummary, float]]]]:
+        """Weekly: each bank's hottest events of the week, with that bank's share of the heat."""
         out = []
         for bank in self.report.bank_totals:
-            mine = [e for e in self.report.events if bank.bank_id in e.bank_ids]
-            mine.sort(key=lambda e: (-e.bank_heat.get(bank.bank_id, e.heat), e.event_id))
+            mine = [(e, e.bank_heat.get(bank.bank_id, e.heat)) for e in self.report.events
+                    if bank.bank_id in e.bank_ids]
+            mine.sort(key=lambda pair: (-pair[1], pair[0].event_id))
             if mine:
                 out.append((bank.name, mine[:3]))
         return out
@@ -394,74 +409,6 @@ class Briefing:
                 incomplete) % {"n": incomplete} if incomplete else "",
         }
 
-    # --- charts ---
-
-    def chart_images(self) -> dict[str, str]:
-        """The charts as ``data:`` URIs by name; a chart not drawn (or rendering without charts) is ""."""
-        names = ("trend", "weekly", "channels", "banks")
-        if not self.with_charts:
-            return dict.fromkeys(names, "")
-        out = {"trend": self._trend_chart()}
-        if not self.daily and self.report.weekly_trend:
-            out["weekly"] = self._weekly_chart()
-        if self.report.channels:
-            out["channels"] = self._channel_chart()
-        if self.report.bank_totals:
-            out["banks"] = self._bank_chart()
-        return {name: charts.data_uri(out[name]) if out.get(name) else "" for name in names}
-
-    def _trend_series(self, points: Sequence[PeriodTotals]) -> list[charts.Series]:
-        if self.self_banks:
-            return [charts.Series(self._("Mentions of us"), [p.self_mentions for p in points]),
-                    charts.Series(self._("Negative about us"), [p.self_negative for p in points],
-                                  fill=charts.FILL_DARK, hatch=charts.HATCH_NEGATIVE)]
-        return [charts.Series(self._("Items"), [p.total_items for p in points]),
-                charts.Series(self._("Negative items"), [p.negative_items for p in points],
-                              fill=charts.FILL_DARK, hatch=charts.HATCH_NEGATIVE)]
-
-    def chart_titles(self) -> dict[str, str]:
-        """Each chart's caption, set in HTML: text inside an SVG costs a path per glyph to draw."""
-        days, weeks = len(self.report.trend), len(self.report.weekly_trend)
-        return {
-            "trend": self.ngettext("Daily volume, last %(n)s day", "Daily volume, last %(n)s days", days) % {"n": days},
-            "weekly": self.ngettext("Weekly volume, last %(n)s week", "Weekly volume, last %(n)s weeks",
-                                    weeks) % {"n": weeks},
-            "channels": self._("Items by channel"),
-            "banks": self._("Share of voice and share of negative coverage by bank"),
-        }
-
-    def _trend_chart(self) -> bytes:
-        points = self.report.trend
-        if not points:
-            return b""
-        labels = [self.fmt.date_axis(p.first) for p in points]
-        return charts.column_chart(labels, self._trend_series([p.totals for p in points]))
-
-    def _weekly_chart(self) -> bytes:
-        points = self.report.weekly_trend
-        labels = [self._("W%(week)s", week=p.first.isocalendar()[1]) for p in points]
-        return charts.column_chart(labels, self._trend_series([p.totals for p in points]))
-
-    def _channel_chart(self) -> bytes:
-        rows = self.report.channels
-        return charts.bar_chart(
-            [self.channel(c.channel) for c in rows],
-            [charts.Series(self._("Items"), [c.items for c in rows]),
-             charts.Series(self._("Negative items"), [c.negative_items for c in rows], fill=charts.FILL_DARK,
-                           hatch=charts.HATCH_NEGATIVE)])
-
-    def _bank_chart(self) -> bytes:
-        banks = self.report.bank_totals
-        all_negative = sum(b.negative for b in banks)
-        negative_share = [b.negative / all_negative if all_negative else 0.0 for b in banks]
-        return charts.bar_chart(
-            [b.name for b in banks],
-            [charts.Series(self._("Share of voice"), [b.share_of_voice for b in banks],
-                           labels=[self.fmt.percent(b.share_of_voice) for b in banks]),
-             charts.Series(self._("Share of negative coverage"), negative_share, fill=charts.FILL_DARK,
-                           hatch=charts.HATCH_NEGATIVE, labels=[self.fmt.percent(v) for v in negative_share])],
-            highlight=[i for i, b in enumerate(banks) if b.role == "self"], percent_axis=True)
-
     # --- everything ---
 
     def context(self) -> dict[str, Any]:
@@ -490,8 +437,8 @@ class Briefing:
             "top_entries": self.top_entries(),
             "own_alerts": self.own_alerts()[:3],
             "health": self.health(),
-            "charts": self.chart_images(),
-            "chart_titles": self.chart_titles(),
+            "charts": chart_images(self) if self.with_charts else dict.fromkeys(CHART_NAMES, ""),
+            "chart_titles": chart_titles(self),
             "generator": f"reportgen {__version__}",
         }
 

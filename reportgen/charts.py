@@ -157,7 +157,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
     """
     label_in = max((_text_width_in(lab, _RC["font.size"]) for lab in labels), default=0.3)
     fig, ax = _figure(max(1.2, 0.5 + height_per_row * len(labels) * max(len(series), 1) * 0.75),
-                      left_in=label_in + 0.15, top_in=0.3 if title else 0.1, bottom_in=0.25)
+                      left_in=label_in + 0.15, top_in=0.3 if title or len(series) > 1 else 0.1, bottom_in=0.25)
     n = max(len(series), 1)
     height = 0.8 / n
     rows = list(range(len(labels)))

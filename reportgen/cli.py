@@ -16,7 +16,7 @@ Exit codes (the README has the same table)::
     7    fetch, run: some sources failed; the rest were stored (run: report made, mail delivered)
     8    run, send: mail undelivered: something in the outbox is pending, failed, or expired in
          this run (send --test: the test mail failed)
-    9    run, send: another run held the lock for longer than run.lock_timeout_s
+    9    fetch, run, send: another run held the lock for longer than run.lock_timeout_s
     130  interrupted
 
 When several apply, the lowest in this list wins: 9, then 8, then 6, then 7.
@@ -115,21 +115,22 @@ def config_check(state: _State, as_json: bool) -> None:
 
 @cli.command("fetch")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes for parsing.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes (or Dask workers) for parsing, matching and scoring [default: execution.workers, "
+                   "else 1].")
 @click.pass_obj
-def fetch_cmd(state: _State, as_json: bool, workers: int) -> None:
+def fetch_cmd(state: _State, as_json: bool, workers: int | None) -> None:
     """Fetch every enabled source and store new items.
 
     Exits 0 when every source answered, 7 when some failed (the rest were stored),
-    6 when all failed.
+    6 when all failed, 9 when a run held the lock longer than run.lock_timeout_s.
     """
-    from .pipeline import run_fetch
+    from .runner import fetch
 
     with _errors(state, as_json=as_json):
         cfg = state.config()
         with _progress(len(cfg.enabled_sources), "fetching") as progress:
-            summary = run_fetch(cfg, progress=progress, workers=workers)
+            summary = fetch(cfg, progress=progress, workers=workers)
         out = _summary_dict(summary)
         if as_json:
             click.echo(json.dumps(out, ensure_ascii=False))
@@ -283,8 +284,11 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
 @click.option("--no-send", is_flag=True, help="Make the report but mail nothing (the outbox is left alone).")
 @click.option("--force", is_flag=True, help="Make and mail the report again even if it was already sent.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes (or Dask workers) for the fetch stage [default: execution.workers, else 1].")
 @click.pass_obj
-def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bool, as_json: bool) -> None:
+def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bool, as_json: bool,
+            workers: int | None) -> None:
     """The cron job: fetch → score → events and alerts → report → send.
 
     Idempotent: a second run for the same period does not make or mail the report again
@@ -298,7 +302,7 @@ def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bo
         period = parse_period(kind, when) if when else None
         cfg = state.config()
         with _progress(len(cfg.enabled_sources), "fetching") as progress:
-            result = run(cfg, period or kind, send=not no_send, force=force, progress=progress)
+            result = run(cfg, period or kind, send=not no_send, force=force, progress=progress, workers=workers)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())
         if not result.mail_ok:
             sys.exit(EXIT_UNDELIVERED)
@@ -336,6 +340,41 @@ def send_cmd(state: _State, test_mail: bool, to: tuple[str, ...], as_json: bool)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else f"outbox: {result.summary()}")
         if not result.ok:
             sys.exit(EXIT_UNDELIVERED)
+
+
+# --- model ----------------------------------------------------------------------------------------
+
+
+@cli.group("model")
+def model_group() -> None:
+    """Train the model backend of scoring (needs the ml extra: pip install 'reportgen[ml]')."""
+
+
+@model_group.command("train")
+@click.option("--data", "data", multiple=True, required=True, metavar="FILE.jsonl",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Labelled JSONL (FinNSP or FinFE fields); repeat to train several heads into one model.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The model file to write.")
+@click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
+@click.pass_obj
+def model_train(state: _State, data: tuple[Path, ...], out: Path, as_json: bool) -> None:
+    """Train a model from labelled JSONL and write it (a safe format: no pickle)."""
+    from .score.train import train_model
+
+    with _errors(state, as_json=as_json):
+        summary = train_model(list(data), out)
+        if as_json:
+            click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+            return
+        click.echo(f"{out}: trained {', '.join(summary.heads)} in {summary.seconds:.1f} s "
+                   f"(sha256 {summary.sha256[:12]})")
+        for f in summary.files:
+            click.echo(f"  data {f['file']}: {f['rows']} rows")
+        for name, head in summary.heads.items():
+            cv = ", ".join(f"{k} {v:.4f}" for k, v in head["cv"].items() if isinstance(v, float))
+            size = head.get("pairs", head.get("rows"))
+            click.echo(f"  head {name}: {size} examples; cross-validated {cv}")
 
 
 # --- demo -----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def score_cmd(state: _State, as_json: bool, rescore_all: bool) -> None:
     `fetch` and `report` do this on their own; run it after changing [scoring] or
     [categories] to see the effect at once.
     """
+    from .execution import open_executor
     from .pipeline import score_pending
     from .score.backend import make_scorer
     from .store import Store
@@ -33,7 +34,8 @@ def score_cmd(state: _State, as_json: bool, rescore_all: bool) -> None:
         scorer = make_scorer(cfg.scoring)
         if rescore_all:
             store.clear_scores()
-        scored = score_pending(store, cfg, scorer=scorer)
+        with open_executor(cfg.execution) as executor:  # [execution]: a backlog spreads over its workers
+            scored = score_pending(store, cfg, executor=executor)
         out = {"scorer": scorer.name, "version": scorer.version, "scored": scored,
                "stored": store.score_counts().get(scorer.version, 0)}
         if as_json:

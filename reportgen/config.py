@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config_delivery import EmailSettings, RunSettings, validate_email, validate_run
 from .config_events import EventsConfig, validate_events
+from .config_execution import ExecutionSettings, validate_execution
 from .config_report import ReportSettings, validate_report
 from .config_scoring import ScoringSettings, validate_scoring
 from .errors import ConfigError
@@ -116,6 +117,7 @@ class Config:
     scoring: ScoringSettings = field(default_factory=ScoringSettings)  # [scoring], [categories.*]
     events: EventsConfig = field(default_factory=EventsConfig)  # [events], [heat], [alerts], [playbook.*]
     report: ReportSettings = field(default_factory=ReportSettings)  # [report]: see config_report.py
+    execution: ExecutionSettings = field(default_factory=ExecutionSettings)  # [execution]: config_execution.py
 
     def source(self, source_id: str) -> SourceConfig | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -298,7 +300,7 @@ class _Validator:
 
     def build(self, data: dict[str, Any]) -> Config:
         top_allowed = {"settings", "rsshub", "fetch", "sources", "banks", "email", "run", "scoring", "categories",
-                       "report", "events", "heat", "alerts", "playbook"}
+                       "report", "events", "heat", "alerts", "playbook", "execution"}
         for key in data:
             if key not in top_allowed:
                 close = _closest(key, top_allowed)
@@ -313,6 +315,7 @@ class _Validator:
         scoring = validate_scoring(self, data)
         events = validate_events(self, data, CHANNELS)
         report = validate_report(self, data)
+        execution = validate_execution(self, data)
         if self.problems:
             count = len(self.problems)
             raise ConfigError(
@@ -320,7 +323,7 @@ class _Validator:
                 hint="run `reportgen config check` after editing; see the comments in the shipped sources.toml",
             )
         return Config(self.path, settings, rsshub, fetch, sources, banks, tuple(self.warnings), email=email, run=run,
-                      scoring=scoring, report=report, events=events)
+                      scoring=scoring, report=report, events=events, execution=execution)
 
     def _settings(self, data: Mapping[str, Any]) -> Settings:
         allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",

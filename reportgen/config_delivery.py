@@ -143,6 +143,9 @@ def validate_email(v: _Validator, data: Mapping[str, Any], language: str) -> Ema
     if password_env is not None and not _ENV_RE.match(password_env):
         v.problem("email.password_env", "an environment variable name", password_env)
     password_file = _path(v, t, "password_file")
+    if password_file is not None and _world_readable(password_file):
+        v.warnings.append(f"{v.path}: email.password_file {password_file} can be read by every user on this "
+                          "machine: chmod o-rwx it (e.g. chmod 600, or 640 with the service's group)")
     if password_env and password_file:
         v.problem("email.password_file", "either password_env or password_file, not both", str(password_file))
     if username and not (password_env or password_file):
@@ -226,6 +229,14 @@ def subject_problem(template: str) -> str | None:
 def _path(v: _Validator, table: Mapping[str, Any], key: str) -> Path | None:
     value = v._get(table, key, str, "email", None)
     return (v.path.parent / value) if value else None
+
+
+def _world_readable(path: Path) -> bool:
+    """Whether any local user may read ``path`` (a missing file is reported when mail is sent)."""
+    try:
+        return bool(path.stat().st_mode & 0o004)
+    except OSError:
+        return False
 
 
 def _is_address(value: str) -> bool:

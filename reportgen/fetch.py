@@ -121,6 +121,15 @@ def _secrets_of(url: str) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
+def redact_text(text: str) -> str:
+    """``text`` with the value of every ``key=``/``token=``/``access_key=``… in it as ``***``.
+
+    For messages built from what a server sent back (an error page that echoes the request URL),
+    where the secret values themselves are not known.
+    """
+    return _SECRET_IN_TEXT.sub(r"\1***", text)
+
+
 def _scrub(text: str, secrets: Sequence[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, "***")

@@ -17,10 +17,10 @@ import logging
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, false, func, select
+from sqlalchemy import Integer, and_, case, distinct, false, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
@@ -71,29 +71,44 @@ def _totals(row: Sequence[Any]) -> PeriodTotals:
     return PeriodTotals(*(int(v or 0) for v in row))
 
 
-def period_totals(conn: Connection, start: datetime, end: datetime, self_ids: Collection[str]) -> PeriodTotals:
-    query = select(*_measures(self_ids)).select_from(_JOINED).where(_in_window(start, end))
-    return _totals(conn.execute(query).one())
+def _bucket(conn: Connection, bounds: Sequence[datetime]) -> ColumnElement[int]:
+    """The index ``i`` of the bucket ``[bounds[i], bounds[i+1])`` an item falls in, as SQL.
+
+    Where every bucket is exactly one day of elapsed time (a zone without a clock change in the
+    range) SQLite computes it with integer arithmetic on the stored UTC seconds; otherwise a
+    ``CASE`` over the boundaries, which is exact in any zone and any dialect, and slower.
+    """
+    # in UTC: Python subtracts two datetimes of the same zone as wall-clock times, hiding the 25-hour day
+    utc = [b.astimezone(UTC) for b in bounds]
+    uniform = all((b - a).total_seconds() == 86400 for a, b in zip(utc, utc[1:], strict=False))
+    if uniform and conn.dialect.name == "sqlite":
+        seconds = func.cast(func.strftime("%s", items.c.published_at), Integer)
+        return (seconds - int(bounds[0].timestamp())) // 86400
+    return case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
 
 
 def bucket_totals(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str]) -> list[PeriodTotals]:
     """One PeriodTotals per ``[bounds[i], bounds[i+1])``: the trend chart in one query."""
     if len(bounds) < 2:
         return []
-    bucket = case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
+    bucket = _bucket(conn, bounds)
     query = (select(bucket.label("bucket"), *_measures(self_ids)).select_from(_JOINED)
              .where(_in_window(bounds[0], bounds[-1])).group_by(bucket))
     found = {int(row[0]): _totals(row[1:]) for row in conn.execute(query)}
     return [found.get(i, PeriodTotals()) for i in range(len(bounds) - 1)]
 
 
-def bank_counts(conn: Connection, start: datetime, end: datetime) -> dict[str, tuple[int, int, int]]:
-    """bank id → (mentions, title mentions, negative) over ``[start, end)``."""
-    query = (select(mentions.c.bank_id, func.count(),
+def bank_counts(conn: Connection, bounds: Sequence[datetime]) -> list[dict[str, tuple[int, int, int]]]:
+    """Per ``[bounds[i], bounds[i+1])``: bank id → (mentions, title mentions, negative), in one pass."""
+    period = case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
+    query = (select(period, mentions.c.bank_id, func.count(),
                     func.coalesce(func.sum(case((mentions.c.in_title, 1), else_=0)), 0),
                     func.coalesce(func.sum(case((_NEGATIVE, 1), else_=0)), 0))
-             .select_from(_JOINED).where(_in_window(start, end)).group_by(mentions.c.bank_id))
-    return {bank_id: (int(n), int(title), int(neg)) for bank_id, n, title, neg in conn.execute(query)}
+             .select_from(_JOINED).where(_in_window(bounds[0], bounds[-1])).group_by(period, mentions.c.bank_id))
+    out: list[dict[str, tuple[int, int, int]]] = [{} for _ in bounds[1:]]
+    for i, bank_id, n, title, neg in conn.execute(query):
+        out[int(i)][bank_id] = (int(n), int(title), int(neg))
+    return out
 
 
 def channel_counts(conn: Connection, start: datetime, end: datetime,

@@ -1,7 +1,7 @@
 """Report languages: gettext catalogs (Babel) and locale-aware numbers and dates.
 
-The message ids are English; ``reportgen/locale/zh_CN/LC_MESSAGES/reportgen.po`` translates
-them into Chinese, the default report language.  English needs no catalog.
+The message ids are English; ``reportgen/locale/zh_CN.po`` translates them into Chinese, the
+default report language.  English needs no catalog.
 
 The ``.po`` file is the only form kept in the tree: it is compiled in memory the first time a
 language is used (a few milliseconds), so an installed wheel needs nothing but the ``.po`` that
@@ -54,7 +54,7 @@ def check_language(language: str) -> str:
 
 
 def catalog_path(language: str) -> Path:
-    return LOCALE_DIR / LOCALES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return LOCALE_DIR / f"{LOCALES[language]}.po"
 
 
 @functools.cache

@@ -6,7 +6,9 @@ The holder writes its pid, host, command and start time into the file, so whoeve
 whom it waits for, and clears them when it finishes: finding a record left in a lock that is
 free means the previous holder died without finishing; that is logged as a stale lock taken over.
 
-POSIX only, like the cron and systemd deployment it serves.
+POSIX only, like the cron and systemd deployment it serves.  With PostgreSQL as the store, hosts
+do not share the lock file, so :func:`lock_for` takes an advisory lock in the database instead
+(:mod:`reportgen.pglock`), with the same messages and exit code.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,16 @@ from .errors import LockBusy
 log = logging.getLogger(__name__)
 
 _POLL_S = 0.1
+
+
+def lock_for(database: str, path: Path, timeout_s: float, *, purpose: str) -> AbstractContextManager[None]:
+    """The run lock for a store: PostgreSQL's advisory lock for a server database (shared by every
+    host that writes into it), else ``flock`` on ``path``."""
+    if database.startswith("postgresql"):
+        from .pglock import advisory_lock
+
+        return advisory_lock(database, timeout_s, purpose=purpose)
+    return run_lock(path, timeout_s, purpose=purpose)
 
 
 @contextmanager

@@ -346,6 +346,7 @@ class DailyReportData:
     channels: tuple[ChannelCount, ...] = ()  # most items first
     categories: tuple[CategoryCount, ...] = ()  # most negative first
     event_actions: dict[str, str] = field(default_factory=dict)  # event id → the playbook's action line
+    hot_events_max: int = 10  # events listed under 热点事件; page 1 and each bank's top events look at all
 
     @property
     def self_bank_ids(self) -> frozenset[str]:

@@ -67,6 +67,8 @@ _GB_NAMES = frozenset({
 _XML_DECL_RE = re.compile(rb"<\?xml[^>]*?\?>")
 _DECL_ENCODING_RE = re.compile(rb"""encoding\s*=\s*["']\s*([A-Za-z0-9._:\-]+)\s*["']""")
 _UTF8_DECL = b'<?xml version="1.0" encoding="utf-8"?>'
+_PLAIN_DECL = b'<?xml version="1.0"?>'
+_BAD_DECL_BYTE_RE = re.compile(rb"[^\t\n\r\x20-\x7e]")  # the declaration is ASCII by definition
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _WIDE_MARKERS = (b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<\x00?", b"<\x00?\x00", b"\x4c\x6f\xa7\x94")
 
@@ -141,6 +143,12 @@ def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str,
     if body.startswith(_BOMS) or body[:4] in _WIDE_MARKERS:
         return body, headers, None  # BOMs and UTF-16/32 are feedparser's strength
     decl = _XML_DECL_RE.match(body)
+    if decl is not None and _BAD_DECL_BYTE_RE.search(decl.group()):
+        # A NUL, control or non-ASCII byte in the declaration reaches feedparser inside the encoding
+        # name, which it decodes as UTF-8 and looks up: UnicodeDecodeError or ValueError, not the
+        # LookupError it expects.  Such a declaration says nothing usable: read the body without it.
+        body = _PLAIN_DECL + body[decl.end():]
+        decl = _XML_DECL_RE.match(body)
     xml_charset = ""
     if decl is not None:
         found = _DECL_ENCODING_RE.search(decl.group())

@@ -15,18 +15,31 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import aggregate, render
 from .config import BankConfig, Config, FetchSettings
+from .execution import Executor, open_executor
 from .fetch import FetchOptions, fetch_all, redact_text
 from .match import Matcher
-from .models import CacheValidators, DailyReportData, FetchResult, FetchStatus, ParsedFeed, RunSummary, SourceHealth
+from .models import (
+    CacheValidators,
+    DailyReportData,
+    FetchRequest,
+    FetchResult,
+    FetchStatus,
+    Item,
+    Mention,
+    ParsedFeed,
+    RunSummary,
+    SourceHealth,
+)
 from .parse import parse_feed
 from .periods import Period, previous_period
 from .store import Store
 
 if TYPE_CHECKING:
+    from .partitions import SourceOutcome
     from .score import Scorer
 
 log = logging.getLogger(__name__)
@@ -53,8 +66,12 @@ def fetch_options(settings: FetchSettings) -> FetchOptions:
 
 
 def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress | None = None,
-              workers: int = 1, store: Store | None = None) -> RunSummary:
-    """Fetch every enabled source, store what is new, and record each source's health."""
+              workers: int | None = None, store: Store | None = None) -> RunSummary:
+    """Fetch every enabled source, store what is new, and record each source's health.
+
+    ``[execution]`` decides where the work runs: here (``workers`` processes parse, match, store
+    and score), or on Dask workers, which fetch, parse, match and score partitions of the sources.
+    """
     started = now or datetime.now(UTC)
     store = store or Store.open(config.settings.database)
     store.sync_sources(config.sources, lambda s: config.source_url(s, with_key=False))
@@ -63,10 +80,14 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
                 for r in config.fetch_requests()]
     run_id = store.start_run("fetch", started)
     log.info("fetching %d sources (run %d)", len(requests), run_id)
-    results = fetch_all(requests, fetch_options(config.fetch), progress)
-    summary = ingest(store, config, results, run_id=run_id, workers=workers)
-    summary.started_at = started
-    summary.mentions_scored = score_pending(store, config)
+    with open_executor(config.execution, workers) as executor:
+        if executor.kind == "dask":
+            summary = ingest_distributed(store, config, requests, run_id, executor)
+        else:
+            results = fetch_all(requests, fetch_options(config.fetch), progress)
+            summary = ingest(store, config, results, run_id=run_id, workers=executor.workers)
+        summary.started_at = started
+        summary.mentions_scored += score_pending(store, config, executor=executor)
     from .eventstore import cluster_pending
 
     cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
@@ -81,7 +102,6 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
     writes its sources' transactions itself (SQLite in WAL mode takes one writer at a time and
     the transactions are short), so only small health records come back to this process.
     """
-    summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
     jobs = [_SourceJob(r, config.settings.timezone, tuple(config.banks), store.url, run_id) for r in results]
     in_memory = store.engine.dialect.name == "sqlite" and store.engine.url.database in (None, "", ":memory:")
     if workers > 1 and not in_memory and sum(r.body is not None for r in results) > 1:
@@ -93,6 +113,65 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
             outcomes = list(pool.map(_ingest_in_worker, jobs))  # one source per task: even load at the end
     else:
         outcomes = [_ingest_source(job, store) for job in jobs]
+    return _summarise(store, run_id, outcomes)
+
+
+def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchRequest], run_id: int,
+                       executor: Executor) -> RunSummary:
+    """Fetch → parse → match → score on the executor's workers, a partition of sources per task.
+
+    A shared store (PostgreSQL) is written by the workers themselves; for SQLite the workers send
+    their rows back and this process writes them, one transaction per source as they arrive.
+    """
+    from .partitions import SourcesTask, partition, run_sources
+
+    direct = store.shared
+    now = datetime.now(UTC)
+    tasks = [SourcesTask(part, fetch_options(config.fetch), config.settings.timezone, tuple(config.banks),
+                         config.scoring, run_id, now, store.url if direct else None)
+             for part in partition(requests, executor.workers * 4)]  # several per worker: even load at the end
+    log.info("%d sources in %d partitions on %s", len(requests), len(tasks), executor.describe())
+    healths: list[SourceHealth] = []
+    scored = 0
+    for outcomes in executor.map_unordered(run_sources, tasks):
+        for o in outcomes:
+            if direct:
+                healths.append(o.health)
+                scored += o.scored
+                continue
+            health, judged = _store_outcome(store, run_id, o)
+            healths.append(health)
+            scored += judged
+    if direct:  # a partition that ran twice reports 0 new the second time: count what the run stored
+        counts = store.run_counts(run_id)
+        healths = [replace(h, new_count=counts.get(h.source_id, (0, 0, 0))[0],
+                           matched_count=counts.get(h.source_id, (0, 0, 0))[1]) for h in healths]
+        scored = sum(c[2] for c in counts.values())
+    order = {r.source_id: i for i, r in enumerate(requests)}
+    summary = _summarise(store, run_id, sorted(healths, key=lambda h: order.get(h.source_id, len(order))))
+    summary.mentions_scored = scored
+    return summary
+
+
+def _store_outcome(store: Store, run_id: int, outcome: SourceOutcome) -> tuple[SourceHealth, int]:
+    """Write a worker's rows for one source (SQLite: the driver writes); only the items this call
+    inserts get their mentions and judgements stored.  Returns the health and the judgements stored."""
+    found = dict(outcome.mentions)
+    stored: set[str] = set()
+
+    def match(item: Item) -> list[Mention]:
+        stored.add(item.item_id)  # called only for the items this call inserted
+        return list(found.get(item.item_id, ()))
+
+    saved = store.save_source_batch(run_id, outcome.health, outcome.validators, outcome.items, match)
+    judged = [row for row in outcome.scores if row["item_id"] in stored]
+    store.save_scores(judged)
+    return replace(outcome.health, new_count=saved.new_count, matched_count=saved.matched_count), len(judged)
+
+
+def _summarise(store: Store, run_id: int, outcomes: Sequence[SourceHealth]) -> RunSummary:
+    """The run's summary from its sources' health records, also recorded in the run's row."""
+    summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
     for health in outcomes:
         summary.sources.append(health)
         summary.items_fetched += health.item_count
@@ -138,6 +217,11 @@ def _ingest_source(job: _SourceJob, store: Store,
     return replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
 
 
+def source_health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
+    """A fetched source's health record, with parse problems (redacted) folded in."""
+    return _health(result, feed)
+
+
 _write_lock: AbstractContextManager[object] | None = None  # set in each worker by _init_worker
 
 
@@ -176,28 +260,54 @@ def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
 
 
 def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None, batch: int = 5000,
-                  now: datetime | None = None) -> int:
+                  now: datetime | None = None, executor: Executor | None = None,
+                  min_spread: int | None = None) -> int:
     """Score every mention that has no judgement from the current scorer; return how many.
 
     A new mention, a changed lexicon, category rule or model file all leave mentions whose stored
     version differs from ``scorer.version``; they are (re)scored here, one transaction per batch.
+    Given a pool or Dask ``executor`` (and no ``scorer`` of the caller's own, which could not be
+    shipped), batches of at least ``min_spread`` mentions are cut into chunks judged on its
+    workers; with a shared store the workers write the judgements themselves.
     """
     from .score.backend import make_scorer, score_rows
 
+    spread = executor is not None and executor.kind != "serial" and scorer is None
     scorer = scorer or make_scorer(config.scoring)
     banks = {b.id: b for b in config.banks}
+    limit = batch * 4 * executor.workers if spread and executor is not None else batch
     done = 0
     while True:
-        rows = store.mentions_to_score(scorer.version, limit=batch)
+        rows = store.mentions_to_score(scorer.version, limit=limit)
         if not rows:
             break
-        store.save_scores(score_rows(scorer, rows, banks, now or datetime.now(UTC)))
+        scored_at = now or datetime.now(UTC)
+        if spread and executor is not None and len(rows) >= (min_spread or MIN_SPREAD_ROWS):
+            _score_spread(store, config, scorer.version, rows, scored_at, executor)
+        else:
+            store.save_scores(score_rows(scorer, rows, banks, scored_at))
         done += len(rows)
-        if len(rows) < batch:
+        if len(rows) < limit:
             break
     if done:
         log.info("scored %d mentions with %s", done, scorer.version)
     return done
+
+
+MIN_SPREAD_ROWS = 2000  # below this, shipping the rows to other processes costs more than it saves
+
+
+def _score_spread(store: Store, config: Config, version: str, rows: list[dict[str, Any]], scored_at: datetime,
+                  executor: Executor) -> None:
+    from .partitions import ScoreTask, score_chunk
+
+    size = max(500, -(-len(rows) // (executor.workers * 4)))  # a few chunks per worker: even load at the end
+    database = store.url if store.shared else None
+    tasks = [ScoreTask(config.scoring, tuple(config.banks), tuple(rows[i:i + size]), scored_at, version, database)
+             for i in range(0, len(rows), size)]
+    for judged in executor.map_unordered(score_chunk, tasks):
+        if judged:
+            store.save_scores(judged)
 
 
 def events_and_alerts(store: Store, config: Config, period: Period, *, now: datetime | None = None,

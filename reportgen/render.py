@@ -13,11 +13,14 @@ nothing in a report, not even a user's template, can make it fetch from the netw
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import glob
 import importlib.resources
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -222,10 +225,7 @@ def write_pdf(html: str, path: Path, *, base_url: str | None = None) -> Path:
         raise RenderError(f"WeasyPrint is not usable: {exc}", hint="install pango (libpango-1.0-0)") from exc
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp_name)
+    tmp_path = _temporary_beside(path)
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=local_only_url_fetcher())
         document.write_pdf(tmp_path)
@@ -236,6 +236,43 @@ def write_pdf(html: str, path: Path, *, base_url: str | None = None) -> Path:
         raise RenderError(f"could not write PDF {path}: {type(exc).__name__}: {exc}") from exc
     logger.info("wrote %s", path)
     return path
+
+
+_STALE_TEMPORARY_S = 3600.0  # no render takes an hour: an older temporary file was left by a killed one
+
+
+def _temporary_beside(path: Path) -> Path:
+    """An empty temporary file in ``path``'s folder, to be renamed over ``path`` once complete.
+
+    Temporary files for ``path`` that a killed render left behind (SIGKILL, the OOM killer) are
+    removed once they are an hour old, so a job that keeps crashing does not fill the folder.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a read-only or full file system: a clear error, not a traceback
+        raise RenderError(f"could not write {path}: {exc.strerror or exc}",
+                          hint=f"check that {path.parent} exists, is writable and has free space") from exc
+    os.close(fd)
+    cutoff = time.time() - _STALE_TEMPORARY_S
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.name != Path(tmp_name).name and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+    return Path(tmp_name)
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path`` and rename it over: a full disk leaves the old file, never half a new one."""
+    tmp_path = _temporary_beside(path)
+    try:
+        tmp_path.write_text(text, encoding="utf-8")
+        os.chmod(tmp_path, 0o644)
+        tmp_path.replace(path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise RenderError(f"could not write {path}: {exc.strerror or exc}",
+                          hint=f"check that {path.parent} is writable and has free space") from exc
 
 
 def quiet_weasyprint_logging(level: int = logging.ERROR) -> None:
@@ -280,10 +317,7 @@ def render_report(
     written: dict[str, Path] = {}
     if "html" in formats:
         html_path = out_dir / f"{basename}.html"
-        try:
-            html_path.write_text(html, encoding="utf-8")
-        except OSError as exc:
-            raise RenderError(f"could not write {html_path}: {exc}") from exc
+        _write_text_atomically(html_path, html)
         logger.info("wrote %s", html_path)
         written["html"] = html_path
     if "pdf" in formats:

@@ -13,6 +13,7 @@ and turns the result into an exit code.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from . import aggregate, outbox, render
 from .config import Config
 from .deliver import ComposedMail, MessageTooLarge, compose_report_mail, compose_test_mail, send_now
 from .errors import DeliveryError
-from .lock import run_lock
+from .lock import lock_for
 from .models import DailyReportData, RunSummary
 from .outbox import Delivery, OutboxResult, State
 from .periods import Period, previous_period
@@ -94,13 +95,13 @@ class RunResult:
 
 def run(config: Config, period: Period | str, now: datetime | None = None, *, send: bool = True,
         force: bool = False, language: str | None = None, progress: Progress | None = None,
-        workers: int = 1) -> RunResult:
+        workers: int | None = None) -> RunResult:
     """One unattended run for ``period`` (a Period, or "daily"/"weekly" for the previous one)."""
     now = now or datetime.now(UTC)
     if isinstance(period, str):
         period = previous_period(period, now, config.settings.tz)
     lang = language or config.settings.language
-    with run_lock(lock_path(config), config.run.lock_timeout_s, purpose=f"run {period.kind} {period.key}"):
+    with _lock(config, f"run {period.kind} {period.key}"):
         store = Store.open(config.settings.database)
         fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
         scored = _score(store, config, fetched)
@@ -123,10 +124,20 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
     return result
 
 
+def fetch(config: Config, *, progress: Progress | None = None, workers: int | None = None) -> RunSummary:
+    """``reportgen fetch``: fetch and store under the run lock, like ``run``.
+
+    A fetch timer and the daily run do overlap; without the lock, both would store the same new
+    items and cluster the same events at once, and one of them would fail on a duplicate key.
+    """
+    with _lock(config, "fetch"):
+        return run_fetch(config, progress=progress, workers=workers)
+
+
 def send_pending(config: Config, now: datetime | None = None) -> OutboxResult:
     """Retry every pending mail (``reportgen send``), under the same lock as ``run``."""
     now = now or datetime.now(UTC)
-    with run_lock(lock_path(config), config.run.lock_timeout_s, purpose="send"):
+    with _lock(config, "send"):
         result = outbox.process(Store.open(config.settings.database), config, now)
     log.info("outbox: %s", result.summary(), extra={"summary": result.as_dict()})
     return result
@@ -145,8 +156,14 @@ def send_test(config: Config, to: list[str] | None = None, now: datetime | None 
     return mail
 
 
+def _lock(config: Config, purpose: str) -> AbstractContextManager[None]:
+    """The run lock: an advisory lock in PostgreSQL (across hosts), else the lock file."""
+    return lock_for(config.settings.database, lock_path(config), config.run.lock_timeout_s, purpose=purpose)
+
+
 def lock_path(config: Config) -> Path:
-    """The lock file beside an SQLite database, else in the output folder."""
+    """The lock file beside an SQLite database, else in the output folder (unused with PostgreSQL,
+    whose advisory lock every host shares)."""
     url = config.settings.database
     if url.startswith("sqlite:///") and url[len("sqlite:///"):] not in ("", ":memory:"):
         return Path(url[len("sqlite:///"):] + ".lock")

@@ -1,16 +1,21 @@
 """The store: schema, versioned migrations, per-source transactional upserts, window queries.
 
-SQLAlchemy Core only, so a PostgreSQL URL works later without code changes; SQLite is the
-default and runs in WAL mode so a report can read while a fetch writes.
+SQLAlchemy Core only, over two databases: SQLite, the default, in WAL mode so a report can read
+while a fetch writes; and PostgreSQL (``postgresql+psycopg://…``, the ``pg`` extra), the shared
+store when several hosts or Dask workers write at once.  Both run the same statements and the same
+migrations; where they differ (the conflict clause of an upsert, how a migration takes the write
+lock) the dialect's own form is used.
 
-Timestamps are stored as naive UTC (``UTCDateTime``) and come back timezone-aware.  Items are
-keyed by their stable ``item_id``; inserting is "insert if absent", so re-running a fetch over
-the same feeds adds nothing.
+Timestamps are stored as naive UTC (``UTCDateTime``) and come back timezone-aware.  Identifiers
+(``Key``) compare byte-wise on both databases, so ``ORDER BY item_id`` gives one order everywhere.
+Items are keyed by their stable ``item_id``; inserting is "insert if absent" (``ON CONFLICT DO
+NOTHING``), so re-running a fetch, or a retried worker writing the same source again, adds nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +40,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     create_engine,
     event,
     func,
@@ -42,8 +48,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.sql.dml import Update
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .config import SourceConfig
 from .errors import StoreError
@@ -69,11 +75,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+class Key(TypeDecorator[str]):
+    """An identifier column (item, bank, source, event id): VARCHAR with byte-wise ordering.
+
+    SQLite compares text byte-wise; PostgreSQL uses the database's locale, and en_US ignores ``-``
+    and ``_`` at the first level, so ``ORDER BY item_id`` (which items a report lists, and in what
+    order) would differ between the two.  ``COLLATE "C"`` makes PostgreSQL agree with SQLite; the
+    SQLite DDL is unchanged.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> TypeEngine[Any]:
+        length = getattr(self.impl, "length", None)
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(String(length, collation="C"))
+        return dialect.type_descriptor(String(length))
+
+
 metadata = MetaData()
 
 sources = Table(
     "sources", metadata,
-    Column("source_id", String(64), primary_key=True),
+    Column("source_id", Key(64), primary_key=True),
     Column("name", Text, nullable=False),
     Column("channel", String(16), nullable=False),
     Column("url", Text),  # display URL: never carries an access key
@@ -103,7 +128,7 @@ source_health = Table(
     "source_health", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
-    Column("source_id", String(64), ForeignKey("sources.source_id"), nullable=False),
+    Column("source_id", Key(64), ForeignKey("sources.source_id"), nullable=False),
     Column("status", String(16), nullable=False),
     Column("checked_at", UTCDateTime, nullable=False),
     Column("duration_s", Float, nullable=False),
@@ -119,8 +144,8 @@ source_health = Table(
 
 items = Table(
     "items", metadata,
-    Column("item_id", String(64), primary_key=True),
-    Column("source_id", String(64), ForeignKey("sources.source_id"), nullable=False),
+    Column("item_id", Key(64), primary_key=True),
+    Column("source_id", Key(64), ForeignKey("sources.source_id"), nullable=False),
     Column("title", Text, nullable=False),
     Column("summary", Text, nullable=False),
     Column("url", Text),
@@ -137,8 +162,8 @@ items = Table(
 
 mentions = Table(
     "mentions", metadata,
-    Column("item_id", String(64), ForeignKey("items.item_id"), primary_key=True),
-    Column("bank_id", String(64), primary_key=True),
+    Column("item_id", Key(64), ForeignKey("items.item_id"), primary_key=True),
+    Column("bank_id", Key(64), primary_key=True),
     Column("in_title", Boolean, nullable=False),
     Column("evidence", Text, nullable=False),  # JSON: [[field, term, start, end], ...]
     Index("ix_mentions_bank", "bank_id"),
@@ -148,8 +173,8 @@ mentions = Table(
 # its category rules; a mention whose stored version differs from the current scorer's is rescored.
 scores = Table(
     "scores", metadata,
-    Column("item_id", String(64), primary_key=True),
-    Column("bank_id", String(64), primary_key=True),
+    Column("item_id", Key(64), primary_key=True),
+    Column("bank_id", Key(64), primary_key=True),
     Column("scorer", String(16), nullable=False),
     Column("version", String(96), nullable=False),
     Column("label", String(8), nullable=False),  # negative | neutral | positive
@@ -211,8 +236,8 @@ def _migration_3(conn: Connection) -> None:
 # label, heat) are computed from its items when read, so they can never go stale.
 events = Table(
     "events", metadata,
-    Column("event_id", String(32), primary_key=True),
-    Column("first_item_id", String(64), nullable=False),
+    Column("event_id", Key(32), primary_key=True),
+    Column("first_item_id", Key(64), nullable=False),
     Column("first_published_at", UTCDateTime, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_events_first", "first_published_at"),
@@ -220,8 +245,8 @@ events = Table(
 
 event_items = Table(
     "event_items", metadata,
-    Column("item_id", String(64), ForeignKey("items.item_id"), primary_key=True),
-    Column("event_id", String(32), ForeignKey("events.event_id"), nullable=False),
+    Column("item_id", Key(64), ForeignKey("items.item_id"), primary_key=True),
+    Column("event_id", Key(32), ForeignKey("events.event_id"), nullable=False),
     Column("similarity", Float, nullable=False),  # to the member it joined through
     Index("ix_event_items_event", "event_id"),
 )
@@ -231,7 +256,7 @@ alerts = Table(
     "alerts", metadata,
     Column("alert_id", Integer, primary_key=True, autoincrement=True),
     Column("day", Date, nullable=False),
-    Column("bank_id", String(64), nullable=False),
+    Column("bank_id", Key(64), nullable=False),
     Column("kind", String(16), nullable=False),  # volume | heat | category
     Column("category", String(32)),  # the trigger (category alerts) or the day's main category
     Column("level", Integer, nullable=False),
@@ -256,11 +281,27 @@ def _migration_4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[events, event_items, alerts, alert_days])
 
 
+# Covering indexes for the briefing's counts (issue 5, reportgen.figures): a period's items by time
+# with their ids and sources, each mention's in-title flag and each judgement's label, all read
+# from the indexes without touching the (wide) rows.  Plain DDL so the tables keep their shape.
+REPORT_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_items_published_cover ON items (published_at, item_id, source_id)",
+    "CREATE INDEX IF NOT EXISTS ix_mentions_cover ON mentions (item_id, bank_id, in_title)",
+    "CREATE INDEX IF NOT EXISTS ix_scores_label ON scores (item_id, bank_id, label)",
+)
+
+
+def _migration_5(conn: Connection) -> None:
+    for ddl in REPORT_INDEXES:
+        conn.exec_driver_sql(ddl)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
     (3, "outbox: report deliveries", _migration_3),
     (4, "events, event items and alerts", _migration_4),
+    (5, "covering indexes for the report's counts", _migration_5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -280,9 +321,20 @@ class Store:
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
+        from sqlalchemy.engine import make_url
+
         try:
-            engine = create_engine(url, future=True)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            backend = make_url(url).get_backend_name()
+            if backend not in DIALECTS:
+                raise StoreError(f"cannot open database {_redact(url)}: {backend} is not supported",
+                                 hint="use sqlite:///path.db or postgresql+psycopg://user:password@host/db")
+            # pre-ping: a pooled PostgreSQL connection may have been closed by the server or a
+            # firewall between two stages of a long run; SQLite files never go away like that
+            engine = create_engine(url, future=True, pool_pre_ping=backend == "postgresql")
+        except ImportError as exc:
+            raise StoreError(f"cannot open database {_redact(url)}: {exc}",
+                             hint="PostgreSQL needs the pg extra: pip install 'reportgen[pg]'") from None
+        except (SQLAlchemyError, ValueError) as exc:
             raise StoreError(f"cannot open database {_redact(url)}: {exc}") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -304,8 +356,26 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"database error on {_redact(self.url)}: {exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0]}") from exc
+            detail = str(exc).splitlines()[0]
+            hint = None
+            if "database is locked" in detail:
+                hint = ("another process held the database's write lock longer than the 10 s busy timeout "
+                        "(a long transaction, a backup, an open sqlite3 shell); run again once it has finished")
+            elif self.dialect == "postgresql" and "connection" in detail.lower():
+                hint = ("check that PostgreSQL is running and reachable, and the user, password and database "
+                        "in settings.database")
+            raise StoreError(f"database error on {_redact(self.url)}: {exc.__class__.__name__}: {detail}",
+                             hint=hint) from exc
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return str(self.engine.dialect.name)
+
+    @property
+    def shared(self) -> bool:
+        """Whether processes on other hosts can write here directly (a server database, not a file)."""
+        return self.dialect == "postgresql"
 
     # --- schema ---
 
@@ -316,36 +386,61 @@ class Store:
             return conn.execute(select(func.coalesce(func.max(schema_migrations.c.version), 0))).scalar_one()
 
     def migrate(self) -> int:
-        """Apply every pending migration, each in its own transaction; return the version."""
-        with self._begin() as conn:
-            schema_migrations.create(conn, checkfirst=True)
+        """Apply every pending migration, each in its own transaction; return the version.
+
+        Several processes may open a new (or older) database at the same moment, a cron ``fetch``
+        and ``run`` after an upgrade say.  Each step therefore takes the write lock first and checks
+        the version again under it: one process applies the step, the others wait and find it done.
+        """
         current = self.schema_version()
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"database {_redact(self.url)} has schema version {current}, newer than this "
                 f"reportgen ({SCHEMA_VERSION})", hint="upgrade reportgen")
+        if current == SCHEMA_VERSION:
+            return SCHEMA_VERSION
+        with self._begin() as conn:
+            self._lock_for_writing(conn)
+            schema_migrations.create(conn, checkfirst=True)
         for version, description, step in MIGRATIONS:
             if version <= current:
                 continue
             with self._begin() as conn:
+                self._lock_for_writing(conn)
+                if conn.execute(select(func.coalesce(func.max(schema_migrations.c.version), 0))).scalar_one() \
+                        >= version:
+                    continue  # another process applied it while this one waited
                 step(conn)
                 conn.execute(schema_migrations.insert().values(
                     version=version, description=description, applied_at=datetime.now(UTC)))
             log.info("migrated %s to schema version %d (%s)", _redact(self.url), version, description)
         return SCHEMA_VERSION
 
+    def _lock_for_writing(self, conn: Connection) -> None:
+        """Start the transaction holding SQLite's write lock (waiting up to busy_timeout for it), so
+        what it reads cannot change before it writes.  PostgreSQL locks rows as it goes, but DDL of
+        two hosts migrating at once would collide, so there a transaction-level advisory lock (freed
+        at commit) makes them take turns."""
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif self.dialect == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+
     # --- sources and runs ---
 
     def sync_sources(self, configured: Sequence[SourceConfig], display_url: Callable[[SourceConfig], str]) -> None:
-        """Insert or update the configured sources (name, channel, URL, weight)."""
+        """Insert or update the configured sources (name, channel, URL, weight).
+
+        One upsert, so two hosts starting a fetch at once cannot both insert a new source; the
+        cached ETag and Last-Modified are left as they are.
+        """
+        rows = [{"source_id": s.id, "name": s.name, "channel": s.channel, "url": display_url(s), "weight": s.weight}
+                for s in configured]
+        if not rows:
+            return
+        stmt = upsert(self.dialect, sources, ("source_id",), ("name", "channel", "url", "weight"))
         with self._begin() as conn:
-            known = set(conn.execute(select(sources.c.source_id)).scalars())
-            for s in configured:
-                values = {"name": s.name, "channel": s.channel, "url": display_url(s), "weight": s.weight}
-                if s.id in known:
-                    conn.execute(sources.update().where(sources.c.source_id == s.id).values(**values))
-                else:
-                    conn.execute(sources.insert().values(source_id=s.id, **values))
+            conn.execute(stmt, rows)
 
     def validators(self) -> dict[str, CacheValidators]:
         with self._begin() as conn:
@@ -375,19 +470,27 @@ class Store:
 
         ``match`` runs only on items not stored before, so a re-fetch costs no matching.
         ``validators`` replace the stored ETag/Last-Modified when given (a 200 response).
+
+        Items and mentions are inserted "if absent": when another writer (a second host, or a Dask
+        partition retried after its worker died) stored some of them first, they are skipped here,
+        neither matched nor counted as new, so every item is stored, matched and counted once.
         """
         with self._begin() as conn:
             fresh = _unseen(conn, batch)
             matched = 0
             if fresh:
-                conn.execute(items.insert(), [_item_row(item, run_id) for item in fresh])
+                if self.dialect == "postgresql":  # one lock order for every writer: no deadlock
+                    fresh.sort(key=lambda item: item.item_id)
+                stmt = insert_absent(self.dialect, items, ("item_id",)).returning(items.c.item_id)
+                stored = set(conn.execute(stmt, [_item_row(item, run_id) for item in fresh]).scalars())
+                fresh = [item for item in fresh if item.item_id in stored]
                 mention_rows: list[dict[str, Any]] = []
                 for item in fresh:
                     found = match(item)
                     matched += bool(found)
                     mention_rows.extend(_mention_row(m) for m in found)
                 if mention_rows:
-                    conn.execute(mentions.insert(), mention_rows)
+                    conn.execute(insert_absent(self.dialect, mentions, ("item_id", "bank_id")), mention_rows)
             health_row = {
                 "run_id": run_id, "source_id": health.source_id, "status": str(health.status),
                 "checked_at": health.checked_at, "duration_s": health.duration_s,
@@ -453,7 +556,7 @@ class Store:
         if not rows:
             return
         with self._begin() as conn:
-            conn.execute(_upsert(self.engine.dialect.name, scores, ("item_id", "bank_id")), list(rows))
+            conn.execute(upsert(self.dialect, scores, ("item_id", "bank_id")), list(rows))
 
     def clear_scores(self) -> int:
         """Forget every stored judgement (``reportgen score --all``); return how many."""
@@ -478,25 +581,56 @@ class Store:
         with self._begin() as conn:
             return {r.source_id: dict(r._mapping) for r in conn.execute(query)}
 
+    def run_counts(self, run_id: int) -> dict[str, tuple[int, int, int]]:
+        """source id → (items first stored by run ``run_id``, those that mention a bank, their judgements).
+
+        The exact counts when several writers stored the run (Dask workers, one of them perhaps a
+        retry that found its items already there)."""
+        matched = select(mentions.c.item_id).where(mentions.c.item_id == items.c.item_id).exists()
+        judged = (select(func.count()).select_from(scores).where(scores.c.item_id == items.c.item_id)
+                  .scalar_subquery())
+        query = (select(items.c.source_id, func.count(), func.coalesce(func.sum(case((matched, 1), else_=0)), 0),
+                        func.coalesce(func.sum(judged), 0))
+                 .where(items.c.run_id == run_id).group_by(items.c.source_id))
+        with self._begin() as conn:
+            return {source_id: (int(n), int(m), int(j)) for source_id, n, m, j in conn.execute(query)}
+
     def table_counts(self) -> dict[str, int]:
         with self._begin() as conn:
             return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                     for t in (sources, runs, source_health, items, mentions, scores)}
 
 
-def _upsert(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
-    """INSERT … ON CONFLICT (keys) DO UPDATE, in the dialect's own words."""
-    stmt: Any
+def _dialect_insert(dialect: str, table: Table) -> Any:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt = pg_insert(table)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(table)
-    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+    return sqlite_insert(table)
+
+
+def upsert(dialect: str, table: Table, keys: tuple[str, ...], columns: Sequence[str] | None = None) -> Any:
+    """INSERT … ON CONFLICT (keys) DO UPDATE, in the dialect's own words.
+
+    ``columns`` are the ones a conflict updates (default: every non-key column)."""
+    stmt = _dialect_insert(dialect, table)
+    names = columns if columns is not None else [c.name for c in table.columns if c.name not in keys]
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_={n: stmt.excluded[n] for n in names})
+
+
+def insert_absent(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
+    """INSERT … ON CONFLICT (keys) DO NOTHING: "insert if absent", safe against a concurrent writer."""
+    stmt: Insert = _dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
+    return stmt
+
+
+_upsert = upsert  # the name it had before PostgreSQL support
+
+DIALECTS = ("sqlite", "postgresql")
+# pg_advisory_xact_lock key for migrations: any fixed 64-bit number that no other lock uses.
+_MIGRATION_LOCK_KEY = int.from_bytes(hashlib.blake2b(b"reportgen:migrate", digest_size=8).digest(), "big", signed=True)
 
 
 @functools.cache
@@ -538,9 +672,9 @@ def _mention_row(m: Mention) -> dict[str, Any]:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")  # first: switching a new file to WAL may have to wait too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

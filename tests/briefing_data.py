@@ -75,7 +75,8 @@ def _items() -> tuple[ReportItem, ...]:
 
 
 def _events() -> tuple[EventSummary, ...]:
-    return (
+    """Hottest first, as the event store hands them over."""
+    events = (
         EventSummary("ev-leak", "工商银行客户经理涉嫌倒卖客户个人信息被立案", "https://news.example.com/a/0.html",
                      "东方财富", "online", START + timedelta(hours=9, minutes=12), 13, 9, ("online", "social"),
                      ("icbc",), (SELF,), "negative", ("data_leak", "regulatory"), 412.5, {"icbc": 412.5}),
@@ -91,6 +92,7 @@ def _events() -> tuple[EventSummary, ...]:
         EventSummary("ev-hostile", HOSTILE_TITLE, JS_URL, "新浪财经", "online", START + timedelta(hours=15), 1, 1,
                      ("online",), ("boc",), ("中国银行",), "negative", ("ops_loss",), 30.0, {"boc": 30.0}),
     )
+    return tuple(sorted(events, key=lambda e: -e.heat))
 
 
 def _alerts() -> tuple[AlertSummary, ...]:
@@ -176,5 +178,6 @@ def quiet_report(language: str = "zh") -> DailyReportData:
     banks = tuple(dataclasses.replace(b, negative=0) if b.role == "self" else b for b in report.bank_totals)
     return dataclasses.replace(
         report, bank_totals=banks, alerts=(), events=tuple(e for e in report.events if "icbc" not in e.bank_ids),
-        items=tuple(i for i in report.items if SELF not in [j.bank_name for j in i.judgements if j.label == "negative"]),
+        items=tuple(i for i in report.items
+                    if SELF not in [j.bank_name for j in i.judgements if j.label == "negative"]),
         current=PeriodTotals(20, 3, 20, 7, 0), negative_total=3)

@@ -13,3 +13,6 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+# `db_url`: a fresh SQLite file, and a fresh PostgreSQL schema when REPORTGEN_TEST_PG_URL is set (tests/pgdb.py).
+from pgdb import db_url  # noqa: E402, F401

@@ -12,8 +12,8 @@ from reportgen.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 
-COMMANDS = [[], ["config"], ["config", "check"], ["fetch"], ["report"], ["report", "daily"], ["export"],
-            ["demo"], ["run"], ["send"]]
+COMMANDS = [[], ["config"], ["config", "check"], ["fetch"], ["report"], ["report", "daily"], ["report", "weekly"],
+            ["export"], ["demo"], ["run"], ["send"]]
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "reportgen")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -34,6 +35,14 @@ def test_demo_runs_the_real_path(demo):
     assert ok >= 10 and failed == 0
     assert stored > 500 and 0 < matched < stored  # some generated news names no bank
     assert paths["pdf"].endswith(".pdf") and paths["html"].endswith(".html")
+    weekly = dict(re.findall(r"^weekly-(\w+):\s+(\S+)$", result.stdout, flags=re.M))
+    assert re.search(r"weekly-\d{4}-W\d{2}\.pdf$", weekly["pdf"]) and weekly["html"].endswith(".html")
+
+
+def test_demo_pdf_is_small_enough_to_mail(demo):
+    _, paths = demo
+    size = Path(paths["pdf"]).stat().st_size
+    assert size <= 400 * 1024, f"the demo day's PDF is {size / 1024:.0f} KB, over the 400 KB budget"
 
 
 @needs_poppler
@@ -45,7 +54,7 @@ def test_demo_pdf_embeds_cjk_fonts_and_names_the_banks(demo, tmp_path):
     assert all(re.search(r"\byes\s+yes\b", line) for line in cjk)  # embedded, subset
     assert all(re.match(r"^[A-Z]{6}\+", line) for line in cjk)  # subset tag
     text = subprocess.run(["pdftotext", paths["pdf"], "-"], capture_output=True, text=True, check=True).stdout
-    for name in ("中国工商银行", "中国建设银行", "招商银行", "数据来源状态", "内部资料"):
+    for name in ("中国工商银行", "中国建设银行", "招商银行", "数据来源状态", "内部资料", "舆情概况", "预警级别"):
         assert name in text
     subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", paths["pdf"], str(tmp_path / "p")],
                    check=True)
