@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -34,10 +35,14 @@ R = TypeVar("R")
 
 RETRIES = 2  # a task that raises (a database hiccup, say) runs up to this many more times
 WORKER_WAIT_S = 60.0  # how long to wait for a remote scheduler's workers to appear
-# The worker's statistical profiler samples the task thread's stack every 10 ms; on these CPU-bound
-# pure-Python tasks that costs about 40 % (measured: bench_scale.py).  Off for the workers started
-# here; `dask worker` hosts set DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False (deploy/).
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# Two Dask defaults that cost reportgen's CPU-bound, allocation-heavy Python tasks dearly (measured
+# with benchmarks/bench_scale.py): the worker's profiler sampling the task thread's stack every 10 ms
+# (~40 %), and MALLOC_TRIM_THRESHOLD_=65536, which has glibc return freed memory to the OS at once
+# (~30 %).  Off for the LocalCluster started here; `dask worker` hosts read deploy/dask/reportgen.yaml.
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
 
 
 class Executor:
@@ -103,11 +108,12 @@ class DaskExecutor(Executor):
         waiting = list(tasks)[::-1]
 
         def submit() -> Any:
-            return self.client.submit(fn, waiting.pop(), retries=RETRIES, pure=False)
+            packed = pickle.dumps(waiting.pop(), protocol=pickle.HIGHEST_PROTOCOL)
+            return self.client.submit(run_packed, fn, packed, retries=RETRIES, pure=False)
 
         running = dask_completed([submit() for _ in range(min(len(waiting), 2 * self.workers))])
         for future in running:
-            result = future.result()
+            result = pickle.loads(future.result())
             future.release()
             if waiting:
                 running.add(submit())
@@ -115,6 +121,12 @@ class DaskExecutor(Executor):
 
     def describe(self) -> str:
         return f"{self.workers} Dask workers via {self.client.scheduler.address}"
+
+
+def run_packed(fn: Callable[[Any], Any], packed: bytes) -> bytes:
+    """``fn`` on a pickled task, its result pickled: Dask ships bytes as they are, where it walks a
+    list of dicts (a chunk's judgement rows) item by item, which cost more CPU than judging them."""
+    return pickle.dumps(fn(pickle.loads(packed)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @contextmanager

@@ -49,6 +49,7 @@ class SourcesTask:
     scoring: ScoringSettings
     run_id: int
     scored_at: datetime
+    version: str  # the driver's scorer version: a worker whose model file differs must not judge
     database: str | None = None  # a shared store the worker writes into; None: the driver writes
 
 
@@ -85,6 +86,7 @@ def partition(requests: Sequence[FetchRequest], parts: int) -> list[tuple[FetchR
 
 def run_sources(task: SourcesTask) -> list[SourceOutcome]:
     """Fetch, parse, match and score one partition; store it too when the store is shared."""
+    _check_version(task.scoring, task.version)
     results = fetch_all(list(task.requests), task.options)
     return [_one_source(task, result) for result in results]
 
@@ -127,11 +129,7 @@ def score_chunk(task: ScoreTask) -> list[dict[str, Any]]:
     """Judge a chunk of stored mentions; store the judgements when given a shared store."""
     from .score.backend import score_rows
 
-    scorer = _scorer(task.scoring)
-    if scorer.version != task.version:
-        raise ReportgenError(f"this worker's scorer is {scorer.version}, the driver's {task.version}: the lexicon "
-                             "or model file differs between the hosts",
-                             hint="install the same reportgen and copy the same model file to every worker host")
+    scorer = _check_version(task.scoring, task.version)
     rows = score_rows(scorer, task.rows, {b.id: b for b in task.banks}, task.scored_at)
     if task.database is None:
         return rows
@@ -152,6 +150,16 @@ def _score(scoring: ScoringSettings, banks: tuple[BankConfig, ...], found: Seque
     if not rows:
         return []
     return score_rows(_scorer(scoring), rows, {b.id: b for b in banks}, scored_at)
+
+
+def _check_version(scoring: ScoringSettings, version: str) -> Scorer:
+    """This worker's scorer, refused when it would judge differently from the driver's."""
+    scorer = _scorer(scoring)
+    if scorer.version != version:
+        raise ReportgenError(f"this worker's scorer is {scorer.version}, the driver's {version}: the lexicon "
+                             "or model file differs between the hosts",
+                             hint="install the same reportgen and copy the same model file to every worker host")
+    return scorer
 
 
 @functools.cache

@@ -124,11 +124,13 @@ def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchReq
     their rows back and this process writes them, one transaction per source as they arrive.
     """
     from .partitions import SourcesTask, partition, run_sources
+    from .score.backend import make_scorer
 
     direct = store.shared
     now = datetime.now(UTC)
+    version = make_scorer(config.scoring).version
     tasks = [SourcesTask(part, fetch_options(config.fetch), config.settings.timezone, tuple(config.banks),
-                         config.scoring, run_id, now, store.url if direct else None)
+                         config.scoring, run_id, now, version, store.url if direct else None)
              for part in partition(requests, executor.workers * 4)]  # several per worker: even load at the end
     log.info("%d sources in %d partitions on %s", len(requests), len(tasks), executor.describe())
     healths: list[SourceHealth] = []

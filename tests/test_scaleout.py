@@ -110,10 +110,15 @@ def dask_cluster() -> Iterator[Any]:
     """A LocalCluster of 2 worker processes on 127.0.0.1 for the tests that bring their own scheduler."""
     if not HAS_DASK:
         pytest.skip("dask.distributed is not installed: pip install 'reportgen[dask]'")
+    import dask
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+    from reportgen.execution import WORKER_CONFIG
+
+    with dask.config.set(WORKER_CONFIG):  # as reportgen's own LocalCluster
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+    with cluster:
         yield cluster
 
 
@@ -161,14 +166,17 @@ def test_a_partition_run_twice_is_stored_once(demo_server, tmp_path):
     Run every partition twice straight into PostgreSQL; the store must equal one clean run."""
     from reportgen.partitions import SourcesTask, partition, run_sources
     from reportgen.pipeline import fetch_options
+    from reportgen.score.backend import make_scorer
 
     with fresh_schema(require_pg()) as url:
         config = leg_config(tmp_path, demo_server.base_url, url)
         store = Store.open(url)
         store.sync_sources(config.sources, lambda s: config.source_url(s, with_key=False))
         run_id = store.start_run("fetch", NOW)
+        version = make_scorer(config.scoring).version
         tasks = [SourcesTask(part, fetch_options(config.fetch), config.settings.timezone, tuple(config.banks),
-                             config.scoring, run_id, NOW, url) for part in partition(config.fetch_requests(), 3)]
+                             config.scoring, run_id, NOW, version, url)
+                 for part in partition(config.fetch_requests(), 3)]
         first = [o for task in tasks for o in run_sources(task)]
         again = [o for task in tasks for o in run_sources(task)]
         counts = store.table_counts()
@@ -256,3 +264,18 @@ def test_scoring_on_workers_matches_one_process(baseline, demo_server, tmp_path,
                 scores.c.categories, scores.c.reasons)))
         store.close()
     assert judged == baseline["scores"]
+
+
+def test_a_worker_with_another_scorer_refuses_to_judge(tmp_path):
+    """A worker host with another model file or lexicon would store judgements of another version."""
+    from reportgen.errors import ReportgenError
+    from reportgen.partitions import ScoreTask, SourcesTask, run_sources, score_chunk
+    from reportgen.pipeline import fetch_options
+
+    config = leg_config(tmp_path, "http://127.0.0.1:9", f"sqlite:///{tmp_path}/x.db")
+    sources = SourcesTask((), fetch_options(config.fetch), config.settings.timezone, tuple(config.banks),
+                          config.scoring, 1, NOW, "rules-0-elsewhere")
+    with pytest.raises(ReportgenError, match="rules-0-elsewhere"):
+        run_sources(sources)
+    with pytest.raises(ReportgenError, match="model file differs"):
+        score_chunk(ScoreTask(config.scoring, tuple(config.banks), (), NOW, "rules-0-elsewhere"))

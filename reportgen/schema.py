@@ -1,0 +1,279 @@
+"""The database schema: tables, column types and the numbered migrations.
+
+Kept apart from :mod:`reportgen.store`, which reads and writes through it; both SQLite and
+PostgreSQL are built from these definitions by the same migrations.  A change to a table is a new
+numbered step; a step must create the shape of its version, not the current one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the column."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the store; attach a zone first")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Key(TypeDecorator[str]):
+    """An identifier column (item, bank, source, event id): VARCHAR with byte-wise ordering.
+
+    SQLite compares text byte-wise; PostgreSQL uses the database's locale, and en_US ignores ``-``
+    and ``_`` at the first level, so ``ORDER BY item_id`` (which items a report lists, and in what
+    order) would differ between the two.  ``COLLATE "C"`` makes PostgreSQL agree with SQLite; the
+    SQLite DDL is unchanged.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> TypeEngine[Any]:
+        length = getattr(self.impl, "length", None)
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(String(length, collation="C"))
+        return dialect.type_descriptor(String(length))
+
+
+metadata = MetaData()
+
+sources = Table(
+    "sources", metadata,
+    Column("source_id", Key(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("url", Text),  # display URL: never carries an access key
+    Column("weight", Float, nullable=False, default=1.0),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_status", String(16)),
+    Column("last_checked_at", UTCDateTime),
+    Column("last_ok_at", UTCDateTime),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("sources_ok", Integer, nullable=False, default=0),
+    Column("sources_not_modified", Integer, nullable=False, default=0),
+    Column("sources_failed", Integer, nullable=False, default=0),
+    Column("items_fetched", Integer, nullable=False, default=0),
+    Column("items_new", Integer, nullable=False, default=0),
+    Column("items_matched", Integer, nullable=False, default=0),
+)
+
+source_health = Table(
+    "source_health", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Column("source_id", Key(64), ForeignKey("sources.source_id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("http_status", Integer),
+    Column("item_count", Integer, nullable=False, default=0),
+    Column("new_count", Integer, nullable=False, default=0),
+    Column("matched_count", Integer, nullable=False, default=0),
+    Column("bytes_received", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("warning", Text),
+    Index("ix_source_health_source_checked", "source_id", "checked_at"),
+)
+
+items = Table(
+    "items", metadata,
+    Column("item_id", Key(64), primary_key=True),
+    Column("source_id", Key(64), ForeignKey("sources.source_id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("url", Text),
+    Column("guid", Text),
+    Column("author", Text),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("date_missing", Boolean, nullable=False, default=False),
+    Column("date_capped", Boolean, nullable=False, default=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id")),
+    Index("ix_items_published", "published_at"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("item_id", Key(64), ForeignKey("items.item_id"), primary_key=True),
+    Column("bank_id", Key(64), primary_key=True),
+    Column("in_title", Boolean, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON: [[field, term, start, end], ...]
+    Index("ix_mentions_bank", "bank_id"),
+)
+
+# One judgement per mention (issue 3).  ``version`` names the scorer, its lexicon or model file and
+# its category rules; a mention whose stored version differs from the current scorer's is rescored.
+scores = Table(
+    "scores", metadata,
+    Column("item_id", Key(64), primary_key=True),
+    Column("bank_id", Key(64), primary_key=True),
+    Column("scorer", String(16), nullable=False),
+    Column("version", String(96), nullable=False),
+    Column("label", String(8), nullable=False),  # negative | neutral | positive
+    Column("score", Float, nullable=False),  # [-1, 1]
+    Column("categories", Text, nullable=False),  # JSON: [{"code", "terms", "clause"}, ...]
+    Column("reasons", Text, nullable=False),  # JSON: [{"term", "weight", "where", "clause", "note"}, ...]
+    Column("scored_at", UTCDateTime, nullable=False),
+    ForeignKeyConstraint(["item_id", "bank_id"], ["mentions.item_id", "mentions.bank_id"]),
+    Index("ix_scores_version", "version"),
+)
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    # Version 1 is the schema above.  A later change to a table is a new numbered step that
+    # ALTERs it; this step must then create the version-1 shape, not the current one.
+    metadata.create_all(conn, tables=[sources, runs, source_health, items, mentions])
+
+
+def _migration_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[scores])
+
+
+# The outbox (issue 6): one row per generated report and its mail; reportgen.outbox reads and writes it.
+deliveries = Table(
+    "deliveries", metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # daily | weekly
+    Column("period_key", String(16), nullable=False),  # 2026-11-27 | 2026-W47
+    Column("language", String(8), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | sent | failed | expired | held | superseded
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_attempt_at", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("message_id", Text),
+    Column("subject", Text),
+    Column("recipients", Text),  # JSON list of envelope addresses, bcc included
+    Column("html_path", Text),
+    Column("pdf_path", Text),
+    Column("message", LargeBinary),  # the composed mail, kept until it is sent or expires
+    Index("ix_deliveries_period", "kind", "period_key", "language"),
+    Index("ix_deliveries_state", "state"),
+)
+
+
+def _migration_3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[deliveries])
+
+
+# Events, their items and the alerts (issue 4).  An event's aggregates (reprints, sources, banks,
+# label, heat) are computed from its items when read, so they can never go stale.
+events = Table(
+    "events", metadata,
+    Column("event_id", Key(32), primary_key=True),
+    Column("first_item_id", Key(64), nullable=False),
+    Column("first_published_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_events_first", "first_published_at"),
+)
+
+event_items = Table(
+    "event_items", metadata,
+    Column("item_id", Key(64), ForeignKey("items.item_id"), primary_key=True),
+    Column("event_id", Key(32), ForeignKey("events.event_id"), nullable=False),
+    Column("similarity", Float, nullable=False),  # to the member it joined through
+    Index("ix_event_items_event", "event_id"),
+)
+
+# Alerts are computed once per day and kept: a report for a past date shows them as they were.
+alerts = Table(
+    "alerts", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False),
+    Column("bank_id", Key(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # volume | heat | category
+    Column("category", String(32)),  # the trigger (category alerts) or the day's main category
+    Column("level", Integer, nullable=False),
+    Column("value", Float, nullable=False),  # negative items or heat that day
+    Column("centre", Float, nullable=False),
+    Column("spread", Float, nullable=False),
+    Column("event_ids", Text, nullable=False),  # JSON list
+    Column("reason_zh", Text, nullable=False),
+    Column("reason_en", Text, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    Index("ix_alerts_day", "day", "bank_id"),
+)
+
+alert_days = Table(
+    "alert_days", metadata,
+    Column("day", Date, primary_key=True),
+    Column("computed_at", UTCDateTime, nullable=False),
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[events, event_items, alerts, alert_days])
+
+
+# Covering indexes for the briefing's counts (issue 5, reportgen.figures): a period's items by time
+# with their ids and sources, each mention's in-title flag and each judgement's label, all read
+# from the indexes without touching the (wide) rows.  Plain DDL so the tables keep their shape.
+REPORT_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_items_published_cover ON items (published_at, item_id, source_id)",
+    "CREATE INDEX IF NOT EXISTS ix_mentions_cover ON mentions (item_id, bank_id, in_title)",
+    "CREATE INDEX IF NOT EXISTS ix_scores_label ON scores (item_id, bank_id, label)",
+)
+
+
+def _migration_5(conn: Connection) -> None:
+    for ddl in REPORT_INDEXES:
+        conn.exec_driver_sql(ddl)
+
+
+MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (1, "sources, runs, source health, items, mentions", _migration_1),
+    (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
+    (3, "outbox: report deliveries", _migration_3),
+    (4, "events, event items and alerts", _migration_4),
+    (5, "covering indexes for the report's counts", _migration_5),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
