@@ -28,8 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
-    from reportgen.demo_reprints import reprint_set
-    from reportgen.events import cluster, pairwise_scores
+    from reportgen.demo.reprints import reprint_set
+    from reportgen.insight.events import cluster, pairwise_scores
 
     failed = False
     print(f"Event clustering quality: {args.stories} labelled stories per seed")

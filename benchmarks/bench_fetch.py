@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, uninstalled
 
-from reportgen.feedserver import FeedServer, Route  # noqa: E402
-from reportgen.fetch import FetchOptions, fetch_all  # noqa: E402
+from reportgen.demo.feedserver import FeedServer, Route  # noqa: E402
+from reportgen.ingest.fetch import FetchOptions, fetch_all  # noqa: E402
 from reportgen.models import FetchRequest, FetchResult, FetchStatus  # noqa: E402
 
 BANKS = ["工商银行", "建设银行", "农业银行", "中国银行", "交通银行", "招商银行", "浦发银行", "兴业银行",

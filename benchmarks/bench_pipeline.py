@@ -28,11 +28,11 @@ import feedparser
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.workload import generate_workload  # noqa: E402
-from reportgen.config import parse_config_text  # noqa: E402
-from reportgen.demo_data import demo_config_toml  # noqa: E402
+from reportgen.config.core import parse_config_text  # noqa: E402
+from reportgen.demo.data import demo_config_toml  # noqa: E402
+from reportgen.flow.pipeline import ingest  # noqa: E402
 from reportgen.models import FetchResult, FetchStatus  # noqa: E402
-from reportgen.pipeline import ingest  # noqa: E402
-from reportgen.store import Store  # noqa: E402
+from reportgen.store.db import Store  # noqa: E402
 
 HEADERS = {"content-type": "application/rss+xml; charset=utf-8"}
 

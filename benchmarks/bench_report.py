@@ -36,13 +36,14 @@ def _pages(pdf: Path) -> int:
 
 
 def render_bench(repeat: int) -> dict[str, float]:
-    from reportgen import aggregate, render
-    from reportgen.config import parse_config_text
-    from reportgen.demo_data import demo_config_toml, generate_demo_feeds
-    from reportgen.feedserver import FeedServer, Route
+    from reportgen.config.core import parse_config_text
+    from reportgen.demo.data import demo_config_toml, generate_demo_feeds
+    from reportgen.demo.feedserver import FeedServer, Route
+    from reportgen.flow.pipeline import run_fetch
+    from reportgen.insight import aggregate
     from reportgen.periods import previous_period
-    from reportgen.pipeline import run_fetch
-    from reportgen.store import Store
+    from reportgen.report import render
+    from reportgen.store.db import Store
 
     now = datetime.now(UTC)
     out: dict[str, float] = {}
@@ -80,10 +81,10 @@ from datetime import datetime, UTC
 from pathlib import Path
 sys.path.insert(0, {str(HERE)!r}); sys.path.insert(0, {str(ROOT)!r})
 import bigstore
-from reportgen.aggregate import report_data
-from reportgen.config import parse_config_text
+from reportgen.insight.aggregate import report_data
+from reportgen.config.core import parse_config_text
 from reportgen.periods import Period
-from reportgen.store import Store
+from reportgen.store.db import Store
 path = Path({str(path)!r})
 config = parse_config_text(bigstore.config_toml(path), path.with_suffix(".toml"))
 store = Store.open(config.settings.database)

@@ -43,12 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_score import _train_model  # noqa: E402
 from benchmarks.workload import generate_workload  # noqa: E402
-from reportgen.config import Config, parse_config_text  # noqa: E402
-from reportgen.config_scoring import ScoringSettings  # noqa: E402
-from reportgen.demo_data import demo_config_toml, generate_demo_items  # noqa: E402
+from reportgen.config.core import Config, parse_config_text  # noqa: E402
+from reportgen.config.scoring import ScoringSettings  # noqa: E402
+from reportgen.demo.data import demo_config_toml, generate_demo_items  # noqa: E402
+from reportgen.flow.partitions import ScoreTask, score_chunk  # noqa: E402
+from reportgen.ingest.normalize import html_to_text  # noqa: E402
 from reportgen.models import FetchResult, FetchStatus  # noqa: E402
-from reportgen.normalize import html_to_text  # noqa: E402
-from reportgen.partitions import ScoreTask, score_chunk  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 CHUNK_ROWS = 2500  # mention rows per task, as score_pending cuts them for a few workers
@@ -98,7 +98,7 @@ def dask_client(workers: int) -> Iterator[Any]:
     import dask
     from dask.distributed import Client, LocalCluster
 
-    from reportgen.execution import WORKER_CONFIG
+    from reportgen.flow.execution import WORKER_CONFIG
 
     began = time.perf_counter()
     with dask.config.set(WORKER_CONFIG):  # as reportgen starts its own LocalCluster: no worker profiler
@@ -111,7 +111,7 @@ def dask_client(workers: int) -> Iterator[Any]:
 
 
 def _warm(scoring: ScoringSettings) -> str:
-    from reportgen.partitions import _scorer
+    from reportgen.flow.partitions import _scorer
 
     return _scorer(scoring).version  # each worker process loads the model once, as in a long-lived cluster
 
@@ -145,7 +145,7 @@ def bench_scoring(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     print(f"    local, 1 process:   {local:6.1f} s  {args.items / local:7,.0f} items/s", flush=True)
 
     def on_dask(client: Any, workers: int, subset: Sequence[tuple[dict[str, Any], ...]]) -> float:
-        from reportgen.execution import DaskExecutor
+        from reportgen.flow.execution import DaskExecutor
 
         client.run(_warm, scoring)
         executor = DaskExecutor(client, workers)
@@ -222,8 +222,8 @@ def workload_config(folder: Path, feeds: list[tuple[str, bytes]], database: str,
 
 def bench_ingest(args: argparse.Namespace, folder: Path, feeds: list[tuple[str, bytes]],
                  pg: str | None) -> dict[str, Any]:
-    from reportgen.pipeline import ingest
-    from reportgen.store import Store
+    from reportgen.flow.pipeline import ingest
+    from reportgen.store.db import Store
 
     kinds = ["sqlite"] + (["postgresql"] if pg else [])
     n_items = sum(body.count(b"<item>") for _, body in feeds)
@@ -260,9 +260,9 @@ def bench_ingest(args: argparse.Namespace, folder: Path, feeds: list[tuple[str, 
 
 def bench_stage(args: argparse.Namespace, folder: Path, feeds: list[tuple[str, bytes]],
                 pg: str | None) -> dict[str, Any]:
-    from reportgen.feedserver import FeedServer, Route
-    from reportgen.pipeline import ingest_distributed
-    from reportgen.store import Store
+    from reportgen.demo.feedserver import FeedServer, Route
+    from reportgen.flow.pipeline import ingest_distributed
+    from reportgen.store.db import Store
 
     kind = "postgresql" if pg else "sqlite"
     n_items = sum(body.count(b"<item>") for _, body in feeds)
@@ -271,7 +271,7 @@ def bench_stage(args: argparse.Namespace, folder: Path, feeds: list[tuple[str, b
     with FeedServer({f"/{sid}": Route(body) for sid, body in feeds}) as server:
         for workers in (1, 2):
             with dask_client(workers) as client:
-                from reportgen.execution import DaskExecutor
+                from reportgen.flow.execution import DaskExecutor
 
                 executor = DaskExecutor(client, workers)
                 runs = []

@@ -45,8 +45,8 @@ def _workload() -> tuple[str, list[list]]:
     nsp = SHARED / "finnsp" / "eval.jsonl"
     if nsp.exists():
         return "FinNSP eval", [entity_inputs(ex) for ex in load_examples(nsp) if ex.entities]
-    from reportgen.config import parse_config_text
-    from reportgen.demo_data import demo_config_toml, generate_demo_items
+    from reportgen.config.core import parse_config_text
+    from reportgen.demo.data import demo_config_toml, generate_demo_items
     from reportgen.score import ScoreInput, Target
 
     config = parse_config_text(demo_config_toml("http://127.0.0.1:9"), ROOT / "demo.toml")
@@ -75,8 +75,8 @@ def _train_model(folder: Path) -> Path | None:
 
 def _demo_training_file(folder: Path) -> Path:
     """The demo's ground truth as FinNSP-style rows: which banks each item is bad news for."""
-    from reportgen.config import parse_config_text
-    from reportgen.demo_data import demo_config_toml, generate_demo_items
+    from reportgen.config.core import parse_config_text
+    from reportgen.demo.data import demo_config_toml, generate_demo_items
 
     config = parse_config_text(demo_config_toml("http://127.0.0.1:9"), ROOT / "demo.toml")
     names = {b.id: b.name for b in config.banks}

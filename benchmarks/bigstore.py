@@ -42,8 +42,8 @@ def config_toml(database: Path) -> str:
 
 
 def build(path: Path, n_items: int, seed: int = 5) -> None:
-    from reportgen.config import parse_config_text
-    from reportgen.store import Store
+    from reportgen.config.core import parse_config_text
+    from reportgen.store.db import Store
 
     if path.exists():
         path.unlink()

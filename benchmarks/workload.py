@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from reportgen.demo_data import STORY_TEMPLATES, demo_config_toml, fill_story, format_date, render_rss
+from reportgen.demo.data import STORY_TEMPLATES, demo_config_toml, fill_story, format_date, render_rss
 
 __all__ = ["DEFAULT_NOW", "generate_workload", "workload_banks_toml", "workload_config_toml"]
 

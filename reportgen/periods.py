@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import DataError
+from reportgen.errors import DataError
 
 KINDS = ("daily", "weekly")
 

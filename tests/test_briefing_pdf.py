@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from briefing_data import SELF, make_report
 
-from reportgen.render import render_report
+from reportgen.report.render import render_report
 
 pypdf = pytest.importorskip("pypdf")
 

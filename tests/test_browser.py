@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from briefing_data import make_report
 
-from reportgen.render import render_html
+from reportgen.report.render import render_html
 
 BROWSER = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="chromium not installed (apt-get install chromium)")

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from reportgen import charts
+from reportgen.report import charts
 
 LABELS = ["11/15", "11/16", "11/17"]
 SERIES = [charts.Series("本行信息量", [3, 0, 12], value_labels=False),
@@ -24,7 +24,7 @@ def test_same_figures_same_bytes() -> None:
 
 def test_same_bytes_in_a_fresh_process() -> None:
     """The hash salt is fixed: ids in the SVG do not change from one process to the next."""
-    code = ("import sys; from reportgen import charts; "
+    code = ("import sys; from reportgen.report import charts; "
             "sys.stdout.write(charts.data_uri(charts.column_chart(['a', 'b'], [charts.Series('x', [1, 2])])))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
             for _ in range(2)}

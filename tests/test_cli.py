@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import cli
+from reportgen.cli.app import cli
 
 REPO = Path(__file__).resolve().parents[1]
 

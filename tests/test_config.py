@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config, parse_config_text
+from reportgen.config.core import load_config, parse_config_text
 from reportgen.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]

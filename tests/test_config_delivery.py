@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config, parse_config_text
-from reportgen.config_delivery import DEFAULT_SUBJECTS, subject_problem
+from reportgen.config.core import load_config, parse_config_text
+from reportgen.config.delivery import DEFAULT_SUBJECTS, subject_problem
 from reportgen.errors import ConfigError
 
 BANKS = '[[banks]]\nid = "icbc"\nname = "中国工商银行"\nrole = "self"\n'

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config
-from reportgen.config_execution import ExecutionSettings
+from reportgen.config.core import load_config
+from reportgen.config.execution import ExecutionSettings
 from reportgen.errors import ConfigError
-from reportgen.execution import Executor, PoolExecutor, open_executor
+from reportgen.flow.execution import Executor, PoolExecutor, open_executor
 
 BANKS = '[[banks]]\nid = "icbc"\nname = "中国工商银行"\nrole = "self"\n'
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.ingest.parse import parse_feed
 from reportgen.models import ParsedFeed
-from reportgen.parse import parse_feed
 
 
 def _shared_data() -> Path:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.dates import normalize_published, parse_date
+from reportgen.ingest.dates import normalize_published, parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHINA = timezone(timedelta(hours=8))

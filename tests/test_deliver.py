@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from mailserver import PASSWORD, PASSWORD_ENV, MailServer, free_port, make_ca, write_config
 
-from reportgen.cli import cli
+from reportgen.cli.app import cli
 
 
 @pytest.fixture(scope="module")

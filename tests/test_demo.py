@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import cli
+from reportgen.cli.app import cli
 
 needs_poppler = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pdffonts", "pdftotext", "pdftoppm")),

@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from reportgen.config import CHANNELS, parse_config_text
-from reportgen.demo_data import (
+from reportgen.config.core import CHANNELS, parse_config_text
+from reportgen.demo.data import (
     DEMO_BANKS,
     STORY_TEMPLATES,
     DemoFeed,
@@ -36,8 +36,8 @@ from reportgen.demo_data import (
     generate_demo_feeds,
     generate_demo_items,
 )
-from reportgen.feedserver import FeedServer, Route
-from reportgen.match import Matcher
+from reportgen.demo.feedserver import FeedServer, Route
+from reportgen.score.match import Matcher
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 28, 7, 30, tzinfo=SH)  # a Saturday morning: the report covers Friday

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import cli
+from reportgen.cli.app import cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FINNSP_EVAL = SHARED / "finnsp" / "eval.jsonl"

@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from reportgen.alerts import AlertSettings, CategoryEvent, bank_alerts, baseline
-from reportgen.cli import cli
-from reportgen.config import load_config, parse_config_text
-from reportgen.demo_reprints import reprint_set
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config, parse_config_text
+from reportgen.demo.reprints import reprint_set
 from reportgen.errors import ConfigError
-from reportgen.events import ClusterItem, EventSettings, cluster, item_heat, pairwise_scores
-from reportgen.eventstore import alert_summaries, cluster_pending, compute_alerts, event_summaries
-from reportgen.match import Matcher
+from reportgen.flow.pipeline import score_pending
+from reportgen.insight.alerts import AlertSettings, CategoryEvent, bank_alerts, baseline
+from reportgen.insight.events import ClusterItem, EventSettings, cluster, item_heat, pairwise_scores
+from reportgen.insight.incidents import alert_summaries, cluster_pending, compute_alerts, event_summaries
 from reportgen.models import FetchStatus, Item, SourceHealth
-from reportgen.pipeline import score_pending
-from reportgen.store import Store
+from reportgen.score.match import Matcher
+from reportgen.store.db import Store
 
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=SH)
@@ -64,7 +64,7 @@ def test_reprints_join_and_distinct_same_bank_stories_stay_apart():
     assert len({assignments[i.item_id] for i in other_branch}) == 1
     assert len(set(assignments.values())) == 3
     # the event is named after its earliest item
-    from reportgen.events import event_id_for
+    from reportgen.insight.events import event_id_for
 
     assert assignments["p-0"] == event_id_for("p-0")
 

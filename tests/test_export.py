@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mailserver import sample_feed, write_config
 
-from reportgen.aggregate import EXPORT_FIELDS
-from reportgen.cli import cli
-from reportgen.export import neutralize_cell
-from reportgen.feedserver import FeedServer, Route
+from reportgen.cli.app import cli
+from reportgen.demo.feedserver import FeedServer, Route
+from reportgen.insight.aggregate import EXPORT_FIELDS
+from reportgen.report.export import neutralize_cell
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YESTERDAY = (datetime.now(UTC).astimezone(SHANGHAI) - timedelta(days=1)).date()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from reportgen.feedserver import (
+from reportgen.demo.feedserver import (
     SAMPLE_RSS,
     FailThenOk,
     FeedServer,
@@ -27,7 +27,7 @@ from reportgen.feedserver import (
     SlowDrip,
     Status,
 )
-from reportgen.fetch import FetchOptions, fetch_all, fetch_all_async, redact_url
+from reportgen.ingest.fetch import FetchOptions, fetch_all, fetch_all_async, redact_url
 from reportgen.models import CacheValidators, FetchRequest, FetchResult, FetchStatus
 
 FAST = FetchOptions(connect_timeout_s=1.0, read_timeout_s=0.3, total_timeout_s=3.0, retries=2, backoff_s=0.01)

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reportgen.aggregate import report_data
-from reportgen.config import Config, parse_config_text
+from reportgen.config.core import Config, parse_config_text
+from reportgen.insight.aggregate import report_data
 from reportgen.periods import Period
-from reportgen.store import Store, items, mentions, scores
+from reportgen.store.db import Store, items, mentions, scores
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 27)

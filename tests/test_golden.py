@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from briefing_data import make_report
 
-from reportgen.render import render_html
+from reportgen.report.render import render_html
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("REPORTGEN_UPDATE_GOLDEN") == "1"

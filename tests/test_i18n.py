@@ -12,7 +12,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from reportgen.errors import RenderError
-from reportgen.i18n import Formatter, catalog_path, translations
+from reportgen.report.i18n import Formatter, catalog_path, translations
 
 REPO = Path(__file__).resolve().parent.parent
 

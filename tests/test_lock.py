@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 from mailserver import MailServer, sample_feed, write_config
 
-from reportgen.cli import cli
-from reportgen.config import load_config
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config
+from reportgen.demo.feedserver import FeedServer, Route
 from reportgen.errors import LockBusy
-from reportgen.feedserver import FeedServer, Route
-from reportgen.lock import read_holder, run_lock
-from reportgen.runner import lock_path
+from reportgen.flow.lock import read_holder, run_lock
+from reportgen.flow.runner import lock_path
 
 YESTERDAY = (datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date()
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.config import BankConfig
-from reportgen.match import Matcher, fold
+from reportgen.config.core import BankConfig
 from reportgen.models import Item
+from reportgen.score.match import Matcher, fold
 
 BANKS = (
     BankConfig("icbc", "中国工商银行", ("工商银行", "工行", "ICBC", "Industrial and Commercial Bank of China"),

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.cli import cli
+from reportgen.cli.app import cli
 from reportgen.errors import DataError, ReportgenError
 from reportgen.score import LABELS, ScoreInput, Target
 from reportgen.score.datasets import load_examples

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.normalize import (
+from reportgen.ingest.normalize import (
     canonical_url,
     content_hash,
     html_to_text,

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reportgen.ingest.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
 from reportgen.models import Item, ParsedFeed
-from reportgen.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 EXPECTATIONS: dict[str, Any] = tomllib.loads((FEEDS / "expectations.toml").read_text("utf-8"))

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from mailserver import MailServer, sample_feed, write_config
 from pgdb import fresh_schema, require_pg
 
-from reportgen.cli import cli
-from reportgen.feedserver import FeedServer, Route
+from reportgen.cli.app import cli
+from reportgen.demo.feedserver import FeedServer, Route
 
 YESTERDAY = (datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date()
 

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from pgdb import fresh_schema, require_pg
 
-from reportgen.cli import cli
+from reportgen.cli.app import cli
 from reportgen.errors import LockBusy
-from reportgen.lock import lock_for
-from reportgen.pglock import advisory_lock
+from reportgen.flow.lock import lock_for
+from reportgen.store.pglock import advisory_lock
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_separate_databases_have_separate_locks(pg_url):
 def test_a_killed_holder_frees_the_lock(pg_url):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
-        from reportgen.pglock import advisory_lock
+        from reportgen.store.pglock import advisory_lock
         with advisory_lock({pg_url!r}, 5, purpose="run daily"):
             print("held", flush=True)
             time.sleep(60)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import cli
-from reportgen.config import load_config
-from reportgen.feedserver import FeedServer, Route, Status
-from reportgen.pipeline import build_daily_report, run_fetch
-from reportgen.store import Store
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config
+from reportgen.demo.feedserver import FeedServer, Route, Status
+from reportgen.flow.pipeline import build_daily_report, run_fetch
+from reportgen.store.db import Store
 
 FEEDS = Path(__file__).parent / "feeds"
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai: the morning after 27 Nov

@@ -23,7 +23,7 @@ import pytest
 from briefing_data import FAILED_SOURCE_ERROR, HOSTILE_TITLE, JS_URL, SELF, make_report, quiet_report
 
 from reportgen.errors import RenderError
-from reportgen.render import (
+from reportgen.report.render import (
     RemoteResourceRefused,
     local_only_url_fetcher,
     render_html,
@@ -406,11 +406,11 @@ def test_remote_image_in_feed_text_or_template_is_never_fetched(
     )
     html = render_html(make_report(), extra_template_dirs=[overrides])
     assert "OVERRIDE-MARKER" in html and "内部资料 注意保密" in html  # base.html still the shipped one
-    with caplog.at_level(logging.WARNING, logger="reportgen.render"):
+    with caplog.at_level(logging.WARNING, logger="reportgen.report.render"):
         pdf = write_pdf(html, tmp_path / "out" / "override.pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert hits == []
-    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.render"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.report.render"]
     assert any(f"{base}/x.png" in m for m in refused), refused
     assert any("http://127.0.0.1:1/x.png" in m for m in refused), refused
     assert not any(m.startswith("refused to fetch data:") for m in refused), refused

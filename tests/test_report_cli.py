@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from test_figures import make
 
-from reportgen.cli import cli
-from reportgen.config import load_config
-from reportgen.config_report import ReportSettings
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config
+from reportgen.config.report import ReportSettings
 from reportgen.errors import ConfigError
 
 BANKS = '[[banks]]\nid = "icbc"\nname = "中国工商银行"\nrole = "self"\n'

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from mailserver import PASSWORD, PASSWORD_ENV, MailServer, free_port, make_ca, sample_feed, write_config
 
-from reportgen.cli import cli
-from reportgen.config import load_config
-from reportgen.feedserver import FeedServer, Route, Status
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config
+from reportgen.demo.feedserver import FeedServer, Route, Status
+from reportgen.flow.runner import send_pending
 from reportgen.periods import Period
-from reportgen.runner import send_pending
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YESTERDAY = (datetime.now(UTC).astimezone(SHANGHAI) - timedelta(days=1)).date()
@@ -102,8 +102,8 @@ def test_run_mails_the_briefing_once_and_force_resends(tmp_path, feeds, password
 def _negative(folder: Path) -> tuple[int, str]:
     """Negative items about the self bank in yesterday's report, as aggregate counts them, and the
     self bank's highest stored alert level (无 when none)."""
-    from reportgen.aggregate import report_data
-    from reportgen.store import Store
+    from reportgen.insight.aggregate import report_data
+    from reportgen.store.db import Store
 
     config = load_config(folder / "sources.toml")
     data = report_data(Store.open(config.settings.database), config, Period.daily(YESTERDAY), now=datetime.now(UTC))

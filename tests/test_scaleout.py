@@ -30,12 +30,12 @@ import pytest
 from pgdb import fresh_schema, require_pg
 from sqlalchemy import select
 
-from reportgen.config import Config, parse_config_text
-from reportgen.demo_data import demo_config_toml, generate_demo_feeds
-from reportgen.feedserver import FeedServer, Route
+from reportgen.config.core import Config, parse_config_text
+from reportgen.demo.data import demo_config_toml, generate_demo_feeds
+from reportgen.demo.feedserver import FeedServer, Route
+from reportgen.flow.pipeline import build_report, run_fetch
 from reportgen.periods import previous_period
-from reportgen.pipeline import build_report, run_fetch
-from reportgen.store import Store, alerts, event_items, events, items, mentions, scores
+from reportgen.store.db import Store, alerts, event_items, events, items, mentions, scores
 
 # a whole minute in the past: every demo item is dated before the fetch, so none is capped
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -113,7 +113,7 @@ def dask_cluster() -> Iterator[Any]:
     import dask
     from dask.distributed import LocalCluster
 
-    from reportgen.execution import WORKER_CONFIG
+    from reportgen.flow.execution import WORKER_CONFIG
 
     with dask.config.set(WORKER_CONFIG):  # as reportgen's own LocalCluster
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -164,8 +164,8 @@ def test_dask_sqlite_gives_the_same_answers(baseline, demo_server, tmp_path, das
 def test_a_partition_run_twice_is_stored_once(demo_server, tmp_path):
     """What Dask does when a worker dies after writing part of a partition: the partition runs again.
     Run every partition twice straight into PostgreSQL; the store must equal one clean run."""
-    from reportgen.partitions import SourcesTask, partition, run_sources
-    from reportgen.pipeline import fetch_options
+    from reportgen.flow.partitions import SourcesTask, partition, run_sources
+    from reportgen.flow.pipeline import fetch_options
     from reportgen.score.backend import make_scorer
 
     with fresh_schema(require_pg()) as url:
@@ -239,8 +239,8 @@ def test_killed_workers_lose_nothing(baseline, tmp_path, dask_cluster):
 @pytest.mark.parametrize("kind", ["pool", "dask-sqlite", "dask-postgresql"])
 def test_scoring_on_workers_matches_one_process(baseline, demo_server, tmp_path, kind, request):
     """``score_pending`` spread over a process pool or Dask workers judges exactly as one process."""
-    from reportgen.execution import DaskExecutor, Executor, PoolExecutor
-    from reportgen.pipeline import score_pending
+    from reportgen.flow.execution import DaskExecutor, Executor, PoolExecutor
+    from reportgen.flow.pipeline import score_pending
 
     with ExitStack() as stack:
         url = stack.enter_context(database(kind.rsplit("-", 1)[-1] if "-" in kind else "sqlite", tmp_path))
@@ -269,8 +269,8 @@ def test_scoring_on_workers_matches_one_process(baseline, demo_server, tmp_path,
 def test_a_worker_with_another_scorer_refuses_to_judge(tmp_path):
     """A worker host with another model file or lexicon would store judgements of another version."""
     from reportgen.errors import ReportgenError
-    from reportgen.partitions import ScoreTask, SourcesTask, run_sources, score_chunk
-    from reportgen.pipeline import fetch_options
+    from reportgen.flow.partitions import ScoreTask, SourcesTask, run_sources, score_chunk
+    from reportgen.flow.pipeline import fetch_options
 
     config = leg_config(tmp_path, "http://127.0.0.1:9", f"sqlite:///{tmp_path}/x.db")
     sources = SourcesTask((), fetch_options(config.fetch), config.settings.timezone, tuple(config.banks),

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import cli
-from reportgen.config import load_config, parse_config_text
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config, parse_config_text
 from reportgen.errors import ConfigError
+from reportgen.flow.pipeline import build_daily_report, score_pending
 from reportgen.models import Item
-from reportgen.pipeline import build_daily_report, score_pending
 from reportgen.score.backend import make_scorer
-from reportgen.store import Store
+from reportgen.store.db import Store
 
 NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 PUBLISHED = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -53,7 +53,7 @@ def make_store(tmp_path: Path, extra: str = "") -> tuple[Store, object]:
     path.write_text(CONFIG + extra, encoding="utf-8")
     config = load_config(path)
     store = Store.open(config.settings.database)
-    from reportgen.match import Matcher
+    from reportgen.score.match import Matcher
 
     matcher = Matcher(config.banks)
     store.sync_sources(config.sources, lambda s: s.url or "")

@@ -15,10 +15,10 @@ import pytest
 from pgdb import fresh_schema, require_pg
 from sqlalchemy import inspect, select, text
 
-from reportgen.config import SourceConfig
+from reportgen.config.core import SourceConfig
 from reportgen.errors import StoreError
 from reportgen.models import CacheValidators, FetchStatus, Item, Mention, SourceHealth
-from reportgen.store import MIGRATIONS, SCHEMA_VERSION, Store, items, schema_migrations, scores
+from reportgen.store.db import MIGRATIONS, SCHEMA_VERSION, Store, items, schema_migrations, scores
 
 T0 = datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
 SOURCES = (SourceConfig("cls", "财联社", "online"), SourceConfig("nfra", "金融监管总局", "regulator"))

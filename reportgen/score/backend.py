@@ -7,17 +7,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..config import BankConfig
-from ..config_scoring import ScoringSettings
-from . import Judgement, ScoreInput, Scorer, Target
-from .rules import RulesScorer
+from reportgen.config.core import BankConfig
+from reportgen.config.scoring import ScoringSettings
+from reportgen.score import Judgement, ScoreInput, Scorer, Target
+from reportgen.score.rules import RulesScorer
 
 
 def make_scorer(settings: ScoringSettings) -> Scorer:
     """The configured backend.  The model backend still takes its reasons from the rules."""
     rules = RulesScorer(settings.category_rules(), extra_terms=dict(settings.terms))
     if settings.backend == "model":
-        from .model import ModelScorer
+        from reportgen.score.model import ModelScorer
 
         assert settings.model is not None  # guaranteed by config validation
         return ModelScorer(settings.model, rules=rules)

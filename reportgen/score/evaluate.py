@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import LABELS, ScoreInput, Scorer, Target
-from .datasets import Example
+from reportgen.score import LABELS, ScoreInput, Scorer, Target
+from reportgen.score.datasets import Example
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,8 @@ from typing import Any
 import numpy as np
 
 from reportgen.errors import DataError
-
-from . import LABELS, Judgement, Reason, ScoreInput, Scorer, clamp
-from .features import (
+from reportgen.score import LABELS, Judgement, Reason, ScoreInput, Scorer, clamp
+from reportgen.score.features import (
     STRUCT,
     Block,
     Mentions,
@@ -38,7 +37,7 @@ from .features import (
     text_keys,
     window_keys,
 )
-from .modelfile import FORMAT_VERSION, decode_array, load_model
+from reportgen.score.modelfile import FORMAT_VERSION, decode_array, load_model
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from ..match import fold
-from . import CategoryHit, Judgement, Reason, ScoreInput, Target, clamp
-from . import lexicon as lx
-from .categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
+from reportgen.score import CategoryHit, Judgement, Reason, ScoreInput, Target, clamp
+from reportgen.score import lexicon as lx
+from reportgen.score.categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
+from reportgen.score.match import fold
 
 RULES_VERSION = "2"  # bump on any change to the logic below (the lexicon is hashed in)
 

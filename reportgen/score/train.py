@@ -41,10 +41,19 @@ import numpy as np
 from reportgen import __version__
 from reportgen.errors import DataError, ReportgenError
 from reportgen.score import LABELS
-
-from .datasets import Example, load_examples
-from .features import STRUCT, Block, combine, find_mentions, name_key, name_keys, target_view, text_keys, window_keys
-from .modelfile import FORMAT_VERSION, encode_array, save_model
+from reportgen.score.datasets import Example, load_examples
+from reportgen.score.features import (
+    STRUCT,
+    Block,
+    combine,
+    find_mentions,
+    name_key,
+    name_keys,
+    target_view,
+    text_keys,
+    window_keys,
+)
+from reportgen.score.modelfile import FORMAT_VERSION, encode_array, save_model
 
 log = logging.getLogger(__name__)
 

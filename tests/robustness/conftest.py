@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reportgen.demo_data import DemoFeed, demo_config_toml, generate_demo_feeds
-from reportgen.feedserver import FeedServer, Route
+from reportgen.demo.data import DemoFeed, demo_config_toml, generate_demo_feeds
+from reportgen.demo.feedserver import FeedServer, Route
 
 REPO = Path(__file__).resolve().parents[2]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

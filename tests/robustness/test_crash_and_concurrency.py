@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config
-from reportgen.lock import read_holder
-from reportgen.runner import lock_path
+from reportgen.config.core import load_config
+from reportgen.flow.lock import read_holder
+from reportgen.flow.runner import lock_path
 
 from .conftest import DemoSite, cli_env, db_problems, db_rows, reportgen, start_reportgen
 
@@ -200,7 +200,7 @@ def test_runs_and_fetches_started_together_on_a_fresh_database(demo_site: DemoSi
 
 OPEN_TOGETHER = textwrap.dedent("""
     import os, sys, time
-    from reportgen.store import Store
+    from reportgen.store.db import Store
     open(sys.argv[2] + "." + str(os.getpid()), "w").close()  # imported: ready
     while not os.path.exists(sys.argv[2]):
         time.sleep(0.001)

@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner, Result
 from mailserver import sample_feed, write_config
 
-from reportgen.cli import cli
-from reportgen.config import load_config
-from reportgen.feedserver import FeedServer, Route
-from reportgen.pipeline import run_fetch
+from reportgen.cli.app import cli
+from reportgen.config.core import load_config
+from reportgen.demo.feedserver import FeedServer, Route
+from reportgen.flow.pipeline import run_fetch
 
 from .conftest import cli_env, yesterday
 

@@ -27,14 +27,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.config import BankConfig
-from reportgen.dates import EARLIEST_PLAUSIBLE, normalize_published, parse_date
-from reportgen.match import Matcher, fold
+from reportgen.config.core import BankConfig
+from reportgen.ingest.dates import EARLIEST_PLAUSIBLE, normalize_published, parse_date
+from reportgen.ingest.normalize import canonical_url, html_to_text, normalize_whitespace
 from reportgen.models import Item
-from reportgen.normalize import canonical_url, html_to_text, normalize_whitespace
-from reportgen.render import safe_url
+from reportgen.report.render import safe_url
 from reportgen.score import LABELS, ScoreInput, Target
 from reportgen.score.categories import DEFAULT_CATEGORIES
+from reportgen.score.match import Matcher, fold
 from reportgen.score.rules import MAX_REASONS, NEGATIVE_AT, POSITIVE_AT, RulesScorer
 
 from .conftest import REPO
@@ -247,7 +247,7 @@ ATHERIS_HARNESS = textwrap.dedent('''
     import atheris
 
     with atheris.instrument_imports():
-        from reportgen.parse import parse_feed
+        from reportgen.ingest.parse import parse_feed
 
     NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
     TYPES = ["application/rss+xml", "text/html", "application/feed+json", "text/xml; charset=gb2312", ""]

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 from mailserver import PASSWORD, PASSWORD_ENV, MailServer, sample_feed, write_config
 
-from reportgen.cli import cli
-from reportgen.feedserver import FeedServer, Route
+from reportgen.cli.app import cli
+from reportgen.demo.feedserver import FeedServer, Route
 
 from .conftest import yesterday
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from mailserver import MailServer, write_config
 
-from reportgen.config import load_config
-from reportgen.feedserver import FeedServer, Route
-from reportgen.mailbody import _inliner
-from reportgen.render import write_pdf
-from reportgen.runner import run
+from reportgen.config.core import load_config
+from reportgen.demo.feedserver import FeedServer, Route
+from reportgen.flow.runner import run
+from reportgen.report.mailbody import _inliner
+from reportgen.report.render import write_pdf
 
 from .conftest import audit_html, pdf_text, yesterday
 
@@ -186,7 +186,7 @@ def test_the_pdf_renderer_and_the_mail_inliner_fetch_nothing_even_from_raw_marku
             "link.css", "import.css", "bg.png", "font.woff", "inline.png", "img.png", "object.svg", "embed.svg",
             "frame", "svgimage.png", "poster.png", "script.js")})
         raw = RAW_ATTACK.format(bait=bait)
-        with caplog.at_level(logging.WARNING, logger="reportgen.render"):
+        with caplog.at_level(logging.WARNING, logger="reportgen.report.render"):
             pdf = write_pdf(raw, tmp_path / "raw.pdf")
         inlined = _inliner().inline(raw)
         assert server.requests == []

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from mailserver import write_config
 
-from reportgen.config import load_config
-from reportgen.demo_data import generate_demo_feeds
-from reportgen.feedserver import (
+from reportgen.config.core import load_config
+from reportgen.demo.data import generate_demo_feeds
+from reportgen.demo.feedserver import (
     FeedServer,
     GzipBomb,
     Oversize,
@@ -33,11 +33,11 @@ from reportgen.feedserver import (
     Route,
     SlowDrip,
 )
-from reportgen.fetch import fetch_all
+from reportgen.flow.pipeline import build_daily_report, fetch_options, ingest, run_fetch
+from reportgen.ingest.fetch import fetch_all
+from reportgen.ingest.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
 from reportgen.models import FetchStatus, ParsedFeed
-from reportgen.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
-from reportgen.pipeline import build_daily_report, fetch_options, ingest, run_fetch
-from reportgen.store import Store
+from reportgen.store.db import Store
 
 from .conftest import db_problems, db_rows, shared_data, yesterday
 

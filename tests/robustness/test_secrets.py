@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from mailserver import PASSWORD, PASSWORD_ENV, MailServer, make_ca, sample_feed, write_config
 
-from reportgen.feedserver import FeedServer, Redirect, RequestHandler, Route
+from reportgen.demo.feedserver import FeedServer, Redirect, RequestHandler, Route
 
 from .conftest import cli_env, pdf_text, reportgen, yesterday
 

@@ -1,0 +1,104 @@
+"""``reportgen events`` and ``reportgen alerts``: the day's stories and warnings at the terminal (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import click
+
+from reportgen.cli.app import _errors, _parse_day, _State, cli
+
+
+def _day_and_store(state: _State, day: str | None) -> tuple[Any, date, Any]:
+    from reportgen.insight.aggregate import previous_day
+    from reportgen.store.db import Store
+
+    cfg = state.config()
+    when = _parse_day(day, "--date") if day else previous_day(datetime.now(UTC), cfg.settings.tz)
+    return cfg, when, Store.open(cfg.settings.database)
+
+
+@cli.command("events")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to list [default: yesterday in the config zone].")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of names [default: settings.language].")
+@click.option("--json", "as_json", is_flag=True, help="Print the events as one JSON object.")
+@click.pass_obj
+def events_cmd(state: _State, day: str | None, limit: int, lang: str | None, as_json: bool) -> None:
+    """The day's events (a story and its reprints), hottest first."""
+    from reportgen.insight.aggregate import Window
+    from reportgen.insight.incidents import cluster_pending, event_summaries
+
+    with _errors(state, as_json=as_json):
+        cfg, when, store = _day_and_store(state, day)
+        language = lang or cfg.settings.language
+        cluster_pending(store, cfg)
+        window = Window.for_days(when, when, cfg.settings.tz, cfg.report.day_start_hour)
+        found = event_summaries(store, cfg, window.start, window.end, language=language)
+        shown = found[:limit]
+        if as_json:
+            click.echo(json.dumps({"date": when.isoformat(), "total": len(found),
+                                   "events": [_event_dict(e) for e in shown]}, ensure_ascii=False))
+            return
+        more = f", the {len(shown)} hottest:" if len(found) > len(shown) else ":"
+        click.echo(f"{when}: {len(found)} events{more}")
+        for e in shown:
+            click.echo(f"{e.heat:7.1f}  {e.label:8}  ×{e.item_count:<3} {e.title}")
+            click.echo(f"{'':9} first: {e.first_source} {e.first_published_at:%m-%d %H:%M} · "
+                       f"{', '.join(e.bank_names)} · {', '.join(e.categories) or '-'} · {e.event_id}")
+
+
+def _event_dict(e: Any) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id, "title": e.title, "url": e.url, "first_source": e.first_source,
+        "first_channel": e.first_channel, "first_published_at": e.first_published_at.isoformat(),
+        "item_count": e.item_count, "reprint_count": e.reprint_count, "source_count": e.source_count,
+        "channels": list(e.channels), "banks": list(e.bank_ids), "bank_names": list(e.bank_names),
+        "label": e.label, "categories": list(e.categories), "heat": e.heat, "bank_heat": e.bank_heat,
+    }
+
+
+@cli.command("alerts")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to show [default: yesterday in the config zone].")
+@click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True,
+              help="Show this many days ending with --date.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of reasons [default: settings.language].")
+@click.option("--recompute", is_flag=True, help="Raise the alerts again from today's data (replaces stored ones).")
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as one JSON object.")
+@click.pass_obj
+def alerts_cmd(state: _State, day: str | None, days: int, lang: str | None, recompute: bool, as_json: bool) -> None:
+    """The day's alerts with the reason each fired and the playbook's actions and owner.
+
+    A day's alerts are raised once and stored, so a past date shows them as they were.
+    """
+    from reportgen.flow.pipeline import score_pending
+    from reportgen.insight.incidents import alert_summaries, cluster_pending, compute_alerts
+
+    with _errors(state, as_json=as_json):
+        cfg, when, store = _day_and_store(state, day)
+        language = lang or cfg.settings.language
+        first = when - timedelta(days=days - 1)
+        score_pending(store, cfg)
+        cluster_pending(store, cfg)
+        current = first
+        while current <= when:
+            compute_alerts(store, cfg, current, force=recompute)
+            current += timedelta(days=1)
+        found = alert_summaries(store, cfg, first, when, language)
+        if as_json:
+            click.echo(json.dumps({"from": first.isoformat(), "to": when.isoformat(), "alerts": [{
+                "day": a.day.isoformat(), "bank": a.bank_id, "bank_name": a.bank_name, "level": a.level,
+                "kind": a.kind, "category": a.category, "reason": a.reason, "negative_count": a.negative_count,
+                "baseline": a.baseline, "negative_heat": a.negative_heat, "event_ids": list(a.event_ids),
+                "actions": list(a.actions), "owner": a.owner} for a in found]}, ensure_ascii=False))
+            return
+        span = f"{first} – {when}" if days > 1 else str(when)
+        if not found:
+            click.echo(f"{span}: no alerts" if language == "en" else f"{span}：无预警")
+        for a in found:
+            level = {1: "一级", 2: "二级", 3: "三级"}[a.level] if language == "zh" else f"level {a.level}"
+            click.echo(f"[{level}] {a.day} {a.bank_name} ({a.kind}{', ' + a.category if a.category else ''})")
+            click.echo(f"  {a.reason}")
+            click.echo(f"  {'处置建议' if language == 'zh' else 'Actions'} ({a.owner}): " + "; ".join(a.actions))

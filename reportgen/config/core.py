@@ -1,0 +1,519 @@
+"""``sources.toml`` → frozen, validated objects.
+
+Validation collects *every* problem before failing, and each message names the file, the line
+where it can be found, the key path, what was expected, what was found, and a hint.  Unknown keys
+are rejected: a typo such as ``chanel`` must not silently fall back to a default.
+
+Relative paths (``output_dir``, a relative SQLite path in ``database``) are resolved against the
+directory of the config file, never against the working directory, so cron can run from ``/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reportgen.config.delivery import EmailSettings, RunSettings, validate_email, validate_run
+from reportgen.config.events import EventsConfig, validate_events
+from reportgen.config.execution import ExecutionSettings, validate_execution
+from reportgen.config.report import ReportSettings, validate_report
+from reportgen.config.scoring import ScoringSettings, validate_scoring
+from reportgen.errors import ConfigError
+from reportgen.models import FetchRequest
+
+CHANNELS = ("print", "broadcast", "online", "social", "regulator", "complaint")
+ROLES = ("self", "competitor")
+LANGUAGES = ("zh", "en")
+DEFAULT_CONFIG_NAME = "sources.toml"
+CONFIG_ENV = "REPORTGEN_CONFIG"
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    output_dir: Path = Path("reports")
+    database: str = "sqlite:///reportgen.db"
+    organisation: str = "品牌与舆情管理部"
+    report_title: str = ""  # empty: the language's default (银行舆情日报 / Bank Media Monitoring Daily)
+    template_dir: Path | None = None  # user overrides, searched before the shipped templates
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    concurrency: int = 16
+    per_host: int = 4
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 20.0
+    timeout_s: float = 60.0
+    retries: int = 2
+    max_body_mb: float = 10.0
+    max_decompressed_mb: float = 50.0
+
+
+@dataclass(frozen=True, slots=True)
+class RsshubConfig:
+    base_url: str | None = None
+    access_key_env: str | None = None
+
+    def access_key(self) -> str | None:
+        """The key from the environment; it is never stored in the file."""
+        if not self.access_key_env:
+            return None
+        return os.environ.get(self.access_key_env) or None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    id: str
+    name: str
+    channel: str
+    url: str | None = None
+    route: str | None = None
+    weight: float = 1.0
+    enabled: bool = True
+    timeout_s: float | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BankConfig:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    role: str = "competitor"
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The display name and every alias, de-duplicated, in config order."""
+        return tuple(dict.fromkeys((self.name, *self.aliases)))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    settings: Settings
+    rsshub: RsshubConfig
+    fetch: FetchSettings
+    sources: tuple[SourceConfig, ...]
+    banks: tuple[BankConfig, ...]
+    warnings: tuple[str, ...] = field(default=())
+    email: EmailSettings = field(default_factory=EmailSettings)  # [email]: see config_delivery.py
+    run: RunSettings = field(default_factory=RunSettings)  # [run]
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)  # [scoring], [categories.*]
+    events: EventsConfig = field(default_factory=EventsConfig)  # [events], [heat], [alerts], [playbook.*]
+    report: ReportSettings = field(default_factory=ReportSettings)  # [report]: see config_report.py
+    execution: ExecutionSettings = field(default_factory=ExecutionSettings)  # [execution]: config_execution.py
+
+    def source(self, source_id: str) -> SourceConfig | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def bank(self, bank_id: str) -> BankConfig | None:
+        return next((b for b in self.banks if b.id == bank_id), None)
+
+    @property
+    def enabled_sources(self) -> tuple[SourceConfig, ...]:
+        return tuple(s for s in self.sources if s.enabled)
+
+    def source_url(self, source: SourceConfig, *, with_key: bool = True) -> str:
+        """The URL to fetch: ``url`` as given, or ``rsshub.base_url`` + ``route`` (+ ``?key=``)."""
+        if source.url:
+            return source.url
+        assert source.route is not None and self.rsshub.base_url  # guaranteed by validation
+        base = self.rsshub.base_url.rstrip("/")
+        route = source.route if source.route.startswith("/") else "/" + source.route
+        url = base + quote(route, safe="/:@!$&'()*+,;=-._~%")
+        key = self.rsshub.access_key() if with_key else None
+        if key:
+            parts = urlsplit(url)
+            query = parts.query + ("&" if parts.query else "") + urlencode({"key": key})
+            url = urlunsplit(parts._replace(query=query))
+        return url
+
+    def fetch_requests(self) -> list[FetchRequest]:
+        return [
+            FetchRequest(
+                source_id=s.id,
+                url=self.source_url(s),
+                display_url=self.source_url(s, with_key=False),
+                timeout_s=s.timeout_s,
+                headers=s.headers,
+            )
+            for s in self.enabled_sources
+        ]
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def default_config_path() -> Path:
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else Path(DEFAULT_CONFIG_NAME)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate a config file; raise :class:`ConfigError` listing every problem."""
+    cfg_path = Path(path) if path is not None else default_config_path()
+    try:
+        raw_bytes = cfg_path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{cfg_path}: config file not found",
+            hint=f"pass --config PATH, set ${CONFIG_ENV}, or copy the shipped sources.toml",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{cfg_path}: cannot read config: {exc.strerror or exc}") from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{cfg_path}: not valid UTF-8 (byte {exc.start})", hint="save the file as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{cfg_path}: invalid TOML: {exc}") from None
+    return _Validator(cfg_path.resolve(), text).build(data)
+
+
+def parse_config_text(text: str, path: Path) -> Config:
+    """Validate config text as if it were stored at ``path`` (used by tests and the demo)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return _Validator(path.resolve(), text).build(data)
+
+
+class _Validator:
+    """Checks one parsed TOML document, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    # -- reporting --
+
+    def _line_of(self, key_path: str) -> int | None:
+        """Best-effort line number: the n-th ``[[table]]`` header, or a ``key =`` line in it."""
+        sub = re.match(r"^(\w+)\.(\w+)\.(\w+)", key_path)
+        if sub:  # a key of a sub-table such as [email.daily]
+            header = re.compile(rf"^\s*\[\s*{sub[1]}\s*\.\s*{sub[2]}\s*\]")
+            found = next((n for n, line in enumerate(self.lines) if header.match(line)), None)
+            if found is not None:
+                key_re = re.compile(rf"^\s*{re.escape(sub[3])}\s*=")
+                for n in range(found + 1, len(self.lines)):
+                    if re.match(r"^\s*\[", self.lines[n]):
+                        break
+                    if key_re.match(self.lines[n]):
+                        return n + 1
+                return found + 1
+        m = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", key_path)
+        if not m:
+            return None
+        table, index, key = m.group(1), m.group(2), m.group(3)
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]" if index is not None
+                            else rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        seen = -1
+        start = None
+        for n, line in enumerate(self.lines):
+            if header.match(line):
+                seen += 1
+                if index is None or seen == int(index):
+                    start = n
+                    break
+        if start is None:
+            return None
+        if key is None:
+            return start + 1
+        key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for n in range(start + 1, len(self.lines)):
+            if re.match(r"^\s*\[", self.lines[n]):
+                break
+            if key_re.match(self.lines[n]):
+                return n + 1
+        return start + 1
+
+    def problem(self, key_path: str, expected: str, found: Any, hint: str | None = None) -> None:
+        line = self._line_of(key_path)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        found_text = found if isinstance(found, str) and found.startswith("<") else repr(found)
+        msg = f"{where}: {key_path}: expected {expected}, found {found_text}"
+        if hint:
+            msg += f" (hint: {hint})"
+        self.problems.append(msg)
+
+    # -- typed getters --
+
+    def _table(self, data: Mapping[str, Any], name: str, allowed: set[str], path: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            self.problem(path, "a table", type(value).__name__)
+            return {}
+        for key in value:
+            if key not in allowed:
+                close = _closest(key, allowed)
+                self.problem(f"{path}.{key}", f"one of the known keys ({', '.join(sorted(allowed))})",
+                             "<unknown key>", f"did you mean {close!r}?" if close else None)
+        return value
+
+    def _get(self, table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str,
+             default: Any = None, *, required: bool = False) -> Any:
+        if key not in table:
+            if required:
+                self.problem(f"{path}.{key}", _a(_kind_name(kind)), "<missing>", "this key is required")
+            return default
+        value = table[key]
+        # bool is an int subclass in Python; TOML does not mix them
+        if (isinstance(value, bool) and bool not in _as_tuple(kind)) or not isinstance(value, kind):
+            self.problem(f"{path}.{key}", _a(_kind_name(kind)), f"<{_kind_name(type(value))} {value!r}>")
+            return default
+        return value
+
+    def _str_list(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = self._get(table, key, list, path, [])
+        out = []
+        for i, v in enumerate(value):
+            if not isinstance(v, str) or not v.strip():
+                self.problem(f"{path}.{key}[{i}]", "a non-empty string", v)
+            else:
+                out.append(v.strip())
+        return tuple(out)
+
+    # -- sections --
+
+    def build(self, data: dict[str, Any]) -> Config:
+        top_allowed = {"settings", "rsshub", "fetch", "sources", "banks", "email", "run", "scoring", "categories",
+                       "report", "events", "heat", "alerts", "playbook", "execution"}
+        for key in data:
+            if key not in top_allowed:
+                close = _closest(key, top_allowed)
+                self.problem(key, f"one of the known sections ({', '.join(sorted(top_allowed))})",
+                             "<unknown section>", f"did you mean {close!r}?" if close else None)
+        settings = self._settings(data)
+        rsshub = self._rsshub(data)
+        fetch = self._fetch(data)
+        banks = self._banks(data)
+        sources = self._sources(data, rsshub)
+        email, run = validate_email(self, data, settings.language), validate_run(self, data)
+        scoring = validate_scoring(self, data)
+        events = validate_events(self, data, CHANNELS)
+        report = validate_report(self, data)
+        execution = validate_execution(self, data)
+        if self.problems:
+            count = len(self.problems)
+            raise ConfigError(
+                [f"{self.path}: {count} problem{'s' if count > 1 else ''} in config:", *self.problems],
+                hint="run `reportgen config check` after editing; see the comments in the shipped sources.toml",
+            )
+        return Config(self.path, settings, rsshub, fetch, sources, banks, tuple(self.warnings), email=email, run=run,
+                      scoring=scoring, report=report, events=events, execution=execution)
+
+    def _settings(self, data: Mapping[str, Any]) -> Settings:
+        allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",
+                   "template_dir"}
+        t = self._table(data, "settings", allowed, "settings")
+        d = Settings()
+        tz = self._get(t, "timezone", str, "settings", d.timezone)
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem("settings.timezone", "an IANA time zone name such as 'Asia/Shanghai'", tz)
+            tz = d.timezone
+        lang = self._get(t, "language", str, "settings", d.language)
+        if lang not in LANGUAGES:
+            self.problem("settings.language", f"one of {', '.join(LANGUAGES)}", lang)
+            lang = d.language
+        output_dir = self.path.parent / self._get(t, "output_dir", str, "settings", str(d.output_dir))
+        database = self._database(self._get(t, "database", str, "settings", d.database))
+        template_dir = self._get(t, "template_dir", str, "settings", None)
+        return Settings(
+            timezone=tz,
+            language=lang,
+            output_dir=output_dir,
+            database=database,
+            organisation=self._get(t, "organisation", str, "settings", d.organisation),
+            report_title=self._get(t, "report_title", str, "settings", d.report_title),
+            template_dir=(self.path.parent / template_dir) if template_dir else None,
+        )
+
+    def _database(self, url: str) -> str:
+        """Resolve a relative SQLite path against the config file's directory."""
+        if not re.match(r"^[a-z][a-z0-9+]*://", url):
+            self.problem("settings.database", "an SQLAlchemy URL such as 'sqlite:///reportgen.db'", url)
+            return "sqlite:///" + str(self.path.parent / "reportgen.db")
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            rel = url[len("sqlite:///"):]
+            if rel and rel != ":memory:":
+                return "sqlite:///" + str(self.path.parent / rel)
+        return url
+
+    def _rsshub(self, data: Mapping[str, Any]) -> RsshubConfig:
+        t = self._table(data, "rsshub", {"base_url", "access_key_env", "access_key"}, "rsshub")
+        if "access_key" in t:
+            # The key is a secret: it must never live in a file that is copied around and committed.
+            self.problem("rsshub.access_key", "no secret in the file", "<a key>",
+                         "put the key in an environment variable and name it in access_key_env")
+        base_url = self._get(t, "base_url", str, "rsshub", None)
+        if base_url is not None and not _is_http_url(base_url):
+            self.problem("rsshub.base_url", "an http(s) URL such as 'http://127.0.0.1:1200'", base_url)
+            base_url = None
+        env = self._get(t, "access_key_env", str, "rsshub", None)
+        if env is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", env):
+            self.problem("rsshub.access_key_env", "an environment variable name", env)
+            env = None
+        return RsshubConfig(base_url=base_url, access_key_env=env)
+
+    def _fetch(self, data: Mapping[str, Any]) -> FetchSettings:
+        d = FetchSettings()
+        names = set(FetchSettings.__slots__)
+        t = self._table(data, "fetch", names, "fetch")
+        values: dict[str, Any] = {}
+        for name in names:
+            default = getattr(d, name)
+            kind: type | tuple[type, ...] = int if isinstance(default, int) else (int, float)
+            value = self._get(t, name, kind, "fetch", default)
+            if value <= 0 and not (name == "retries" and value == 0):
+                self.problem(f"fetch.{name}", "a positive number", value)
+                value = default
+            values[name] = value
+        return FetchSettings(**values)
+
+    def _banks(self, data: Mapping[str, Any]) -> tuple[BankConfig, ...]:
+        raw = data.get("banks", [])
+        if not isinstance(raw, list):
+            self.problem("banks", "an array of tables ([[banks]])", type(raw).__name__)
+            return ()
+        if not raw:
+            self.problem("banks", "at least one [[banks]] entry", "<none>",
+                         "list the bank you monitor with role = \"self\"")
+        banks: list[BankConfig] = []
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(raw):
+            path = f"banks[{i}]"
+            if not isinstance(entry, dict):
+                self.problem(path, "a table", f"<{_kind_name(type(entry))}>")
+                continue
+            self._table({"b": entry}, "b", {"id", "name", "aliases", "exclude", "role"}, path)
+            bank_id = self._get(entry, "id", str, path, required=True)
+            name = self._get(entry, "name", str, path, required=True)
+            role = self._get(entry, "role", str, path, "competitor")
+            if role not in ROLES:
+                self.problem(f"{path}.role", f"one of {', '.join(ROLES)}", role)
+            if bank_id is not None:
+                self._check_id(bank_id, f"{path}.id", seen, i, "banks")
+            if bank_id and name:
+                banks.append(BankConfig(bank_id, name.strip(), self._str_list(entry, "aliases", path),
+                                        self._str_list(entry, "exclude", path), role))
+        if banks and not any(b.role == "self" for b in banks):
+            self.warnings.append(f"{self.path}: no bank has role = \"self\"; reports show no own-bank KPIs")
+        return tuple(banks)
+
+    def _sources(self, data: Mapping[str, Any], rsshub: RsshubConfig) -> tuple[SourceConfig, ...]:
+        raw = data.get("sources", [])
+        if not isinstance(raw, list):
+            self.problem("sources", "an array of tables ([[sources]])", type(raw).__name__)
+            return ()
+        allowed = {"id", "name", "url", "route", "channel", "weight", "enabled", "timeout", "headers"}
+        sources: list[SourceConfig] = []
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(raw):
+            path = f"sources[{i}]"
+            if not isinstance(entry, dict):
+                self.problem(path, "a table", f"<{_kind_name(type(entry))}>")
+                continue
+            self._table({"s": entry}, "s", allowed, path)
+            source_id = self._get(entry, "id", str, path, required=True)
+            name = self._get(entry, "name", str, path, source_id)
+            if source_id is not None:
+                self._check_id(source_id, f"{path}.id", seen, i, "sources")
+            url = self._get(entry, "url", str, path)
+            route = self._get(entry, "route", str, path)
+            if url and route:
+                self.problem(f"{path}.route", "either url or route, not both", route)
+            elif not url and not route:
+                self.problem(f"{path}.url", "a feed URL, or an RSSHub route", "<missing>",
+                             "e.g. url = \"https://example.com/feed.xml\" or route = \"/cls/telegraph\"")
+            if url and not _is_http_url(url):
+                self.problem(f"{path}.url", "an http(s) URL with a host", url)
+            if route and not rsshub.base_url:
+                self.problem(f"{path}.route", "[rsshub] base_url to be set for routes", route,
+                             "add base_url = \"http://your-rsshub:1200\" under [rsshub]")
+            channel = self._get(entry, "channel", str, path, required=True)
+            if channel is not None and channel not in CHANNELS:
+                self.problem(f"{path}.channel", f"one of {', '.join(CHANNELS)}", channel)
+            weight = self._get(entry, "weight", (int, float), path, 1.0)
+            if not 0 <= weight <= 10:
+                self.problem(f"{path}.weight", "a number between 0 and 10", weight)
+            timeout = self._get(entry, "timeout", (int, float), path, None)
+            if timeout is not None and timeout <= 0:
+                self.problem(f"{path}.timeout", "a positive number of seconds", timeout)
+            headers_raw = self._get(entry, "headers", dict, path, {})
+            headers: list[tuple[str, str]] = []
+            for key, value in headers_raw.items():
+                if not isinstance(value, str) or not re.match(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", key):
+                    self.problem(f"{path}.headers.{key}", "an HTTP header name with a string value", value)
+                else:
+                    headers.append((key, value))
+            if source_id and channel in CHANNELS:
+                sources.append(SourceConfig(
+                    id=source_id, name=name or source_id, channel=channel, url=url, route=route,
+                    weight=float(weight), enabled=self._get(entry, "enabled", bool, path, True),
+                    timeout_s=float(timeout) if timeout else None, headers=tuple(headers),
+                ))
+        return tuple(sources)
+
+    def _check_id(self, value: str, path: str, seen: dict[str, int], index: int, table: str) -> None:
+        if not _ID_RE.match(value):
+            self.problem(path, "an id of lower-case letters, digits, '-', '_' or '.'", value)
+        if value in seen:
+            self.problem(path, "a unique id", value, f"{table}[{seen[value]}] already uses {value!r}")
+        else:
+            seen[value] = index
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    if kind == (int, float):
+        return "number"
+    names = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
+             dict: "table"}
+    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _closest(key: str, allowed: set[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+    return matches[0] if matches else None

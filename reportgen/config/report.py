@@ -1,0 +1,50 @@
+"""The ``[report]`` section of ``sources.toml``: the briefing's windows and how much it lists.
+
+Every key is optional.  The daily report covers one calendar day in the configured zone; a bank
+whose 舆情日报 runs "from 08:00 yesterday to 08:00 today" sets ``day_start_hour = 8`` (the weekly
+report then runs Monday 08:00 to the next Monday 08:00).  Validated by the same collector as the
+rest of the file, so a problem comes with file, line, key path, expectation and hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # config.py imports this module; the validator is only needed for type hints
+    from reportgen.config.core import _Validator
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSettings:
+    day_start_hour: int = 0  # a day's window starts at this local hour (0: midnight to midnight)
+    trend_days: int = 14  # daily report: days in the trend chart, ending with the report day
+    trend_weeks: int = 8  # weekly report: ISO weeks in the week-by-week chart
+    hot_events: int = 10  # events listed under 热点事件 (page 1 shows the top 3)
+    negative_items_max: int = 30  # negative items listed; the counts always cover all of them
+    author: str = ""  # the PDF's author field; empty: settings.organisation
+
+
+# key → (lowest, highest) for the integer keys
+_RANGES: dict[str, tuple[int, int]] = {
+    "day_start_hour": (0, 23),
+    "trend_days": (2, 60),
+    "trend_weeks": (2, 26),
+    "hot_events": (3, 50),
+    "negative_items_max": (1, 500),
+}
+
+
+def validate_report(v: _Validator, data: Mapping[str, Any]) -> ReportSettings:
+    t = v._table(data, "report", {*_RANGES, "author"}, "report")
+    defaults = ReportSettings()
+    values: dict[str, Any] = {}
+    for key, (low, high) in _RANGES.items():
+        value = v._get(t, key, int, "report", getattr(defaults, key))
+        if not low <= value <= high:
+            v.problem(f"report.{key}", f"an integer from {low} to {high}", value)
+            value = getattr(defaults, key)
+        values[key] = value
+    values["author"] = v._get(t, "author", str, "report", defaults.author).strip()
+    return ReportSettings(**values)

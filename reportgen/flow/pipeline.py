@@ -1,0 +1,360 @@
+"""The chain, in one screen: config → fetch → parse → match → store → aggregate → render.
+
+Everything here works without click; the CLI is a thin shell over these functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.config.core import BankConfig, Config, FetchSettings
+from reportgen.flow.execution import Executor, open_executor
+from reportgen.ingest.fetch import FetchOptions, fetch_all, redact_text
+from reportgen.ingest.parse import parse_feed
+from reportgen.insight import aggregate
+from reportgen.models import (
+    CacheValidators,
+    DailyReportData,
+    FetchRequest,
+    FetchResult,
+    FetchStatus,
+    Item,
+    Mention,
+    ParsedFeed,
+    RunSummary,
+    SourceHealth,
+)
+from reportgen.periods import Period, previous_period
+from reportgen.report import render
+from reportgen.score.match import Matcher
+from reportgen.store.db import Store
+
+if TYPE_CHECKING:
+    from reportgen.flow.partitions import SourceOutcome
+    from reportgen.score import Scorer
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[FetchResult], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    day: date  # the period's first day
+    paths: dict[str, Path]
+    data: DailyReportData  # what was rendered
+    period: Period | None = None
+
+
+def fetch_options(settings: FetchSettings) -> FetchOptions:
+    return FetchOptions(
+        concurrency=settings.concurrency, per_host=settings.per_host,
+        connect_timeout_s=settings.connect_timeout_s, read_timeout_s=settings.read_timeout_s,
+        total_timeout_s=settings.timeout_s, retries=settings.retries,
+        max_body_bytes=int(settings.max_body_mb * 1024 * 1024),
+        max_decompressed_bytes=int(settings.max_decompressed_mb * 1024 * 1024),
+    )
+
+
+def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress | None = None,
+              workers: int | None = None, store: Store | None = None) -> RunSummary:
+    """Fetch every enabled source, store what is new, and record each source's health.
+
+    ``[execution]`` decides where the work runs: here (``workers`` processes parse, match, store
+    and score), or on Dask workers, which fetch, parse, match and score partitions of the sources.
+    """
+    started = now or datetime.now(UTC)
+    store = store or Store.open(config.settings.database)
+    store.sync_sources(config.sources, lambda s: config.source_url(s, with_key=False))
+    known = store.validators()
+    requests = [replace(r, validators=known.get(r.source_id, CacheValidators()))
+                for r in config.fetch_requests()]
+    run_id = store.start_run("fetch", started)
+    log.info("fetching %d sources (run %d)", len(requests), run_id)
+    with open_executor(config.execution, workers) as executor:
+        if executor.kind == "dask":
+            summary = ingest_distributed(store, config, requests, run_id, executor)
+        else:
+            results = fetch_all(requests, fetch_options(config.fetch), progress)
+            summary = ingest(store, config, results, run_id=run_id, workers=executor.workers)
+        summary.started_at = started
+        summary.mentions_scored += score_pending(store, config, executor=executor)
+    from reportgen.insight.incidents import cluster_pending
+
+    cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
+    return summary
+
+
+def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_id: int,
+           workers: int = 1) -> RunSummary:
+    """Parse → match → store each fetched source, one transaction per source.
+
+    With ``workers > 1`` whole sources go to a process pool: each worker parses, matches and
+    writes its sources' transactions itself (SQLite in WAL mode takes one writer at a time and
+    the transactions are short), so only small health records come back to this process.
+    """
+    jobs = [_SourceJob(r, config.settings.timezone, tuple(config.banks), store.url, run_id) for r in results]
+    in_memory = store.engine.dialect.name == "sqlite" and store.engine.url.database in (None, "", ":memory:")
+    if workers > 1 and not in_memory and sum(r.body is not None for r in results) > 1:
+        # SQLite's busy handler sleeps in coarse steps when two writers collide; a shared lock
+        # around each source's short transaction keeps the writers taking turns instead.
+        lock = multiprocessing.get_context().Lock() if store.engine.dialect.name == "sqlite" else None
+        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(jobs)),
+                                 initializer=_init_worker, initargs=(lock,)) as pool:
+            outcomes = list(pool.map(_ingest_in_worker, jobs))  # one source per task: even load at the end
+    else:
+        outcomes = [_ingest_source(job, store) for job in jobs]
+    return _summarise(store, run_id, outcomes)
+
+
+def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchRequest], run_id: int,
+                       executor: Executor) -> RunSummary:
+    """Fetch → parse → match → score on the executor's workers, a partition of sources per task.
+
+    A shared store (PostgreSQL) is written by the workers themselves; for SQLite the workers send
+    their rows back and this process writes them, one transaction per source as they arrive.
+    """
+    from reportgen.flow.partitions import SourcesTask, partition, run_sources
+    from reportgen.score.backend import make_scorer
+
+    direct = store.shared
+    now = datetime.now(UTC)
+    version = make_scorer(config.scoring).version
+    tasks = [SourcesTask(part, fetch_options(config.fetch), config.settings.timezone, tuple(config.banks),
+                         config.scoring, run_id, now, version, store.url if direct else None)
+             for part in partition(requests, executor.workers * 4)]  # several per worker: even load at the end
+    log.info("%d sources in %d partitions on %s", len(requests), len(tasks), executor.describe())
+    healths: list[SourceHealth] = []
+    scored = 0
+    for outcomes in executor.map_unordered(run_sources, tasks):
+        for o in outcomes:
+            if direct:
+                healths.append(o.health)
+                scored += o.scored
+                continue
+            health, judged = _store_outcome(store, run_id, o)
+            healths.append(health)
+            scored += judged
+    if direct:  # a partition that ran twice reports 0 new the second time: count what the run stored
+        counts = store.run_counts(run_id)
+        healths = [replace(h, new_count=counts.get(h.source_id, (0, 0, 0))[0],
+                           matched_count=counts.get(h.source_id, (0, 0, 0))[1]) for h in healths]
+        scored = sum(c[2] for c in counts.values())
+    order = {r.source_id: i for i, r in enumerate(requests)}
+    summary = _summarise(store, run_id, sorted(healths, key=lambda h: order.get(h.source_id, len(order))))
+    summary.mentions_scored = scored
+    return summary
+
+
+def _store_outcome(store: Store, run_id: int, outcome: SourceOutcome) -> tuple[SourceHealth, int]:
+    """Write a worker's rows for one source (SQLite: the driver writes); only the items this call
+    inserts get their mentions and judgements stored.  Returns the health and the judgements stored."""
+    found = dict(outcome.mentions)
+    stored: set[str] = set()
+
+    def match(item: Item) -> list[Mention]:
+        stored.add(item.item_id)  # called only for the items this call inserted
+        return list(found.get(item.item_id, ()))
+
+    saved = store.save_source_batch(run_id, outcome.health, outcome.validators, outcome.items, match)
+    judged = [row for row in outcome.scores if row["item_id"] in stored]
+    store.save_scores(judged)
+    return replace(outcome.health, new_count=saved.new_count, matched_count=saved.matched_count), len(judged)
+
+
+def _summarise(store: Store, run_id: int, outcomes: Sequence[SourceHealth]) -> RunSummary:
+    """The run's summary from its sources' health records, also recorded in the run's row."""
+    summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
+    for health in outcomes:
+        summary.sources.append(health)
+        summary.items_fetched += health.item_count
+        summary.items_new += health.new_count
+        summary.items_matched += health.matched_count
+        if health.status is FetchStatus.FAILED:
+            log.warning("source %s failed: %s", health.source_id, health.error)
+        elif health.warning:
+            log.warning("source %s: %s", health.source_id, health.warning)
+    summary.finished_at = datetime.now(UTC)
+    store.finish_run(
+        run_id, summary.finished_at, sources_ok=summary.sources_ok,
+        sources_not_modified=summary.sources_not_modified, sources_failed=summary.sources_failed,
+        items_fetched=summary.items_fetched, items_new=summary.items_new, items_matched=summary.items_matched,
+    )
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceJob:
+    """One fetched source and what is needed to ingest it, picklable for a worker process."""
+
+    result: FetchResult
+    timezone: str
+    banks: tuple[BankConfig, ...]
+    database: str
+    run_id: int
+
+
+def _ingest_source(job: _SourceJob, store: Store,
+                   write_lock: AbstractContextManager[object] | None = None) -> SourceHealth:
+    result = job.result
+    feed = None
+    if result.body is not None:
+        feed = parse_feed(result.source_id, result.body, result.headers, tz=job.timezone,
+                          fetched_at=result.fetched_at, base_url=result.url)
+    health = _health(result, feed)
+    matcher = _matcher(job.banks)
+    with write_lock or nullcontext():
+        saved = store.save_source_batch(
+            job.run_id, health, result.validators if health.status is FetchStatus.OK else None,
+            feed.items if feed else (), matcher.mentions)
+    return replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
+
+
+def source_health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
+    """A fetched source's health record, with parse problems (redacted) folded in."""
+    return _health(result, feed)
+
+
+_write_lock: AbstractContextManager[object] | None = None  # set in each worker by _init_worker
+
+
+def _init_worker(lock: AbstractContextManager[object] | None) -> None:
+    global _write_lock
+    _write_lock = lock
+
+
+def _ingest_in_worker(job: _SourceJob) -> SourceHealth:
+    return _ingest_source(job, _worker_store(job.database), _write_lock)
+
+
+@functools.cache
+def _worker_store(database: str) -> Store:
+    return Store.open(database, migrate=False)  # one engine per worker process, never inherited
+
+
+@functools.cache
+def _matcher(banks: tuple[BankConfig, ...]) -> Matcher:
+    return Matcher(banks)  # built once per process
+
+
+def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
+    status, error, warning = result.status, result.error, None
+    if feed is not None:
+        # Parse messages quote the body, and an error page may echo the request URL, RSSHub key included.
+        warning = redact_text(feed.warning) if feed.warning else None
+        if feed.error:  # fetched fine, but the body is not a feed: the source is broken
+            status, error = FetchStatus.FAILED, redact_text(feed.error)
+    return SourceHealth(
+        source_id=result.source_id, status=status, checked_at=result.fetched_at,
+        duration_s=result.duration_s, http_status=result.http_status,
+        item_count=len(feed.items) if feed else 0, bytes_received=result.bytes_received,
+        error=error, warning=warning,
+    )
+
+
+def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None, batch: int = 5000,
+                  now: datetime | None = None, executor: Executor | None = None,
+                  min_spread: int | None = None) -> int:
+    """Score every mention that has no judgement from the current scorer; return how many.
+
+    A new mention, a changed lexicon, category rule or model file all leave mentions whose stored
+    version differs from ``scorer.version``; they are (re)scored here, one transaction per batch.
+    Given a pool or Dask ``executor`` (and no ``scorer`` of the caller's own, which could not be
+    shipped), batches of at least ``min_spread`` mentions are cut into chunks judged on its
+    workers; with a shared store the workers write the judgements themselves.
+    """
+    from reportgen.score.backend import make_scorer, score_rows
+
+    spread = executor is not None and executor.kind != "serial" and scorer is None
+    scorer = scorer or make_scorer(config.scoring)
+    banks = {b.id: b for b in config.banks}
+    limit = batch * 4 * executor.workers if spread and executor is not None else batch
+    done = 0
+    while True:
+        rows = store.mentions_to_score(scorer.version, limit=limit)
+        if not rows:
+            break
+        scored_at = now or datetime.now(UTC)
+        if spread and executor is not None and len(rows) >= (min_spread or MIN_SPREAD_ROWS):
+            _score_spread(store, config, scorer.version, rows, scored_at, executor)
+        else:
+            store.save_scores(score_rows(scorer, rows, banks, scored_at))
+        done += len(rows)
+        if len(rows) < limit:
+            break
+    if done:
+        log.info("scored %d mentions with %s", done, scorer.version)
+    return done
+
+
+MIN_SPREAD_ROWS = 2000  # below this, shipping the rows to other processes costs more than it saves
+
+
+def _score_spread(store: Store, config: Config, version: str, rows: list[dict[str, Any]], scored_at: datetime,
+                  executor: Executor) -> None:
+    from reportgen.flow.partitions import ScoreTask, score_chunk
+
+    size = max(500, -(-len(rows) // (executor.workers * 4)))  # a few chunks per worker: even load at the end
+    database = store.url if store.shared else None
+    tasks = [ScoreTask(config.scoring, tuple(config.banks), tuple(rows[i:i + size]), scored_at, version, database)
+             for i in range(0, len(rows), size)]
+    for judged in executor.map_unordered(score_chunk, tasks):
+        if judged:
+            store.save_scores(judged)
+
+
+def events_and_alerts(store: Store, config: Config, period: Period, *, now: datetime | None = None,
+                      force: bool = False) -> tuple[int, int]:
+    """Cluster new items into events, then raise (once) and store each day's alerts in ``period``.
+
+    Returns (items clustered, alerts raised now).  Alerts of a day already computed are kept as
+    they were, so a report for a past date shows the alerts it showed then; ``force`` recomputes.
+    """
+    from reportgen.insight.incidents import cluster_pending, compute_alerts
+
+    clustered = cluster_pending(store, config, now=now)
+    raised = 0
+    day = period.first
+    while day <= period.last:
+        raised += len(compute_alerts(store, config, day, now=now, force=force))
+        day += timedelta(days=1)
+    return clustered, raised
+
+
+def build_daily_report(config: Config, day: date | None = None, *, now: datetime | None = None,
+                       out_dir: Path | None = None, language: str | None = None,
+                       formats: Sequence[str] = ("html", "pdf"), store: Store | None = None) -> ReportResult:
+    """Aggregate the day's items and render the daily briefing; return the written paths."""
+    now = now or datetime.now(UTC)
+    period = Period.daily(day or aggregate.previous_day(now, config.settings.tz))
+    return build_report(config, period, now=now, out_dir=out_dir, language=language, formats=formats, store=store)
+
+
+def build_report(config: Config, period: Period | str = "daily", *, now: datetime | None = None,
+                 out_dir: Path | None = None, language: str | None = None,
+                 formats: Sequence[str] = ("html", "pdf"), store: Store | None = None) -> ReportResult:
+    """Aggregate and render the daily or weekly briefing for ``period`` (a Period, or "daily" /
+    "weekly" for the previous one); return the written paths."""
+    now = now or datetime.now(UTC)
+    if isinstance(period, str):
+        period = previous_period(period, now, config.settings.tz)
+    lang = language or config.settings.language
+    store = store or Store.open(config.settings.database)
+    score_pending(store, config)  # a changed scorer or a mention stored without a score: judge it now
+    events_and_alerts(store, config, period, now=now)
+    data = aggregate.report_data(store, config, period, now=now, language=lang)
+    extra = [config.settings.template_dir] if config.settings.template_dir else []
+    paths = render.render_report(data, out_dir or config.settings.output_dir, formats=formats,
+                                 basename=period.basename(lang), extra_template_dirs=extra)
+    log.info("%s report for %s written: %s", period.kind, period.key, ", ".join(str(p) for p in paths.values()))
+    return ReportResult(period.first, paths, data, period)

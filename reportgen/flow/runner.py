@@ -1,0 +1,234 @@
+"""The unattended run, the one command cron or systemd calls: fetch → score → events and alerts →
+report → send, under the run lock, idempotent per report.
+
+``run(config, "daily")`` makes yesterday's report (``"weekly"``: last ISO week's), records it in
+the outbox with its composed mail and sends whatever the outbox holds.  Run it again for the same
+period and it fetches and scores as usual, but neither makes nor mails the report again, unless
+``force=True``.  A ``Period`` instead of a kind backfills a past period.
+
+Everything here works without click; the CLI prints :meth:`RunResult.summary` or ``as_dict()``
+and turns the result into an exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reportgen.config.core import Config
+from reportgen.deliver import outbox
+from reportgen.deliver.mail import ComposedMail, MessageTooLarge, compose_report_mail, compose_test_mail, send_now
+from reportgen.deliver.outbox import Delivery, OutboxResult, State
+from reportgen.errors import DeliveryError
+from reportgen.flow.lock import lock_for
+from reportgen.flow.pipeline import Progress, events_and_alerts, run_fetch, score_pending
+from reportgen.insight import aggregate
+from reportgen.models import DailyReportData, RunSummary
+from reportgen.periods import Period, previous_period
+from reportgen.report import render
+from reportgen.store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What one run did; ``as_dict()`` is what ``reportgen run --json`` prints."""
+
+    period: Period
+    language: str
+    fetch: RunSummary
+    scored: int  # mentions judged in this run
+    report: str  # "new" (made in this run) | "existing" (made before; not made or mailed again)
+    paths: dict[str, Path]
+    delivery: Delivery  # this report's outbox entry
+    mail: OutboxResult | None  # None with --no-send: the outbox was left alone
+    undelivered: list[Delivery] = field(default_factory=list)  # pending or failed after the run
+
+    @property
+    def sources_failed(self) -> int:
+        return self.fetch.sources_failed
+
+    @property
+    def all_sources_failed(self) -> bool:
+        return bool(self.fetch.sources) and self.fetch.sources_failed == len(self.fetch.sources)
+
+    @property
+    def mail_ok(self) -> bool:
+        """Nothing undelivered, and nothing expired in this run."""
+        return not self.undelivered and not (self.mail and self.mail.expired)
+
+    def mail_state(self) -> str:
+        if self.mail is None:
+            return f"not sent (--no-send); {len(self.undelivered)} undelivered in the outbox"
+        if self.delivery.state == State.HELD and self.delivery.last_error:
+            return f"{self.delivery.last_error}; outbox: {self.mail.summary()}"
+        return self.mail.summary()
+
+    def summary(self) -> str:
+        """The one line a cron log keeps."""
+        f = self.fetch
+        paths = ", ".join(str(p) for p in self.paths.values()) or "-"
+        return (f"{self.period.kind} {self.period.key}: sources {f.sources_ok} ok, {f.sources_not_modified} not "
+                f"modified, {f.sources_failed} failed · items {f.items_new} new · scored {self.scored} · "
+                f"report {self.report}: {paths} · mail: {self.mail_state()}")
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.fetch
+        return {
+            "kind": self.period.kind, "period": self.period.key, "first_day": self.period.first.isoformat(),
+            "last_day": self.period.last.isoformat(), "language": self.language,
+            "fetch": {"run_id": f.run_id, "sources_total": len(f.sources), "sources_ok": f.sources_ok,
+                      "sources_not_modified": f.sources_not_modified, "sources_failed": f.sources_failed,
+                      "failed": {s.source_id: s.error for s in f.sources if s.status == "failed"},
+                      "items_fetched": f.items_fetched, "items_new": f.items_new, "items_matched": f.items_matched},
+            "scored": self.scored,
+            "report": {"state": self.report, **{k: str(p) for k, p in self.paths.items()}},
+            "delivery": self.delivery.as_dict(),
+            "mail": self.mail.as_dict() if self.mail else None,
+            "undelivered": [d.as_dict() for d in self.undelivered],
+            "mail_ok": self.mail_ok,
+        }
+
+
+def run(config: Config, period: Period | str, now: datetime | None = None, *, send: bool = True,
+        force: bool = False, language: str | None = None, progress: Progress | None = None,
+        workers: int | None = None) -> RunResult:
+    """One unattended run for ``period`` (a Period, or "daily"/"weekly" for the previous one)."""
+    now = now or datetime.now(UTC)
+    if isinstance(period, str):
+        period = previous_period(period, now, config.settings.tz)
+    lang = language or config.settings.language
+    with _lock(config, f"run {period.kind} {period.key}"):
+        store = Store.open(config.settings.database)
+        fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
+        scored = _score(store, config, fetched)
+        _events_and_alerts(store, config, period)
+        existing = outbox.latest(store, period.kind, period.key, lang)
+        if existing is not None and existing.state in outbox.DONE and not force:
+            log.info("the %s report for %s was made at %s (%s): not made or mailed again (--force does)",
+                     period.kind, period.key, existing.created_at.isoformat(timespec="seconds"), existing.state)
+            state, paths = "existing", _paths(existing)
+            delivery = existing
+        else:
+            state = "new"
+            # made after the fetch, so the report's source-health section sees this run's records
+            delivery, paths = _make_report(store, config, period, lang, max(now, datetime.now(UTC)), send=send)
+        mail = outbox.process(store, config, now) if send else None
+        result = RunResult(period, lang, fetched, scored, state, paths,
+                           outbox.latest(store, period.kind, period.key, lang) or delivery, mail,
+                           outbox.undelivered(store))
+    log.info("%s", result.summary(), extra={"summary": result.as_dict()})
+    return result
+
+
+def fetch(config: Config, *, progress: Progress | None = None, workers: int | None = None) -> RunSummary:
+    """``reportgen fetch``: fetch and store under the run lock, like ``run``.
+
+    A fetch timer and the daily run do overlap; without the lock, both would store the same new
+    items and cluster the same events at once, and one of them would fail on a duplicate key.
+    """
+    with _lock(config, "fetch"):
+        return run_fetch(config, progress=progress, workers=workers)
+
+
+def send_pending(config: Config, now: datetime | None = None) -> OutboxResult:
+    """Retry every pending mail (``reportgen send``), under the same lock as ``run``."""
+    now = now or datetime.now(UTC)
+    with _lock(config, "send"):
+        result = outbox.process(Store.open(config.settings.database), config, now)
+    log.info("outbox: %s", result.summary(), extra={"summary": result.as_dict()})
+    return result
+
+
+def send_test(config: Config, to: list[str] | None = None, now: datetime | None = None) -> ComposedMail:
+    """Send a small test mail now, outside the outbox; raise :class:`DeliveryError` on failure."""
+    recipients = to or list(config.email.daily.envelope)
+    if not recipients:
+        raise DeliveryError("no recipient for the test mail", hint="pass --to ADDRESS, or set [email.daily] to")
+    mail = compose_test_mail(config.email, recipients,
+                             now=(now or datetime.now(UTC)).astimezone(config.settings.tz))
+    refused = send_now(config.email, mail)
+    if refused:
+        log.warning("test mail refused for: %s", "; ".join(f"{a}: {r}" for a, r in refused.items()))
+    return mail
+
+
+def _lock(config: Config, purpose: str) -> AbstractContextManager[None]:
+    """The run lock: an advisory lock in PostgreSQL (across hosts), else the lock file."""
+    return lock_for(config.settings.database, lock_path(config), config.run.lock_timeout_s, purpose=purpose)
+
+
+def lock_path(config: Config) -> Path:
+    """The lock file beside an SQLite database, else in the output folder (unused with PostgreSQL,
+    whose advisory lock every host shares)."""
+    url = config.settings.database
+    if url.startswith("sqlite:///") and url[len("sqlite:///"):] not in ("", ":memory:"):
+        return Path(url[len("sqlite:///"):] + ".lock")
+    return config.settings.output_dir / ".reportgen.lock"
+
+
+# --- the stages -----------------------------------------------------------------------------------
+
+
+def _score(store: Store, config: Config, fetched: RunSummary) -> int:
+    """Score every stored mention without a current judgement (fetch already scored the new ones;
+    this catches a changed scorer, or mentions a plain ``fetch`` stored before it could score)."""
+    return fetched.mentions_scored + score_pending(store, config)
+
+
+def _events_and_alerts(store: Store, config: Config, period: Period) -> None:
+    """Cluster reprints into events and raise the period's alerts (issue 4).
+
+    It runs after scoring and before the report, so the report (and the mail subject's
+    ``{level}``) can show the period's alerts.
+    """
+    clustered, raised = events_and_alerts(store, config, period)
+    log.info("events: %d new items clustered; alerts: %d raised for %s", clustered, raised, period.key)
+
+
+def build_report(store: Store, config: Config, period: Period, language: str, now: datetime,
+                 ) -> tuple[DailyReportData, dict[str, Path]]:
+    """Aggregate and render the report for ``period`` (HTML and PDF) into the output folder."""
+    data = aggregate.report_data(store, config, period, now=now, language=language)
+    extra = [config.settings.template_dir] if config.settings.template_dir else []
+    paths = render.render_report(data, config.settings.output_dir, basename=period.basename(language),
+                                 extra_template_dirs=extra)
+    log.info("%s report for %s written: %s", period.kind, period.key, ", ".join(str(p) for p in paths.values()))
+    return data, paths
+
+
+def _make_report(store: Store, config: Config, period: Period, language: str, now: datetime, *,
+                 send: bool) -> tuple[Delivery, dict[str, Path]]:
+    data, paths = build_report(store, config, period, language, now)
+    mail: ComposedMail | None = None
+    error: str | None = None
+    route = config.email.route(period.kind)
+    if not send:
+        state, error = State.HELD, "held: --no-send"
+    elif not config.email.enabled:
+        state, error = State.HELD, "held: mail is not configured (no [email] host)"
+        log.warning("the %s report for %s was written but not mailed: no [email] section", period.kind, period.key)
+    elif not route.envelope:
+        state, error = State.HELD, f"held: no recipients in [email.{period.kind}]"
+        log.warning("the %s report for %s was written but not mailed: [email.%s] has no recipients",
+                    period.kind, period.key, period.kind)
+    else:
+        try:
+            extra = [config.settings.template_dir] if config.settings.template_dir else []
+            mail = compose_report_mail(data, period, paths["pdf"], config.email, now=now, extra_template_dirs=extra)
+            state = State.PENDING
+        except MessageTooLarge as exc:
+            state, error = State.FAILED, str(exc)
+            log.error("the %s mail for %s cannot be sent: %s", period.kind, period.key, exc)
+    delivery = outbox.record(store, kind=period.kind, period_key=period.key, language=language, state=state,
+                             now=now, paths=paths, mail=mail, error=error)
+    return delivery, paths
+
+
+def _paths(d: Delivery) -> dict[str, Path]:
+    return {k: Path(v) for k, v in (("html", d.html_path), ("pdf", d.pdf_path)) if v}

@@ -1,0 +1,482 @@
+"""Fetched bytes → :class:`ParsedFeed` of normalized :class:`Item` objects.
+
+feedparser does the RSS/Atom/RDF work.  Around it, this module fixes what goes wrong with
+Chinese feeds in practice:
+
+* **GBK labelled gb2312.**  Many CMSs declare ``gb2312`` but write GBK, whose extra characters
+  (镕, 堃, 瑄, 珺, 喆 — common in names) are not in gb2312.  Bodies declared in the GB family are
+  decoded as gb18030 (a superset of both) and handed on as UTF-8 with the declaration fixed.
+* **No declaration at all**, or a declaration that the bytes contradict: valid UTF-8 is declared
+  as such; anything else is detected with chardet, reading any GB guess as gb18030.
+* **Zone-less dates**, which feedparser reads as UTC, are read in the configured zone, and
+  ``CST`` is China Standard Time (see :mod:`reportgen.dates`).
+* **JSON Feed** (jsonfeed.org 1 and 1.1), which feedparser 6 does not read, is parsed by
+  :mod:`reportgen.jsonfeed`.
+* **An HTML page** where a feed should be is reported as such, not as an empty feed.
+
+:func:`parse_feed` never raises: a bad feed is data (``error``/``warning`` on the result), and
+it is a plain top-level function of picklable arguments so a process pool can run it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import chardet
+import feedparser
+
+from reportgen.ingest.dates import normalize_published, parse_date
+from reportgen.ingest.normalize import (
+    canonical_url,
+    content_hash,
+    html_to_text,
+    is_trusted_guid,
+    normalize_whitespace,
+    stable_item_id,
+)
+from reportgen.models import Item, ParsedFeed
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["parse_feed", "MAX_TITLE", "MAX_SUMMARY"]
+
+MAX_TITLE = 500
+MAX_SUMMARY = 20_000
+MAX_AUTHOR = 200
+# Raw HTML beyond this is not worth converting: the summary is cut to MAX_SUMMARY anyway.
+_MAX_RAW_HTML = 200_000
+_MAX_MESSAGE = 300
+_DEFAULT_ZONE = "Asia/Shanghai"
+_CHARDET_SAMPLE = 64 * 1024
+
+# --- encoding ---------------------------------------------------------------------------------
+
+_GB_NAMES = frozenset({
+    "gb2312", "gbk", "gb18030", "cp936", "ms936", "936", "x-gbk", "euc-cn", "euccn", "x-euc-cn",
+    "gb_2312-80", "gb2312-80", "csgb2312", "chinese", "gb_2312",
+})
+_XML_DECL_RE = re.compile(rb"<\?xml[^>]*?\?>")
+_DECL_ENCODING_RE = re.compile(rb"""encoding\s*=\s*["']\s*([A-Za-z0-9._:\-]+)\s*["']""")
+_UTF8_DECL = b'<?xml version="1.0" encoding="utf-8"?>'
+_PLAIN_DECL = b'<?xml version="1.0"?>'
+_BAD_DECL_BYTE_RE = re.compile(rb"[^\t\n\r\x20-\x7e]")  # the declaration is ASCII by definition
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_WIDE_MARKERS = (b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<\x00?", b"<\x00?\x00", b"\x4c\x6f\xa7\x94")
+
+
+def _is_gb(name: str) -> bool:
+    name = name.strip().lower()
+    if name in _GB_NAMES:
+        return True
+    try:
+        return codecs.lookup(name).name in ("gb2312", "gbk", "gb18030")
+    except LookupError:
+        return False
+
+
+def _is_big5(name: str) -> bool:
+    try:
+        return codecs.lookup(name.strip()).name in ("big5", "cp950")
+    except LookupError:
+        return False
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _split_content_type(value: str) -> tuple[str, str]:
+    media, _, params = value.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = val.strip().strip("\"'")
+    return media.strip().lower(), charset
+
+
+def _guess_encoding(body: bytes) -> str | None:
+    guess = chardet.detect(body[:_CHARDET_SAMPLE]).get("encoding")
+    if not guess:
+        return None
+    encoding = "gb18030" if _is_gb(guess) else str(guess)
+    return encoding if _decodes(body, encoding) else None
+
+
+def _choose_encoding(body: bytes, xml_charset: str, http_charset: str) -> str | None:
+    """The encoding to transcode from, or ``None`` to leave the body to feedparser."""
+    if body.isascii():
+        return None
+    declared = [c for c in (http_charset, xml_charset) if c]
+    if any(_is_gb(c) for c in declared):
+        # Genuine UTF-8 mislabelled as gb2312 also happens; GBK text is practically never valid
+        # UTF-8 (its common lead bytes are UTF-8 continuation bytes), so validity decides.
+        return "utf-8" if _decodes(body, "utf-8") else "gb18030"
+    if not declared:
+        # Declare valid UTF-8 explicitly: with headers but no Content-Type, feedparser would
+        # otherwise read it as iso-8859-1.
+        return "utf-8" if _decodes(body, "utf-8") else _guess_encoding(body)
+    if _decodes(body, declared[0]) or _decodes(body, "utf-8"):
+        return None  # feedparser reads it (falling back to UTF-8 by itself where needed)
+    # big5 mislabels Hong Kong big5-hkscs the way gb2312 mislabels GBK
+    if _is_big5(declared[0]) and _decodes(body, "big5hkscs"):
+        return "big5hkscs"
+    guess = _guess_encoding(body)
+    return guess if guess == "gb18030" else None
+
+
+def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], str | None]:
+    """Fix the encoding feedparser would get wrong.  Returns body, headers and a warning."""
+    if body.startswith(_BOMS) or body[:4] in _WIDE_MARKERS:
+        return body, headers, None  # BOMs and UTF-16/32 are feedparser's strength
+    decl = _XML_DECL_RE.match(body)
+    if decl is not None and _BAD_DECL_BYTE_RE.search(decl.group()):
+        # A NUL, control or non-ASCII byte in the declaration reaches feedparser inside the encoding
+        # name, which it decodes as UTF-8 and looks up: UnicodeDecodeError or ValueError, not the
+        # LookupError it expects.  Such a declaration says nothing usable: read the body without it.
+        body = _PLAIN_DECL + body[decl.end():]
+        decl = _XML_DECL_RE.match(body)
+    xml_charset = ""
+    if decl is not None:
+        found = _DECL_ENCODING_RE.search(decl.group())
+        if found is not None:
+            xml_charset = found.group(1).decode("ascii")
+    media, http_charset = _split_content_type(headers.get("content-type", ""))
+    source = _choose_encoding(body, xml_charset, http_charset)
+    if source is None:
+        return body, headers, None
+    warning = None
+    try:
+        text = body.decode(source)
+    except UnicodeDecodeError:
+        text = body.decode(source, errors="replace")
+        warning = f"some bytes are not valid {source} and were replaced"
+    if decl is not None:
+        new_body = _UTF8_DECL + text[decl.end():].encode("utf-8")
+    else:
+        new_body = _UTF8_DECL + b"\n" + text.encode("utf-8")
+    if media:
+        headers = {**headers, "content-type": f"{media}; charset=utf-8"}
+    logger.debug("transcoded body from %s (declared xml=%r http=%r)", source, xml_charset, http_charset)
+    return new_body, headers, warning
+
+
+# --- sniffing ---------------------------------------------------------------------------------
+
+# The root element decides, not the doctype: RSS behind an XHTML doctype exists in the wild.
+_HTML_RE = re.compile(
+    rb"(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>\[]*>)\s*)*<(?:html|head|body)[\s>]",
+    re.I | re.S,
+)
+_FEED_LINK_RE = re.compile(
+    rb"""<link\b[^>]{0,300}?type\s*=\s*["']application/(?:rss|atom|feed)\+(?:xml|json)["'][^>]{0,300}>""",
+    re.I,
+)
+_HREF_RE = re.compile(rb"""href\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    return _HTML_RE.match(head) is not None
+
+
+def _html_error(body: bytes, base: str | None) -> str:
+    message = "not a feed: looks like an HTML page"
+    link = _FEED_LINK_RE.search(body[:65536])
+    if link is not None:
+        href = _HREF_RE.search(link.group())
+        if href is not None:
+            advertised = canonical_url(href.group(1).decode("utf-8", "replace"), base)
+            if advertised:
+                message += f" (it advertises a feed at {advertised})"
+    return message
+
+
+def _is_json(head: bytes, media: str) -> bool:
+    if head.startswith(b"{"):
+        return True
+    return ("json" in media) and not head.startswith(b"<")
+
+
+# --- the entry point --------------------------------------------------------------------------
+
+
+def parse_feed(
+    source_id: str,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    *,
+    tz: str | tzinfo = _DEFAULT_ZONE,
+    fetched_at: datetime,
+    base_url: str | None = None,
+) -> ParsedFeed:
+    """Parse one fetched body into normalized items.  Never raises.
+
+    ``headers`` are the response headers (any case); the HTTP charset is honoured.  ``tz`` is the
+    zone for dates without one (a zone name, so the call pickles cheaply).  ``base_url`` (the
+    final fetch URL) resolves relative links when the feed gives no link of its own.
+    """
+    try:
+        return _parse(source_id, body, headers, tz, fetched_at, base_url)
+    except Exception as exc:  # a bad feed is data, whatever feedparser or we trip over
+        logger.warning("parse of %s failed", source_id, exc_info=True)
+        return ParsedFeed(source_id=source_id, items=(), error=_short(f"parse failed: {_describe(exc)}"))
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> tzinfo:
+    return ZoneInfo(name)
+
+
+def _parse(
+    source_id: str,
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    tz: str | tzinfo,
+    fetched_at: datetime,
+    base_url: str | None,
+) -> ParsedFeed:
+    warnings: list[str] = []
+    if isinstance(tz, str):
+        try:
+            zone = _zone(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            warnings.append(f"unknown time zone {tz!r}; read dates in {_DEFAULT_ZONE}")
+            zone = _zone(_DEFAULT_ZONE)
+    else:
+        zone = tz
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    if not body:
+        return ParsedFeed(source_id=source_id, items=(), error="empty body")
+    if isinstance(body, bytearray | memoryview):
+        body = bytes(body)
+    hdrs = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+    media, _ = _split_content_type(hdrs.get("content-type", ""))
+    # Leading whitespace before <?xml is common (PHP templates) and makes the strict parser give up.
+    if body[:1].isspace():
+        body = body.lstrip()
+    head = body[3:1027] if body.startswith(codecs.BOM_UTF8) else body[:1024]
+    head = head.lstrip()
+
+    if _is_json(head, media):
+        # Imported here: jsonfeed builds its items with this module's entry helpers.
+        from reportgen.ingest.jsonfeed import _parse_json_feed
+
+        return _parse_json_feed(source_id, body, zone, fetched_at, base_url, warnings)
+    if _looks_like_html(head):
+        return ParsedFeed(source_id=source_id, items=(), error=_html_error(body, base_url))
+
+    body, hdrs, encoding_warning = _prepare_xml(body, hdrs)
+    if encoding_warning:
+        warnings.append(encoding_warning)
+    # BytesIO, never the bytes themselves: feedparser would try a string as a file name or URL.
+    # Sanitizing and relative-URI rewriting inside HTML are skipped: we keep only plain text.
+    result = feedparser.parse(
+        io.BytesIO(body), response_headers=hdrs, sanitize_html=False, resolve_relative_uris=False
+    )
+    bozo = bool(_get(result, "bozo"))
+    if bozo:
+        warnings.insert(0, _describe(_get(result, "bozo_exception")))
+    feed = _get(result, "feed") or {}
+    entries = _get(result, "entries") or []
+    error = None
+    if not entries and not _get(result, "version"):
+        if media == "text/html" or b"<html" in body[:4096].lower():
+            error = _html_error(body, base_url)
+        elif not (_get(feed, "title") or _get(feed, "link")):
+            error = "not a feed: no RSS, Atom or JSON Feed content found"
+
+    feed_title = _text(_get(feed, "title"), _kind(_get(feed, "title_detail")), MAX_TITLE) or None
+    feed_link = canonical_url(_get(feed, "link"), base_url) or base_url
+    items = _items(source_id, _entries(entries, feed_link), zone, fetched_at, feed_link)
+    return ParsedFeed(
+        source_id=source_id,
+        items=items,
+        feed_title=feed_title,
+        bozo=bozo,
+        warning=_short("; ".join(warnings)) if warnings else None,
+        error=error,
+    )
+
+
+# --- RSS / Atom entries -----------------------------------------------------------------------
+
+_DATE_KEYS = ("published", "created", "updated")
+_PARSED_KEYS = ("published_parsed", "created_parsed", "updated_parsed")
+
+
+class _Raw(NamedTuple):
+    """One entry, fields already normalized, before ids and dates are settled."""
+
+    title: str
+    summary: str
+    url: str | None  # canonical, for display and storage
+    id_url: str | None  # canonical plus the fragment, for identity (see _identity_url)
+    guid: str | None
+    author: str | None
+    raw_dates: tuple[Any, ...]  # strings, best first
+    parsed_dates: tuple[Any, ...]  # feedparser's UTC struct_time fallbacks
+
+
+def _identity_url(url: str | None, link: Any) -> str | None:
+    """The canonical URL with the link's fragment kept.
+
+    The display URL drops fragments, but some feeds tell entries apart *only* by it (comment
+    feeds: ``post/#comment-1``, ``post/#comment-2``).  Keying on the bare URL would merge them.
+    """
+    if url is None or "#" in url or not isinstance(link, str):
+        return url
+    fragment = link.partition("#")[2].strip()
+    return f"{url}#{fragment}" if fragment else url
+
+
+def _entries(entries: Iterable[Any], feed_link: str | None) -> Iterable[_Raw]:
+    for entry in entries:
+        link = _get(entry, "link")
+        url = canonical_url(link, feed_link)
+        guid = _get(entry, "id")
+        yield _Raw(
+            title=_text(_get(entry, "title"), _kind(_get(entry, "title_detail")), MAX_TITLE),
+            summary=_summary(entry),
+            url=url,
+            id_url=_identity_url(url, link),
+            guid=guid.strip() or None if isinstance(guid, str) else None,
+            author=_text(_get(entry, "author"), "text/plain", MAX_AUTHOR) or None,
+            raw_dates=tuple(_get(entry, k) for k in _DATE_KEYS),
+            parsed_dates=tuple(_get(entry, k) for k in _PARSED_KEYS),
+        )
+
+
+def _summary(entry: Any) -> str:
+    """The longest of content / summary (feedparser files RSS description under summary)."""
+    best_value, best_type = "", ""
+    for detail in _get(entry, "content") or ():
+        value = _get(detail, "value") or ""
+        if isinstance(value, str) and len(value) > len(best_value):
+            best_value, best_type = value, _get(detail, "type") or ""
+    summary = _get(entry, "summary")
+    if isinstance(summary, str) and len(summary) > len(best_value):
+        best_value = summary
+        best_type = _kind(_get(entry, "summary_detail"))
+    if not best_value:
+        return ""
+    return _convert(best_value, best_type, MAX_SUMMARY)
+
+
+def _get(obj: Any, key: str) -> Any:
+    """``dict.get`` past FeedParserDict's key aliases: faster, and no deprecated
+    ``updated`` → ``published`` fallback (we want to know which date the feed gave)."""
+    return dict.get(obj, key) if isinstance(obj, dict) else None
+
+
+def _kind(detail: Any) -> str:
+    """The content type feedparser settled on; HTML when it does not say."""
+    kind = _get(detail, "type")
+    return kind if isinstance(kind, str) and kind else "text/html"
+
+
+def _text(value: Any, kind: str, limit: int) -> str:
+    if not value or not isinstance(value, str):
+        return ""
+    return _convert(value, kind, limit)
+
+
+def _convert(value: str, kind: str, limit: int) -> str:
+    if "html" in kind:
+        text = html_to_text(value[:_MAX_RAW_HTML])
+    else:
+        text = normalize_whitespace(value[:_MAX_RAW_HTML])
+    return text[:limit].rstrip() if len(text) > limit else text
+
+
+def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone: tzinfo,
+                fetched_at: datetime) -> datetime | None:
+    # The raw strings first, read in the configured zone; feedparser's structs (UTC, and
+    # zone-less read as UTC) only when our reader cannot make sense of a string.
+    for raw in raw_dates:
+        if isinstance(raw, str) and raw:
+            value = parse_date(raw, zone, reference=fetched_at)
+            if value is not None:
+                return value
+    for struct in parsed_dates:
+        if struct is not None:
+            try:
+                year, month, day, hour, minute, second = struct[:6]
+                return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+            except (TypeError, ValueError, OverflowError):
+                continue
+    return None
+
+
+def _names_feed(guid: str, feed_link: str | None) -> bool:
+    """A guid that is the channel's own URL identifies the feed, not the entry."""
+    return feed_link is not None and guid[:4].lower() == "http" and canonical_url(guid) == feed_link
+
+
+def _items(source_id: str, raws: Iterable[_Raw], zone: tzinfo, fetched_at: datetime,
+           feed_link: str | None = None) -> tuple[Item, ...]:
+    rows = list(raws)
+    # A guid shared by *different* entries (some CMSs put the channel URL or a constant in every
+    # <guid>) cannot key anything: those entries fall back to their URL or content.  The same
+    # entry listed twice keeps its guid, so its id does not flip when the repeat goes away.
+    owners: defaultdict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.guid:
+            owners[row.guid].add(row.id_url or content_hash(row.title, row.summary))
+    fetched_utc = fetched_at.astimezone(UTC)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for row in rows:
+        if not (row.title or row.summary or row.url):
+            continue
+        guid = row.guid if row.guid is not None and is_trusted_guid(row.guid) else None
+        key_guid = guid if guid and len(owners[guid]) == 1 and not _names_feed(guid, feed_link) else None
+        item_id = stable_item_id(source_id, key_guid, row.id_url, row.title, row.summary)
+        if item_id in seen:
+            continue
+        seen.add(item_id)
+        published = _entry_date(row.raw_dates, row.parsed_dates, zone, fetched_at)
+        published_at, date_missing, date_capped = normalize_published(published, fetched_at=fetched_utc)
+        items.append(Item(
+            item_id=item_id,
+            source_id=source_id,
+            title=row.title,
+            summary=row.summary,
+            url=row.url,
+            guid=guid,
+            author=row.author,
+            published_at=published_at,
+            fetched_at=fetched_utc,
+            date_missing=date_missing,
+            date_capped=date_capped,
+            content_hash=content_hash(row.title, row.summary),
+        ))
+    return tuple(items)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _describe(exc: object) -> str:
+    if exc is None:
+        return "ill-formed feed"
+    text = normalize_whitespace(str(exc))
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"

@@ -1,0 +1,295 @@
+"""Store → report data.
+
+The report periods are calendar days in the configured zone: the daily report for ``D``
+covers ``[D 00:00, D+1 00:00)`` local time, whatever zone the feeds wrote their dates in
+(``[report] day_start_hour`` moves both ends, e.g. to 08:00).  The briefing's counts come from
+SQL (:mod:`reportgen.figures`); only the items the report lists are read as rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from reportgen.config.core import Config
+from reportgen.models import (
+    AlertSummary,
+    BankJudgement,
+    BankTotal,
+    DailyReportData,
+    EventSummary,
+    PeriodTotals,
+    ReportItem,
+    SourceHealthRow,
+    TrendPoint,
+)
+from reportgen.periods import WEEKLY_TITLES, Period
+from reportgen.store import figures
+from reportgen.store.db import Store
+
+DEFAULT_TITLES = {"zh": "银行舆情日报", "en": "Bank Media Monitoring Daily"}
+EXPORT_FIELDS = ("id", "bank", "bank_name", "source", "source_name", "channel", "title", "url",
+                 "published_at", "sentiment", "sentiment_score", "categories", "reasons", "event_id")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: datetime  # aware, inclusive
+    end: datetime  # aware, exclusive
+
+    @classmethod
+    def for_days(cls, first: date, last: date, tz: ZoneInfo, start_hour: int = 0) -> Window:
+        """Calendar days ``first``..``last`` (inclusive) in zone ``tz``, each starting at ``start_hour``."""
+        return cls(day_start(first, tz, start_hour), day_start(last + timedelta(days=1), tz, start_hour))
+
+
+def day_start(day: date, tz: ZoneInfo, start_hour: int = 0) -> datetime:
+    """When report day ``day`` begins: ``start_hour`` o'clock local time."""
+    return datetime.combine(day, time(start_hour), tz)
+
+
+def previous_day(now: datetime, tz: ZoneInfo) -> date:
+    """The day a morning report covers: yesterday in the report zone."""
+    return now.astimezone(tz).date() - timedelta(days=1)
+
+
+def mention_frame(store: Store, window: Window) -> pd.DataFrame:
+    """One row per item × bank in the window; empty frames keep their columns."""
+    rows = store.mention_rows(window.start, window.end)
+    columns = ["item_id", "bank_id", "source_id", "source_name", "channel", "title", "summary", "url",
+               "published_at", "date_missing", "in_title", "evidence", "label", "score", "categories", "reasons"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not frame.empty:
+        frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
+    return frame
+
+
+def bank_totals(counts: dict[str, tuple[int, int, int]], config: Config,
+                previous: dict[str, tuple[int, int, int]] | None = None) -> tuple[BankTotal, ...]:
+    """Mentions per configured bank (self first, then by volume), zero rows included.
+
+    ``counts`` and ``previous`` map bank id → (mentions, title mentions, negative), as
+    :func:`reportgen.figures.bank_counts` returns them.
+    """
+    configured = {b.id for b in config.banks}
+    all_mentions = sum(n for bank_id, (n, _, _) in counts.items() if bank_id in configured)
+    totals = []
+    for bank in config.banks:
+        n, in_title, negative = counts.get(bank.id, (0, 0, 0))
+        before = previous.get(bank.id, (0, 0, 0)) if previous is not None else None
+        totals.append(BankTotal(bank.id, bank.name, bank.role, n, in_title,
+                                n / all_mentions if all_mentions else 0.0, negative,
+                                before[0] if before else None, before[2] if before else None))
+    totals.sort(key=lambda t: (t.role != "self", -t.mentions, t.bank_id))
+    return tuple(totals)
+
+
+def report_items(rows: list[dict[str, Any]], config: Config, tz: ZoneInfo,
+                 order: list[str] | None = None) -> tuple[ReportItem, ...]:
+    """One entry per item (not per bank) listing every bank it names, from item × bank rows.
+
+    ``order`` gives the item order (e.g. the bank's own negatives first); default newest first.
+    """
+    names = {b.id: b.name for b in config.banks}
+    bank_order = {b.id: i for i, b in enumerate(config.banks)}
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["item_id"], []).append(row)
+    out = []
+    for item_id, group in grouped.items():
+        group.sort(key=lambda r: (bank_order.get(r["bank_id"], len(bank_order)), r["bank_id"]))
+        first = group[0]
+        out.append(ReportItem(
+            item_id=item_id, title=first["title"], url=first["url"], source_id=first["source_id"],
+            source_name=first["source_name"], channel=first["channel"],
+            published_at=first["published_at"].astimezone(tz),
+            bank_names=tuple(names.get(r["bank_id"], r["bank_id"]) for r in group),
+            summary=first["summary"], date_missing=bool(first["date_missing"]),
+            judgements=tuple(_judgement(r, names) for r in group),
+        ))
+    if order is not None:
+        rank = {item_id: i for i, item_id in enumerate(order)}
+        out.sort(key=lambda i: rank.get(i.item_id, len(rank)))
+    else:
+        out.sort(key=lambda i: (i.published_at, i.item_id), reverse=True)
+    return tuple(out)
+
+
+def _judgement(row: dict[str, Any], names: dict[str, str]) -> BankJudgement:
+    bank_id = row["bank_id"]
+    if not isinstance(row["label"], str):  # not scored (yet): an outer join gave NULLs
+        return BankJudgement(names.get(bank_id, bank_id), None, None)
+    categories = tuple(c["code"] for c in json.loads(row["categories"] or "[]"))
+    reasons = tuple(dict.fromkeys(r["term"] for r in json.loads(row["reasons"] or "[]") if r["weight"]))
+    return BankJudgement(names.get(bank_id, bank_id), row["label"], float(row["score"]), categories, reasons[:4])
+
+
+def category_names(config: Config, language: str) -> dict[str, str]:
+    return {c.code: c.name(language) for c in config.scoring.category_rules()}
+
+
+def health_rows(store: Store, config: Config, as_of: datetime) -> tuple[SourceHealthRow, ...]:
+    """Each configured source's latest outcome before ``as_of``; failures first."""
+    latest = store.latest_health(as_of)
+    rows = []
+    for s in config.sources:
+        if not s.enabled:
+            continue
+        h: dict[str, Any] | None = latest.get(s.id)
+        if h is None:
+            rows.append(SourceHealthRow(s.id, s.name, s.channel, "never", None))
+            continue
+        rows.append(SourceHealthRow(
+            s.id, s.name, s.channel, h["status"], h["checked_at"], h["http_status"], h["item_count"],
+            h["new_count"], h["error"], h["warning"],
+        ))
+    rank = {"failed": 0, "never": 1, "not_modified": 2, "ok": 3}
+    rows.sort(key=lambda r: (rank.get(r.status, 9), r.source_id))
+    return tuple(rows)
+
+
+def events_and_alerts(store: Store, config: Config, period: Period, language: str,
+                      ) -> tuple[tuple[EventSummary, ...], tuple[AlertSummary, ...], dict[str, str]]:
+    """The period's events (hottest first), alerts (most severe first) and each event's action line.
+
+    Events are read with their heat over the period (decayed for the weekly view); each event's
+    action line is its main category's first playbook step and owner.
+    """
+    from reportgen.insight.alerts import playbook_for
+    from reportgen.insight.incidents import alert_summaries, event_summaries
+
+    tz, start_hour = config.settings.tz, config.report.day_start_hour
+    window = Window.for_days(period.first, period.last, tz, start_hour)
+    events = tuple(event_summaries(store, config, window.start, window.end, language=language,
+                                   decay=period.kind == "weekly"))
+    alerts = alert_summaries(store, config, period.first, period.last, language)
+    actions = {}
+    for event in events:
+        entry = playbook_for(event.categories[0] if event.categories else None, config.events.playbook)
+        owner = entry.owner(language)
+        first = entry.actions(language)[0] if entry.actions(language) else ""
+        actions[event.event_id] = f"{first}（{owner}）" if language == "zh" else f"{first} ({owner})"
+    return events, alerts, actions
+
+
+def daily_report_data(store: Store, config: Config, day: date, *, now: datetime,
+                      language: str | None = None) -> DailyReportData:
+    return report_data(store, config, Period.daily(day), now=now, language=language)
+
+
+def trend_days(period: Period, config: Config) -> tuple[date, date]:
+    """The days the trend chart covers: ``trend_days`` ending with a daily report's day; for a
+    weekly report, ``trend_weeks`` whole ISO weeks ending with its week."""
+    if period.kind == "daily":
+        return period.last - timedelta(days=config.report.trend_days - 1), period.last
+    return period.first - timedelta(weeks=config.report.trend_weeks - 1), period.last
+
+
+def previous_of(period: Period) -> Period:
+    """The period before: the day before, or the ISO week before."""
+    step = timedelta(days=1 if period.kind == "daily" else 7)
+    return Period(period.kind, period.first - step, period.last - step)
+
+
+def report_data(store: Store, config: Config, period: Period, *, now: datetime,
+                language: str | None = None) -> DailyReportData:
+    """The briefing's data for a daily or weekly period, counted in SQL."""
+    tz, start_hour, options = config.settings.tz, config.report.day_start_hour, config.report
+    window = Window.for_days(period.first, period.last, tz, start_hour)
+    before = previous_of(period)
+    prev_window = Window.for_days(before.first, before.last, tz, start_hour)
+    lang = language or config.settings.language
+    daily = period.kind == "daily"
+    self_ids = {b.id for b in config.banks if b.role == "self"}
+    first_trend_day, last_trend_day = trend_days(period, config)
+    days = [first_trend_day + timedelta(days=i) for i in range((last_trend_day - first_trend_day).days + 1)]
+    with figures.reading(store) as conn:
+        buckets = figures.bucket_totals(conn, [day_start(d, tz, start_hour) for d in days]
+                                        + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)], self_ids)
+        previous_counts, counts = figures.bank_counts(conn, [prev_window.start, window.start, window.end])
+        channels = figures.channel_counts(conn, window.start, window.end, self_ids)
+        categories = figures.category_counts(conn, window.start, window.end, self_ids)
+        listed = figures.negative_item_ids(conn, window.start, window.end, self_ids, options.negative_items_max)
+        rows = figures.mention_rows_for(conn, listed)
+    trend = tuple(TrendPoint(d, d, t) for d, t in zip(days, buckets, strict=True))
+    # The trend ends with this period and covers the one before (its days are the same buckets as
+    # the report window, and an item falls in one day only), so both totals are sums of its days.
+    length = (period.last - period.first).days + 1
+    current, previous = _total(buckets[-length:]), _total(buckets[-2 * length:-length])
+    events, alerts, actions = events_and_alerts(store, config, period, lang)
+    return DailyReportData(
+        title=(config.settings.report_title or DEFAULT_TITLES[lang]) if daily else WEEKLY_TITLES[lang],
+        organisation=config.settings.organisation,
+        language=lang,
+        timezone=config.settings.timezone,
+        day=period.first,
+        period=period.kind,
+        last_day=None if daily else period.last,
+        window_start=window.start,
+        window_end=window.end,
+        generated_at=now.astimezone(tz),
+        total_items=current.total_items,
+        bank_totals=bank_totals(counts, config, previous_counts),
+        items=report_items(rows, config, tz, order=listed),
+        # health as it stood when the report is made, not as of the covered day: the reader
+        # needs to know whether the picture is complete now
+        source_health=health_rows(store, config, max(now, window.end)),
+        category_names=category_names(config, lang),
+        events=events,
+        hot_events_max=options.hot_events,
+        alerts=alerts,
+        author=options.author or config.settings.organisation,
+        current=current,
+        previous=previous,
+        negative_total=current.negative_items,
+        trend=trend if daily else trend[-14:],
+        weekly_trend=() if daily else _weeks(trend),
+        channels=channels,
+        categories=categories,
+        event_actions=actions,
+    )
+
+
+def _total(points: Sequence[PeriodTotals]) -> PeriodTotals:
+    """Consecutive days' totals summed: exact, because every item is counted on one day only."""
+    return PeriodTotals(sum(x.total_items for x in points), sum(x.negative_items for x in points),
+                        sum(x.mentions for x in points), sum(x.self_mentions for x in points),
+                        sum(x.self_negative for x in points))
+
+
+def _weeks(days: tuple[TrendPoint, ...]) -> tuple[TrendPoint, ...]:
+    """Daily points (whole ISO weeks, Monday first) summed into one point per week."""
+    return tuple(TrendPoint(days[i].first, days[i + 6].last, _total([p.totals for p in days[i:i + 7]]))
+                 for i in range(0, len(days) - 6, 7))
+
+
+def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, Any]]:
+    """One row per item × bank, oldest first, with ``EXPORT_FIELDS`` keys."""
+    tz = config.settings.tz
+    names = {b.id: b.name for b in config.banks}
+    rows = store.mention_rows(window.start, window.end)
+    rows.sort(key=lambda r: (r["published_at"], r["item_id"], r["bank_id"]))
+    from reportgen.insight.incidents import event_ids_of
+
+    event_of = event_ids_of(store, [r["item_id"] for r in rows])
+    return [
+        {
+            "id": r["item_id"], "bank": r["bank_id"], "bank_name": names.get(r["bank_id"], r["bank_id"]),
+            "source": r["source_id"], "source_name": r["source_name"], "channel": r["channel"],
+            "title": r["title"], "url": r["url"],
+            "published_at": r["published_at"].astimezone(tz).isoformat(),
+            # the judgement for this bank (empty until scored); categories and reasons ";"-joined
+            "sentiment": r["label"] or "",
+            "sentiment_score": r["score"] if r["score"] is not None else "",
+            "categories": ";".join(c["code"] for c in json.loads(r["categories"] or "[]")),
+            "reasons": ";".join(dict.fromkeys(x["term"] for x in json.loads(r["reasons"] or "[]") if x["weight"])),
+            "event_id": event_of.get(r["item_id"], ""),  # the reprint cluster (issue 4); empty until clustered
+        }
+        for r in rows
+    ]

@@ -1,0 +1,308 @@
+"""Reprints → events: near-duplicate clustering with MinHash LSH over character shingles, and heat.
+
+Chinese news is syndicated heavily: one story appears thirty times across portals with an edited
+headline, a different lead (据××消息，), an editor's note or a truncated body.  An executive wants
+it once, with 转载 30 次.
+
+How two items are judged the same story:
+
+1. *Normalise*: fold (繁→简, lower case), drop a bracketed headline tag (【独家】) and a trailing
+   column name after 丨 / ｜ / —— (丨财经早知道), keep CJK, letters and digits only.
+2. *Shingle*: overlapping 3-character pieces of the normalised title + the first
+   ``body_chars`` characters of the body, hashed to 64 bits (vectorised with numpy).
+3. *MinHash*: ``num_perm`` multiply-shift hashes, the minimum of each over the shingles.
+4. *LSH*: the signature is cut into ``bands`` bands of ``rows`` rows; items sharing any band
+   are candidates.  With 20 × 2 an item pair with Jaccard 0.35 is a candidate 93 % of the time.
+5. *Verify* each candidate pair on the exact shingle sets: Jaccard ≥ ``min_jaccard`` and overlap
+   (intersection over the smaller set, which forgives truncation and added notes) ≥
+   ``min_overlap``, published within ``window_hours`` of each other.
+6. *Union* verified pairs, strongest first, never merging two events that already exist (a new
+   item joins the existing event it matches best).  The event is named after its earliest item.
+
+Everything is deterministic: no Python ``hash()``, no randomness without a fixed seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain, repeat
+
+import ahocorasick
+import numpy as np
+
+from reportgen.score.match import fold
+
+MASK64 = (1 << 64) - 1
+
+# Channel influence weights from a published bank-industry heat model (see DOMAIN.md): print and
+# broadcast 0.3, online news 0.3, WeChat/Weibo 0.15, forums 0.05.  Regulators publish where it
+# counts (0.3); complaint platforms are forums with a grievance (0.1).
+DEFAULT_CHANNEL_WEIGHTS: dict[str, float] = {
+    "print": 0.3, "broadcast": 0.3, "online": 0.3, "regulator": 0.3, "social": 0.15, "complaint": 0.1,
+}
+HEAT_SCALE = 100.0
+MAX_CANDIDATES = 5  # items compared exactly per new item, most LSH votes first
+BUCKET_CAP = 4  # members kept per LSH bucket  # one online article from a weight-1 source = 30 heat
+
+
+@dataclass(frozen=True, slots=True)
+class EventSettings:
+    window_hours: float = 72.0  # reprints must appear within this time of each other
+    min_jaccard: float = 0.25
+    min_overlap: float = 0.55
+    shingle: int = 3
+    body_chars: int = 150
+    num_perm: int = 40
+    bands: int = 20  # rows per band = num_perm // bands: 20 × 2 finds a Jaccard-0.35 pair 93 % of the time
+    half_life_days: float = 3.0  # heat decay in the weekly view
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterItem:
+    item_id: str
+    title: str
+    summary: str
+    published_at: datetime
+    event_id: str | None = None  # set for items clustered in an earlier run
+    bank_ids: frozenset[str] = frozenset()  # the configured banks the item names
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    item_id: str
+    event_id: str
+    similarity: float  # to the item it joined through (1.0 for an event's first item)
+
+
+_TAG_RE = re.compile(r"^\s*(【[^】]{1,8}】|\[[^\]]{1,8}\]|(突发|重磅|最新|快讯|独家|关注)[！!：:]\s*)+")
+_COLUMN_RE = re.compile(r"\s*(丨|｜|\||——|--)\s*[^丨｜|—]{1,12}$")
+_KEEP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def normalise(title: str, summary: str, body_chars: int = 150) -> str:
+    """The text two reprints share: headline tags, column names and punctuation removed."""
+    return _prepare(ClusterItem("", title, summary, datetime.min), body_chars)[0]
+
+
+class _Shingled:
+    """Every item's shingle hashes in one array (vectorised: no per-item numpy calls)."""
+
+    def __init__(self, texts: Sequence[str], k: int) -> None:
+        joined = "\x00".join(texts)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(texts) else np.zeros(0, np.int64)
+        n = max(codes.size - k + 1, 0)
+        h = np.zeros(n, dtype=np.uint64)
+        for i in range(k):  # polynomial combination; uint64 arithmetic wraps on purpose
+            h = h * np.uint64(0x100000001B3) + codes[i:i + n] + np.uint64(i + 1)
+        h ^= h >> np.uint64(29)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(32)
+        # shingles of item j start at starts[j] .. starts[j] + len - k (none cross a separator)
+        counts = np.maximum(lengths - k + 1, 0)
+        keep = np.zeros(n, dtype=bool)
+        index = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        keep[index] = True
+        self.hashes = h[keep]
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._sets: dict[int, np.ndarray] = {}
+
+    def set_of(self, i: int) -> np.ndarray:
+        found = self._sets.get(i)
+        if found is None:
+            found = self._sets[i] = np.unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
+        return found
+
+
+def _band_keys(shingled: _Shingled, settings: EventSettings, chunk: int = 2000) -> np.ndarray:
+    """(items × bands) 64-bit keys: MinHash signatures cut into bands, each band folded to one key."""
+    rng = np.random.default_rng(20261129)
+    a = (rng.integers(1, 2**62, size=(settings.num_perm, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+    b = rng.integers(0, 2**62, size=(settings.num_perm, 1), dtype=np.uint64)
+    items = len(shingled.offsets) - 1
+    rows = settings.num_perm // settings.bands
+    keys = np.zeros((items, settings.bands), dtype=np.uint64)
+    salt = np.arange(settings.bands, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+    mix = np.array([0x9E3779B97F4A7C15 * (r + 1) & MASK64 for r in range(rows)], dtype=np.uint64)
+    for lo in range(0, items, chunk):
+        hi = min(lo + chunk, items)
+        first, last = shingled.offsets[lo], shingled.offsets[hi]
+        values = (a * shingled.hashes[None, first:last] + b) >> np.uint64(32)
+        signature = np.full((settings.num_perm, hi - lo), np.uint64(MASK64), dtype=np.uint64)
+        sizes = np.diff(shingled.offsets[lo:hi + 1])
+        present = np.nonzero(sizes)[0]
+        if present.size:
+            reduced = np.minimum.reduceat(values, (shingled.offsets[lo:hi] - first)[present], axis=1)
+            signature[:, present] = reduced
+        banded = signature.T.reshape(hi - lo, settings.bands, rows)
+        keys[lo:hi] = (banded * mix).sum(axis=2) ^ salt  # wraps: cheap and good enough; salt = band
+    return keys
+
+
+def cluster(items: Sequence[ClusterItem], settings: EventSettings = EventSettings()) -> list[Assignment]:
+    """Assign every item without ``event_id`` to an event (an existing one, or a new one).
+
+    Items that already have an ``event_id`` are the context: new items may join them, and they
+    are never reassigned or merged with each other.  New items are taken in publication order;
+    each is compared with the events its LSH bands point at (their first item and latest few
+    members) and joins the best match, or starts an event.
+    """
+    new = sorted((i for i, item in enumerate(items) if item.event_id is None),
+                 key=lambda i: (items[i].published_at, items[i].item_id))
+    if not new:
+        return []
+    prepared = [_prepare(i, settings.body_chars) for i in items]
+    shingled = _Shingled([text for text, _ in prepared], settings.shingle)
+    keys = _band_keys(shingled, settings).tolist()
+    times = [i.published_at.timestamp() for i in items]
+    window_s = settings.window_hours * 3600
+    buckets: dict[int, deque[int]] = {}  # band key (band salted in) → latest members
+    event_of: dict[int, str] = {}
+    facts: dict[str, Details] = {}
+    for index, item in enumerate(items):  # the stored events are the context
+        if item.event_id is not None:
+            _enter(index, item.event_id, keys, buckets, event_of, facts, prepared[index][1])
+    out: list[Assignment] = []
+    sure_votes = max(2, settings.bands // 2)
+    for index in new:
+        details = prepared[index][1]
+        votes = Counter(chain.from_iterable(map(buckets.get, keys[index], repeat(()))))
+        # one representative per event: its member with the most shared bands
+        by_event: dict[str, tuple[int, int]] = {}
+        for other, count in votes.items():
+            event = event_of[other]
+            if count > by_event.get(event, (0, 0))[0] and abs(times[other] - times[index]) <= window_s:
+                by_event[event] = (count, other)
+        best: tuple[float, str] | None = None
+        tried = 0
+        for event, (count, other) in sorted(by_event.items(), key=lambda e: (-e[1][0], e[0])):
+            if not _compatible(facts[event], details):
+                continue
+            if count >= sure_votes:  # half the bands agree: Jaccard ≈ 0.7, no need to count shingles
+                best = (round((count / settings.bands) ** 0.5, 4), event)
+                break
+            similarity = _similarity(shingled.set_of(index), shingled.set_of(other), settings)
+            if similarity is not None and (best is None or similarity > best[0]):
+                best = (similarity, event)
+            tried += 1
+            if tried >= MAX_CANDIDATES or (best is not None and best[0] >= 0.75):
+                break
+        event_id = best[1] if best else event_id_for(items[index].item_id)
+        _enter(index, event_id, keys, buckets, event_of, facts, details)
+        out.append(Assignment(items[index].item_id, event_id, round(best[0], 4) if best else 1.0))
+    out.sort(key=lambda a: a.item_id)
+    return out
+
+
+def _enter(index: int, event: str, keys: list[list[int]], buckets: dict[int, deque[int]],
+           event_of: dict[int, str], facts: dict[str, Details], details: Details) -> None:
+    for key in keys[index]:
+        bucket = buckets.get(key)
+        if bucket is None:
+            # the most recent members are the likeliest matches for what comes next
+            buckets[key] = deque((index,), maxlen=BUCKET_CAP)
+        else:
+            bucket.append(index)
+    event_of[index] = event
+    facts[event] = _merge(facts[event], details) if event in facts else details
+
+
+def _similarity(a: np.ndarray, b: np.ndarray, settings: EventSettings) -> float | None:
+    if not a.size or not b.size:
+        return None
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    positions = np.minimum(np.searchsorted(large, small), large.size - 1)
+    common = int(np.count_nonzero(large[positions] == small))
+    if not common:
+        return None
+    jaccard = common / (a.size + b.size - common)
+    overlap = common / small.size
+    if jaccard < settings.min_jaccard or overlap < settings.min_overlap:
+        return None
+    return overlap
+
+
+_LEAD_RE = re.compile(
+    r"^\s*(据[^，,。]{1,14}[，,]|[^，,。\s]{2,10}讯\s|[^，,。]{0,8}(获悉|消息显示|报道|爆料称)[，,：:])")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_BRANCH_RE = re.compile(r"分行|支行|营业部")
+# Where a story happened is part of what it is: the same template in two cities is two events.
+_PLACES = tuple("""
+    北京 上海 天津 重庆 广州 深圳 杭州 南京 苏州 无锡 宁波 温州 成都 武汉 西安 郑州 长沙 合肥 济南 青岛 福州 厦门 南昌
+    沈阳 大连 长春 哈尔滨 石家庄 太原 呼和浩特 南宁 昆明 贵阳 兰州 西宁 银川 乌鲁木齐 拉萨 海口 三亚 东莞 佛山 珠海
+    常州 徐州 烟台 潍坊 绍兴 嘉兴 金华 台州 泉州 漳州 洛阳 宜昌 襄阳 岳阳 株洲 绵阳 遵义 柳州 桂林 唐山 保定 邯郸
+    广东 江苏 浙江 山东 河南 河北 湖北 湖南 四川 福建 安徽 江西 辽宁 吉林 黑龙江 山西 陕西 甘肃 青海 云南 贵州 广西
+    海南 内蒙古 宁夏 新疆 西藏
+""".split())
+_PLACE_AUTOMATON = ahocorasick.Automaton()
+for _place in _PLACES:
+    _PLACE_AUTOMATON.add_word(_place, _place)
+_PLACE_AUTOMATON.make_automaton()
+
+Details = tuple[frozenset[str], ...]  # banks, numbers, branches, places
+
+
+def _prepare(item: ClusterItem, body_chars: int) -> tuple[str, Details]:
+    """The normalised text to shingle, and the facts two look-alike stories differ in: banks,
+    numbers, branches and places, from the headline and the start of the body (which reprints
+    keep: they add leads and notes, and cut the end)."""
+    title = fold(_COLUMN_RE.sub("", _TAG_RE.sub("", item.title or "")))
+    body = fold((item.summary or "")[:max(body_chars, 100)])
+    normalised = _KEEP_RE.sub("", title + " " + body[:body_chars])
+    text = title + " " + _LEAD_RE.sub("", body[:100])[:80]  # 据北京商报消息，names a paper, not a place
+    branches = frozenset(text[max(m.start() - 4, 0):m.start()] for m in _BRANCH_RE.finditer(text))
+    places = frozenset(place for _, place in _PLACE_AUTOMATON.iter(text))
+    return normalised, (item.bank_ids, frozenset(_NUMBER_RE.findall(text)), branches, places)
+
+
+def _compatible(a: Details, b: Details) -> bool:
+    """Reprints keep the facts: two items that both name banks (numbers in the headline, branches,
+    places) and share none of them are different stories, however alike the wording."""
+    return all(not x or not y or bool(x & y) for x, y in zip(a, b, strict=True))
+
+
+def _merge(a: Details, b: Details) -> Details:
+    return tuple(x | y for x, y in zip(a, b, strict=True))
+
+
+def event_id_for(first_item_id: str) -> str:
+    """Stable: named after the event's first item."""
+    return "ev-" + hashlib.sha1(first_item_id.encode("utf-8")).hexdigest()[:12]
+
+
+# --- heat ----------------------------------------------------------------------------------------
+
+
+def item_heat(channel: str, source_weight: float, channel_weights: Mapping[str, float], *,
+              age_days: float = 0.0, half_life_days: float | None = None) -> float:
+    """One appearance's heat: channel influence × source weight × 100, decayed by age if asked."""
+    heat = channel_weights.get(channel, 0.0) * source_weight * HEAT_SCALE
+    if half_life_days and age_days > 0:
+        heat *= 0.5 ** (age_days / half_life_days)
+    return heat
+
+
+def pairwise_scores(truth: Mapping[str, str], predicted: Mapping[str, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of a clustering against labelled stories (item → cluster)."""
+    def pairs(labels: Mapping[str, str]) -> set[tuple[str, str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for item, label in labels.items():
+            groups[label].append(item)
+        return {(a, b) for members in groups.values() for a, b in _combinations(sorted(members))}
+
+    true_pairs, found = pairs(truth), pairs({k: v for k, v in predicted.items() if k in truth})
+    precision = len(true_pairs & found) / len(found) if found else 1.0
+    recall = len(true_pairs & found) / len(true_pairs) if true_pairs else 1.0
+    return precision, recall
+
+
+def _combinations(members: Sequence[str]) -> Iterable[tuple[str, str]]:
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            yield a, b

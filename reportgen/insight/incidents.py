@@ -1,0 +1,304 @@
+"""Events and alerts in the store: cluster new items, summarise a period's events, raise alerts.
+
+The stage after scoring: :func:`cluster_pending` gives every new item an event (incrementally:
+new items join the events of earlier runs), :func:`compute_alerts` raises and stores a day's
+alerts once, and :func:`event_summaries` / :func:`alert_summaries` read them back for the reports
+and the ``events`` / ``alerts`` commands.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, delete, func, select
+
+from reportgen.config.core import Config
+from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, playbook_for
+from reportgen.insight.events import ClusterItem, cluster, item_heat
+from reportgen.models import AlertSummary, EventSummary
+from reportgen.store.db import (
+    Store,
+    alert_days,
+    alerts,
+    event_items,
+    events,
+    insert_absent,
+    items,
+    mentions,
+    scores,
+    sources,
+    upsert,
+)
+
+log = logging.getLogger(__name__)
+LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
+
+
+# --- clustering ----------------------------------------------------------------------------------
+
+
+def cluster_pending(store: Store, config: Config, *, now: datetime | None = None) -> int:
+    """Give every item without an event one (joining earlier events where it is a reprint)."""
+    settings = config.events.events
+    with store.begin() as conn:
+        new_rows = conn.execute(
+            select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at)
+            .where(~select(event_items.c.item_id).where(event_items.c.item_id == items.c.item_id).exists())
+            .order_by(items.c.published_at, items.c.item_id)  # one order on every database: same events
+        ).all()
+    if not new_rows:
+        return 0
+    window = timedelta(hours=settings.window_hours)
+    lo = min(r.published_at for r in new_rows) - window
+    hi = max(r.published_at for r in new_rows) + window
+    with store.begin() as conn:
+        context = conn.execute(
+            select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at, event_items.c.event_id)
+            .select_from(items.join(event_items, event_items.c.item_id == items.c.item_id))
+            .where(items.c.published_at >= lo, items.c.published_at <= hi)
+            .order_by(items.c.published_at, items.c.item_id)
+        ).all()
+        ids = [r.item_id for r in new_rows] + [r.item_id for r in context]
+        banks = _banks_of(conn, ids)
+    batch = [ClusterItem(r.item_id, r.title, r.summary, r.published_at, None, banks.get(r.item_id, frozenset()))
+             for r in new_rows]
+    batch += [ClusterItem(r.item_id, r.title, r.summary, r.published_at, r.event_id, banks.get(r.item_id, frozenset()))
+              for r in context]
+    assignments = cluster(batch, settings)
+    published = {i.item_id: i.published_at for i in batch}
+    created = now or datetime.now(UTC)
+    with store.begin() as conn:
+        known = _existing_events(conn, {a.event_id for a in assignments})
+        firsts: dict[str, tuple[datetime, str]] = {}
+        for a in assignments:
+            candidate = (published[a.item_id], a.item_id)
+            if a.event_id not in firsts or candidate < firsts[a.event_id]:
+                firsts[a.event_id] = candidate
+        fresh = [{"event_id": event_id, "first_item_id": item_id, "first_published_at": at, "created_at": created}
+                 for event_id, (at, item_id) in firsts.items() if event_id not in known]
+        if fresh:  # one executemany; "if absent": a concurrent `report` may cluster the same items
+            conn.execute(insert_absent(store.dialect, events, ("event_id",)), fresh)
+        for event_id, (at, item_id) in firsts.items():
+            old = known.get(event_id)
+            if old is not None and (at, item_id) < old:  # a late, earlier publication becomes the first
+                conn.execute(events.update().where(events.c.event_id == event_id)
+                             .values(first_item_id=item_id, first_published_at=at))
+        conn.execute(insert_absent(store.dialect, event_items, ("item_id",)), [
+            {"item_id": a.item_id, "event_id": a.event_id, "similarity": a.similarity} for a in assignments])
+    log.info("clustered %d new items into %d events", len(assignments), len(firsts))
+    return len(assignments)
+
+
+def _existing_events(conn: Any, event_ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
+    out: dict[str, tuple[datetime, str]] = {}
+    for chunk in _chunks(sorted(event_ids), 500):
+        query = select(events.c.event_id, events.c.first_published_at, events.c.first_item_id) \
+            .where(events.c.event_id.in_(chunk))
+        for row in conn.execute(query):
+            out[row.event_id] = (row.first_published_at, row.first_item_id)
+    return out
+
+
+def _banks_of(conn: Any, item_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(set(item_ids)), 500):
+        for item_id, bank_id in conn.execute(select(mentions.c.item_id, mentions.c.bank_id)
+                                             .where(mentions.c.item_id.in_(chunk))):
+            found[item_id].add(bank_id)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _chunks(seq: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(seq), size):
+        yield seq[start:start + size]
+
+
+# --- reading events ------------------------------------------------------------------------------
+
+
+def event_frame(store: Store, start: datetime, end: datetime) -> pd.DataFrame:
+    """One row per item × bank (or item with no bank) of every event with an item in [start, end)."""
+    with store.begin() as conn:
+        ids = list(conn.execute(
+            select(event_items.c.event_id).distinct()
+            .select_from(event_items.join(items, items.c.item_id == event_items.c.item_id))
+            .where(items.c.published_at >= start, items.c.published_at < end)).scalars())
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(sorted(ids), 500):
+            query = (
+                select(event_items.c.event_id, items.c.item_id, items.c.title, items.c.url, items.c.published_at,
+                       sources.c.name.label("source_name"), sources.c.channel, sources.c.weight,
+                       mentions.c.bank_id, scores.c.label, scores.c.categories)
+                .select_from(event_items.join(items, items.c.item_id == event_items.c.item_id)
+                             .join(sources, sources.c.source_id == items.c.source_id)
+                             .outerjoin(mentions, mentions.c.item_id == items.c.item_id)
+                             .outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
+                                                     scores.c.bank_id == mentions.c.bank_id)))
+                .where(event_items.c.event_id.in_(chunk), items.c.published_at < end)
+                .order_by(event_items.c.event_id, items.c.published_at, items.c.item_id, mentions.c.bank_id)
+            )
+            rows.extend(dict(r._mapping) for r in conn.execute(query))
+    frame = pd.DataFrame(rows, columns=["event_id", "item_id", "title", "url", "published_at", "source_name",
+                                       "channel", "weight", "bank_id", "label", "categories"])
+    if not frame.empty:
+        frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
+    return frame
+
+
+def event_summaries(store: Store, config: Config, start: datetime, end: datetime, *, language: str = "zh",
+                    decay: bool = False, limit: int | None = None) -> list[EventSummary]:
+    """The events with an item in [start, end) that names a configured bank, hottest first.
+
+    Heat counts the items inside the window; with ``decay`` (the weekly view) each item's heat
+    halves every ``half_life_days`` before the window's end.  Reprint counts cover the event up to
+    the window's end, so 转载 30 次 includes yesterday's copies of a story that broke earlier.
+    """
+    frame = event_frame(store, start, end)
+    if frame.empty:
+        return []
+    names = {b.id: b.name for b in config.banks}
+    weights = config.events.channel_weights
+    half_life = config.events.events.half_life_days if decay else None
+    tz = config.settings.tz
+    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
+    out = []
+    for event_id, group in frame.groupby("event_id", sort=False):
+        per_item = group.drop_duplicates("item_id").sort_values(["published_at", "item_id"])
+        first = per_item.iloc[0]
+        inside = per_item[(per_item["published_at"] >= start_ts) & (per_item["published_at"] < end_ts)]
+        heat_of = {row.item_id: item_heat(row.channel, float(row.weight), weights, half_life_days=half_life,
+                                          age_days=(end_ts - row.published_at).total_seconds() / 86400)
+                   for row in inside.itertuples(index=False)}
+        judged = group[group["item_id"].isin(heat_of) & group["bank_id"].notna()]
+        if judged.empty:
+            continue  # no configured bank in the window's copies: not a story the briefing is about
+        bank_heat: dict[str, float] = defaultdict(float)
+        for row in judged.drop_duplicates(["item_id", "bank_id"]).itertuples(index=False):
+            bank_heat[row.bank_id] += heat_of[row.item_id]
+        labels = Counter(label for label in judged["label"] if isinstance(label, str))
+        label = min(labels, key=lambda k: (-labels[k], LABEL_ORDER[k])) if labels else "neutral"
+        categories = Counter(c["code"] for raw in judged["categories"] if isinstance(raw, str)
+                             for c in json.loads(raw))
+        channels = Counter(per_item["channel"])
+        bank_ids = tuple(b for b in names if b in bank_heat) + tuple(sorted(set(bank_heat) - set(names)))
+        out.append(EventSummary(
+            event_id=str(event_id), title=str(first["title"]), url=first["url"] or None,
+            first_source=str(first["source_name"]), first_channel=str(first["channel"]),
+            first_published_at=first["published_at"].to_pydatetime().astimezone(tz),
+            item_count=len(per_item), source_count=int(per_item["source_name"].nunique()),
+            channels=tuple(c for c, _ in sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
+            bank_ids=bank_ids, bank_names=tuple(names.get(b, b) for b in bank_ids), label=label,
+            categories=tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+            heat=round(sum(heat_of.values()), 2), bank_heat={b: round(h, 2) for b, h in bank_heat.items()},
+        ))
+    out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
+    return out[:limit] if limit else out
+
+
+def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
+    with store.begin() as conn:
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(item_ids)), 500):
+            out.update(conn.execute(select(event_items.c.item_id, event_items.c.event_id)
+                                    .where(event_items.c.item_id.in_(chunk))).all())
+        return out
+
+
+# --- alerts --------------------------------------------------------------------------------------
+
+
+def compute_alerts(store: Store, config: Config, day: date, *, now: datetime | None = None,
+                   force: bool = False) -> list[Alert]:
+    """Raise and store ``day``'s alerts, once: later runs read what was stored (unless ``force``)."""
+    with store.begin() as conn:
+        done = conn.execute(select(alert_days.c.day).where(alert_days.c.day == day)).first()
+    if done and not force:
+        return []
+    raised = _raise(store, config, day)
+    computed = now or datetime.now(UTC)
+    with store.begin() as conn:
+        conn.execute(delete(alerts).where(alerts.c.day == day))
+        if raised:
+            conn.execute(alerts.insert(), [{
+                "day": a.day, "bank_id": a.bank_id, "kind": a.kind, "category": a.category, "level": a.level,
+                "value": a.value, "centre": a.centre, "spread": a.spread, "event_ids": json.dumps(list(a.event_ids)),
+                "reason_zh": a.reason_zh, "reason_en": a.reason_en, "computed_at": computed} for a in raised])
+        conn.execute(upsert(store.dialect, alert_days, ("day",)), [{"day": day, "computed_at": computed}])
+    if raised:
+        log.info("%d alerts for %s: %s", len(raised), day,
+                 ", ".join(f"{a.bank_id} {a.kind} L{a.level}" for a in raised))
+    return raised
+
+
+def _raise(store: Store, config: Config, day: date) -> list[Alert]:
+    from reportgen.insight.aggregate import day_start
+
+    tz = config.settings.tz
+    settings = config.events.alerts
+    first_day = day - timedelta(days=settings.baseline_days)
+    start, end = day_start(first_day, tz), day_start(day + timedelta(days=1), tz)
+    rows = store.mention_rows(start, end)
+    with store.begin() as conn:
+        earliest = conn.execute(select(func.min(items.c.published_at))).scalar_one_or_none()
+    history_from = max(first_day, earliest.astimezone(tz).date()) if earliest else day
+    weights = config.events.channel_weights
+    per_day: dict[tuple[str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    main_category: dict[str, Counter[str]] = defaultdict(Counter)
+    seen: set[tuple[str, str]] = set()
+    for r in rows:
+        if r["label"] != "negative" or (r["item_id"], r["bank_id"]) in seen:
+            continue
+        seen.add((r["item_id"], r["bank_id"]))
+        local = r["published_at"].astimezone(tz).date()
+        cell = per_day[(r["bank_id"], local)]
+        cell[0] += 1
+        cell[1] += item_heat(r["channel"], float(r.get("weight") or 1.0), weights)
+        if local == day:
+            main_category[r["bank_id"]].update(c["code"] for c in json.loads(r["categories"] or "[]"))
+    day_events = event_summaries(store, config, day_start(day, tz), end)
+    category_names = {c.code: (c.name_zh, c.name_en) for c in config.scoring.category_rules()}
+    history_days = [history_from + timedelta(days=i) for i in range((day - history_from).days)]
+    out: list[Alert] = []
+    for bank in config.banks:
+        negatives, heat = per_day.get((bank.id, day), [0.0, 0.0])
+        category_events = [CategoryEvent(e.event_id, e.title, e.categories, e.bank_heat.get(bank.id, 0.0))
+                           for e in day_events if bank.id in e.bank_heat and e.label == "negative"]
+        raised = bank_alerts(
+            bank.id, bank.name, day, negatives=negatives,
+            negative_history=[per_day.get((bank.id, d), [0.0, 0.0])[0] for d in history_days],
+            heat=heat, heat_history=[per_day.get((bank.id, d), [0.0, 0.0])[1] for d in history_days],
+            events=category_events, category_names=category_names, settings=settings)
+        top = main_category[bank.id].most_common(1)
+        for alert in raised:
+            if alert.kind != "category" and top:
+                alert = Alert(**{**_fields(alert), "category": top[0][0]})
+            out.append(alert)
+    return out
+
+
+def _fields(alert: Alert) -> dict[str, Any]:
+    return {name: getattr(alert, name) for name in Alert.__dataclass_fields__}
+
+
+def alert_summaries(store: Store, config: Config, first: date, last: date, language: str) -> tuple[AlertSummary, ...]:
+    """Stored alerts of ``first``..``last`` with their playbook entries, most severe first."""
+    names = {b.id: b.name for b in config.banks}
+    with store.begin() as conn:
+        rows = conn.execute(select(alerts).where(alerts.c.day >= first, alerts.c.day <= last)).all()
+    out = []
+    for r in rows:
+        entry = playbook_for(r.category, config.events.playbook)
+        out.append(AlertSummary(
+            bank_id=r.bank_id, bank_name=names.get(r.bank_id, r.bank_id), day=r.day, level=r.level, kind=r.kind,
+            reason=r.reason_zh if language == "zh" else r.reason_en, category=r.category,
+            negative_count=int(r.value) if r.kind == "volume" else 0, baseline=r.centre,
+            negative_heat=r.value if r.kind != "volume" else 0.0, event_ids=tuple(json.loads(r.event_ids)),
+            actions=entry.actions(language), owner=entry.owner(language)))
+    out.sort(key=lambda a: (-a.level, a.day, a.bank_id, a.kind, a.category or ""))
+    return tuple(out)

@@ -1,0 +1,467 @@
+"""Report data → what the briefing shows: page 1's KPI cards, overview paragraph and top events,
+the charts, and the rows of each later section.
+
+An executive gives the briefing a minute, on a phone, so page 1 states the whole story in
+sentences built from the figures ("本期共监测到…其中负面…较上期…"), and each of the three events
+it names comes with what to do about it.  The same context feeds the report (HTML, PDF) and the
+mail body, so the mail shows exactly page 1.
+
+Every user-visible string goes through gettext (:mod:`reportgen.i18n`); every figure through the
+locale's number and date formats.  Sentences are :class:`markupsafe.Markup` with the figures in
+``<strong>``: the translated pattern is trusted, the values (feed text included) are escaped when
+they are substituted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from markupsafe import Markup
+
+from reportgen import __version__
+from reportgen.errors import RenderError
+from reportgen.models import AlertSummary, DailyReportData, EventSummary, PeriodTotals, ReportItem
+from reportgen.periods import Period, week_label
+from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
+from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
+
+log = logging.getLogger(__name__)
+
+TOP_EVENTS = 3  # page 1
+TITLE_CHARS = 80  # page 1 must fit one A4 page whatever a headline's length
+
+CHANNEL_NAMES = {
+    "print": N_("Print"), "broadcast": N_("Broadcast"), "online": N_("Online news"),
+    "social": N_("Social media"), "regulator": N_("Regulator"), "complaint": N_("Complaint platform"),
+}
+ROLE_NAMES = {"self": N_("Us"), "competitor": N_("Peer")}
+STATUS_NAMES = {"ok": N_("OK"), "not_modified": N_("Not modified (304)"), "failed": N_("Failed"),
+                "never": N_("Never fetched"), "empty": N_("Empty")}
+LABEL_NAMES = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive"),
+               "unscored": N_("Not scored")}
+LEVEL_NAMES = {0: N_("None"), 1: N_("Level 1"), 2: N_("Level 2"), 3: N_("Level 3")}
+LEVEL_NOTES = {1: N_("watch"), 2: N_("moderate"), 3: N_("severe")}
+ALERT_KINDS = {"volume": N_("Negative volume"), "heat": N_("Heat"), "category": N_("Risk category")}
+DEFAULT_TITLES = {"daily": N_("Bank Media Monitoring Daily"), "weekly": N_("Bank Media Monitoring Weekly")}
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    label: str
+    value: str
+    note: Markup | str = ""
+    alert: bool = False  # drawn heavier (and not by colour alone)
+
+
+@dataclass(frozen=True, slots=True)
+class TopEntry:
+    """One of page 1's top three: an event, or (until events exist) a negative item."""
+
+    title: str
+    url: str | None
+    meta: tuple[str, ...]  # first source, time, reprints, categories: joined with " · "
+    label: str  # negative | neutral | positive | unscored
+    action: str
+    owner: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A figure against the previous period, ready to print."""
+
+    delta: int
+    text: str  # "+12 (+36.4%)", "−3", "0"
+    direction: str  # up | down | flat
+
+
+class Briefing:
+    """The context of one rendering.  ``context()`` is what the templates receive."""
+
+    def __init__(self, report: DailyReportData, *, with_charts: bool = True) -> None:
+        self.report = report
+        self.language = check_language(report.language)
+        self.gettext = translations(self.language).gettext
+        self.ngettext = translations(self.language).ngettext
+        self.pgettext = translations(self.language).pgettext
+        self.fmt = Formatter(self.language)
+        self.zone = _zone(report.timezone)
+        self.daily = report.period == "daily"
+        self.with_charts = with_charts
+        self.totals = report.totals
+        self.self_banks = [b for b in report.bank_totals if b.role == "self"]
+
+    # --- names ---
+
+    def _(self, message: str, **values: Any) -> str:
+        text = self.gettext(message)
+        return text % values if values else text
+
+    def channel(self, code: str) -> str:
+        return self.gettext(CHANNEL_NAMES[code]) if code in CHANNEL_NAMES else code
+
+    def role(self, code: str) -> str:
+        return self.gettext(ROLE_NAMES[code]) if code in ROLE_NAMES else code
+
+    def status(self, code: str) -> str:
+        return self.gettext(STATUS_NAMES[code]) if code in STATUS_NAMES else code
+
+    def label(self, code: str | None) -> str:
+        return self.gettext(LABEL_NAMES[code or "unscored"]) if (code or "unscored") in LABEL_NAMES else str(code)
+
+    def level(self, level: int) -> str:
+        return self.gettext(LEVEL_NAMES.get(level, LEVEL_NAMES[3] if level > 3 else LEVEL_NAMES[0]))
+
+    def level_note(self, level: int) -> str:
+        return self.gettext(LEVEL_NOTES[level]) if level in LEVEL_NOTES else ""
+
+    def alert_kind(self, code: str) -> str:
+        return self.gettext(ALERT_KINDS[code]) if code in ALERT_KINDS else code
+
+    def category(self, code: str) -> str:
+        return self.report.category_names.get(code, code)
+
+    def categories(self, codes: Sequence[str]) -> str:
+        return self._list(self.category(c) for c in codes)
+
+    def _list(self, parts: Any) -> str:
+        """Names in a row: 中国工商银行、中国银行 / ICBC, BOC."""
+        return self.separator.join(parts)
+
+    @property
+    def sentence_gap(self) -> str:
+        """What goes between two sentences: nothing after 。, a space after a Latin full stop."""
+        return "" if self.gettext(".").endswith("。") else " "
+
+    @property
+    def separator(self) -> str:
+        return self.pgettext("list", ", ")
+
+    @property
+    def self_name(self) -> str:
+        return self._list(b.name for b in self.self_banks) if self.self_banks else self._("all monitored banks")
+
+    # --- period ---
+
+    @property
+    def title(self) -> str:
+        return self.report.title or self.gettext(DEFAULT_TITLES[self.report.period])
+
+    @property
+    def period_key(self) -> str:
+        return self.report.day.isoformat() if self.daily else Period.week_of(self.report.day).key
+
+    @property
+    def period_label(self) -> str:
+        if self.daily:
+            return self.fmt.date_full(self.report.day)
+        return week_label(self.report.day, self.report.last_day or self.report.day, self.language)
+
+    @property
+    def window_label(self) -> str:
+        start, end = self.report.window_start.astimezone(self.zone), self.report.window_end.astimezone(self.zone)
+        return self._("%(start)s to %(end)s (%(zone)s)", start=start.strftime("%Y-%m-%d %H:%M"),
+                      end=end.strftime("%Y-%m-%d %H:%M"), zone=self.report.timezone)
+
+    @property
+    def created(self) -> datetime:
+        """The PDF's creation date: the end of the covered window, fixed by the report date, so
+        two renderings of the same period are the same document."""
+        return self.report.window_end.astimezone(self.zone)
+
+    # --- changes ---
+
+    def change(self, now: int, before: int | None) -> Change | None:
+        if before is None or self.report.previous is None:
+            return None
+        delta = now - before
+        text = self.fmt.signed(delta)
+        if delta and before:
+            text += self._(" (%(pct)s)", pct=self._relative(delta / before))
+        return Change(delta, text, "up" if delta > 0 else "down" if delta < 0 else "flat")
+
+    def _change_phrase(self, now: int, before: int) -> str:
+        """较上期增加 12 条（+36.4%） / 12 more than the previous period (+36.4%)."""
+        delta = now - before
+        if delta == 0:
+            return self._("the same as the previous period")
+        n = self.fmt.number(abs(delta))
+        if delta > 0:
+            phrase = self.ngettext("%(n)s more than the previous period", "%(n)s more than the previous period",
+                                   abs(delta)) % {"n": n}
+        else:
+            phrase = self.ngettext("%(n)s fewer than the previous period", "%(n)s fewer than the previous period",
+                                   abs(delta)) % {"n": n}
+        if before:
+            phrase += self._(" (%(pct)s)", pct=self._relative(delta / before))
+        return phrase
+
+    def _relative(self, ratio: float) -> str:
+        """+36.4%, but +425% rather than +425.0%: past 100 % the decimal is noise."""
+        return self.fmt.signed_percent(ratio, 0 if abs(ratio) >= 1 else 1)
+
+    # --- page 1 ---
+
+    def kpis(self) -> list[Kpi]:
+        t, prev = self.totals, self.report.previous
+        mentions_change = self.change(t.self_mentions, prev.self_mentions if prev else None)
+        negative_change = self.change(t.self_negative, prev.self_negative if prev else None)
+        vs = self._("vs previous: %(change)s")
+        level = self.report.alert_level
+        own_alerts = [a for a in self.report.alerts if a.bank_id in self.report.self_bank_ids]
+        rank, of = self.rank()
+        return [
+            Kpi(self._("Mentions of us"), self.fmt.number(t.self_mentions),
+                vs % {"change": mentions_change.text} if mentions_change else ""),
+            Kpi(self._("Negative"), self.fmt.number(t.self_negative),
+                self._("%(share)s of our mentions", share=self.fmt.percent(t.self_negative_share))
+                + (self.gettext("; ") + vs % {"change": negative_change.text} if negative_change else ""),
+                alert=t.self_negative > 0),
+            Kpi(self._("Share of voice"), self.fmt.percent(t.self_share_of_voice),
+                self._("rank %(rank)s of %(banks)s banks", rank=rank, banks=of) if rank else ""),
+            Kpi(self._("Alert level"), self.level(level),
+                (self.level_note(level) + self.gettext("; ")
+                 + self.ngettext("%(n)s alert", "%(n)s alerts", len(own_alerts)) % {"n": len(own_alerts)})
+                if level else self._("no alert raised"),
+                alert=level >= 2),
+        ]
+
+    def rank(self) -> tuple[int, int]:
+        """The bank's place by mentions among the configured banks (0 when there is no self bank)."""
+        ordered = sorted(self.report.bank_totals, key=lambda b: (-b.mentions, b.role != "self", b.bank_id))
+        for i, b in enumerate(ordered, 1):
+            if b.role == "self":
+                return i, len(ordered)
+        return 0, len(ordered)
+
+    @property
+    def quiet(self) -> bool:
+        """No negative coverage of the bank and no alert: page 1 says so in as many words."""
+        return self.totals.self_negative == 0 and self.report.alert_level == 0
+
+    def overview(self) -> list[Markup]:
+        """The overview paragraph, one sentence per entry, figures in bold."""
+        r, t, prev = self.report, self.totals, self.report.previous
+        b = _bold(self.fmt)
+        sentences = [Markup(self.ngettext("In this period we found %(n)s item mentioning %(bank)s",
+                                          "In this period we found %(n)s items mentioning %(bank)s",
+                                          t.self_mentions)) % {"n": b(t.self_mentions), "bank": self.self_name}]
+        if prev is not None:
+            sentences[0] += Markup(self.gettext(", ")) + self._change_phrase(t.self_mentions, prev.self_mentions)
+        if t.self_mentions:
+            neg = Markup(self._("; %(n)s of them negative (%(share)s)")) % {
+                "n": b(t.self_negative), "share": self.fmt.percent(t.self_negative_share)}
+            if prev is not None:
+                neg += Markup(self.gettext(", ")) + self._change_phrase(t.self_negative, prev.self_negative)
+            sentences[0] += neg
+        sentences[0] += Markup(self.gettext("."))
+        rank, of = self.rank()
+        all_banks = Markup(self._("Across all %(banks)s monitored banks there were %(n)s items, %(neg)s of them "
+                                  "negative")) % {"banks": of, "n": b(t.total_items), "neg": b(t.negative_items)}
+        if rank and t.mentions:
+            all_banks += Markup(self._("; our share of voice was %(share)s, rank %(rank)s")) % {
+                "share": b(self.fmt.percent(t.self_share_of_voice), raw=True), "rank": rank}
+        sentences.append(all_banks + Markup(self.gettext(".")))
+        hottest = self._own_events()[:1] or list(r.events[:1])
+        if hottest:
+            e = hottest[0]
+            sentences.append(Markup(self.ngettext(
+                "The hottest event was “%(title)s”, first published by %(source)s and reprinted %(reprints)s time.",
+                "The hottest event was “%(title)s”, first published by %(source)s and reprinted %(reprints)s times.",
+                e.reprint_count)) % {"title": _shorten(e.title), "source": e.first_source,
+                                     "reprints": b(e.reprint_count)})
+        own_alerts = [a for a in r.alerts if a.bank_id in r.self_bank_ids]
+        if own_alerts:
+            sentences.append(Markup(self.ngettext(
+                "%(n)s alert was raised for us, the highest at %(level)s; see the recommended actions.",
+                "%(n)s alerts were raised for us, the highest at %(level)s; see the recommended actions.",
+                len(own_alerts))) % {"n": b(len(own_alerts)), "level": self.level(r.alert_level)})
+        return sentences
+
+    def own_alerts(self) -> list[AlertSummary]:
+        """The bank's own alerts, most severe first (page 1 lists up to three)."""
+        own = self.report.self_bank_ids
+        return sorted((a for a in self.report.alerts if a.bank_id in own), key=lambda a: (-a.level, a.kind))
+
+    def _own_events(self) -> list[EventSummary]:
+        own = self.report.self_bank_ids
+        return [e for e in self.report.events if own & set(e.bank_ids)]
+
+    def top_entries(self) -> list[TopEntry]:
+        """Page 1's top three events, the ones to act on first: the bank's own negative events, its
+        other events, then the peers' negative ones, each group hottest first.  Without events (the
+        clustering has not run), the bank's negative items stand in."""
+        own = set(self.report.self_bank_ids)
+        rank = {e.event_id: i for i, e in enumerate(self.report.events)}  # events arrive hottest first
+        events = sorted(self.report.events, key=lambda e: (not own & set(e.bank_ids), e.label != "negative",
+                                                           rank[e.event_id]))
+        if events:
+            return [self._event_entry(e) for e in events[:TOP_EVENTS]]
+        return [self._item_entry(i) for i in self.report.items[:TOP_EVENTS]]
+
+    def _event_entry(self, e: EventSummary) -> TopEntry:
+        meta = [self._("first: %(source)s, %(time)s", source=e.first_source,
+                       time=self.time(e.first_published_at)),
+                self.ngettext("%(n)s reprint", "%(n)s reprints", e.reprint_count) % {"n": e.reprint_count},
+                self._("heat %(heat)s", heat=self.fmt.number(round(e.heat, 1)))]
+        if e.categories:
+            meta.append(self.categories(e.categories))
+        if e.bank_names:
+            meta.append(self._list(e.bank_names))
+        action, owner = self.event_action(e)
+        return TopEntry(_shorten(e.title, TITLE_CHARS), e.url, tuple(meta), e.label, action, owner)
+
+    def _item_entry(self, item: ReportItem) -> TopEntry:
+        negative = [j for j in item.judgements if j.label == "negative"]
+        codes = tuple(dict.fromkeys(c for j in negative for c in j.categories))
+        meta = [self._list([item.source_name, self.channel(item.channel)]), self.time(item.published_at)]
+        if codes:
+            meta.append(self.categories(codes))
+        meta.append(self._list(j.bank_name for j in negative))
+        action, owner = self._playbook_for(codes, "negative" if negative else "neutral")
+        return TopEntry(_shorten(item.title, TITLE_CHARS), item.url, tuple(meta),
+                        "negative" if negative else "neutral", action, owner)
+
+    def event_action(self, e: EventSummary) -> tuple[str, str]:
+        """The action line for an event: the playbook's (from the data), an alert's, or a default."""
+        if e.event_id in self.report.event_actions:
+            return self.report.event_actions[e.event_id], ""
+        for alert in self.report.alerts:
+            if e.event_id in alert.event_ids and alert.actions:
+                return self._actions(alert), alert.owner
+        return self._playbook_for(e.categories, e.label)
+
+    def _playbook_for(self, codes: Sequence[str], label: str) -> tuple[str, str]:
+        for alert in self.report.alerts:
+            if alert.category and alert.category in codes and alert.actions:
+                return self._actions(alert), alert.owner
+        if label == "negative":
+            return self._("Verify the facts, prepare a holding statement and keep monitoring."), ""
+        return self._("Keep monitoring; no action needed."), ""
+
+    def _actions(self, alert: AlertSummary) -> str:
+        return self.gettext("; ").join(alert.actions[:2])
+
+    # --- sections ---
+
+    def time(self, value: datetime) -> str:
+        """``14:05`` inside a daily report's day, ``11-27 14:05`` otherwise."""
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime in report data: {value!r}")
+        local = value.astimezone(self.zone)
+        return local.strftime("%H:%M" if self.daily and local.date() == self.report.day else "%m-%d %H:%M")
+
+    def hot_events(self) -> tuple[EventSummary, ...]:
+        """The events the 热点事件 table lists: the hottest ``hot_events_max``."""
+        return self.report.events[:self.report.hot_events_max]
+
+    def bank_events(self) -> list[tuple[str, list[tuple[EventSummary, float]]]]:
+        """Weekly: each bank's hottest events of the week, with that bank's share of the heat."""
+        out = []
+        for bank in self.report.bank_totals:
+            mine = [(e, e.bank_heat.get(bank.bank_id, e.heat)) for e in self.report.events
+                    if bank.bank_id in e.bank_ids]
+            mine.sort(key=lambda pair: (-pair[1], pair[0].event_id))
+            if mine:
+                out.append((bank.name, mine[:3]))
+        return out
+
+    def week_over_week(self) -> list[tuple[str, str, str, Change | None]]:
+        """Weekly: this week against last, one row per headline figure."""
+        t, prev = self.totals, self.report.previous or PeriodTotals()
+        rows: list[tuple[str, str, str, Change | None]] = []
+        for label, now, before in (
+            (self._("Items, all banks"), t.total_items, prev.total_items),
+            (self._("Negative items, all banks"), t.negative_items, prev.negative_items),
+            (self._("Mentions of us"), t.self_mentions, prev.self_mentions),
+            (self._("Negative about us"), t.self_negative, prev.self_negative),
+        ):
+            rows.append((label, self.fmt.number(now), self.fmt.number(before), self.change(now, before)))
+        for label, share_now, share_before in (
+            (self._("Negative share (us)"), t.self_negative_share, prev.self_negative_share),
+            (self._("Share of voice (us)"), t.self_share_of_voice, prev.self_share_of_voice),
+        ):
+            diff = share_now - share_before
+            points = self._("%(points)s pt", points=self.fmt.signed(round(diff * 100, 1)))
+            rows.append((label, self.fmt.percent(share_now), self.fmt.percent(share_before),
+                         Change(0, points, "up" if diff > 0 else "down" if diff < 0 else "flat")))
+        return rows
+
+    def health(self) -> dict[str, Any]:
+        """Source health: the sources that failed, were never fetched or returned nothing, and a tally."""
+        rows = self.report.source_health
+        counts = Counter(r.status for r in rows)
+        problems = [r for r in rows if r.status in ("failed", "never") or (r.status == "ok" and not r.item_count)]
+        incomplete = counts["failed"] + counts["never"]
+        return {
+            "problems": problems,
+            "summary": self._("Sources: %(ok)s OK, %(not_modified)s not modified, %(failed)s failed, "
+                              "%(never)s never fetched", ok=counts["ok"], not_modified=counts["not_modified"],
+                              failed=counts["failed"], never=counts["never"]),
+            "warning": self.ngettext(
+                "Note: %(n)s source failed or was never fetched; this report may be incomplete.",
+                "Note: %(n)s sources failed or were never fetched; this report may be incomplete.",
+                incomplete) % {"n": incomplete} if incomplete else "",
+        }
+
+    # --- everything ---
+
+    def context(self) -> dict[str, Any]:
+        report = self.report
+        return {
+            "report": report,
+            "b": self,
+            "fmt": self.fmt,
+            "lang": self.language,
+            "html_lang": HTML_LANG[self.language],
+            "title": self.title,
+            "zone": self.zone,
+            "daily": self.daily,
+            "day_label": self.period_label,
+            "period_key": self.period_key,
+            "window_label": self.window_label,
+            "created": self.created.isoformat(),
+            "author": report.author or report.organisation,
+            "totals": self.totals,
+            "self_name": self.self_name,
+            "self_mentions": self.totals.self_mentions,
+            "self_negative": self.totals.self_negative,
+            "kpis": self.kpis(),
+            "overview": self.overview(),
+            "quiet": self.quiet,
+            "top_entries": self.top_entries(),
+            "own_alerts": self.own_alerts()[:3],
+            "health": self.health(),
+            "charts": chart_images(self) if self.with_charts else dict.fromkeys(CHART_NAMES, ""),
+            "chart_titles": chart_titles(self),
+            "generator": f"reportgen {__version__}",
+        }
+
+
+def _bold(fmt: Formatter) -> Callable[..., Markup]:
+    def bold(value: int | float | str, raw: bool = False) -> Markup:
+        text = value if raw or isinstance(value, str) else fmt.number(value)
+        return Markup("<strong>%s</strong>") % text
+
+    return bold
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RenderError(f"unknown report time zone {name!r}", hint="use an IANA name such as Asia/Shanghai") from exc
+
+
+def day_of(value: datetime, zone: ZoneInfo) -> date:
+    return value.astimezone(zone).date()

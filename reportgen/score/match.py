@@ -1,0 +1,152 @@
+"""Which configured banks does a text mention?
+
+One Aho–Corasick automaton holds every bank's name and aliases *and* every exclusion term.
+Matches are taken leftmost-longest and non-overlapping, so an exclusion that starts at (or
+before) an alias and is longer than it swallows it: ``中国银行业协会`` is an industry body, not
+Bank of China, while ``中国银行保险产品热销`` still names the bank, because no exclusion covers it.
+
+Text is folded before matching, keeping every character at its offset so positions stay valid:
+
+- Traditional → Simplified, character by character, with OpenCC's own ``TSCharacters`` table
+  (HK and Taiwan sources write 中國工商銀行);
+- Latin letters are lower-cased, and Latin aliases must sit on word boundaries (``ICBC`` must not
+  fire inside ``ICBCX``; ``BOC`` must not fire inside ``BOCOM``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from reportgen.models import Item, Match, Mention
+
+if TYPE_CHECKING:  # config imports events, which imports fold from here
+    from reportgen.config.core import BankConfig
+
+log = logging.getLogger(__name__)
+
+# Short aliases such as 中行 / 建行 / 交行 also occur inside ordinary words.  These words are
+# treated as exclusions for every bank, so 集中行动 does not become a Bank of China mention.
+# A user adds more per bank with ``exclude``.
+COMMON_FALSE_POSITIVES: tuple[str, ...] = (
+    "集中行", "空中行", "途中行", "其中行", "暗中行", "高中行", "初中行", "心中行", "手中行",
+    "外交行", "社交行", "提交行", "移交行", "成交行",
+    "修建行", "新建行", "在建行", "兴建行", "创建行", "组建行", "筹建行", "重建行", "自建行", "扩建行",
+    "构建行", "基建行", "土建行", "房建行", "援建行", "共建行", "搭建行", "承建行", "改建行", "营建行",
+    "化工行", "施工行", "加工行", "员工行", "职工行", "竣工行", "开工行", "复工行", "分工行",
+    "手工行", "务农行", "招行人",
+)
+
+_LATIN_RE = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    bank_id: str | None  # None for an exclusion
+    term: str  # as configured, for explanations
+    latin: bool  # needs word boundaries
+
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's Traditional→Simplified single-character table as a ``str.translate`` map."""
+    table: dict[int, str] = {}
+    text = (resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text("utf-8")
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 2 or len(parts[0]) != 1:
+            continue
+        target = parts[1].split(" ")[0]
+        if len(target) == 1:  # keep offsets: only one-to-one characters
+            table[ord(parts[0])] = target
+    return table
+
+
+@functools.cache
+def _traditional_chars() -> frozenset[str]:
+    return frozenset(chr(c) for c in _t2s_table())
+
+
+def fold(text: str) -> str:
+    """Traditional→Simplified and lower-case, never changing the length of ``text``."""
+    # Most feed text is Simplified: a set check is much cheaper than translating every character.
+    folded = text if _traditional_chars().isdisjoint(text) else text.translate(_t2s_table())
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # e.g. 'İ'.lower() has two code points: fold per character
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+    return lowered
+
+
+class Matcher:
+    """Finds bank mentions in text.  Build once per run; ``find`` is thread-safe."""
+
+    def __init__(self, banks: Sequence[BankConfig],
+                 common_exclusions: Iterable[str] = COMMON_FALSE_POSITIVES) -> None:
+        self.banks = tuple(banks)
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, list[_Term]] = {}
+        for bank in self.banks:
+            for term in bank.terms:
+                entries.setdefault(fold(term), []).append(_Term(bank.id, term, _is_latin(term)))
+        exclusions = [e for bank in self.banks for e in bank.exclude] + list(common_exclusions)
+        for term in exclusions:
+            key = fold(term)
+            if key in entries and any(t.bank_id for t in entries[key]):
+                log.warning("exclusion %r is also an alias; the alias wins", term)
+                continue
+            entries.setdefault(key, []).append(_Term(None, term, _is_latin(term)))
+        for key, terms in entries.items():
+            if key:
+                self._automaton.add_word(key, (key, tuple(terms)))
+        if entries:
+            self._automaton.make_automaton()
+        self._empty = not entries
+
+    def find(self, text: str) -> list[Match]:
+        """Every bank alias occurrence in ``text``, in order, exclusions removed."""
+        if self._empty or not text:
+            return []
+        folded = fold(text)
+        found: list[Match] = []
+        for end_index, (key, terms) in self._automaton.iter_long(folded):
+            start = end_index - len(key) + 1
+            end = end_index + 1
+            for t in terms:
+                if t.bank_id is None:
+                    continue  # an exclusion took this span
+                if t.latin and not _on_word_boundary(folded, start, end):
+                    continue
+                found.append(Match(t.bank_id, t.term, start, end))
+        return found
+
+    def mentions(self, item: Item) -> list[Mention]:
+        """One :class:`Mention` per bank named in the item's title or summary."""
+        by_bank: dict[str, list[tuple[str, str, int, int]]] = {}
+        for field_name, text in (("title", item.title), ("summary", item.summary)):
+            for m in self.find(text):
+                by_bank.setdefault(m.bank_id, []).append((field_name, m.term, m.start, m.end))
+        return [
+            Mention(item.item_id, bank_id, any(f == "title" for f, *_ in evidence), tuple(evidence))
+            for bank_id, evidence in by_bank.items()
+        ]
+
+
+def _is_latin(term: str) -> bool:
+    return bool(_LATIN_RE.search(term))
+
+
+def _on_word_boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (_is_word_char(before) or _is_word_char(after))
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and (c.isalnum() or c == "_")
