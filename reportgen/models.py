@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class FetchStatus(StrEnum):
@@ -200,7 +201,7 @@ class ReportItem:
 
 @dataclass(frozen=True, slots=True)
 class EventSummary:
-    """One story and its reprints (issue 4), as the report shows it."""
+    """One story and its reprints, as the report shows it."""
 
     event_id: str
     title: str  # the earliest item's headline
@@ -308,7 +309,7 @@ class CategoryCount:
 
 
 @dataclass(frozen=True, slots=True)
-class DailyReportData:
+class ReportData:
     """Everything a daily or weekly briefing shows, already computed.
 
     ``items`` holds the items the report lists: in the briefing, the period's negative items
@@ -329,14 +330,14 @@ class DailyReportData:
     bank_totals: tuple[BankTotal, ...]
     items: tuple[ReportItem, ...]
     source_health: tuple[SourceHealthRow, ...]
-    # The same report over a longer window (issue 6): a weekly run shows the ISO week whose Monday
+    # The same report over a longer window: a weekly run shows the ISO week whose Monday
     # is ``day`` and whose Sunday is ``last_day``.  A daily report leaves both at their defaults.
     period: str = "daily"  # daily | weekly
     last_day: date | None = None
     category_names: dict[str, str] = field(default_factory=dict)  # code → name in the report language
-    events: tuple[EventSummary, ...] = ()  # the period's events, hottest first (issue 4)
-    alerts: tuple[AlertSummary, ...] = ()  # the period's alerts, most severe first (issue 4)
-    # --- the briefing (issue 5) ---
+    events: tuple[EventSummary, ...] = ()  # the period's events, hottest first
+    alerts: tuple[AlertSummary, ...] = ()  # the period's alerts, most severe first
+    # --- the briefing ---
     author: str = ""  # PDF metadata author; empty: the organisation
     current: PeriodTotals | None = None  # None: derived from total_items and bank_totals
     previous: PeriodTotals | None = None  # the period before, for 较上期; None: not compared
@@ -371,3 +372,52 @@ class DailyReportData:
             self_mentions=sum(b.mentions for b in own),
             self_negative=sum(b.negative for b in own),
         )
+
+
+DailyReportData = ReportData  # the name before the weekly briefing shared it; kept for outside callers
+
+
+# --- the outbox: reports made and where their mail stands ------------------------------------------
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    HELD = "held"
+    SUPERSEDED = "superseded"
+
+
+UNDELIVERED = (State.PENDING, State.FAILED)
+DONE = (State.PENDING, State.SENT, State.FAILED, State.EXPIRED)  # a report in these is not made again
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    delivery_id: int
+    kind: str
+    period_key: str
+    language: str
+    state: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    last_attempt_at: datetime | None
+    sent_at: datetime | None
+    message_id: str | None
+    subject: str | None
+    recipients: tuple[str, ...]
+    html_path: str | None
+    pdf_path: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.delivery_id, "kind": self.kind, "period": self.period_key, "language": self.language,
+            "state": self.state, "attempts": self.attempts, "last_error": self.last_error,
+            "created_at": self.created_at.isoformat(),
+            "last_attempt_at": self.last_attempt_at.isoformat() if self.last_attempt_at else None,
+            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
+            "message_id": self.message_id, "subject": self.subject, "recipients": len(self.recipients),
+            "html": self.html_path, "pdf": self.pdf_path,
+        }

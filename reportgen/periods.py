@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from reportgen.errors import DataError
@@ -21,13 +21,20 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not locale's
 
-# Label overrides for a weekly report; merged over render.LABELS, so both languages need the
-# same keys.  The full weekly briefing (issue 5) will bring its own template.
-WEEKLY_LABELS: dict[str, dict[str, str]] = {
-    "zh": {"period": "报告周期", "default_title": "银行舆情周报"},
-    "en": {"period": "Report period", "default_title": "Bank Media Monitoring Weekly"},
+# A report's title, decided here only: the configured ``report_title`` names the daily report;
+# otherwise, and always for the weekly one, the default for the language.
+DEFAULT_TITLES: dict[str, dict[str, str]] = {
+    "daily": {"zh": "银行舆情日报", "en": "Bank Media Monitoring Daily"},
+    "weekly": {"zh": "银行舆情周报", "en": "Bank Media Monitoring Weekly"},
 }
-WEEKLY_TITLES = {lang: labels["default_title"] for lang, labels in WEEKLY_LABELS.items()}
+
+
+def report_title(kind: str, language: str, configured: str | None = None) -> str:
+    """The title of a ``kind`` ("daily" | "weekly") report in ``language``."""
+    if kind == "daily" and configured:
+        return configured
+    titles = DEFAULT_TITLES[kind]
+    return titles.get(language, titles["en"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +109,27 @@ def week_label(first: date, last: date, language: str) -> str:
     if language == "zh":
         return f"{year}年第{week}周（{first.month}月{first.day}日—{last.month}月{last.day}日）"
     return f"Week {week} of {year} ({first.day} {_MONTHS[first.month - 1]} – {last.day} {_MONTHS[last.month - 1]})"
+
+
+# --- report windows: a period's days as instants -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: datetime  # aware, inclusive
+    end: datetime  # aware, exclusive
+
+    @classmethod
+    def for_days(cls, first: date, last: date, tz: ZoneInfo, start_hour: int = 0) -> Window:
+        """Calendar days ``first``..``last`` (inclusive) in zone ``tz``, each starting at ``start_hour``."""
+        return cls(day_start(first, tz, start_hour), day_start(last + timedelta(days=1), tz, start_hour))
+
+
+def day_start(day: date, tz: ZoneInfo, start_hour: int = 0) -> datetime:
+    """When report day ``day`` begins: ``start_hour`` o'clock local time."""
+    return datetime.combine(day, time(start_hour), tz)
+
+
+def previous_day(now: datetime, tz: ZoneInfo) -> date:
+    """The day a morning report covers: yesterday in the report zone."""
+    return now.astimezone(tz).date() - timedelta(days=1)

@@ -17,9 +17,9 @@ from reportgen.models import (
     BankTotal,
     CategoryCount,
     ChannelCount,
-    DailyReportData,
     EventSummary,
     PeriodTotals,
+    ReportData,
     ReportItem,
     SourceHealthRow,
     TrendPoint,
@@ -117,7 +117,7 @@ def _trend(last: date, days: int, base: int) -> tuple[TrendPoint, ...]:
     return tuple(out)
 
 
-def make_report(language: str = "zh", period: str = "daily") -> DailyReportData:
+def make_report(language: str = "zh", period: str = "daily") -> ReportData:
     daily = period == "daily"
     health = (
         SourceHealthRow("eastmoney", "东方财富", "online", "ok", START + timedelta(days=1, hours=6), 200, 50, 12),
@@ -130,7 +130,7 @@ def make_report(language: str = "zh", period: str = "daily") -> DailyReportData:
     )
     last = DAY if daily else DAY + timedelta(days=6)
     trend = _trend(last, 14, 5)
-    return DailyReportData(
+    return ReportData(
         title=("银行舆情日报" if daily else "银行舆情周报") if language == "zh"
         else ("Bank Media Monitoring Daily" if daily else "Bank Media Monitoring Weekly"),
         organisation="品牌与舆情管理部",
@@ -170,7 +170,7 @@ def make_report(language: str = "zh", period: str = "daily") -> DailyReportData:
     )
 
 
-def quiet_report(language: str = "zh") -> DailyReportData:
+def quiet_report(language: str = "zh") -> ReportData:
     """A day with coverage but nothing negative about the bank and no alert."""
     import dataclasses
 

@@ -60,3 +60,26 @@ def test_demo_pdf_embeds_cjk_fonts_and_names_the_banks(demo, tmp_path):
                    check=True)
     (png,) = tmp_path.glob("p*.png")
     assert png.stat().st_size > 10_000  # a page with content, not a blank render
+
+
+def test_demo_keep_leaves_a_workspace_the_printed_commands_run_against(tmp_path):
+    """``--keep``: the config, store and fetched feeds stay, and every command the demo prints works."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["demo", "--out", str(tmp_path), "--keep", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    workspace = tmp_path / "demo-workspace"
+    assert (workspace / "sources.toml").is_file() and (workspace / "demo.db").stat().st_size > 0
+    assert len(list((workspace / "feeds").iterdir())) >= 10
+    commands = re.findall(r"^  reportgen --config (\S+) (.+)$", result.stdout, flags=re.M)
+    assert {c.split()[0] for _, c in commands} == {"report", "events", "alerts", "export"}
+    for config, command in commands:
+        args = command.replace("-o demo.csv", f"-o {tmp_path / 'demo.csv'}").split()
+        ran = runner.invoke(cli, ["--config", config, *args])
+        assert ran.exit_code == 0, (command, ran.output)
+    assert (tmp_path / "demo.csv").read_text(encoding="utf-8").count("\n") > 100
+
+
+def test_demo_without_keep_leaves_no_workspace(demo, tmp_path):
+    result, paths = demo
+    assert "kept:" not in result.stdout
+    assert not (Path(paths["pdf"]).parent / "demo-workspace").exists()

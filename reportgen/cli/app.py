@@ -31,14 +31,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from reportgen import __version__
+from reportgen.cli.logjson import JsonFormatter
+from reportgen.config.core import load_config
+from reportgen.demo.offline import run_demo
 from reportgen.errors import ConfigError, DataError, ReportgenError
+from reportgen.flow.pipeline import build_report
+from reportgen.flow.queries import export_rows
+from reportgen.flow.runner import fetch, run, send_pending, send_test
+from reportgen.periods import parse_period
+from reportgen.report.export import write_csv, write_jsonl, write_parquet
+from reportgen.report.render import quiet_weasyprint_logging
 
 EXIT_ALL_SOURCES_FAILED = 6
 EXIT_SOME_SOURCES_FAILED = 7
@@ -47,13 +56,12 @@ EXIT_UNDELIVERED = 8  # DeliveryError uses it too; LockBusy is 9
 log = logging.getLogger("reportgen")
 
 
-class _State:
+class State:
     def __init__(self, config_path: Path | None, debug: bool) -> None:
         self.config_path = config_path
         self.debug = debug
 
     def config(self) -> Any:
-        from reportgen.config.core import load_config
 
         cfg = load_config(self.config_path)
         for warning in cfg.warnings:
@@ -72,7 +80,7 @@ class _State:
 def cli(ctx: click.Context, config_path: Path | None, debug: bool, verbose: bool, log_json: bool) -> None:
     """reportgen: bank public-opinion monitoring (银行舆情) and daily briefings."""
     _configure_logging(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING, log_json)
-    ctx.obj = _State(config_path, debug)
+    ctx.obj = State(config_path, debug)
 
 
 # --- config ---------------------------------------------------------------------------------------
@@ -86,9 +94,9 @@ def config_group() -> None:
 @config_group.command("check")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def config_check(state: _State, as_json: bool) -> None:
+def config_check(state: State, as_json: bool) -> None:
     """Validate sources.toml: keys, types, ids, URLs.  Exit 2 on any problem."""
-    with _errors(state, as_json=as_json):
+    with handle_errors(state, as_json=as_json):
         cfg = state.config()
         warnings = list(cfg.warnings)
         uses_routes = any(s.route for s in cfg.enabled_sources)
@@ -119,15 +127,14 @@ def config_check(state: _State, as_json: bool) -> None:
               help="Processes (or Dask workers) for parsing, matching and scoring [default: execution.workers, "
                    "else 1].")
 @click.pass_obj
-def fetch_cmd(state: _State, as_json: bool, workers: int | None) -> None:
+def fetch_cmd(state: State, as_json: bool, workers: int | None) -> None:
     """Fetch every enabled source and store new items.
 
     Exits 0 when every source answered, 7 when some failed (the rest were stored),
     6 when all failed, 9 when a run held the lock longer than run.lock_timeout_s.
     """
-    from reportgen.flow.runner import fetch
 
-    with _errors(state, as_json=as_json):
+    with handle_errors(state, as_json=as_json):
         cfg = state.config()
         with _progress(len(cfg.enabled_sources), "fetching") as progress:
             summary = fetch(cfg, progress=progress, workers=workers)
@@ -188,7 +195,7 @@ def _report_options(fn: Callable[..., None]) -> Callable[..., None]:
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to cover [default: yesterday in the config zone].")
 @_report_options
 @click.pass_obj
-def report_daily(state: _State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
+def report_daily(state: State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
     """Write the daily briefing (HTML and PDF) for one day."""
     _report(state, "daily", day, out_dir, lang, formats)
 
@@ -198,17 +205,15 @@ def report_daily(state: _State, day: str | None, out_dir: Path | None, lang: str
               "[default: last week in the config zone].")
 @_report_options
 @click.pass_obj
-def report_weekly(state: _State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
+def report_weekly(state: State, day: str | None, out_dir: Path | None, lang: str | None, formats: str) -> None:
     """Write the weekly briefing (HTML and PDF) for one ISO week, Monday to Sunday."""
     _report(state, "weekly", day, out_dir, lang, formats)
 
 
-def _report(state: _State, kind: str, when: str | None, out_dir: Path | None, lang: str | None,
+def _report(state: State, kind: str, when: str | None, out_dir: Path | None, lang: str | None,
             formats: str) -> None:
-    from reportgen.flow.pipeline import build_report
-    from reportgen.periods import parse_period
 
-    with _errors(state):
+    with handle_errors(state):
         wanted = _formats(formats)
         period = parse_period(kind, when) if when else None
         cfg = state.config()
@@ -235,24 +240,20 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--until", metavar="YYYY-MM-DD", help="Last day (inclusive, config zone) [default: today].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout].")
 @click.pass_obj
-def export_cmd(state: _State, fmt: str, since: str | None, until: str | None, output: Path | None) -> None:
+def export_cmd(state: State, fmt: str, since: str | None, until: str | None, output: Path | None) -> None:
     """Export matched items, one row per item × bank."""
-    from datetime import UTC, timedelta
 
-    from reportgen.insight.aggregate import Window, export_rows
-    from reportgen.report.export import write_csv, write_jsonl, write_parquet
-    from reportgen.store.db import Store
 
-    with _errors(state):
+    with handle_errors(state):
         cfg = state.config()
         today = datetime.now(UTC).astimezone(cfg.settings.tz).date()
-        last = _parse_day(until, "--until") if until else today
-        first = _parse_day(since, "--since") if since else last - timedelta(days=6)
+        last = parse_day(until, "--until") if until else today
+        first = parse_day(since, "--since") if since else last - timedelta(days=6)
         if first > last:
             raise DataError(f"--since {first} is after --until {last}")
         if fmt == "parquet" and output is None and sys.stdout.isatty():
             raise click.UsageError("parquet is binary: pass -o FILE or redirect stdout")
-        rows = export_rows(Store.open(cfg.settings.database), cfg, Window.for_days(first, last, cfg.settings.tz))
+        rows = export_rows(cfg, first, last)
         if fmt == "parquet":
             write_parquet(rows, str(output) if output else sys.stdout.buffer, timezone=cfg.settings.timezone)
             sys.stdout.flush()
@@ -287,7 +288,7 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Processes (or Dask workers) for the fetch stage [default: execution.workers, else 1].")
 @click.pass_obj
-def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bool, as_json: bool,
+def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: bool, as_json: bool,
             workers: int | None) -> None:
     """The cron job: fetch → score → events and alerts → report → send.
 
@@ -295,10 +296,8 @@ def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bo
     (unless --force), but retries whatever the outbox still holds.  Exits 0, or 6/7 when
     sources failed, 8 while any mail is undelivered, 9 when another run holds the lock.
     """
-    from reportgen.flow.runner import run
-    from reportgen.periods import parse_period
 
-    with _errors(state, as_json=as_json):
+    with handle_errors(state, as_json=as_json):
         period = parse_period(kind, when) if when else None
         cfg = state.config()
         with _progress(len(cfg.enabled_sources), "fetching") as progress:
@@ -318,14 +317,13 @@ def run_cmd(state: _State, kind: str, when: str | None, no_send: bool, force: bo
               "[default: the [email.daily] recipients].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def send_cmd(state: _State, test_mail: bool, to: tuple[str, ...], as_json: bool) -> None:
+def send_cmd(state: State, test_mail: bool, to: tuple[str, ...], as_json: bool) -> None:
     """Retry every undelivered mail in the outbox.  Exits 8 while anything is undelivered.
 
     With --test, send a small mail right away to check host, TLS, login and recipients.
     """
-    from reportgen.flow.runner import send_pending, send_test
 
-    with _errors(state, as_json=as_json):
+    with handle_errors(state, as_json=as_json):
         if to and not test_mail:
             raise click.UsageError("--to goes with --test")
         cfg = state.config()
@@ -358,11 +356,11 @@ def model_group() -> None:
               help="The model file to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.pass_obj
-def model_train(state: _State, data: tuple[Path, ...], out: Path, as_json: bool) -> None:
+def model_train(state: State, data: tuple[Path, ...], out: Path, as_json: bool) -> None:
     """Train a model from labelled JSONL and write it (a safe format: no pickle)."""
-    from reportgen.score.train import train_model
+    from reportgen.score.train import train_model  # optional: scikit-learn (the ml extra), only for training
 
-    with _errors(state, as_json=as_json):
+    with handle_errors(state, as_json=as_json):
         summary = train_model(list(data), out)
         if as_json:
             click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -384,14 +382,14 @@ def model_train(state: _State, data: tuple[Path, ...], out: Path, as_json: bool)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
               show_default=True, help="Where the demo report is written.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--keep", is_flag=True,
+              help="Keep the demo's folder (config, store, fetched feeds) in OUT/demo-workspace to explore.")
 @click.pass_obj
-def demo_cmd(state: _State, out_dir: Path, lang: str) -> None:
+def demo_cmd(state: State, out_dir: Path, lang: str, keep: bool) -> None:
     """Offline demo: serve two weeks of generated bank news on 127.0.0.1, fetch, store, write both briefings."""
-    from reportgen.demo.offline import run_demo
-
-    with _errors(state):
+    with handle_errors(state):
         with _progress(None, "fetching demo feeds") as progress:
-            result = run_demo(out_dir, language=lang, progress=progress)
+            result = run_demo(out_dir, language=lang, progress=progress, keep=keep)
         s = result.summary
         click.echo(f"demo: {s.sources_ok} sources ok, {s.sources_failed} failed, "
                    f"{s.items_new} items stored, {s.items_matched} mention a bank")
@@ -400,12 +398,21 @@ def demo_cmd(state: _State, out_dir: Path, lang: str) -> None:
             click.echo(f"{kind + ':':12} {path}")
         for kind, path in result.weekly.paths.items():
             click.echo(f"{'weekly-' + kind + ':':12} {path}")
+        if result.workspace is not None:
+            day, week = result.report.period, result.weekly.period
+            config = result.workspace / "sources.toml"
+            click.echo(f"kept:     {result.workspace} (sources.toml, demo.db, feeds/); explore it with:")
+            if day is not None and week is not None:
+                for command in (f"report daily --date {day.key} --lang {lang}", f"report weekly --date {week.key}",
+                                f"events --date {day.key}", f"alerts --date {day.key} --days 7",
+                                f"export --since {week.first} --until {day.last} --format csv -o demo.csv"):
+                    click.echo(f"  reportgen --config {config} {command}")
 
 
 # --- plumbing -------------------------------------------------------------------------------------
 
 
-def _parse_day(value: str, option: str) -> date:
+def parse_day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -413,7 +420,7 @@ def _parse_day(value: str, option: str) -> date:
 
 
 @contextmanager
-def _errors(state: _State, *, as_json: bool = False) -> Iterator[None]:
+def handle_errors(state: State, *, as_json: bool = False) -> Iterator[None]:
     """Turn a ReportgenError into a clean message and its exit code."""
     try:
         yield
@@ -446,6 +453,7 @@ def _progress(total: int | None, label: str) -> Iterator[Callable[[Any], None] |
     if not sys.stderr.isatty():
         yield None
         return
+    # heavy: rich's progress bar, only on a terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -471,7 +479,6 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def _configure_logging(level: int, log_json: bool = False) -> None:
-    from reportgen.cli.logjson import JsonFormatter
 
     root = logging.getLogger()
     formatter = (JsonFormatter() if log_json
@@ -487,7 +494,6 @@ def _configure_logging(level: int, log_json: bool = False) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     if level > logging.DEBUG:  # third-party chatter only with --debug (httpx logs every request)
-        from reportgen.report.render import quiet_weasyprint_logging
 
         quiet_weasyprint_logging()
         for name in ("httpx", "httpcore"):

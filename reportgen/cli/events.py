@@ -1,4 +1,4 @@
-"""``reportgen events`` and ``reportgen alerts``: the day's stories and warnings at the terminal (issue 4)."""
+"""``reportgen events`` and ``reportgen alerts``: the day's stories and warnings at the terminal."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ from typing import Any
 
 import click
 
-from reportgen.cli.app import _errors, _parse_day, _State, cli
+from reportgen.cli.app import State, cli, handle_errors, parse_day
+from reportgen.config.core import Config
+from reportgen.flow.queries import day_alerts, day_events
+from reportgen.periods import previous_day
 
 
-def _day_and_store(state: _State, day: str | None) -> tuple[Any, date, Any]:
-    from reportgen.insight.aggregate import previous_day
-    from reportgen.store.db import Store
-
+def _config_and_day(state: State, day: str | None) -> tuple[Config, date]:
     cfg = state.config()
-    when = _parse_day(day, "--date") if day else previous_day(datetime.now(UTC), cfg.settings.tz)
-    return cfg, when, Store.open(cfg.settings.database)
+    return cfg, parse_day(day, "--date") if day else previous_day(datetime.now(UTC), cfg.settings.tz)
 
 
 @cli.command("events")
@@ -26,17 +25,11 @@ def _day_and_store(state: _State, day: str | None) -> tuple[Any, date, Any]:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of names [default: settings.language].")
 @click.option("--json", "as_json", is_flag=True, help="Print the events as one JSON object.")
 @click.pass_obj
-def events_cmd(state: _State, day: str | None, limit: int, lang: str | None, as_json: bool) -> None:
+def events_cmd(state: State, day: str | None, limit: int, lang: str | None, as_json: bool) -> None:
     """The day's events (a story and its reprints), hottest first."""
-    from reportgen.insight.aggregate import Window
-    from reportgen.insight.incidents import cluster_pending, event_summaries
-
-    with _errors(state, as_json=as_json):
-        cfg, when, store = _day_and_store(state, day)
-        language = lang or cfg.settings.language
-        cluster_pending(store, cfg)
-        window = Window.for_days(when, when, cfg.settings.tz, cfg.report.day_start_hour)
-        found = event_summaries(store, cfg, window.start, window.end, language=language)
+    with handle_errors(state, as_json=as_json):
+        cfg, when = _config_and_day(state, day)
+        found = day_events(cfg, when, lang or cfg.settings.language)
         shown = found[:limit]
         if as_json:
             click.echo(json.dumps({"date": when.isoformat(), "total": len(found),
@@ -68,25 +61,16 @@ def _event_dict(e: Any) -> dict[str, Any]:
 @click.option("--recompute", is_flag=True, help="Raise the alerts again from today's data (replaces stored ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print the alerts as one JSON object.")
 @click.pass_obj
-def alerts_cmd(state: _State, day: str | None, days: int, lang: str | None, recompute: bool, as_json: bool) -> None:
+def alerts_cmd(state: State, day: str | None, days: int, lang: str | None, recompute: bool, as_json: bool) -> None:
     """The day's alerts with the reason each fired and the playbook's actions and owner.
 
     A day's alerts are raised once and stored, so a past date shows them as they were.
     """
-    from reportgen.flow.pipeline import score_pending
-    from reportgen.insight.incidents import alert_summaries, cluster_pending, compute_alerts
-
-    with _errors(state, as_json=as_json):
-        cfg, when, store = _day_and_store(state, day)
+    with handle_errors(state, as_json=as_json):
+        cfg, when = _config_and_day(state, day)
         language = lang or cfg.settings.language
         first = when - timedelta(days=days - 1)
-        score_pending(store, cfg)
-        cluster_pending(store, cfg)
-        current = first
-        while current <= when:
-            compute_alerts(store, cfg, current, force=recompute)
-            current += timedelta(days=1)
-        found = alert_summaries(store, cfg, first, when, language)
+        found = day_alerts(cfg, first, when, language, recompute=recompute)
         if as_json:
             click.echo(json.dumps({"from": first.isoformat(), "to": when.isoformat(), "alerts": [{
                 "day": a.day.isoformat(), "bank": a.bank_id, "bank_name": a.bank_name, "level": a.level,

@@ -1,6 +1,6 @@
-"""``reportgen score`` and ``reportgen eval``: the judgement commands (issue 3).
+"""``reportgen score``, ``reportgen eval`` and ``reportgen model``: the judgement commands.
 
-Kept out of :mod:`reportgen.cli` to keep that module readable; registered on the same group.
+Registered on the group of :mod:`reportgen.cli.app`.
 """
 
 from __future__ import annotations
@@ -10,38 +10,32 @@ from pathlib import Path
 
 import click
 
-from reportgen.cli.app import _errors, _State, cli
+from reportgen.cli.app import State, cli, handle_errors
+from reportgen.flow.queries import rescore
+from reportgen.score import Scorer
+from reportgen.score.datasets import load_examples
+from reportgen.score.evaluate import evaluate
+from reportgen.score.rules import RulesScorer
 
 
 @cli.command("score")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--all", "rescore_all", is_flag=True, help="Rescore every stored mention, not only the pending ones.")
 @click.pass_obj
-def score_cmd(state: _State, as_json: bool, rescore_all: bool) -> None:
+def score_cmd(state: State, as_json: bool, rescore_all: bool) -> None:
     """Judge stored mentions that have no score from the current scorer.
 
     `fetch` and `report` do this on their own; run it after changing [scoring] or
     [categories] to see the effect at once.
     """
-    from reportgen.flow.execution import open_executor
-    from reportgen.flow.pipeline import score_pending
-    from reportgen.score.backend import make_scorer
-    from reportgen.store.db import Store
-
-    with _errors(state, as_json=as_json):
-        cfg = state.config()
-        store = Store.open(cfg.settings.database)
-        scorer = make_scorer(cfg.scoring)
-        if rescore_all:
-            store.clear_scores()
-        with open_executor(cfg.execution) as executor:  # [execution]: a backlog spreads over its workers
-            scored = score_pending(store, cfg, executor=executor)
-        out = {"scorer": scorer.name, "version": scorer.version, "scored": scored,
-               "stored": store.score_counts().get(scorer.version, 0)}
+    with handle_errors(state, as_json=as_json):
+        result = rescore(state.config(), everything=rescore_all)
+        out = {"scorer": result.scorer, "version": result.version, "scored": result.scored, "stored": result.stored}
         if as_json:
             click.echo(json.dumps(out, ensure_ascii=False))
         else:
-            click.echo(f"{scored} mentions scored with {scorer.version}; {out['stored']} stored with this version")
+            click.echo(f"{result.scored} mentions scored with {result.version}; {result.stored} stored with this "
+                       "version")
 
 
 @cli.command("eval")
@@ -54,7 +48,7 @@ def score_cmd(state: _State, as_json: bool, rescore_all: bool) -> None:
 @click.option("--mistakes", type=click.IntRange(0, 10_000), default=0, metavar="N",
               help="Also list up to N misjudged rows (item level).")
 @click.pass_obj
-def eval_cmd(state: _State, data_path: Path, model_path: Path | None, as_json: bool, mistakes: int) -> None:
+def eval_cmd(state: State, data_path: Path, model_path: Path | None, as_json: bool, mistakes: int) -> None:
     """Score a labelled file and print precision, recall, F1, accuracy and the confusion matrix.
 
     Item level: is the row negative about any of its `entities`.  Entity level: which
@@ -62,16 +56,13 @@ def eval_cmd(state: _State, data_path: Path, model_path: Path | None, as_json: b
     macro-F1 over `label`.  The config file is not read: the shipped rules are evaluated,
     or the given model (with the shipped rules supplying its reasons).
     """
-    from reportgen.score import Scorer
-    from reportgen.score.datasets import load_examples
-    from reportgen.score.evaluate import evaluate
-    from reportgen.score.rules import RulesScorer
 
-    with _errors(state, as_json=as_json):
+    with handle_errors(state, as_json=as_json):
         examples = load_examples(data_path)
         rules = RulesScorer()
         scorer: Scorer
         if model_path is not None:
+            # the model: numpy arrays of a trained file, only when one is configured
             from reportgen.score.model import ModelScorer
 
             scorer = ModelScorer(model_path, rules=rules)

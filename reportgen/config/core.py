@@ -25,6 +25,7 @@ from reportgen.config.events import EventsConfig, validate_events
 from reportgen.config.execution import ExecutionSettings, validate_execution
 from reportgen.config.report import ReportSettings, validate_report
 from reportgen.config.scoring import ScoringSettings, validate_scoring
+from reportgen.config.validator import Validator, closest, kind_name
 from reportgen.errors import ConfigError
 from reportgen.models import FetchRequest
 
@@ -187,7 +188,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{cfg_path}: invalid TOML: {exc}") from None
-    return _Validator(cfg_path.resolve(), text).build(data)
+    return _ConfigBuilder(cfg_path.resolve(), text).build(data)
 
 
 def parse_config_text(text: str, path: Path) -> Config:
@@ -196,105 +197,11 @@ def parse_config_text(text: str, path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return _Validator(path.resolve(), text).build(data)
+    return _ConfigBuilder(path.resolve(), text).build(data)
 
 
-class _Validator:
-    """Checks one parsed TOML document, collecting problems instead of stopping at the first."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
-
-    # -- reporting --
-
-    def _line_of(self, key_path: str) -> int | None:
-        """Best-effort line number: the n-th ``[[table]]`` header, or a ``key =`` line in it."""
-        sub = re.match(r"^(\w+)\.(\w+)\.(\w+)", key_path)
-        if sub:  # a key of a sub-table such as [email.daily]
-            header = re.compile(rf"^\s*\[\s*{sub[1]}\s*\.\s*{sub[2]}\s*\]")
-            found = next((n for n, line in enumerate(self.lines) if header.match(line)), None)
-            if found is not None:
-                key_re = re.compile(rf"^\s*{re.escape(sub[3])}\s*=")
-                for n in range(found + 1, len(self.lines)):
-                    if re.match(r"^\s*\[", self.lines[n]):
-                        break
-                    if key_re.match(self.lines[n]):
-                        return n + 1
-                return found + 1
-        m = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", key_path)
-        if not m:
-            return None
-        table, index, key = m.group(1), m.group(2), m.group(3)
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]" if index is not None
-                            else rf"^\s*\[\s*{re.escape(table)}\s*\]")
-        seen = -1
-        start = None
-        for n, line in enumerate(self.lines):
-            if header.match(line):
-                seen += 1
-                if index is None or seen == int(index):
-                    start = n
-                    break
-        if start is None:
-            return None
-        if key is None:
-            return start + 1
-        key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for n in range(start + 1, len(self.lines)):
-            if re.match(r"^\s*\[", self.lines[n]):
-                break
-            if key_re.match(self.lines[n]):
-                return n + 1
-        return start + 1
-
-    def problem(self, key_path: str, expected: str, found: Any, hint: str | None = None) -> None:
-        line = self._line_of(key_path)
-        where = f"{self.path}:{line}" if line else str(self.path)
-        found_text = found if isinstance(found, str) and found.startswith("<") else repr(found)
-        msg = f"{where}: {key_path}: expected {expected}, found {found_text}"
-        if hint:
-            msg += f" (hint: {hint})"
-        self.problems.append(msg)
-
-    # -- typed getters --
-
-    def _table(self, data: Mapping[str, Any], name: str, allowed: set[str], path: str) -> dict[str, Any]:
-        value = data.get(name, {})
-        if not isinstance(value, dict):
-            self.problem(path, "a table", type(value).__name__)
-            return {}
-        for key in value:
-            if key not in allowed:
-                close = _closest(key, allowed)
-                self.problem(f"{path}.{key}", f"one of the known keys ({', '.join(sorted(allowed))})",
-                             "<unknown key>", f"did you mean {close!r}?" if close else None)
-        return value
-
-    def _get(self, table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str,
-             default: Any = None, *, required: bool = False) -> Any:
-        if key not in table:
-            if required:
-                self.problem(f"{path}.{key}", _a(_kind_name(kind)), "<missing>", "this key is required")
-            return default
-        value = table[key]
-        # bool is an int subclass in Python; TOML does not mix them
-        if (isinstance(value, bool) and bool not in _as_tuple(kind)) or not isinstance(value, kind):
-            self.problem(f"{path}.{key}", _a(_kind_name(kind)), f"<{_kind_name(type(value))} {value!r}>")
-            return default
-        return value
-
-    def _str_list(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
-        value = self._get(table, key, list, path, [])
-        out = []
-        for i, v in enumerate(value):
-            if not isinstance(v, str) or not v.strip():
-                self.problem(f"{path}.{key}[{i}]", "a non-empty string", v)
-            else:
-                out.append(v.strip())
-        return tuple(out)
+class _ConfigBuilder(Validator):
+    """The core sections (settings, rsshub, fetch, banks, sources); the others have modules of their own."""
 
     # -- sections --
 
@@ -303,7 +210,7 @@ class _Validator:
                        "report", "events", "heat", "alerts", "playbook", "execution"}
         for key in data:
             if key not in top_allowed:
-                close = _closest(key, top_allowed)
+                close = closest(key, top_allowed)
                 self.problem(key, f"one of the known sections ({', '.join(sorted(top_allowed))})",
                              "<unknown section>", f"did you mean {close!r}?" if close else None)
         settings = self._settings(data)
@@ -328,28 +235,28 @@ class _Validator:
     def _settings(self, data: Mapping[str, Any]) -> Settings:
         allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",
                    "template_dir"}
-        t = self._table(data, "settings", allowed, "settings")
+        t = self.table(data, "settings", allowed, "settings")
         d = Settings()
-        tz = self._get(t, "timezone", str, "settings", d.timezone)
+        tz = self.get(t, "timezone", str, "settings", d.timezone)
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             self.problem("settings.timezone", "an IANA time zone name such as 'Asia/Shanghai'", tz)
             tz = d.timezone
-        lang = self._get(t, "language", str, "settings", d.language)
+        lang = self.get(t, "language", str, "settings", d.language)
         if lang not in LANGUAGES:
             self.problem("settings.language", f"one of {', '.join(LANGUAGES)}", lang)
             lang = d.language
-        output_dir = self.path.parent / self._get(t, "output_dir", str, "settings", str(d.output_dir))
-        database = self._database(self._get(t, "database", str, "settings", d.database))
-        template_dir = self._get(t, "template_dir", str, "settings", None)
+        output_dir = self.path.parent / self.get(t, "output_dir", str, "settings", str(d.output_dir))
+        database = self._database(self.get(t, "database", str, "settings", d.database))
+        template_dir = self.get(t, "template_dir", str, "settings", None)
         return Settings(
             timezone=tz,
             language=lang,
             output_dir=output_dir,
             database=database,
-            organisation=self._get(t, "organisation", str, "settings", d.organisation),
-            report_title=self._get(t, "report_title", str, "settings", d.report_title),
+            organisation=self.get(t, "organisation", str, "settings", d.organisation),
+            report_title=self.get(t, "report_title", str, "settings", d.report_title),
             template_dir=(self.path.parent / template_dir) if template_dir else None,
         )
 
@@ -365,16 +272,16 @@ class _Validator:
         return url
 
     def _rsshub(self, data: Mapping[str, Any]) -> RsshubConfig:
-        t = self._table(data, "rsshub", {"base_url", "access_key_env", "access_key"}, "rsshub")
+        t = self.table(data, "rsshub", {"base_url", "access_key_env", "access_key"}, "rsshub")
         if "access_key" in t:
             # The key is a secret: it must never live in a file that is copied around and committed.
             self.problem("rsshub.access_key", "no secret in the file", "<a key>",
                          "put the key in an environment variable and name it in access_key_env")
-        base_url = self._get(t, "base_url", str, "rsshub", None)
+        base_url = self.get(t, "base_url", str, "rsshub", None)
         if base_url is not None and not _is_http_url(base_url):
             self.problem("rsshub.base_url", "an http(s) URL such as 'http://127.0.0.1:1200'", base_url)
             base_url = None
-        env = self._get(t, "access_key_env", str, "rsshub", None)
+        env = self.get(t, "access_key_env", str, "rsshub", None)
         if env is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", env):
             self.problem("rsshub.access_key_env", "an environment variable name", env)
             env = None
@@ -383,12 +290,12 @@ class _Validator:
     def _fetch(self, data: Mapping[str, Any]) -> FetchSettings:
         d = FetchSettings()
         names = set(FetchSettings.__slots__)
-        t = self._table(data, "fetch", names, "fetch")
+        t = self.table(data, "fetch", names, "fetch")
         values: dict[str, Any] = {}
         for name in names:
             default = getattr(d, name)
             kind: type | tuple[type, ...] = int if isinstance(default, int) else (int, float)
-            value = self._get(t, name, kind, "fetch", default)
+            value = self.get(t, name, kind, "fetch", default)
             if value <= 0 and not (name == "retries" and value == 0):
                 self.problem(f"fetch.{name}", "a positive number", value)
                 value = default
@@ -408,19 +315,19 @@ class _Validator:
         for i, entry in enumerate(raw):
             path = f"banks[{i}]"
             if not isinstance(entry, dict):
-                self.problem(path, "a table", f"<{_kind_name(type(entry))}>")
+                self.problem(path, "a table", f"<{kind_name(type(entry))}>")
                 continue
-            self._table({"b": entry}, "b", {"id", "name", "aliases", "exclude", "role"}, path)
-            bank_id = self._get(entry, "id", str, path, required=True)
-            name = self._get(entry, "name", str, path, required=True)
-            role = self._get(entry, "role", str, path, "competitor")
+            self.table({"b": entry}, "b", {"id", "name", "aliases", "exclude", "role"}, path)
+            bank_id = self.get(entry, "id", str, path, required=True)
+            name = self.get(entry, "name", str, path, required=True)
+            role = self.get(entry, "role", str, path, "competitor")
             if role not in ROLES:
                 self.problem(f"{path}.role", f"one of {', '.join(ROLES)}", role)
             if bank_id is not None:
                 self._check_id(bank_id, f"{path}.id", seen, i, "banks")
             if bank_id and name:
-                banks.append(BankConfig(bank_id, name.strip(), self._str_list(entry, "aliases", path),
-                                        self._str_list(entry, "exclude", path), role))
+                banks.append(BankConfig(bank_id, name.strip(), self.str_list(entry, "aliases", path),
+                                        self.str_list(entry, "exclude", path), role))
         if banks and not any(b.role == "self" for b in banks):
             self.warnings.append(f"{self.path}: no bank has role = \"self\"; reports show no own-bank KPIs")
         return tuple(banks)
@@ -436,15 +343,15 @@ class _Validator:
         for i, entry in enumerate(raw):
             path = f"sources[{i}]"
             if not isinstance(entry, dict):
-                self.problem(path, "a table", f"<{_kind_name(type(entry))}>")
+                self.problem(path, "a table", f"<{kind_name(type(entry))}>")
                 continue
-            self._table({"s": entry}, "s", allowed, path)
-            source_id = self._get(entry, "id", str, path, required=True)
-            name = self._get(entry, "name", str, path, source_id)
+            self.table({"s": entry}, "s", allowed, path)
+            source_id = self.get(entry, "id", str, path, required=True)
+            name = self.get(entry, "name", str, path, source_id)
             if source_id is not None:
                 self._check_id(source_id, f"{path}.id", seen, i, "sources")
-            url = self._get(entry, "url", str, path)
-            route = self._get(entry, "route", str, path)
+            url = self.get(entry, "url", str, path)
+            route = self.get(entry, "route", str, path)
             if url and route:
                 self.problem(f"{path}.route", "either url or route, not both", route)
             elif not url and not route:
@@ -455,16 +362,16 @@ class _Validator:
             if route and not rsshub.base_url:
                 self.problem(f"{path}.route", "[rsshub] base_url to be set for routes", route,
                              "add base_url = \"http://your-rsshub:1200\" under [rsshub]")
-            channel = self._get(entry, "channel", str, path, required=True)
+            channel = self.get(entry, "channel", str, path, required=True)
             if channel is not None and channel not in CHANNELS:
                 self.problem(f"{path}.channel", f"one of {', '.join(CHANNELS)}", channel)
-            weight = self._get(entry, "weight", (int, float), path, 1.0)
+            weight = self.get(entry, "weight", (int, float), path, 1.0)
             if not 0 <= weight <= 10:
                 self.problem(f"{path}.weight", "a number between 0 and 10", weight)
-            timeout = self._get(entry, "timeout", (int, float), path, None)
+            timeout = self.get(entry, "timeout", (int, float), path, None)
             if timeout is not None and timeout <= 0:
                 self.problem(f"{path}.timeout", "a positive number of seconds", timeout)
-            headers_raw = self._get(entry, "headers", dict, path, {})
+            headers_raw = self.get(entry, "headers", dict, path, {})
             headers: list[tuple[str, str]] = []
             for key, value in headers_raw.items():
                 if not isinstance(value, str) or not re.match(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", key):
@@ -474,7 +381,7 @@ class _Validator:
             if source_id and channel in CHANNELS:
                 sources.append(SourceConfig(
                     id=source_id, name=name or source_id, channel=channel, url=url, route=route,
-                    weight=float(weight), enabled=self._get(entry, "enabled", bool, path, True),
+                    weight=float(weight), enabled=self.get(entry, "enabled", bool, path, True),
                     timeout_s=float(timeout) if timeout else None, headers=tuple(headers),
                 ))
         return tuple(sources)
@@ -494,26 +401,3 @@ def _is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    if kind == (int, float):
-        return "number"
-    names = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
-             dict: "table"}
-    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
-
-
-def _a(noun: str) -> str:
-    return ("an " if noun[:1] in "aeiou" else "a ") + noun
-
-
-def _closest(key: str, allowed: set[str]) -> str | None:
-    import difflib
-
-    matches = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-    return matches[0] if matches else None

@@ -18,12 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from reportgen.config.validator import Validator
 from reportgen.errors import DeliveryError
-
-if TYPE_CHECKING:  # config.py imports this module; the validator is only needed for type hints
-    from reportgen.config.core import _Validator
 
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -114,32 +112,32 @@ class RunSettings:
 # --- validation -----------------------------------------------------------------------------------
 
 
-def validate_email(v: _Validator, data: Mapping[str, Any], language: str) -> EmailSettings:
+def validate_email(v: Validator, data: Mapping[str, Any], language: str) -> EmailSettings:
     """The ``[email]`` section; absent means mail is not configured."""
     if "email" not in data:
         return EmailSettings(daily=MailRoute(subject=DEFAULT_SUBJECTS[language]["daily"]),
                              weekly=MailRoute(subject=DEFAULT_SUBJECTS[language]["weekly"]))
     allowed = {"enabled", "host", "port", "security", "username", "password_env", "password_file", "password",
                "from", "ca_file", "max_size_mb", "timeout_s", "list_id", "daily", "weekly"}
-    t = v._table(data, "email", allowed, "email")
+    t = v.table(data, "email", allowed, "email")
     if "password" in t:
         # A secret must never live in a file that is copied around and committed.
         v.problem("email.password", "no secret in the file", "<a password>",
                   "put it in an environment variable named by password_env, or in a file named by password_file")
-    enabled = v._get(t, "enabled", bool, "email", True)
-    host = v._get(t, "host", str, "email", None, required=enabled)
-    security = v._get(t, "security", str, "email", "starttls")
+    enabled = v.get(t, "enabled", bool, "email", True)
+    host = v.get(t, "host", str, "email", None, required=enabled)
+    security = v.get(t, "security", str, "email", "starttls")
     if security not in SECURITY:
         v.problem("email.security", f"one of {', '.join(SECURITY)}", security)
         security = "starttls"
     if security == "none" and enabled:
         v.warnings.append(f"{v.path}: email.security = \"none\": mail (and any SMTP password) crosses the "
                           "network unencrypted")
-    port = v._get(t, "port", int, "email", DEFAULT_PORTS[security])
+    port = v.get(t, "port", int, "email", DEFAULT_PORTS[security])
     if not 0 < port < 65536:
         v.problem("email.port", "a TCP port (1-65535)", port)
-    username = v._get(t, "username", str, "email", None)
-    password_env = v._get(t, "password_env", str, "email", None)
+    username = v.get(t, "username", str, "email", None)
+    password_env = v.get(t, "password_env", str, "email", None)
     if password_env is not None and not _ENV_RE.match(password_env):
         v.problem("email.password_env", "an environment variable name", password_env)
     password_file = _path(v, t, "password_file")
@@ -153,18 +151,18 @@ def validate_email(v: _Validator, data: Mapping[str, Any], language: str) -> Ema
                   "e.g. password_env = \"REPORTGEN_SMTP_PASSWORD\"")
     if (password_env or password_file) and not username:
         v.problem("email.username", "a login name when a password is configured", "<missing>")
-    sender = v._get(t, "from", str, "email", None, required=enabled)
+    sender = v.get(t, "from", str, "email", None, required=enabled)
     if sender is not None and not _is_address(sender):
         v.problem("email.from", "an address such as '舆情监测 <reportgen@bank.example>'", sender)
     ca_file = _path(v, t, "ca_file")
     if ca_file is not None and not ca_file.is_file():
         v.problem("email.ca_file", "an existing PEM file of CA certificates", str(ca_file))
-    list_id = v._get(t, "list_id", str, "email", None)
+    list_id = v.get(t, "list_id", str, "email", None)
     if list_id is not None and not _LIST_ID_RE.match(list_id):
         v.problem("email.list_id", "a dotted name such as 'briefing.bank.example'", list_id)
     numbers = {}
     for key, default in (("max_size_mb", 10.0), ("timeout_s", 30.0)):
-        value = v._get(t, key, (int, float), "email", default)
+        value = v.get(t, key, (int, float), "email", default)
         if value <= 0:
             v.problem(f"email.{key}", "a positive number", value)
             value = default
@@ -180,32 +178,32 @@ def validate_email(v: _Validator, data: Mapping[str, Any], language: str) -> Ema
     )
 
 
-def validate_run(v: _Validator, data: Mapping[str, Any]) -> RunSettings:
+def validate_run(v: Validator, data: Mapping[str, Any]) -> RunSettings:
     """The ``[run]`` section: locking and outbox limits."""
-    t = v._table(data, "run", {"lock_timeout_s", "outbox_max_age_h"}, "run")
+    t = v.table(data, "run", {"lock_timeout_s", "outbox_max_age_h"}, "run")
     d = RunSettings()
-    lock_timeout = v._get(t, "lock_timeout_s", (int, float), "run", d.lock_timeout_s)
+    lock_timeout = v.get(t, "lock_timeout_s", (int, float), "run", d.lock_timeout_s)
     if lock_timeout < 0:
         v.problem("run.lock_timeout_s", "zero or more seconds", lock_timeout)
         lock_timeout = d.lock_timeout_s
-    max_age = v._get(t, "outbox_max_age_h", (int, float), "run", d.outbox_max_age_h)
+    max_age = v.get(t, "outbox_max_age_h", (int, float), "run", d.outbox_max_age_h)
     if max_age <= 0:
         v.problem("run.outbox_max_age_h", "a positive number of hours", max_age)
         max_age = d.outbox_max_age_h
     return RunSettings(float(lock_timeout), float(max_age))
 
 
-def _route(v: _Validator, email: Mapping[str, Any], kind: str, default_subject: str) -> MailRoute:
+def _route(v: Validator, email: Mapping[str, Any], kind: str, default_subject: str) -> MailRoute:
     path = f"email.{kind}"
-    t = v._table(email, kind, {"to", "cc", "bcc", "subject"}, path)
+    t = v.table(email, kind, {"to", "cc", "bcc", "subject"}, path)
     lists = {}
     for key in ("to", "cc", "bcc"):
-        values = v._str_list(t, key, path)
+        values = v.str_list(t, key, path)
         for i, value in enumerate(values):
             if not _is_address(value):
                 v.problem(f"{path}.{key}[{i}]", "an email address", value)
         lists[key] = values
-    subject = v._get(t, "subject", str, path, default_subject)
+    subject = v.get(t, "subject", str, path, default_subject)
     problem = subject_problem(subject)
     if problem:
         v.problem(f"{path}.subject", f"a template using only {{{'}, {'.join(SUBJECT_FIELDS)}}}", subject, problem)
@@ -226,8 +224,8 @@ def subject_problem(template: str) -> str | None:
     return None
 
 
-def _path(v: _Validator, table: Mapping[str, Any], key: str) -> Path | None:
-    value = v._get(table, key, str, "email", None)
+def _path(v: Validator, table: Mapping[str, Any], key: str) -> Path | None:
+    value = v.get(table, key, str, "email", None)
     return (v.path.parent / value) if value else None
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from reportgen.insight.alerts import DEFAULT_PLAYBOOK, AlertSettings, PlaybookEntry
-from reportgen.insight.events import DEFAULT_CHANNEL_WEIGHTS, EventSettings
-
-if TYPE_CHECKING:
-    from reportgen.config.core import _Validator
+from reportgen.config.defaults import (
+    DEFAULT_CHANNEL_WEIGHTS,
+    DEFAULT_PLAYBOOK,
+    AlertSettings,
+    EventSettings,
+    PlaybookEntry,
+)
+from reportgen.config.validator import Validator
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,25 +34,25 @@ _ALERT_NUMBERS = ("baseline_days", "min_history_days", "prior_centre", "prior_he
                   "min_heat", "category_heat")
 
 
-def validate_events(v: _Validator, data: Mapping[str, Any], channels: tuple[str, ...]) -> EventsConfig:
+def validate_events(v: Validator, data: Mapping[str, Any], channels: tuple[str, ...]) -> EventsConfig:
     d = EventSettings()
-    t = v._table(data, "events", set(_EVENT_KEYS), "events")
+    t = v.table(data, "events", set(_EVENT_KEYS), "events")
     values: dict[str, Any] = {}
     for key in _EVENT_KEYS:
-        value = v._get(t, key, (int, float), "events", getattr(d, key))
+        value = v.get(t, key, (int, float), "events", getattr(d, key))
         limit = 24 * 30 if key == "window_hours" else 1.0
         if not 0 < value <= limit:
             v.problem(f"events.{key}", f"a number above 0 and at most {limit:g}", value)
             value = getattr(d, key)
         values[key] = float(value)
 
-    heat = v._table(data, "heat", {"half_life_days", "channels"}, "heat")
-    half_life = v._get(heat, "half_life_days", (int, float), "heat", d.half_life_days)
+    heat = v.table(data, "heat", {"half_life_days", "channels"}, "heat")
+    half_life = v.get(heat, "half_life_days", (int, float), "heat", d.half_life_days)
     if half_life <= 0:
         v.problem("heat.half_life_days", "a positive number of days", half_life)
         half_life = d.half_life_days
     weights = dict(DEFAULT_CHANNEL_WEIGHTS)
-    raw_weights = v._get(heat, "channels", dict, "heat", {})
+    raw_weights = v.get(heat, "channels", dict, "heat", {})
     for channel, weight in raw_weights.items():
         if channel not in channels:
             v.problem(f"heat.channels.{channel}", f"one of {', '.join(channels)}", "<unknown channel>")
@@ -61,25 +64,25 @@ def validate_events(v: _Validator, data: Mapping[str, Any], channels: tuple[str,
     return EventsConfig(events, weights, _alerts(v, data), _playbook(v, data))
 
 
-def _alerts(v: _Validator, data: Mapping[str, Any]) -> AlertSettings:
+def _alerts(v: Validator, data: Mapping[str, Any]) -> AlertSettings:
     d = AlertSettings()
-    t = v._table(data, "alerts", {*_ALERT_NUMBERS, "levels", "categories"}, "alerts")
+    t = v.table(data, "alerts", {*_ALERT_NUMBERS, "levels", "categories"}, "alerts")
     values: dict[str, Any] = {}
     for key in _ALERT_NUMBERS:
         default = getattr(d, key)
         kind: type | tuple[type, ...] = int if isinstance(default, int) else (int, float)
-        value = v._get(t, key, kind, "alerts", default)
+        value = v.get(t, key, kind, "alerts", default)
         if value < 0 or (key == "baseline_days" and not 7 <= value <= 366):
             v.problem(f"alerts.{key}", "a non-negative number" if key != "baseline_days" else "7 to 366 days", value)
             value = default
         values[key] = value
-    levels = v._get(t, "levels", list, "alerts", list(d.levels))
+    levels = v.get(t, "levels", list, "alerts", list(d.levels))
     if (len(levels) != 3 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in levels)
             or not 0 < levels[0] < levels[1] < levels[2]):
         v.problem("alerts.levels", "three increasing positive thresholds for 一级, 二级, 三级, e.g. [3, 5, 8]", levels)
         levels = list(d.levels)
     categories = dict(d.category_levels)
-    raw = v._get(t, "categories", dict, "alerts", {})
+    raw = v.get(t, "categories", dict, "alerts", {})
     for code, level in raw.items():
         if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
             v.problem(f"alerts.categories.{code}", "a level 1 to 3 (0 switches the trigger off)", level)
@@ -93,7 +96,7 @@ def _alerts(v: _Validator, data: Mapping[str, Any]) -> AlertSettings:
                          category_levels=categories)
 
 
-def _playbook(v: _Validator, data: Mapping[str, Any]) -> dict[str, PlaybookEntry]:
+def _playbook(v: Validator, data: Mapping[str, Any]) -> dict[str, PlaybookEntry]:
     entries = dict(DEFAULT_PLAYBOOK)
     raw = data.get("playbook", {})
     if not isinstance(raw, dict):
@@ -104,15 +107,15 @@ def _playbook(v: _Validator, data: Mapping[str, Any]) -> dict[str, PlaybookEntry
         if not isinstance(entry, dict):
             v.problem(path, "a table", type(entry).__name__)
             continue
-        v._table({"p": entry}, "p", {"actions", "owner", "actions_en", "owner_en"}, path)
-        actions = v._str_list(entry, "actions", path)
-        owner = v._get(entry, "owner", str, path, None)
+        v.table({"p": entry}, "p", {"actions", "owner", "actions_en", "owner_en"}, path)
+        actions = v.str_list(entry, "actions", path)
+        owner = v.get(entry, "owner", str, path, None)
         if not actions:
             v.problem(f"{path}.actions", "at least one recommended action", "<missing>")
             continue
         if not owner:
             v.problem(f"{path}.owner", "the department responsible", "<missing>")
             continue
-        actions_en = v._str_list(entry, "actions_en", path) or actions
-        entries[code] = PlaybookEntry(actions, owner, actions_en, v._get(entry, "owner_en", str, path, owner))
+        actions_en = v.str_list(entry, "actions_en", path) or actions
+        entries[code] = PlaybookEntry(actions, owner, actions_en, v.get(entry, "owner_en", str, path, owner))
     return entries

@@ -19,10 +19,9 @@ import importlib.util
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # config.py imports this module; the validator is only needed for type hints
-    from reportgen.config.core import _Validator
+from reportgen.config.validator import Validator
 
 ENGINES = ("local", "dask")
 MAX_WORKERS = 256
@@ -40,13 +39,13 @@ class ExecutionSettings:
         return self.engine == "dask"
 
 
-def validate_execution(v: _Validator, data: Mapping[str, Any]) -> ExecutionSettings:
-    t = v._table(data, "execution", {"engine", "scheduler", "workers"}, "execution")
-    engine = v._get(t, "engine", str, "execution", "local")
+def validate_execution(v: Validator, data: Mapping[str, Any]) -> ExecutionSettings:
+    t = v.table(data, "execution", {"engine", "scheduler", "workers"}, "execution")
+    engine = v.get(t, "engine", str, "execution", "local")
     if engine not in ENGINES:
         v.problem("execution.engine", f"one of {', '.join(ENGINES)}", engine)
         engine = "local"
-    scheduler = v._get(t, "scheduler", str, "execution", None)
+    scheduler = v.get(t, "scheduler", str, "execution", None)
     if scheduler is not None:
         if not _SCHEDULER_RE.match(scheduler.strip()):
             v.problem("execution.scheduler", "a Dask scheduler address such as 'tcp://10.0.0.5:8786'", scheduler)
@@ -57,7 +56,7 @@ def validate_execution(v: _Validator, data: Mapping[str, Any]) -> ExecutionSetti
             scheduler = None
         else:
             scheduler = scheduler.strip()
-    workers = v._get(t, "workers", int, "execution", None)
+    workers = v.get(t, "workers", int, "execution", None)
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         v.problem("execution.workers", f"an integer from 1 to {MAX_WORKERS}", workers)
         workers = None

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # config.py imports this module; the validator is only needed for type hints
-    from reportgen.config.core import _Validator
+from reportgen.config.validator import Validator
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +35,15 @@ _RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-def validate_report(v: _Validator, data: Mapping[str, Any]) -> ReportSettings:
-    t = v._table(data, "report", {*_RANGES, "author"}, "report")
+def validate_report(v: Validator, data: Mapping[str, Any]) -> ReportSettings:
+    t = v.table(data, "report", {*_RANGES, "author"}, "report")
     defaults = ReportSettings()
     values: dict[str, Any] = {}
     for key, (low, high) in _RANGES.items():
-        value = v._get(t, key, int, "report", getattr(defaults, key))
+        value = v.get(t, key, int, "report", getattr(defaults, key))
         if not low <= value <= high:
             v.problem(f"report.{key}", f"an integer from {low} to {high}", value)
             value = getattr(defaults, key)
         values[key] = value
-    values["author"] = v._get(t, "author", str, "report", defaults.author).strip()
+    values["author"] = v.get(t, "author", str, "report", defaults.author).strip()
     return ReportSettings(**values)

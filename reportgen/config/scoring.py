@@ -12,12 +12,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from reportgen.score.categories import DEFAULT_CATEGORIES, Category
-
-if TYPE_CHECKING:
-    from reportgen.config.core import _Validator
+from reportgen.config.taxonomy import DEFAULT_CATEGORIES, Category
+from reportgen.config.validator import Validator
 
 BACKENDS = ("rules", "model")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -60,13 +58,13 @@ class ScoringSettings:
         return tuple(by_code[c] for c in order if c in by_code)
 
 
-def validate_scoring(v: _Validator, data: Mapping[str, Any]) -> ScoringSettings:
-    t = v._table(data, "scoring", {"backend", "model", "terms"}, "scoring")
-    backend = v._get(t, "backend", str, "scoring", "rules")
+def validate_scoring(v: Validator, data: Mapping[str, Any]) -> ScoringSettings:
+    t = v.table(data, "scoring", {"backend", "model", "terms"}, "scoring")
+    backend = v.get(t, "backend", str, "scoring", "rules")
     if backend not in BACKENDS:
         v.problem("scoring.backend", f"one of {', '.join(BACKENDS)}", backend)
         backend = "rules"
-    model_value = v._get(t, "model", str, "scoring", None)
+    model_value = v.get(t, "model", str, "scoring", None)
     model = (v.path.parent / model_value) if model_value else None
     if backend == "model" and model is None:
         v.problem("scoring.model", "the path of a model file when backend = \"model\"", "<missing>",
@@ -74,7 +72,7 @@ def validate_scoring(v: _Validator, data: Mapping[str, Any]) -> ScoringSettings:
     elif backend == "model" and model is not None and not model.is_file():
         v.problem("scoring.model", "an existing model file", str(model),
                   "train one with `reportgen model train --data labels.jsonl --out model.json`")
-    raw_terms = v._get(t, "terms", dict, "scoring", {})
+    raw_terms = v.get(t, "terms", dict, "scoring", {})
     terms: list[tuple[str, float]] = []
     for term, weight in raw_terms.items():
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not -3 <= weight <= 3:
@@ -86,7 +84,7 @@ def validate_scoring(v: _Validator, data: Mapping[str, Any]) -> ScoringSettings:
     return ScoringSettings(backend, model, tuple(terms), _categories(v, data))
 
 
-def _categories(v: _Validator, data: Mapping[str, Any]) -> tuple[CategoryOverride, ...]:
+def _categories(v: Validator, data: Mapping[str, Any]) -> tuple[CategoryOverride, ...]:
     raw = data.get("categories", {})
     if not isinstance(raw, dict):
         v.problem("categories", "tables such as [categories.complaint]", type(raw).__name__)
@@ -101,15 +99,15 @@ def _categories(v: _Validator, data: Mapping[str, Any]) -> tuple[CategoryOverrid
         if not _CODE_RE.match(code):
             v.problem(path, "a code of lower-case letters, digits and '_'", code)
             continue
-        v._table({"c": entry}, "c", {"terms", "replace", "enabled", "name_zh", "name_en", "weight"}, path)
-        terms = v._str_list(entry, "terms", path)
-        weight = v._get(entry, "weight", (int, float), path, None)
+        v.table({"c": entry}, "c", {"terms", "replace", "enabled", "name_zh", "name_en", "weight"}, path)
+        terms = v.str_list(entry, "terms", path)
+        weight = v.get(entry, "weight", (int, float), path, None)
         if weight is not None and not -3 <= weight <= 3:
             v.problem(f"{path}.weight", "a number between -3 and 3", weight)
             weight = None
         override = CategoryOverride(
-            code, terms, v._get(entry, "replace", bool, path, False), v._get(entry, "enabled", bool, path, True),
-            v._get(entry, "name_zh", str, path, None), v._get(entry, "name_en", str, path, None),
+            code, terms, v.get(entry, "replace", bool, path, False), v.get(entry, "enabled", bool, path, True),
+            v.get(entry, "name_zh", str, path, None), v.get(entry, "name_en", str, path, None),
             float(weight) if weight is not None else None)
         if code not in known and override.enabled and not terms:
             v.problem(f"{path}.terms", "at least one term for a new category", "<missing>")

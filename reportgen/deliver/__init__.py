@@ -1,0 +1,1 @@
+"""deliver: SMTP and the outbox of composed mails.  Decides nothing about what a mail says."""

@@ -33,7 +33,7 @@ from types import TracebackType
 
 from reportgen.config.delivery import EmailSettings
 from reportgen.errors import DeliveryError
-from reportgen.models import DailyReportData
+from reportgen.models import ReportData
 from reportgen.periods import Period
 from reportgen.report.mailbody import render_bodies
 from reportgen.report.render import report_context
@@ -56,7 +56,7 @@ class MessageTooLarge(DeliveryError):
     """The composed mail is over ``email.max_size_mb``: retrying cannot help, so it is not queued."""
 
 
-def subject_fields(data: DailyReportData, period: Period) -> dict[str, object]:
+def subject_fields(data: ReportData, period: Period) -> dict[str, object]:
     """The values a subject template may use.
 
     ``negative`` counts the period's items judged bad news for the bank(s) with role "self";
@@ -72,12 +72,12 @@ def subject_fields(data: DailyReportData, period: Period) -> dict[str, object]:
     }
 
 
-def attachment_name(data: DailyReportData, period: Period) -> str:
+def attachment_name(data: ReportData, period: Period) -> str:
     """``银行舆情日报-2026-11-28.pdf``: the report title and period, safe as a file name."""
     return _UNSAFE_FILENAME.sub("_", f"{data.title}-{period.key}") + ".pdf"
 
 
-def compose_report_mail(data: DailyReportData, period: Period, pdf_path: Path, email: EmailSettings, *,
+def compose_report_mail(data: ReportData, period: Period, pdf_path: Path, email: EmailSettings, *,
                         now: datetime, extra_template_dirs: Sequence[Path] = ()) -> ComposedMail:
     """The briefing mail for ``period``; raises :class:`MessageTooLarge` over the size limit."""
     route = email.route(period.kind)

@@ -23,66 +23,23 @@ database update, the next retry would send the same bytes, with the same Message
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from reportgen.config.core import Config
 from reportgen.deliver.mail import ComposedMail, SmtpSession
 from reportgen.errors import DeliveryError
-from reportgen.store.db import Store, deliveries
+from reportgen.models import DONE, UNDELIVERED, Delivery, State
+from reportgen.store import outbox_rows
+from reportgen.store.db import Store
+
+__all__ = ["DONE", "UNDELIVERED", "Delivery", "OutboxResult", "State", "latest", "process", "record", "undelivered"]
 
 log = logging.getLogger(__name__)
-
-
-class State(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    EXPIRED = "expired"
-    HELD = "held"
-    SUPERSEDED = "superseded"
-
-
-UNDELIVERED = (State.PENDING, State.FAILED)
-DONE = (State.PENDING, State.SENT, State.FAILED, State.EXPIRED)  # a report in these is not made again
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    delivery_id: int
-    kind: str
-    period_key: str
-    language: str
-    state: str
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    last_attempt_at: datetime | None
-    sent_at: datetime | None
-    message_id: str | None
-    subject: str | None
-    recipients: tuple[str, ...]
-    html_path: str | None
-    pdf_path: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.delivery_id, "kind": self.kind, "period": self.period_key, "language": self.language,
-            "state": self.state, "attempts": self.attempts, "last_error": self.last_error,
-            "created_at": self.created_at.isoformat(),
-            "last_attempt_at": self.last_attempt_at.isoformat() if self.last_attempt_at else None,
-            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
-            "message_id": self.message_id, "subject": self.subject, "recipients": len(self.recipients),
-            "html": self.html_path, "pdf": self.pdf_path,
-        }
 
 
 @dataclass(slots=True)
@@ -116,42 +73,24 @@ class OutboxResult:
 
 def latest(store: Store, kind: str, period_key: str, language: str) -> Delivery | None:
     """The newest entry for one report, or None if it was never made."""
-    query = (select(*_COLUMNS)
-             .where(deliveries.c.kind == kind, deliveries.c.period_key == period_key,
-                    deliveries.c.language == language)
-             .order_by(deliveries.c.delivery_id.desc()).limit(1))
-    with store._begin() as conn:
-        row = conn.execute(query).first()
-    return _delivery(row._mapping) if row else None
+    return outbox_rows.latest(store, kind, period_key, language)
 
 
 def record(store: Store, *, kind: str, period_key: str, language: str, state: State, now: datetime,
            paths: dict[str, Path], mail: ComposedMail | None = None, error: str | None = None) -> Delivery:
     """Add an entry for a report just made; older undelivered or held entries for it are superseded."""
-    with store._begin() as conn:
-        conn.execute(deliveries.update()
-                     .where(deliveries.c.kind == kind, deliveries.c.period_key == period_key,
-                            deliveries.c.language == language,
-                            deliveries.c.state.in_([State.PENDING, State.FAILED, State.HELD]))
-                     .values(state=State.SUPERSEDED, message=None))
-        result = conn.execute(deliveries.insert().values(
-            kind=kind, period_key=period_key, language=language, state=state, attempts=0, last_error=error,
-            created_at=now, message_id=mail.message_id if mail else None, subject=mail.subject if mail else None,
-            recipients=json.dumps(list(mail.recipients) if mail else []),
-            html_path=str(paths["html"]) if "html" in paths else None,
-            pdf_path=str(paths["pdf"]) if "pdf" in paths else None,
-            message=mail.message if mail and state is State.PENDING else None,
-        ))
-        delivery_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    found = _by_ids(store, [delivery_id])
-    return found[0]
+    return outbox_rows.record(
+        store, kind=kind, period_key=period_key, language=language, state=state, now=now, error=error,
+        message_id=mail.message_id if mail else None, subject=mail.subject if mail else None,
+        recipients=list(mail.recipients) if mail else [],
+        html_path=str(paths["html"]) if "html" in paths else None,
+        pdf_path=str(paths["pdf"]) if "pdf" in paths else None,
+        message=mail.message if mail and state is State.PENDING else None)
 
 
 def undelivered(store: Store) -> list[Delivery]:
     """Every entry still pending or failed, oldest first."""
-    query = select(*_COLUMNS).where(deliveries.c.state.in_(UNDELIVERED)).order_by(deliveries.c.delivery_id)
-    with store._begin() as conn:
-        return [_delivery(r._mapping) for r in conn.execute(query)]
+    return outbox_rows.undelivered(store)
 
 
 # --- the pass -------------------------------------------------------------------------------------
@@ -164,10 +103,10 @@ def process(store: Store, config: Config, now: datetime) -> OutboxResult:
     due: list[Delivery] = []
     for d in undelivered(store):
         if now - d.created_at > max_age:
-            _update(store, d.delivery_id, state=State.EXPIRED, message=None)
+            outbox_rows.update(store, d.delivery_id, state=State.EXPIRED, message=None)
             log.error("the %s mail for %s expired undelivered after %d attempt(s): %s", d.kind, d.period_key,
                       d.attempts, d.last_error or "no error recorded")
-            result.expired.extend(_by_ids(store, [d.delivery_id]))
+            result.expired.extend(outbox_rows.by_ids(store, [d.delivery_id]))
         elif d.state == State.PENDING:
             due.append(d)
     if due:
@@ -183,7 +122,7 @@ def _send(store: Store, config: Config, due: Sequence[Delivery], now: datetime, 
             while remaining:
                 d = remaining[0]
                 try:
-                    refused = session.send(d.recipients, _message(store, d.delivery_id))
+                    refused = session.send(d.recipients, outbox_rows.message(store, d.delivery_id))
                 except DeliveryError as exc:
                     _attempted(store, d, now, str(exc), result)
                     remaining.pop(0)
@@ -193,55 +132,19 @@ def _send(store: Store, config: Config, due: Sequence[Delivery], now: datetime, 
                 remaining.pop(0)
                 note = ("refused by the server for " + "; ".join(f"{a}: {r}" for a, r in refused.items())
                         if refused else None)
-                _update(store, d.delivery_id, state=State.SENT, attempts=d.attempts + 1, last_attempt_at=now,
+                outbox_rows.update(store, d.delivery_id, state=State.SENT, attempts=d.attempts + 1, last_attempt_at=now,
                         sent_at=now, last_error=note, message=None)
                 if note:
                     log.warning("the %s mail for %s was sent, but %s", d.kind, d.period_key, note)
                 log.info("sent the %s mail for %s to %d recipient(s) (%s)", d.kind, d.period_key,
                          len(d.recipients) - len(refused), d.message_id)
-                result.sent.extend(_by_ids(store, [d.delivery_id]))
+                result.sent.extend(outbox_rows.by_ids(store, [d.delivery_id]))
     except DeliveryError as exc:  # connect, TLS or login failed, or the connection broke
         for d in remaining:
             _attempted(store, d, now, str(exc), result)
 
 
 def _attempted(store: Store, d: Delivery, now: datetime, error: str, result: OutboxResult) -> None:
-    _update(store, d.delivery_id, attempts=d.attempts + 1, last_attempt_at=now, last_error=error)
+    outbox_rows.update(store, d.delivery_id, attempts=d.attempts + 1, last_attempt_at=now, last_error=error)
     log.error("the %s mail for %s stays queued (attempt %d): %s", d.kind, d.period_key, d.attempts + 1, error)
-    result.retrying.extend(_by_ids(store, [d.delivery_id]))
-
-
-# --- plumbing -------------------------------------------------------------------------------------
-
-_COLUMNS = [c for c in deliveries.c if c.name != "message"]
-
-
-def _message(store: Store, delivery_id: int) -> bytes:
-    with store._begin() as conn:
-        message = conn.execute(select(deliveries.c.message)
-                               .where(deliveries.c.delivery_id == delivery_id)).scalar_one()
-    if not message:
-        raise DeliveryError(f"outbox entry {delivery_id} has no stored message")
-    return bytes(message)
-
-
-def _update(store: Store, delivery_id: int, **values: Any) -> None:
-    with store._begin() as conn:
-        conn.execute(deliveries.update().where(deliveries.c.delivery_id == delivery_id).values(**values))
-
-
-def _by_ids(store: Store, ids: Iterable[int]) -> list[Delivery]:
-    with store._begin() as conn:
-        rows = conn.execute(select(*_COLUMNS).where(deliveries.c.delivery_id.in_(list(ids)))
-                            .order_by(deliveries.c.delivery_id))
-        return [_delivery(r._mapping) for r in rows]
-
-
-def _delivery(row: Any) -> Delivery:
-    return Delivery(
-        delivery_id=row["delivery_id"], kind=row["kind"], period_key=row["period_key"], language=row["language"],
-        state=row["state"], attempts=row["attempts"], last_error=row["last_error"], created_at=row["created_at"],
-        last_attempt_at=row["last_attempt_at"], sent_at=row["sent_at"], message_id=row["message_id"],
-        subject=row["subject"], recipients=tuple(json.loads(row["recipients"] or "[]")),
-        html_path=row["html_path"], pdf_path=row["pdf_path"],
-    )
+    result.retrying.extend(outbox_rows.by_ids(store, [d.delivery_id]))

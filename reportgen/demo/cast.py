@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -72,9 +73,9 @@ DEMO_BANKS: tuple[DemoBank, ...] = (
     DemoBank("cmbc", "中国民生银行", "民生银行", "民生银行", "中國民生銀行", ("China Minsheng Bank",),
              weight=5),
 )
-_BANK = {b.id: b for b in DEMO_BANKS}
-_BIG = ("icbc", "ccb", "abc", "boc", "bocom", "psbc")
-_SPIKE_BANK = "icbc"
+BANK = {b.id: b for b in DEMO_BANKS}
+BIG = ("icbc", "ccb", "abc", "boc", "bocom", "psbc")
+SPIKE_BANK = "icbc"
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -149,12 +150,12 @@ DEMO_SOURCES: tuple[DemoSource, ...] = (
                0.3, "https://www.harbourfinance.example/", "https://www.harbourfinance.example/article/{n}",
                "港灣財經", 1.2, 0.6, "news", language="zh-hk"),
 )
-_SRC = {s.id: s for s in DEMO_SOURCES}
+SRC = {s.id: s for s in DEMO_SOURCES}
 _MEDIA = ("cls-telegraph", "eastmoney-bank", "sina-rollnews", "21caijing-bank")
-_GROUPS = {"MEDIA": _MEDIA, "NEWS": (*_MEDIA, "hxcj-daily", "hxtv-caijing", "wechat-yhgc")}
+GROUPS = {"MEDIA": _MEDIA, "NEWS": (*_MEDIA, "hxcj-daily", "hxtv-caijing", "wechat-yhgc")}
 
 # Publishing-hour weights, 00h..23h.
-_HOURS: dict[str, tuple[int, ...]] = {
+HOURS: dict[str, tuple[int, ...]] = {
     "news": (2, 1, 1, 0, 0, 1, 3, 5, 8, 10, 10, 9, 6, 6, 8, 9, 9, 8, 6, 5, 5, 4, 3, 2),
     "social": (4, 3, 2, 1, 1, 1, 2, 3, 5, 6, 6, 6, 6, 5, 5, 5, 5, 6, 7, 8, 9, 9, 8, 6),
     "complaint": (2, 1, 1, 0, 0, 0, 1, 2, 4, 6, 7, 6, 5, 5, 6, 6, 6, 5, 5, 6, 6, 5, 4, 3),
@@ -164,7 +165,7 @@ _HOURS: dict[str, tuple[int, ...]] = {
 }
 
 
-def _wire_path(route: str) -> str:
+def wire_path(route: str) -> str:
     # httpx and browsers send non-ASCII path segments as UTF-8 percent escapes; the demo server
     # matches paths byte for byte, so the feed is published under the encoded form.
     return quote(route, safe="/:@!$&'()*+,;=-._~")
@@ -214,7 +215,32 @@ def demo_config_toml(base_url: str, *, database: str = "sqlite:///demo.db",
     for src in DEMO_SOURCES:
         sources.append(
             f"[[sources]]\nid = {_toml_str(src.id)}\nname = {_toml_str(src.name)}\n"
-            f"url = {_toml_str(base + _wire_path(src.route))}\nchannel = {_toml_str(src.channel)}\n"
+            f"url = {_toml_str(base + wire_path(src.route))}\nchannel = {_toml_str(src.channel)}\n"
             f"weight = {src.weight}\nenabled = true\n"
         )
     return head + banks_toml() + "\n" + "\n".join(sources)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoItem:
+    """One feed entry with its ground truth, for tests and evaluation of the demo run."""
+
+    source_id: str
+    story_id: str  # reprints share it
+    template: str
+    title: str
+    summary_html: str
+    link: str
+    guid: str
+    published_at: datetime  # aware, Asia/Shanghai
+    author: str
+    bank_ids: tuple[str, ...]  # banks the text really mentions
+    subject_bank_id: str | None  # the bank the story is about (None: unrelated, or a bystander)
+    categories: tuple[str, ...]
+    sentiment: str  # negative | neutral | positive
+    is_reprint: bool
+    trap: str | None = None  # why a naive matcher or keyword tagger gets it wrong
+
+    @property
+    def local_date(self) -> date:
+        return self.published_at.astimezone(SHANGHAI).date()

@@ -42,40 +42,41 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import unquote
 
 from reportgen.demo.cast import (
-    _BIG,
-    _HOURS,
-    _SPIKE_BANK,
-    _SRC,
+    BIG,
     DEMO_BANKS,
     DEMO_SOURCES,
+    HOURS,
     SHANGHAI,
+    SPIKE_BANK,
+    SRC,
     DemoBank,
+    DemoItem,
     DemoSource,
-    _wire_path,
     banks_toml,
     demo_config_toml,
+    wire_path,
 )
 from reportgen.demo.render import (
     ATOM_UTF8,
     JSON_FEED,
     RSS_GBK,
     RSS_UTF8,
-    _render_atom,
-    _render_json,
     format_date,
+    render_atom,
+    render_json,
     render_rss,
 )
-from reportgen.demo.slots import _USERS, _pick_weighted, _Story, fill_story
+from reportgen.demo.slots import USERS, Story, fill_story, pick_weighted
 from reportgen.demo.stories import (
-    _FIXTURES,
-    _OUTAGE_POSTS,
-    _OUTAGE_TOUSU,
-    _SCHEDULE,
-    _SCHEDULED_ONLY,
-    _TPL,
-    _TRAP_PHRASES,
+    FIXTURES,
     NEG,
+    OUTAGE_POSTS,
+    OUTAGE_TOUSU,
+    SCHEDULE,
+    SCHEDULED_ONLY,
     STORY_TEMPLATES,
+    TPL,
+    TRAP_PHRASES,
     StoryTemplate,
 )
 
@@ -104,31 +105,6 @@ _NEG_DAMPING = 0.35  # weight of negative templates among ordinary (non-complain
 # --- items --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DemoItem:
-    """One feed entry with its ground truth, for tests and evaluation of the demo run."""
-
-    source_id: str
-    story_id: str  # reprints share it
-    template: str
-    title: str
-    summary_html: str
-    link: str
-    guid: str
-    published_at: datetime  # aware, Asia/Shanghai
-    author: str
-    bank_ids: tuple[str, ...]  # banks the text really mentions
-    subject_bank_id: str | None  # the bank the story is about (None: unrelated, or a bystander)
-    categories: tuple[str, ...]
-    sentiment: str  # negative | neutral | positive
-    is_reprint: bool
-    trap: str | None = None  # why a naive matcher or keyword tagger gets it wrong
-
-    @property
-    def local_date(self) -> date:
-        return self.published_at.astimezone(SHANGHAI).date()
-
-
 _PREFIXES = ("【独家】", "【快讯】", "突发！", "重磅！", "【关注】", "最新！")
 # The last two suffixes only suit negative stories.
 _SUFFIXES = ("丨财经早知道", "丨金融早参", "｜银行观察", "——华夏财经日报", "丨晚间快报", "（附回应）")
@@ -147,7 +123,7 @@ class _Builder:
         self.story_seq = 0
         self.used_titles: set[str] = set()
 
-    def new_story(self, template: StoryTemplate, when: datetime, bank_id: str | None = None) -> _Story | None:
+    def new_story(self, template: StoryTemplate, when: datetime, bank_id: str | None = None) -> Story | None:
         """A fresh story, or None when its headline was already used: two separate stories with
         the same headline would look like one syndicated story to the clustering."""
         for _ in range(6):
@@ -176,7 +152,7 @@ class _Builder:
             link += self.rng.choice(("#comments", "#p2", "#article-top"))
         return link, guid
 
-    def add(self, story: _Story, src: DemoSource, when: datetime, *, reprint: bool, variant: int = 0) -> bool:
+    def add(self, story: Story, src: DemoSource, when: datetime, *, reprint: bool, variant: int = 0) -> bool:
         if when > self.now:
             return False
         rng = self.rng
@@ -201,7 +177,7 @@ class _Builder:
         if src.id in ("cls-telegraph", "wechat-yhgc") and rng.random() < 0.25:
             summary += f'<p><a href="{link}">阅读原文</a></p>'
         if src.id == "weibo-bank":
-            author = rng.choice(_USERS).format(n=rng.randint(1000, 9999)) if not reprint else rng.choice(
+            author = rng.choice(USERS).format(n=rng.randint(1000, 9999)) if not reprint else rng.choice(
                 ("财经头条君", "华夏财经日报", "银行观察家", "新闻晨报道"))
         elif src.id == "tousu-bank":
             author = f"黑猫用户{rng.randint(10**9, 10**10 - 1)}"
@@ -211,7 +187,7 @@ class _Builder:
             author = src.author
         text = title + summary
         notes = [tpl.trap] if tpl.trap else []
-        notes += [note for phrase, note in _TRAP_PHRASES.items() if phrase in text and note != tpl.trap]
+        notes += [note for phrase, note in TRAP_PHRASES.items() if phrase in text and note != tpl.trap]
         self.items.append(DemoItem(
             source_id=src.id, story_id=story.id, template=tpl.key, title=title, summary_html=summary,
             link=link, guid=guid, published_at=when.astimezone(SHANGHAI), author=author,
@@ -245,7 +221,7 @@ class _Builder:
                 minutes=rng.randint(0, 150), seconds=rng.randint(0, 59))
         return when
 
-    def spread(self, story: _Story, origin_src: DemoSource, origin: datetime, reprints: int) -> None:
+    def spread(self, story: Story, origin_src: DemoSource, origin: datetime, reprints: int) -> None:
         """Publish the story at its origin, then ``reprints`` copies in other sources."""
         self.add(story, origin_src, origin, reprint=False)
         used = Counter({origin_src.id: 1})
@@ -262,7 +238,7 @@ class _Builder:
 
 def _sample_time(rng: random.Random, day: date, profile: str, limit: datetime) -> datetime | None:
     start = datetime.combine(day, time(0), SHANGHAI)
-    weights = _HOURS[profile]
+    weights = HOURS[profile]
     hours = [h for h in range(24) if weights[h] and start + timedelta(hours=h) < limit]
     if not hours:
         return None
@@ -272,7 +248,7 @@ def _sample_time(rng: random.Random, day: date, profile: str, limit: datetime) -
 
 
 def _day_fraction(now_local: datetime) -> float:
-    weights = _HOURS["news"]
+    weights = HOURS["news"]
     done = sum(weights[: now_local.hour]) + weights[now_local.hour] * now_local.minute / 60
     return done / sum(weights)
 
@@ -291,38 +267,38 @@ def generate_demo_items(now: datetime, *, days: int = 14, seed: int = 7) -> list
     b = _Builder(rng, now)
     competitors = [bk for bk in DEMO_BANKS if bk.role != "self"]
 
-    for back, hour, key, bank_spec, reprints in _SCHEDULE:
+    for back, hour, key, bank_spec, reprints in SCHEDULE:
         if back > days:
             continue
-        tpl = _SCHEDULED_ONLY.get(key) or _TPL[key]
+        tpl = SCHEDULED_ONLY.get(key) or TPL[key]
         when = datetime.combine(today - timedelta(days=back), time(0), SHANGHAI) + timedelta(
             hours=hour, seconds=rng.randrange(600))
         if bank_spec == "pick":
-            pool = [bk for bk in competitors if tpl.banks not in ("jsb",) or bk.id not in _BIG]
-            bank_id = _pick_weighted(rng, pool).id
+            pool = [bk for bk in competitors if tpl.banks not in ("jsb",) or bk.id not in BIG]
+            bank_id = pick_weighted(rng, pool).id
         else:
             bank_id = bank_spec
         story = b.new_story(tpl, when, bank_id)
         if story is None:
             continue
-        b.spread(story, _SRC[tpl.origins[0]], when, reprints)
+        b.spread(story, SRC[tpl.origins[0]], when, reprints)
         if key == "outage_major":  # users pile in on Weibo and the complaint site
-            for tpl_posts, count in ((_OUTAGE_POSTS, rng.randint(9, 12)), (_OUTAGE_TOUSU, rng.randint(4, 6))):
-                post_story = b.new_story(tpl_posts, when, _SPIKE_BANK)
+            for tpl_posts, count in ((OUTAGE_POSTS, rng.randint(9, 12)), (OUTAGE_TOUSU, rng.randint(4, 6))):
+                post_story = b.new_story(tpl_posts, when, SPIKE_BANK)
                 for i in range(count if post_story is not None else 0):
                     assert post_story is not None
                     at = when + timedelta(minutes=rng.randint(3, 420), seconds=rng.randrange(60))
-                    b.add(post_story, _SRC[tpl_posts.origins[0]], at, reprint=False, variant=i)
+                    b.add(post_story, SRC[tpl_posts.origins[0]], at, reprint=False, variant=i)
 
-    for back, hour, key in _FIXTURES:
+    for back, hour, key in FIXTURES:
         if back > days:
             continue
-        tpl = _SCHEDULED_ONLY.get(key) or _TPL[key]
+        tpl = SCHEDULED_ONLY.get(key) or TPL[key]
         when = datetime.combine(today - timedelta(days=back), time(0), SHANGHAI) + timedelta(
             hours=hour, seconds=rng.randrange(600))
         story = b.new_story(tpl, when)
         if story is not None:
-            b.spread(story, _SRC[tpl.origins[0]], when, rng.randint(*tpl.reach))
+            b.spread(story, SRC[tpl.origins[0]], when, rng.randint(*tpl.reach))
 
     by_origin: dict[str, list[StoryTemplate]] = {s.id: [] for s in DEMO_SOURCES}
     for tpl in STORY_TEMPLATES:
@@ -395,9 +371,9 @@ def generate_demo_feeds(now: datetime, *, days: int = 14, seed: int = 7) -> list
                       reverse=True)
         updated = mine[0].published_at if mine else now
         if src.fmt == "atom":
-            body, ctype = _render_atom(src, mine, updated), ATOM_UTF8
+            body, ctype = render_atom(src, mine, updated), ATOM_UTF8
         elif src.fmt == "json":
-            body, ctype = _render_json(src, mine), JSON_FEED
+            body, ctype = render_json(src, mine), JSON_FEED
         else:
             entries = [(it.title, it.link, it.guid, format_date(it.published_at, src.dates), it.author,
                         it.summary_html) for it in mine]
@@ -405,7 +381,7 @@ def generate_demo_feeds(now: datetime, *, days: int = 14, seed: int = 7) -> list
                               language=src.language, encoding=src.encoding, cdata=src.cdata,
                               build_date=format_date(updated, src.dates))
             ctype = RSS_GBK if src.encoding == "gbk" else RSS_UTF8
-        feeds.append(DemoFeed(src.id, src.name, src.channel, _wire_path(src.route), body, ctype, src.weight))
+        feeds.append(DemoFeed(src.id, src.name, src.channel, wire_path(src.route), body, ctype, src.weight))
     return feeds
 
 

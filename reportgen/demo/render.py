@@ -11,14 +11,10 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from reportgen.demo.cast import SHANGHAI, DemoSource
-
-if TYPE_CHECKING:
-    from reportgen.demo.data import DemoItem
+from reportgen.demo.cast import SHANGHAI, DemoItem, DemoSource
 
 RSS_UTF8 = "application/rss+xml; charset=utf-8"
 RSS_GBK = "application/rss+xml; charset=gbk"
@@ -78,7 +74,7 @@ def render_rss(title: str, site: str, description: str,
     return "".join(out).encode(enc_label, errors="xmlcharrefreplace")
 
 
-def _render_atom(src: DemoSource, items: Sequence[DemoItem], updated: datetime) -> bytes:
+def render_atom(src: DemoSource, items: Sequence[DemoItem], updated: datetime) -> bytes:
     out = ['<?xml version="1.0" encoding="utf-8"?>\n',
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{src.language}">\n',
            f"<title>{escape(src.name)}</title>\n<id>{escape(src.site)}</id>\n",
@@ -98,7 +94,7 @@ def _render_atom(src: DemoSource, items: Sequence[DemoItem], updated: datetime) 
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
-def _render_json(src: DemoSource, items: Sequence[DemoItem]) -> bytes:
+def render_json(src: DemoSource, items: Sequence[DemoItem]) -> bytes:
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": src.name,

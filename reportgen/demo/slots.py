@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from reportgen.demo.cast import _BANK, _BIG, DEMO_BANKS, DemoBank
-from reportgen.demo.stories import _FIXED_BANKS, StoryTemplate
+from reportgen.demo.cast import BANK, BIG, DEMO_BANKS, DemoBank
+from reportgen.demo.stories import FIXED_BANKS, StoryTemplate
 
 # --- slots --------------------------------------------------------------------------------------
 
@@ -40,11 +40,11 @@ _AMOUNTS = (20, 25, 30, 40, 45, 50, 60, 65, 80, 90, 100, 110, 120, 150, 180, 200
 _LOSSES = ("8600元", "1.2万元", "2.6万元", "3.5万元", "5.8万元", "7.2万元", "9.9万元", "12万元", "18万元",
            "26万元", "38万元", "50万元")
 _BIG_LOSSES = ("3200万元", "8600万元", "1.2亿元", "2.7亿元", "3.4亿元", "5.1亿元")
-_USERS = ("理财小白{n}", "深圳打工人{n}", "一只爱存钱的猫", "财经观察员老王", "银行那些事儿", "用户{n}",
+USERS = ("理财小白{n}", "深圳打工人{n}", "一只爱存钱的猫", "财经观察员老王", "银行那些事儿", "用户{n}",
           "今天也要早睡{n}", "杭州小陈", "退休老周", "搬砖的阿明")
 
 
-def _pick_weighted(rng: random.Random, banks: Sequence[DemoBank]) -> DemoBank:
+def pick_weighted(rng: random.Random, banks: Sequence[DemoBank]) -> DemoBank:
     return rng.choices(banks, weights=[b.weight for b in banks])[0]
 
 
@@ -112,7 +112,7 @@ _SLOT_MAKERS: dict[str, _Maker] = {
 
 def _size(s: _Slots) -> int:
     """0 for the big state-owned banks, 1 for the large joint-stock ones, 2 for the rest."""
-    weight = _BANK[s["bank_id"]].weight if "bank_id" in s else 6
+    weight = BANK[s["bank_id"]].weight if "bank_id" in s else 6
     return 0 if weight >= 11 else 1 if weight >= 7 else 2
 
 
@@ -160,7 +160,7 @@ class _Slots(dict[str, str]):
 
 
 @dataclass(frozen=True, slots=True)
-class _Story:
+class Story:
     id: str
     template: StoryTemplate
     titles: tuple[str, ...]
@@ -175,22 +175,22 @@ def _choose_banks(rng: random.Random, mode: str, fixed: str | None = None
     if mode == "none":
         return None, None
     if fixed is not None:
-        first = _BANK[fixed]
-    elif mode in _BANK:
-        first = _BANK[mode]
+        first = BANK[fixed]
+    elif mode in BANK:
+        first = BANK[mode]
     elif mode == "big":
-        first = _pick_weighted(rng, [_BANK[b] for b in _BIG])
+        first = pick_weighted(rng, [BANK[b] for b in BIG])
     elif mode == "jsb":
-        first = _pick_weighted(rng, [b for b in DEMO_BANKS if b.id not in _BIG])
+        first = pick_weighted(rng, [b for b in DEMO_BANKS if b.id not in BIG])
     else:
-        first = _pick_weighted(rng, DEMO_BANKS)
+        first = pick_weighted(rng, DEMO_BANKS)
     if mode != "two":
         return first, None
-    return first, _pick_weighted(rng, [b for b in DEMO_BANKS if b.id != first.id])
+    return first, pick_weighted(rng, [b for b in DEMO_BANKS if b.id != first.id])
 
 
 def fill_story(template: StoryTemplate, rng: random.Random, when: datetime, *, story_id: str = "",
-               bank_id: str | None = None) -> _Story:
+               bank_id: str | None = None) -> Story:
     """Fill one template's slots: the headlines, summaries and which banks it is about."""
     bank, bank2 = _choose_banks(rng, template.banks, bank_id)
     slots = _Slots(rng, when, bank, bank2)
@@ -198,8 +198,8 @@ def fill_story(template: StoryTemplate, rng: random.Random, when: datetime, *, s
     summaries = tuple(s.format_map(slots) for s in template.summaries)
     bank_ids: tuple[str, ...] = tuple(b.id for b in (bank, bank2) if b is not None)
     subject = None if template.banks in ("none", "bystander") or bank is None else bank.id
-    if template.key in _FIXED_BANKS:  # fixed text that names its banks itself
-        bank_ids = _FIXED_BANKS[template.key]
+    if template.key in FIXED_BANKS:  # fixed text that names its banks itself
+        bank_ids = FIXED_BANKS[template.key]
         subject = bank_ids[0]
-    return _Story(story_id, template, titles, summaries, bank_ids, subject, slots)
+    return Story(story_id, template, titles, summaries, bank_ids, subject, slots)
 

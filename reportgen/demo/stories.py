@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportgen.demo.cast import _GROUPS, _SPIKE_BANK
+from reportgen.demo.cast import GROUPS, SPIKE_BANK
 
 NEG, NEU, POS = "negative", "neutral", "positive"
 
@@ -24,7 +24,7 @@ class StoryTemplate:
     """One kind of story.  ``titles[0]`` is the original headline; the rest are rewordings."""
 
     key: str
-    categories: tuple[str, ...]  # incident taxonomy codes (DOMAIN.md)
+    categories: tuple[str, ...]  # incident taxonomy codes (config/taxonomy.py)
     sentiment: str
     banks: str  # any | big | jsb | none | bystander | two | <bank id>
     origins: tuple[str, ...]  # source ids where the story can first appear
@@ -40,7 +40,7 @@ def _t(key: str, cats: str, sentiment: str, banks: str, origins: str, reach: tup
        ) -> StoryTemplate:
     expanded: list[str] = []
     for token in origins.split():
-        expanded.extend(_GROUPS.get(token, (token,)))
+        expanded.extend(GROUPS.get(token, (token,)))
     return StoryTemplate(key, tuple(cats.split()), sentiment, banks, tuple(dict.fromkeys(expanded)), reach,
                          weight, tuple(titles), tuple(summaries), trap)
 
@@ -385,21 +385,21 @@ STORY_TEMPLATES: tuple[StoryTemplate, ...] = (
        (_P("內地監管機構公布，{bank_tc}{city_tc}分行因貸款管理不審慎被罰款{amount}萬元人民幣。"),),
        trap="Traditional Chinese"),
 )
-_TPL = {t.key: t for t in STORY_TEMPLATES}
+TPL = {t.key: t for t in STORY_TEMPLATES}
 
 # Scheduled-only stories: the viral outage and its aftermath.
-_OUTAGE = _t("outage_major", "outage", NEG, _SPIKE_BANK, "cls-telegraph", (12, 15), 0.0,
+_OUTAGE = _t("outage_major", "outage", NEG, SPIKE_BANK, "cls-telegraph", (12, 15), 0.0,
              ("{bank}手机银行突发故障 多地用户无法登录转账",
               "{bank_abbr}App“崩了”？多地用户反映无法登录",
               "{bank}App故障冲上热搜 客服热线一度占线"),
              (_P("{date}上午9时许，大量网友反映{bank}手机银行App无法登录，转账、缴费长时间显示“处理中”。"
                  "“#{bank_abbr}App崩了#”话题一度登上热搜，客服热线持续占线。"),))
-_OUTAGE_REPLY = _t("outage_reply", "outage", NEG, _SPIKE_BANK, "cls-telegraph", (5, 7), 0.0,
+_OUTAGE_REPLY = _t("outage_reply", "outage", NEG, SPIKE_BANK, "cls-telegraph", (5, 7), 0.0,
                    ("{bank}回应手机银行故障：系统已全面恢复 资金安全不受影响",
                     "{bank_abbr}致歉：故障因数据中心网络设备异常 已恢复"),
                    (_P("{bank}晚间发布情况说明称，当日上午因数据中心网络设备异常导致手机银行部分服务中断，"
                        "系统已全面恢复，客户资金安全不受影响，因故障产生的手续费将予以退还。"),))
-_OUTAGE_POSTS = _t("outage_posts", "outage complaint", NEG, _SPIKE_BANK, "weibo-bank", (0, 0), 0.0,
+OUTAGE_POSTS = _t("outage_posts", "outage complaint", NEG, SPIKE_BANK, "weibo-bank", (0, 0), 0.0,
                    ("#{bank_abbr}App崩了# 转账转了半小时一直转圈，客服电话也打不进去",
                     "{bank}手机银行到底什么时候能好？房租今天到期转不出去",
                     "#{bank_abbr}App崩了# 工资卡里的钱取不出来，网点门口也排起了长队",
@@ -411,7 +411,7 @@ _OUTAGE_POSTS = _t("outage_posts", "outage complaint", NEG, _SPIKE_BANK, "weibo-
                    (_P("{bank}手机银行从早上开始就用不了，转账一直处理中，打客服等了四十分钟没人接。"),
                     _P("{city}这边也一样，App打不开，网点排了几十号人，说是总行系统故障。"),
                     _P("一上午重试了十几次，最后显示交易失败，钱却被扣了，希望银行给个说法。")))
-_OUTAGE_TOUSU = _t("outage_tousu", "outage complaint", NEG, _SPIKE_BANK, "tousu-bank", (0, 0), 0.0,
+OUTAGE_TOUSU = _t("outage_tousu", "outage complaint", NEG, SPIKE_BANK, "tousu-bank", (0, 0), 0.0,
                    ("{bank}手机银行故障导致转账失败，手续费却照扣",
                     "{bank}App故障致信用卡还款失败，要求免除逾期记录",
                     "{bank}系统故障期间重复扣款，至今未退回",
@@ -433,25 +433,25 @@ _TC_FIXED = _t("tc_icbc_asia", "", POS, "none", "hk-harbour", (0, 0), 0.0,
                ("中國工商銀行（亞洲）推出綠色定期存款 首月吸納逾十億港元",),
                (_P("中國工商銀行（亞洲）宣布推出綠色定期存款產品，所得資金將用於本港可再生能源及綠色建築項目。"),),
                trap="Traditional Chinese")
-_SCHEDULED_ONLY = {t.key: t for t in (_OUTAGE, _OUTAGE_REPLY, _OUTAGE_POSTS, _OUTAGE_TOUSU, _LEAK_MAJOR,
+SCHEDULED_ONLY = {t.key: t for t in (_OUTAGE, _OUTAGE_REPLY, OUTAGE_POSTS, OUTAGE_TOUSU, _LEAK_MAJOR,
                                       _ENGLISH_FIXED, _TC_FIXED)}
-_FIXED_BANKS = {"en_icbc_ccb": ("icbc", "ccb"), "tc_icbc_asia": ("icbc",)}
+FIXED_BANKS = {"en_icbc_ccb": ("icbc", "ccb"), "tc_icbc_asia": ("icbc",)}
 
 # Big stories, by days before today: (days back, hour, template, bank, reprints).  "pick" = a
 # competitor chosen by the seed.
-_SCHEDULE: tuple[tuple[int, float, str, str, int], ...] = (
-    (1, 9.2, "outage_major", _SPIKE_BANK, 14),
-    (1, 17.8, "outage_reply", _SPIKE_BANK, 6),
+SCHEDULE: tuple[tuple[int, float, str, str, int], ...] = (
+    (1, 9.2, "outage_major", SPIKE_BANK, 14),
+    (1, 17.8, "outage_reply", SPIKE_BANK, 6),
     (2, 10.1, "rate_cut_deposit", "pick", 9),
     (3, 16.5, "big_penalty", "pick", 7),
     (4, 19.6, "mis_sell_private_fund", "pick", 5),
     (6, 10.4, "leak_major", "pick", 10),
-    (8, 11.0, "inclusive_finance", _SPIKE_BANK, 5),
+    (8, 11.0, "inclusive_finance", SPIKE_BANK, 5),
     (10, 15.7, "exec_probe", "pick", 8),
     (12, 8.6, "perf_growth", "pick", 6),
 )
 # Every trap appears at least once, whatever the seed: (days back, hour, template).
-_FIXTURES: tuple[tuple[int, float, str], ...] = (
+FIXTURES: tuple[tuple[int, float, str], ...] = (
     (2, 14.2, "cba_report"), (3, 11.3, "cbirc_history"), (5, 9.8, "nafmii"), (4, 10.5, "boc_insurance"),
     (5, 15.1, "p2p_bystander"), (2, 16.4, "en_icbc_ccb"), (3, 18.2, "tc_icbc_asia"),
     (6, 13.3, "chemical_sector"), (7, 10.2, "construction_safety"), (9, 14.6, "credit_platform"),
@@ -459,5 +459,5 @@ _FIXTURES: tuple[tuple[int, float, str], ...] = (
 )
 
 # Phrases that put a bank's alias inside an unrelated word; items containing them are flagged.
-_TRAP_PHRASES = {"员工行为": "员工行为 contains 工行", "化工行业": "化工行业 contains 工行",
+TRAP_PHRASES = {"员工行为": "员工行为 contains 工行", "化工行业": "化工行业 contains 工行",
                  "施工行业": "施工行业 contains 工行", "构建行业": "构建行业 contains 建行"}

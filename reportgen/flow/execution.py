@@ -103,6 +103,7 @@ class DaskExecutor(Executor):
         and the scheduler never holds every task's data at once (a stage's rows can be large)."""
         if not tasks:
             return
+        # optional: Dask (the dask extra), only with engine = "dask"
         from dask.distributed import as_completed as dask_completed
 
         waiting = list(tasks)[::-1]
@@ -150,8 +151,8 @@ def open_executor(settings: ExecutionSettings, workers: int | None = None) -> It
 @contextmanager
 def _dask(settings: ExecutionSettings, workers: int | None) -> Iterator[DaskExecutor]:
     try:
-        import dask
-        from dask.distributed import Client, LocalCluster
+        import dask  # optional: Dask (the dask extra), only with engine = "dask"
+        from dask.distributed import Client, LocalCluster  # optional: Dask (the dask extra), only with engine = "dask"
     except ImportError:
         raise ConfigError('[execution] engine = "dask" needs dask.distributed, which is not installed',
                           hint="pip install 'reportgen[dask]' on this host and on every worker") from None

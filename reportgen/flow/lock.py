@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import LockBusy
+from reportgen.store.pglock import advisory_lock
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ def lock_for(database: str, path: Path, timeout_s: float, *, purpose: str) -> Ab
     """The run lock for a store: PostgreSQL's advisory lock for a server database (shared by every
     host that writes into it), else ``flock`` on ``path``."""
     if database.startswith("postgresql"):
-        from reportgen.store.pglock import advisory_lock
-
         return advisory_lock(database, timeout_s, purpose=purpose)
     return run_lock(path, timeout_s, purpose=purpose)
 

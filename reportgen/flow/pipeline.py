@@ -5,13 +5,12 @@ Everything here works without click; the CLI is a thin shell over these function
 
 from __future__ import annotations
 
-import functools
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,28 +18,26 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.config.core import BankConfig, Config, FetchSettings
 from reportgen.flow.execution import Executor, open_executor
-from reportgen.ingest.fetch import FetchOptions, fetch_all, redact_text
-from reportgen.ingest.parse import parse_feed
+from reportgen.flow.partitions import ScoreTask, SourcesTask, partition, run_sources, score_chunk
+from reportgen.flow.sources import ingest_source, store_outcome, worker_store
+from reportgen.ingest.fetch import FetchOptions, fetch_all
 from reportgen.insight import aggregate
+from reportgen.insight.incidents import cluster_pending, compute_alerts
 from reportgen.models import (
     CacheValidators,
-    DailyReportData,
     FetchRequest,
     FetchResult,
     FetchStatus,
-    Item,
-    Mention,
-    ParsedFeed,
+    ReportData,
     RunSummary,
     SourceHealth,
 )
-from reportgen.periods import Period, previous_period
+from reportgen.periods import Period, previous_day, previous_period
 from reportgen.report import render
-from reportgen.score.match import Matcher
+from reportgen.score.backend import make_scorer, score_rows
 from reportgen.store.db import Store
 
 if TYPE_CHECKING:
-    from reportgen.flow.partitions import SourceOutcome
     from reportgen.score import Scorer
 
 log = logging.getLogger(__name__)
@@ -52,7 +49,7 @@ Progress = Callable[[FetchResult], None]
 class ReportResult:
     day: date  # the period's first day
     paths: dict[str, Path]
-    data: DailyReportData  # what was rendered
+    data: ReportData  # what was rendered
     period: Period | None = None
 
 
@@ -89,8 +86,6 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
             summary = ingest(store, config, results, run_id=run_id, workers=executor.workers)
         summary.started_at = started
         summary.mentions_scored += score_pending(store, config, executor=executor)
-    from reportgen.insight.incidents import cluster_pending
-
     cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
     return summary
 
@@ -104,16 +99,15 @@ def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_
     the transactions are short), so only small health records come back to this process.
     """
     jobs = [_SourceJob(r, config.settings.timezone, tuple(config.banks), store.url, run_id) for r in results]
-    in_memory = store.engine.dialect.name == "sqlite" and store.engine.url.database in (None, "", ":memory:")
-    if workers > 1 and not in_memory and sum(r.body is not None for r in results) > 1:
+    if workers > 1 and not store.in_memory and sum(r.body is not None for r in results) > 1:
         # SQLite's busy handler sleeps in coarse steps when two writers collide; a shared lock
         # around each source's short transaction keeps the writers taking turns instead.
-        lock = multiprocessing.get_context().Lock() if store.engine.dialect.name == "sqlite" else None
+        lock = multiprocessing.get_context().Lock() if store.one_writer_at_a_time else None
         with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(jobs)),
                                  initializer=_init_worker, initargs=(lock,)) as pool:
             outcomes = list(pool.map(_ingest_in_worker, jobs))  # one source per task: even load at the end
     else:
-        outcomes = [_ingest_source(job, store) for job in jobs]
+        outcomes = [_ingest_here(job, store) for job in jobs]
     return _summarise(store, run_id, outcomes)
 
 
@@ -124,9 +118,6 @@ def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchReq
     A shared store (PostgreSQL) is written by the workers themselves; for SQLite the workers send
     their rows back and this process writes them, one transaction per source as they arrive.
     """
-    from reportgen.flow.partitions import SourcesTask, partition, run_sources
-    from reportgen.score.backend import make_scorer
-
     direct = store.shared
     now = datetime.now(UTC)
     version = make_scorer(config.scoring).version
@@ -142,7 +133,7 @@ def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchReq
                 healths.append(o.health)
                 scored += o.scored
                 continue
-            health, judged = _store_outcome(store, run_id, o)
+            health, judged = store_outcome(store, run_id, o)
             healths.append(health)
             scored += judged
     if direct:  # a partition that ran twice reports 0 new the second time: count what the run stored
@@ -154,22 +145,6 @@ def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchReq
     summary = _summarise(store, run_id, sorted(healths, key=lambda h: order.get(h.source_id, len(order))))
     summary.mentions_scored = scored
     return summary
-
-
-def _store_outcome(store: Store, run_id: int, outcome: SourceOutcome) -> tuple[SourceHealth, int]:
-    """Write a worker's rows for one source (SQLite: the driver writes); only the items this call
-    inserts get their mentions and judgements stored.  Returns the health and the judgements stored."""
-    found = dict(outcome.mentions)
-    stored: set[str] = set()
-
-    def match(item: Item) -> list[Mention]:
-        stored.add(item.item_id)  # called only for the items this call inserted
-        return list(found.get(item.item_id, ()))
-
-    saved = store.save_source_batch(run_id, outcome.health, outcome.validators, outcome.items, match)
-    judged = [row for row in outcome.scores if row["item_id"] in stored]
-    store.save_scores(judged)
-    return replace(outcome.health, new_count=saved.new_count, matched_count=saved.matched_count), len(judged)
 
 
 def _summarise(store: Store, run_id: int, outcomes: Sequence[SourceHealth]) -> RunSummary:
@@ -204,25 +179,8 @@ class _SourceJob:
     run_id: int
 
 
-def _ingest_source(job: _SourceJob, store: Store,
-                   write_lock: AbstractContextManager[object] | None = None) -> SourceHealth:
-    result = job.result
-    feed = None
-    if result.body is not None:
-        feed = parse_feed(result.source_id, result.body, result.headers, tz=job.timezone,
-                          fetched_at=result.fetched_at, base_url=result.url)
-    health = _health(result, feed)
-    matcher = _matcher(job.banks)
-    with write_lock or nullcontext():
-        saved = store.save_source_batch(
-            job.run_id, health, result.validators if health.status is FetchStatus.OK else None,
-            feed.items if feed else (), matcher.mentions)
-    return replace(health, new_count=saved.new_count, matched_count=saved.matched_count)
-
-
-def source_health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
-    """A fetched source's health record, with parse problems (redacted) folded in."""
-    return _health(result, feed)
+def _ingest_here(job: _SourceJob, store: Store) -> SourceHealth:
+    return ingest_source(job.result, timezone=job.timezone, banks=job.banks, run_id=job.run_id, store=store).health
 
 
 _write_lock: AbstractContextManager[object] | None = None  # set in each worker by _init_worker
@@ -234,32 +192,8 @@ def _init_worker(lock: AbstractContextManager[object] | None) -> None:
 
 
 def _ingest_in_worker(job: _SourceJob) -> SourceHealth:
-    return _ingest_source(job, _worker_store(job.database), _write_lock)
-
-
-@functools.cache
-def _worker_store(database: str) -> Store:
-    return Store.open(database, migrate=False)  # one engine per worker process, never inherited
-
-
-@functools.cache
-def _matcher(banks: tuple[BankConfig, ...]) -> Matcher:
-    return Matcher(banks)  # built once per process
-
-
-def _health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
-    status, error, warning = result.status, result.error, None
-    if feed is not None:
-        # Parse messages quote the body, and an error page may echo the request URL, RSSHub key included.
-        warning = redact_text(feed.warning) if feed.warning else None
-        if feed.error:  # fetched fine, but the body is not a feed: the source is broken
-            status, error = FetchStatus.FAILED, redact_text(feed.error)
-    return SourceHealth(
-        source_id=result.source_id, status=status, checked_at=result.fetched_at,
-        duration_s=result.duration_s, http_status=result.http_status,
-        item_count=len(feed.items) if feed else 0, bytes_received=result.bytes_received,
-        error=error, warning=warning,
-    )
+    return ingest_source(job.result, timezone=job.timezone, banks=job.banks, run_id=job.run_id,
+                         store=worker_store(job.database), write_lock=_write_lock).health
 
 
 def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None, batch: int = 5000,
@@ -273,8 +207,6 @@ def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None,
     shipped), batches of at least ``min_spread`` mentions are cut into chunks judged on its
     workers; with a shared store the workers write the judgements themselves.
     """
-    from reportgen.score.backend import make_scorer, score_rows
-
     spread = executor is not None and executor.kind != "serial" and scorer is None
     scorer = scorer or make_scorer(config.scoring)
     banks = {b.id: b for b in config.banks}
@@ -302,8 +234,6 @@ MIN_SPREAD_ROWS = 2000  # below this, shipping the rows to other processes costs
 
 def _score_spread(store: Store, config: Config, version: str, rows: list[dict[str, Any]], scored_at: datetime,
                   executor: Executor) -> None:
-    from reportgen.flow.partitions import ScoreTask, score_chunk
-
     size = max(500, -(-len(rows) // (executor.workers * 4)))  # a few chunks per worker: even load at the end
     database = store.url if store.shared else None
     tasks = [ScoreTask(config.scoring, tuple(config.banks), tuple(rows[i:i + size]), scored_at, version, database)
@@ -320,8 +250,6 @@ def events_and_alerts(store: Store, config: Config, period: Period, *, now: date
     Returns (items clustered, alerts raised now).  Alerts of a day already computed are kept as
     they were, so a report for a past date shows the alerts it showed then; ``force`` recomputes.
     """
-    from reportgen.insight.incidents import cluster_pending, compute_alerts
-
     clustered = cluster_pending(store, config, now=now)
     raised = 0
     day = period.first
@@ -336,7 +264,7 @@ def build_daily_report(config: Config, day: date | None = None, *, now: datetime
                        formats: Sequence[str] = ("html", "pdf"), store: Store | None = None) -> ReportResult:
     """Aggregate the day's items and render the daily briefing; return the written paths."""
     now = now or datetime.now(UTC)
-    period = Period.daily(day or aggregate.previous_day(now, config.settings.tz))
+    period = Period.daily(day or previous_day(now, config.settings.tz))
     return build_report(config, period, now=now, out_dir=out_dir, language=language, formats=formats, store=store)
 
 

@@ -25,11 +25,9 @@ from reportgen.deliver.mail import ComposedMail, MessageTooLarge, compose_report
 from reportgen.deliver.outbox import Delivery, OutboxResult, State
 from reportgen.errors import DeliveryError
 from reportgen.flow.lock import lock_for
-from reportgen.flow.pipeline import Progress, events_and_alerts, run_fetch, score_pending
-from reportgen.insight import aggregate
-from reportgen.models import DailyReportData, RunSummary
+from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
+from reportgen.models import RunSummary
 from reportgen.periods import Period, previous_period
-from reportgen.report import render
 from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -182,7 +180,7 @@ def _score(store: Store, config: Config, fetched: RunSummary) -> int:
 
 
 def _events_and_alerts(store: Store, config: Config, period: Period) -> None:
-    """Cluster reprints into events and raise the period's alerts (issue 4).
+    """Cluster reprints into events and raise the period's alerts.
 
     It runs after scoring and before the report, so the report (and the mail subject's
     ``{level}``) can show the period's alerts.
@@ -191,20 +189,10 @@ def _events_and_alerts(store: Store, config: Config, period: Period) -> None:
     log.info("events: %d new items clustered; alerts: %d raised for %s", clustered, raised, period.key)
 
 
-def build_report(store: Store, config: Config, period: Period, language: str, now: datetime,
-                 ) -> tuple[DailyReportData, dict[str, Path]]:
-    """Aggregate and render the report for ``period`` (HTML and PDF) into the output folder."""
-    data = aggregate.report_data(store, config, period, now=now, language=language)
-    extra = [config.settings.template_dir] if config.settings.template_dir else []
-    paths = render.render_report(data, config.settings.output_dir, basename=period.basename(language),
-                                 extra_template_dirs=extra)
-    log.info("%s report for %s written: %s", period.kind, period.key, ", ".join(str(p) for p in paths.values()))
-    return data, paths
-
-
 def _make_report(store: Store, config: Config, period: Period, language: str, now: datetime, *,
                  send: bool) -> tuple[Delivery, dict[str, Path]]:
-    data, paths = build_report(store, config, period, language, now)
+    built = build_report(config, period, now=now, language=language, store=store)
+    data, paths = built.data, built.paths
     mail: ComposedMail | None = None
     error: str | None = None
     route = config.email.route(period.kind)

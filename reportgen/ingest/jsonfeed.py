@@ -11,14 +11,23 @@ import json
 from datetime import datetime, tzinfo
 from typing import Any
 
+from reportgen.ingest.items import (
+    MAX_AUTHOR,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    RawEntry,
+    build_items,
+    convert_text,
+    identity_url,
+    short_message,
+)
 from reportgen.ingest.normalize import canonical_url, normalize_whitespace
-from reportgen.ingest.parse import MAX_AUTHOR, MAX_SUMMARY, MAX_TITLE, _convert, _identity_url, _items, _Raw, _short
 from reportgen.models import ParsedFeed
 
 _JSONFEED_VERSION = "https://jsonfeed.org/version/"
 
 
-def _parse_json_feed(
+def parse_json_feed(
     source_id: str,
     body: bytes,
     zone: tzinfo,
@@ -30,7 +39,7 @@ def _parse_json_feed(
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        return ParsedFeed(source_id=source_id, items=(), error=_short(f"malformed JSON feed: {exc}"))
+        return ParsedFeed(source_id=source_id, items=(), error=short_message(f"malformed JSON feed: {exc}"))
     if not isinstance(doc, dict):
         return ParsedFeed(source_id=source_id, items=(), error="not a feed: JSON document is not an object")
     version = doc.get("version")
@@ -46,17 +55,17 @@ def _parse_json_feed(
                  or canonical_url(_str(doc.get("feed_url")), base_url) or base_url)
     feed_author = _json_authors(doc)
     skipped = 0
-    raws: list[_Raw] = []
+    raws: list[RawEntry] = []
     for entry in items_raw:
         if not isinstance(entry, dict):
             skipped += 1
             continue
-        title = _convert(_str(entry.get("title")) or "", "text/plain", MAX_TITLE)
+        title = convert_text(_str(entry.get("title")) or "", "text/plain", MAX_TITLE)
         candidates = [(_str(entry.get(key)) or "", kind) for key, kind in
                       (("content_html", "text/html"), ("content_text", "text/plain"),
                        ("summary", "text/plain"))]
         value, kind = max(candidates, key=lambda c: len(c[0]))
-        summary = _convert(value, kind, MAX_SUMMARY) if value else ""
+        summary = convert_text(value, kind, MAX_SUMMARY) if value else ""
         url = (canonical_url(_str(entry.get("url")), feed_link)
                or canonical_url(_str(entry.get("external_url")), feed_link))
         raw_id = entry.get("id")
@@ -64,14 +73,14 @@ def _parse_json_feed(
         guid = str(raw_id).strip() or None if isinstance(raw_id, str | int | float) else None
         author = _json_authors(entry) or feed_author
         dates = (_str(entry.get("date_published")), None, _str(entry.get("date_modified")))
-        raws.append(_Raw(title, summary, url, _identity_url(url, entry.get("url")), guid, author, dates, ()))
+        raws.append(RawEntry(title, summary, url, identity_url(url, entry.get("url")), guid, author, dates, ()))
     if skipped:
         warnings.append(f"{skipped} JSON Feed item(s) are not objects and were skipped")
     return ParsedFeed(
         source_id=source_id,
-        items=_items(source_id, raws, zone, fetched_at, feed_link),
+        items=build_items(source_id, raws, zone, fetched_at, feed_link),
         feed_title=feed_title,
-        warning=_short("; ".join(warnings)) if warnings else None,
+        warning=short_message("; ".join(warnings)) if warnings else None,
     )
 
 

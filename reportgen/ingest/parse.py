@@ -24,37 +24,36 @@ import codecs
 import io
 import logging
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
-from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chardet
 import feedparser
 
-from reportgen.ingest.dates import normalize_published, parse_date
+from reportgen.ingest.items import (
+    MAX_SUMMARY,
+    MAX_TITLE,
+    build_items,
+    content_kind,
+    describe_error,
+    feed_entries,
+    field_text,
+    get_field,
+    short_message,
+)
+from reportgen.ingest.jsonfeed import parse_json_feed
 from reportgen.ingest.normalize import (
     canonical_url,
-    content_hash,
-    html_to_text,
-    is_trusted_guid,
-    normalize_whitespace,
-    stable_item_id,
 )
-from reportgen.models import Item, ParsedFeed
+from reportgen.models import ParsedFeed
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["parse_feed", "MAX_TITLE", "MAX_SUMMARY"]
+__all__ = ["MAX_SUMMARY", "MAX_TITLE", "parse_feed"]
 
-MAX_TITLE = 500
-MAX_SUMMARY = 20_000
-MAX_AUTHOR = 200
 # Raw HTML beyond this is not worth converting: the summary is cut to MAX_SUMMARY anyway.
-_MAX_RAW_HTML = 200_000
-_MAX_MESSAGE = 300
 _DEFAULT_ZONE = "Asia/Shanghai"
 _CHARDET_SAMPLE = 64 * 1024
 
@@ -232,7 +231,7 @@ def parse_feed(
         return _parse(source_id, body, headers, tz, fetched_at, base_url)
     except Exception as exc:  # a bad feed is data, whatever feedparser or we trip over
         logger.warning("parse of %s failed", source_id, exc_info=True)
-        return ParsedFeed(source_id=source_id, items=(), error=_short(f"parse failed: {_describe(exc)}"))
+        return ParsedFeed(source_id=source_id, items=(), error=short_message(f"parse failed: {describe_error(exc)}"))
 
 
 @lru_cache(maxsize=64)
@@ -272,10 +271,7 @@ def _parse(
     head = head.lstrip()
 
     if _is_json(head, media):
-        # Imported here: jsonfeed builds its items with this module's entry helpers.
-        from reportgen.ingest.jsonfeed import _parse_json_feed
-
-        return _parse_json_feed(source_id, body, zone, fetched_at, base_url, warnings)
+        return parse_json_feed(source_id, body, zone, fetched_at, base_url, warnings)
     if _looks_like_html(head):
         return ParsedFeed(source_id=source_id, items=(), error=_html_error(body, base_url))
 
@@ -287,196 +283,30 @@ def _parse(
     result = feedparser.parse(
         io.BytesIO(body), response_headers=hdrs, sanitize_html=False, resolve_relative_uris=False
     )
-    bozo = bool(_get(result, "bozo"))
+    bozo = bool(get_field(result, "bozo"))
     if bozo:
-        warnings.insert(0, _describe(_get(result, "bozo_exception")))
-    feed = _get(result, "feed") or {}
-    entries = _get(result, "entries") or []
+        warnings.insert(0, describe_error(get_field(result, "bozo_exception")))
+    feed = get_field(result, "feed") or {}
+    entries = get_field(result, "entries") or []
     error = None
-    if not entries and not _get(result, "version"):
+    if not entries and not get_field(result, "version"):
         if media == "text/html" or b"<html" in body[:4096].lower():
             error = _html_error(body, base_url)
-        elif not (_get(feed, "title") or _get(feed, "link")):
+        elif not (get_field(feed, "title") or get_field(feed, "link")):
             error = "not a feed: no RSS, Atom or JSON Feed content found"
 
-    feed_title = _text(_get(feed, "title"), _kind(_get(feed, "title_detail")), MAX_TITLE) or None
-    feed_link = canonical_url(_get(feed, "link"), base_url) or base_url
-    items = _items(source_id, _entries(entries, feed_link), zone, fetched_at, feed_link)
+    feed_title = field_text(get_field(feed, "title"), content_kind(get_field(feed, "title_detail")), MAX_TITLE) or None
+    feed_link = canonical_url(get_field(feed, "link"), base_url) or base_url
+    items = build_items(source_id, feed_entries(entries, feed_link), zone, fetched_at, feed_link)
     return ParsedFeed(
         source_id=source_id,
         items=items,
         feed_title=feed_title,
         bozo=bozo,
-        warning=_short("; ".join(warnings)) if warnings else None,
+        warning=short_message("; ".join(warnings)) if warnings else None,
         error=error,
     )
 
 
 # --- RSS / Atom entries -----------------------------------------------------------------------
 
-_DATE_KEYS = ("published", "created", "updated")
-_PARSED_KEYS = ("published_parsed", "created_parsed", "updated_parsed")
-
-
-class _Raw(NamedTuple):
-    """One entry, fields already normalized, before ids and dates are settled."""
-
-    title: str
-    summary: str
-    url: str | None  # canonical, for display and storage
-    id_url: str | None  # canonical plus the fragment, for identity (see _identity_url)
-    guid: str | None
-    author: str | None
-    raw_dates: tuple[Any, ...]  # strings, best first
-    parsed_dates: tuple[Any, ...]  # feedparser's UTC struct_time fallbacks
-
-
-def _identity_url(url: str | None, link: Any) -> str | None:
-    """The canonical URL with the link's fragment kept.
-
-    The display URL drops fragments, but some feeds tell entries apart *only* by it (comment
-    feeds: ``post/#comment-1``, ``post/#comment-2``).  Keying on the bare URL would merge them.
-    """
-    if url is None or "#" in url or not isinstance(link, str):
-        return url
-    fragment = link.partition("#")[2].strip()
-    return f"{url}#{fragment}" if fragment else url
-
-
-def _entries(entries: Iterable[Any], feed_link: str | None) -> Iterable[_Raw]:
-    for entry in entries:
-        link = _get(entry, "link")
-        url = canonical_url(link, feed_link)
-        guid = _get(entry, "id")
-        yield _Raw(
-            title=_text(_get(entry, "title"), _kind(_get(entry, "title_detail")), MAX_TITLE),
-            summary=_summary(entry),
-            url=url,
-            id_url=_identity_url(url, link),
-            guid=guid.strip() or None if isinstance(guid, str) else None,
-            author=_text(_get(entry, "author"), "text/plain", MAX_AUTHOR) or None,
-            raw_dates=tuple(_get(entry, k) for k in _DATE_KEYS),
-            parsed_dates=tuple(_get(entry, k) for k in _PARSED_KEYS),
-        )
-
-
-def _summary(entry: Any) -> str:
-    """The longest of content / summary (feedparser files RSS description under summary)."""
-    best_value, best_type = "", ""
-    for detail in _get(entry, "content") or ():
-        value = _get(detail, "value") or ""
-        if isinstance(value, str) and len(value) > len(best_value):
-            best_value, best_type = value, _get(detail, "type") or ""
-    summary = _get(entry, "summary")
-    if isinstance(summary, str) and len(summary) > len(best_value):
-        best_value = summary
-        best_type = _kind(_get(entry, "summary_detail"))
-    if not best_value:
-        return ""
-    return _convert(best_value, best_type, MAX_SUMMARY)
-
-
-def _get(obj: Any, key: str) -> Any:
-    """``dict.get`` past FeedParserDict's key aliases: faster, and no deprecated
-    ``updated`` → ``published`` fallback (we want to know which date the feed gave)."""
-    return dict.get(obj, key) if isinstance(obj, dict) else None
-
-
-def _kind(detail: Any) -> str:
-    """The content type feedparser settled on; HTML when it does not say."""
-    kind = _get(detail, "type")
-    return kind if isinstance(kind, str) and kind else "text/html"
-
-
-def _text(value: Any, kind: str, limit: int) -> str:
-    if not value or not isinstance(value, str):
-        return ""
-    return _convert(value, kind, limit)
-
-
-def _convert(value: str, kind: str, limit: int) -> str:
-    if "html" in kind:
-        text = html_to_text(value[:_MAX_RAW_HTML])
-    else:
-        text = normalize_whitespace(value[:_MAX_RAW_HTML])
-    return text[:limit].rstrip() if len(text) > limit else text
-
-
-def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone: tzinfo,
-                fetched_at: datetime) -> datetime | None:
-    # The raw strings first, read in the configured zone; feedparser's structs (UTC, and
-    # zone-less read as UTC) only when our reader cannot make sense of a string.
-    for raw in raw_dates:
-        if isinstance(raw, str) and raw:
-            value = parse_date(raw, zone, reference=fetched_at)
-            if value is not None:
-                return value
-    for struct in parsed_dates:
-        if struct is not None:
-            try:
-                year, month, day, hour, minute, second = struct[:6]
-                return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
-            except (TypeError, ValueError, OverflowError):
-                continue
-    return None
-
-
-def _names_feed(guid: str, feed_link: str | None) -> bool:
-    """A guid that is the channel's own URL identifies the feed, not the entry."""
-    return feed_link is not None and guid[:4].lower() == "http" and canonical_url(guid) == feed_link
-
-
-def _items(source_id: str, raws: Iterable[_Raw], zone: tzinfo, fetched_at: datetime,
-           feed_link: str | None = None) -> tuple[Item, ...]:
-    rows = list(raws)
-    # A guid shared by *different* entries (some CMSs put the channel URL or a constant in every
-    # <guid>) cannot key anything: those entries fall back to their URL or content.  The same
-    # entry listed twice keeps its guid, so its id does not flip when the repeat goes away.
-    owners: defaultdict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        if row.guid:
-            owners[row.guid].add(row.id_url or content_hash(row.title, row.summary))
-    fetched_utc = fetched_at.astimezone(UTC)
-    items: list[Item] = []
-    seen: set[str] = set()
-    for row in rows:
-        if not (row.title or row.summary or row.url):
-            continue
-        guid = row.guid if row.guid is not None and is_trusted_guid(row.guid) else None
-        key_guid = guid if guid and len(owners[guid]) == 1 and not _names_feed(guid, feed_link) else None
-        item_id = stable_item_id(source_id, key_guid, row.id_url, row.title, row.summary)
-        if item_id in seen:
-            continue
-        seen.add(item_id)
-        published = _entry_date(row.raw_dates, row.parsed_dates, zone, fetched_at)
-        published_at, date_missing, date_capped = normalize_published(published, fetched_at=fetched_utc)
-        items.append(Item(
-            item_id=item_id,
-            source_id=source_id,
-            title=row.title,
-            summary=row.summary,
-            url=row.url,
-            guid=guid,
-            author=row.author,
-            published_at=published_at,
-            fetched_at=fetched_utc,
-            date_missing=date_missing,
-            date_capped=date_capped,
-            content_hash=content_hash(row.title, row.summary),
-        ))
-    return tuple(items)
-
-
-# --- messages ---------------------------------------------------------------------------------
-
-
-def _describe(exc: object) -> str:
-    if exc is None:
-        return "ill-formed feed"
-    text = normalize_whitespace(str(exc))
-    name = type(exc).__name__
-    return f"{name}: {text}" if text else name
-
-
-def _short(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"

@@ -10,64 +10,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from reportgen.config.core import Config
+from reportgen.insight.alerts import playbook_for
+from reportgen.insight.incidents import alert_summaries, event_ids_of, event_summaries
 from reportgen.models import (
     AlertSummary,
     BankJudgement,
     BankTotal,
-    DailyReportData,
     EventSummary,
     PeriodTotals,
+    ReportData,
     ReportItem,
     SourceHealthRow,
     TrendPoint,
 )
-from reportgen.periods import WEEKLY_TITLES, Period
+from reportgen.periods import Period, Window, day_start, report_title
 from reportgen.store import figures
 from reportgen.store.db import Store
 
-DEFAULT_TITLES = {"zh": "银行舆情日报", "en": "Bank Media Monitoring Daily"}
 EXPORT_FIELDS = ("id", "bank", "bank_name", "source", "source_name", "channel", "title", "url",
                  "published_at", "sentiment", "sentiment_score", "categories", "reasons", "event_id")
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    start: datetime  # aware, inclusive
-    end: datetime  # aware, exclusive
-
-    @classmethod
-    def for_days(cls, first: date, last: date, tz: ZoneInfo, start_hour: int = 0) -> Window:
-        """Calendar days ``first``..``last`` (inclusive) in zone ``tz``, each starting at ``start_hour``."""
-        return cls(day_start(first, tz, start_hour), day_start(last + timedelta(days=1), tz, start_hour))
-
-
-def day_start(day: date, tz: ZoneInfo, start_hour: int = 0) -> datetime:
-    """When report day ``day`` begins: ``start_hour`` o'clock local time."""
-    return datetime.combine(day, time(start_hour), tz)
-
-
-def previous_day(now: datetime, tz: ZoneInfo) -> date:
-    """The day a morning report covers: yesterday in the report zone."""
-    return now.astimezone(tz).date() - timedelta(days=1)
-
-
-def mention_frame(store: Store, window: Window) -> pd.DataFrame:
-    """One row per item × bank in the window; empty frames keep their columns."""
-    rows = store.mention_rows(window.start, window.end)
-    columns = ["item_id", "bank_id", "source_id", "source_name", "channel", "title", "summary", "url",
-               "published_at", "date_missing", "in_title", "evidence", "label", "score", "categories", "reasons"]
-    frame = pd.DataFrame(rows, columns=columns)
-    if not frame.empty:
-        frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
-    return frame
 
 
 def bank_totals(counts: dict[str, tuple[int, int, int]], config: Config,
@@ -161,9 +127,6 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
     Events are read with their heat over the period (decayed for the weekly view); each event's
     action line is its main category's first playbook step and owner.
     """
-    from reportgen.insight.alerts import playbook_for
-    from reportgen.insight.incidents import alert_summaries, event_summaries
-
     tz, start_hour = config.settings.tz, config.report.day_start_hour
     window = Window.for_days(period.first, period.last, tz, start_hour)
     events = tuple(event_summaries(store, config, window.start, window.end, language=language,
@@ -176,11 +139,6 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
         first = entry.actions(language)[0] if entry.actions(language) else ""
         actions[event.event_id] = f"{first}（{owner}）" if language == "zh" else f"{first} ({owner})"
     return events, alerts, actions
-
-
-def daily_report_data(store: Store, config: Config, day: date, *, now: datetime,
-                      language: str | None = None) -> DailyReportData:
-    return report_data(store, config, Period.daily(day), now=now, language=language)
 
 
 def trend_days(period: Period, config: Config) -> tuple[date, date]:
@@ -198,7 +156,7 @@ def previous_of(period: Period) -> Period:
 
 
 def report_data(store: Store, config: Config, period: Period, *, now: datetime,
-                language: str | None = None) -> DailyReportData:
+                language: str | None = None) -> ReportData:
     """The briefing's data for a daily or weekly period, counted in SQL."""
     tz, start_hour, options = config.settings.tz, config.report.day_start_hour, config.report
     window = Window.for_days(period.first, period.last, tz, start_hour)
@@ -223,8 +181,8 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     length = (period.last - period.first).days + 1
     current, previous = _total(buckets[-length:]), _total(buckets[-2 * length:-length])
     events, alerts, actions = events_and_alerts(store, config, period, lang)
-    return DailyReportData(
-        title=(config.settings.report_title or DEFAULT_TITLES[lang]) if daily else WEEKLY_TITLES[lang],
+    return ReportData(
+        title=report_title(period.kind, lang, config.settings.report_title),
         organisation=config.settings.organisation,
         language=lang,
         timezone=config.settings.timezone,
@@ -275,8 +233,6 @@ def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, 
     names = {b.id: b.name for b in config.banks}
     rows = store.mention_rows(window.start, window.end)
     rows.sort(key=lambda r: (r["published_at"], r["item_id"], r["bank_id"]))
-    from reportgen.insight.incidents import event_ids_of
-
     event_of = event_ids_of(store, [r["item_id"] for r in rows])
     return [
         {
@@ -289,7 +245,7 @@ def export_rows(store: Store, config: Config, window: Window) -> list[dict[str, 
             "sentiment_score": r["score"] if r["score"] is not None else "",
             "categories": ";".join(c["code"] for c in json.loads(r["categories"] or "[]")),
             "reasons": ";".join(dict.fromkeys(x["term"] for x in json.loads(r["reasons"] or "[]") if x["weight"])),
-            "event_id": event_of.get(r["item_id"], ""),  # the reprint cluster (issue 4); empty until clustered
+            "event_id": event_of.get(r["item_id"], ""),  # the reprint cluster; empty until clustered
         }
         for r in rows
     ]

@@ -35,31 +35,14 @@ from itertools import chain, repeat
 import ahocorasick
 import numpy as np
 
+from reportgen.config.defaults import EventSettings
 from reportgen.score.match import fold
 
 MASK64 = (1 << 64) - 1
 
-# Channel influence weights from a published bank-industry heat model (see DOMAIN.md): print and
-# broadcast 0.3, online news 0.3, WeChat/Weibo 0.15, forums 0.05.  Regulators publish where it
-# counts (0.3); complaint platforms are forums with a grievance (0.1).
-DEFAULT_CHANNEL_WEIGHTS: dict[str, float] = {
-    "print": 0.3, "broadcast": 0.3, "online": 0.3, "regulator": 0.3, "social": 0.15, "complaint": 0.1,
-}
 HEAT_SCALE = 100.0
 MAX_CANDIDATES = 5  # items compared exactly per new item, most LSH votes first
 BUCKET_CAP = 4  # members kept per LSH bucket  # one online article from a weight-1 source = 30 heat
-
-
-@dataclass(frozen=True, slots=True)
-class EventSettings:
-    window_hours: float = 72.0  # reprints must appear within this time of each other
-    min_jaccard: float = 0.25
-    min_overlap: float = 0.55
-    shingle: int = 3
-    body_chars: int = 150
-    num_perm: int = 40
-    bands: int = 20  # rows per band = num_perm // bands: 20 × 2 finds a Jaccard-0.35 pair 93 % of the time
-    half_life_days: float = 3.0  # heat decay in the weekly view
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +128,7 @@ def _band_keys(shingled: _Shingled, settings: EventSettings, chunk: int = 2000) 
     return keys
 
 
-def cluster(items: Sequence[ClusterItem], settings: EventSettings = EventSettings()) -> list[Assignment]:
+def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None) -> list[Assignment]:
     """Assign every item without ``event_id`` to an event (an existing one, or a new one).
 
     Items that already have an ``event_id`` are the context: new items may join them, and they
@@ -153,6 +136,7 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings = EventSetting
     each is compared with the events its LSH bands point at (their first item and latest few
     members) and joins the best match, or starts an event.
     """
+    settings = settings or EventSettings()
     new = sorted((i for i, item in enumerate(items) if item.event_id is None),
                  key=lambda i: (items[i].published_at, items[i].item_id))
     if not new:

@@ -11,30 +11,19 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, select
 
 from reportgen.config.core import Config
 from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, playbook_for
 from reportgen.insight.events import ClusterItem, cluster, item_heat
 from reportgen.models import AlertSummary, EventSummary
-from reportgen.store.db import (
-    Store,
-    alert_days,
-    alerts,
-    event_items,
-    events,
-    insert_absent,
-    items,
-    mentions,
-    scores,
-    sources,
-    upsert,
-)
+from reportgen.periods import day_start
+from reportgen.store import event_rows
+from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
 LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
@@ -46,77 +35,24 @@ LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
 def cluster_pending(store: Store, config: Config, *, now: datetime | None = None) -> int:
     """Give every item without an event one (joining earlier events where it is a reprint)."""
     settings = config.events.events
-    with store.begin() as conn:
-        new_rows = conn.execute(
-            select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at)
-            .where(~select(event_items.c.item_id).where(event_items.c.item_id == items.c.item_id).exists())
-            .order_by(items.c.published_at, items.c.item_id)  # one order on every database: same events
-        ).all()
+    new_rows = event_rows.unclustered_items(store)
     if not new_rows:
         return 0
     window = timedelta(hours=settings.window_hours)
     lo = min(r.published_at for r in new_rows) - window
     hi = max(r.published_at for r in new_rows) + window
-    with store.begin() as conn:
-        context = conn.execute(
-            select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at, event_items.c.event_id)
-            .select_from(items.join(event_items, event_items.c.item_id == items.c.item_id))
-            .where(items.c.published_at >= lo, items.c.published_at <= hi)
-            .order_by(items.c.published_at, items.c.item_id)
-        ).all()
-        ids = [r.item_id for r in new_rows] + [r.item_id for r in context]
-        banks = _banks_of(conn, ids)
+    context = event_rows.clustered_items(store, lo, hi)
+    banks = event_rows.banks_of(store, [r.item_id for r in new_rows] + [r.item_id for r in context])
     batch = [ClusterItem(r.item_id, r.title, r.summary, r.published_at, None, banks.get(r.item_id, frozenset()))
              for r in new_rows]
     batch += [ClusterItem(r.item_id, r.title, r.summary, r.published_at, r.event_id, banks.get(r.item_id, frozenset()))
               for r in context]
     assignments = cluster(batch, settings)
     published = {i.item_id: i.published_at for i in batch}
-    created = now or datetime.now(UTC)
-    with store.begin() as conn:
-        known = _existing_events(conn, {a.event_id for a in assignments})
-        firsts: dict[str, tuple[datetime, str]] = {}
-        for a in assignments:
-            candidate = (published[a.item_id], a.item_id)
-            if a.event_id not in firsts or candidate < firsts[a.event_id]:
-                firsts[a.event_id] = candidate
-        fresh = [{"event_id": event_id, "first_item_id": item_id, "first_published_at": at, "created_at": created}
-                 for event_id, (at, item_id) in firsts.items() if event_id not in known]
-        if fresh:  # one executemany; "if absent": a concurrent `report` may cluster the same items
-            conn.execute(insert_absent(store.dialect, events, ("event_id",)), fresh)
-        for event_id, (at, item_id) in firsts.items():
-            old = known.get(event_id)
-            if old is not None and (at, item_id) < old:  # a late, earlier publication becomes the first
-                conn.execute(events.update().where(events.c.event_id == event_id)
-                             .values(first_item_id=item_id, first_published_at=at))
-        conn.execute(insert_absent(store.dialect, event_items, ("item_id",)), [
-            {"item_id": a.item_id, "event_id": a.event_id, "similarity": a.similarity} for a in assignments])
-    log.info("clustered %d new items into %d events", len(assignments), len(firsts))
+    events_touched = event_rows.save_assignments(
+        store, [(a.item_id, a.event_id, a.similarity) for a in assignments], published, now or datetime.now(UTC))
+    log.info("clustered %d new items into %d events", len(assignments), events_touched)
     return len(assignments)
-
-
-def _existing_events(conn: Any, event_ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
-    out: dict[str, tuple[datetime, str]] = {}
-    for chunk in _chunks(sorted(event_ids), 500):
-        query = select(events.c.event_id, events.c.first_published_at, events.c.first_item_id) \
-            .where(events.c.event_id.in_(chunk))
-        for row in conn.execute(query):
-            out[row.event_id] = (row.first_published_at, row.first_item_id)
-    return out
-
-
-def _banks_of(conn: Any, item_ids: Sequence[str]) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(sorted(set(item_ids)), 500):
-        for item_id, bank_id in conn.execute(select(mentions.c.item_id, mentions.c.bank_id)
-                                             .where(mentions.c.item_id.in_(chunk))):
-            found[item_id].add(bank_id)
-    return {k: frozenset(v) for k, v in found.items()}
-
-
-def _chunks(seq: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(seq), size):
-        yield seq[start:start + size]
 
 
 # --- reading events ------------------------------------------------------------------------------
@@ -124,28 +60,8 @@ def _chunks(seq: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 
 def event_frame(store: Store, start: datetime, end: datetime) -> pd.DataFrame:
     """One row per item × bank (or item with no bank) of every event with an item in [start, end)."""
-    with store.begin() as conn:
-        ids = list(conn.execute(
-            select(event_items.c.event_id).distinct()
-            .select_from(event_items.join(items, items.c.item_id == event_items.c.item_id))
-            .where(items.c.published_at >= start, items.c.published_at < end)).scalars())
-        rows: list[dict[str, Any]] = []
-        for chunk in _chunks(sorted(ids), 500):
-            query = (
-                select(event_items.c.event_id, items.c.item_id, items.c.title, items.c.url, items.c.published_at,
-                       sources.c.name.label("source_name"), sources.c.channel, sources.c.weight,
-                       mentions.c.bank_id, scores.c.label, scores.c.categories)
-                .select_from(event_items.join(items, items.c.item_id == event_items.c.item_id)
-                             .join(sources, sources.c.source_id == items.c.source_id)
-                             .outerjoin(mentions, mentions.c.item_id == items.c.item_id)
-                             .outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
-                                                     scores.c.bank_id == mentions.c.bank_id)))
-                .where(event_items.c.event_id.in_(chunk), items.c.published_at < end)
-                .order_by(event_items.c.event_id, items.c.published_at, items.c.item_id, mentions.c.bank_id)
-            )
-            rows.extend(dict(r._mapping) for r in conn.execute(query))
-    frame = pd.DataFrame(rows, columns=["event_id", "item_id", "title", "url", "published_at", "source_name",
-                                       "channel", "weight", "bank_id", "label", "categories"])
+    rows = event_rows.event_item_rows(store, start, end)
+    frame = pd.DataFrame(rows, columns=list(event_rows.EVENT_ITEM_COLUMNS))
     if not frame.empty:
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
     return frame
@@ -202,12 +118,8 @@ def event_summaries(store: Store, config: Config, start: datetime, end: datetime
 
 
 def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
-    with store.begin() as conn:
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(item_ids)), 500):
-            out.update(conn.execute(select(event_items.c.item_id, event_items.c.event_id)
-                                    .where(event_items.c.item_id.in_(chunk))).all())
-        return out
+    """Each clustered item's event."""
+    return event_rows.event_ids_of(store, item_ids)
 
 
 # --- alerts --------------------------------------------------------------------------------------
@@ -216,20 +128,13 @@ def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
 def compute_alerts(store: Store, config: Config, day: date, *, now: datetime | None = None,
                    force: bool = False) -> list[Alert]:
     """Raise and store ``day``'s alerts, once: later runs read what was stored (unless ``force``)."""
-    with store.begin() as conn:
-        done = conn.execute(select(alert_days.c.day).where(alert_days.c.day == day)).first()
-    if done and not force:
+    if event_rows.alerts_computed(store, day) and not force:
         return []
     raised = _raise(store, config, day)
-    computed = now or datetime.now(UTC)
-    with store.begin() as conn:
-        conn.execute(delete(alerts).where(alerts.c.day == day))
-        if raised:
-            conn.execute(alerts.insert(), [{
-                "day": a.day, "bank_id": a.bank_id, "kind": a.kind, "category": a.category, "level": a.level,
-                "value": a.value, "centre": a.centre, "spread": a.spread, "event_ids": json.dumps(list(a.event_ids)),
-                "reason_zh": a.reason_zh, "reason_en": a.reason_en, "computed_at": computed} for a in raised])
-        conn.execute(upsert(store.dialect, alert_days, ("day",)), [{"day": day, "computed_at": computed}])
+    event_rows.replace_alerts(store, day, [{
+        "day": a.day, "bank_id": a.bank_id, "kind": a.kind, "category": a.category, "level": a.level,
+        "value": a.value, "centre": a.centre, "spread": a.spread, "event_ids": json.dumps(list(a.event_ids)),
+        "reason_zh": a.reason_zh, "reason_en": a.reason_en} for a in raised], now or datetime.now(UTC))
     if raised:
         log.info("%d alerts for %s: %s", len(raised), day,
                  ", ".join(f"{a.bank_id} {a.kind} L{a.level}" for a in raised))
@@ -237,15 +142,12 @@ def compute_alerts(store: Store, config: Config, day: date, *, now: datetime | N
 
 
 def _raise(store: Store, config: Config, day: date) -> list[Alert]:
-    from reportgen.insight.aggregate import day_start
-
     tz = config.settings.tz
     settings = config.events.alerts
     first_day = day - timedelta(days=settings.baseline_days)
     start, end = day_start(first_day, tz), day_start(day + timedelta(days=1), tz)
     rows = store.mention_rows(start, end)
-    with store.begin() as conn:
-        earliest = conn.execute(select(func.min(items.c.published_at))).scalar_one_or_none()
+    earliest = event_rows.earliest_published(store)
     history_from = max(first_day, earliest.astimezone(tz).date()) if earliest else day
     weights = config.events.channel_weights
     per_day: dict[tuple[str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -289,8 +191,7 @@ def _fields(alert: Alert) -> dict[str, Any]:
 def alert_summaries(store: Store, config: Config, first: date, last: date, language: str) -> tuple[AlertSummary, ...]:
     """Stored alerts of ``first``..``last`` with their playbook entries, most severe first."""
     names = {b.id: b.name for b in config.banks}
-    with store.begin() as conn:
-        rows = conn.execute(select(alerts).where(alerts.c.day >= first, alerts.c.day <= last)).all()
+    rows = event_rows.alert_rows(store, first, last)
     out = []
     for r in rows:
         entry = playbook_for(r.category, config.events.playbook)

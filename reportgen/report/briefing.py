@@ -26,8 +26,8 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.errors import RenderError
-from reportgen.models import AlertSummary, DailyReportData, EventSummary, PeriodTotals, ReportItem
-from reportgen.periods import Period, week_label
+from reportgen.models import AlertSummary, EventSummary, PeriodTotals, ReportData, ReportItem
+from reportgen.periods import Period, report_title, week_label
 from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
 from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
 
@@ -48,7 +48,6 @@ LABEL_NAMES = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive":
 LEVEL_NAMES = {0: N_("None"), 1: N_("Level 1"), 2: N_("Level 2"), 3: N_("Level 3")}
 LEVEL_NOTES = {1: N_("watch"), 2: N_("moderate"), 3: N_("severe")}
 ALERT_KINDS = {"volume": N_("Negative volume"), "heat": N_("Heat"), "category": N_("Risk category")}
-DEFAULT_TITLES = {"daily": N_("Bank Media Monitoring Daily"), "weekly": N_("Bank Media Monitoring Weekly")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +82,7 @@ class Change:
 class Briefing:
     """The context of one rendering.  ``context()`` is what the templates receive."""
 
-    def __init__(self, report: DailyReportData, *, with_charts: bool = True) -> None:
+    def __init__(self, report: ReportData, *, with_charts: bool = True) -> None:
         self.report = report
         self.language = check_language(report.language)
         self.gettext = translations(self.language).gettext
@@ -150,7 +149,7 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return self.report.title or self.gettext(DEFAULT_TITLES[self.report.period])
+        return self.report.title or report_title(self.report.period, self.language)
 
     @property
     def period_key(self) -> str:

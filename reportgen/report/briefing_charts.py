@@ -1,20 +1,34 @@
 """The briefing's charts: which figures each one draws, its labels and caption, in the report's language.
 
-Kept apart from :mod:`reportgen.briefing` (what page 1 and the sections say) and from
-:mod:`reportgen.charts` (how a chart is drawn).  Captions are set in HTML, not in the SVG: with text
+Kept apart from :mod:`reportgen.report.briefing` (what page 1 and the sections say) and from
+:mod:`reportgen.report.charts` (how a chart is drawn).  Captions are set in HTML, not in the SVG: with text
 drawn as paths every glyph in a chart costs a path to parse and paint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from reportgen.models import PeriodTotals
+from reportgen.models import BankTotal, PeriodTotals, ReportData
 from reportgen.report import charts
+from reportgen.report.i18n import Formatter
 
-if TYPE_CHECKING:
-    from reportgen.report.briefing import Briefing
+
+class Briefing(Protocol):
+    """What the charts need of :class:`reportgen.report.briefing.Briefing`: the report, its language's
+    words and formats.  A protocol, so the briefing can import this module and not the reverse."""
+
+    report: ReportData
+    fmt: Formatter
+    daily: bool
+    self_banks: list[BankTotal]
+
+    def _(self, message: str, **values: Any) -> str: ...
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str: ...
+
+    def channel(self, code: str) -> str: ...
 
 CHART_NAMES = ("trend", "weekly", "channels", "banks")
 

@@ -77,7 +77,7 @@ class Series:
 @functools.cache
 def _setup() -> None:
     """Import matplotlib with the SVG backend and our settings (once; importing costs ~0.3 s)."""
-    import matplotlib
+    import matplotlib  # heavy: matplotlib, only when a report draws its charts
 
     matplotlib.use("svg", force=False)
     params: Any = matplotlib.rcParams  # typed with a Literal of every key; ours are plain strings
@@ -89,7 +89,7 @@ def _figure(height_in: float, *, left_in: float = 0.4, top_in: float = 0.3, bott
             right_in: float = 0.15) -> tuple[Any, Any]:
     """A figure with fixed margins (in inches): constrained layout would cost ~0.3 s per chart."""
     _setup()
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # heavy: matplotlib, only when a report draws its charts
 
     fig = Figure(figsize=(WIDTH_IN, height_in))
     fig.subplots_adjust(left=left_in / WIDTH_IN, right=1 - right_in / WIDTH_IN,
@@ -182,7 +182,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
     ax.xaxis.grid(True, color="#dddddd", linewidth=0.5, zorder=0)
     ax.tick_params(axis="x", labelsize=6.5)
     if percent_axis:
-        from matplotlib.ticker import PercentFormatter
+        from matplotlib.ticker import PercentFormatter  # heavy: matplotlib, only when a report draws its charts
 
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if title:
@@ -195,7 +195,7 @@ def _legend(ax: Any, series: Sequence[Series]) -> None:
     """Above the plot, right-aligned on the title's line, so it never covers a bar or its label."""
     if len(series) < 2:
         return
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch  # heavy: matplotlib, only when a report draws its charts
 
     handles = [Patch(facecolor=s.fill, edgecolor=EDGE, linewidth=0.5, hatch=s.hatch, label=s.label) for s in series]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(series),
@@ -203,6 +203,6 @@ def _legend(ax: Any, series: Sequence[Series]) -> None:
 
 
 def _integer_locator() -> Any:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # heavy: matplotlib, only when a report draws its charts
 
     return MaxNLocator(nbins=5, integer=True, min_n_ticks=2)

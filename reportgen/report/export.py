@@ -41,8 +41,8 @@ def write_csv(rows: Sequence[dict[str, Any]], fh: TextIO) -> None:
 def write_parquet(rows: Sequence[dict[str, Any]], sink: str | IO[bytes], *, timezone: str) -> None:
     """One column per export field: numbers as doubles (a missing one as null, where CSV has an
     empty cell), ``published_at`` as a timestamp in ``timezone`` (the report zone), the rest text."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # heavy: pyarrow, only for --format parquet
+    import pyarrow.parquet as pq  # heavy: pyarrow, only for --format parquet
 
     columns: dict[str, Any] = {name: _column(pa, [r[name] for r in rows]) for name in EXPORT_FIELDS}
     times = [datetime.fromisoformat(r["published_at"]) for r in rows]

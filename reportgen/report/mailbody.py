@@ -19,7 +19,7 @@ from pathlib import Path
 import css_inline
 
 from reportgen.errors import RenderError
-from reportgen.models import DailyReportData
+from reportgen.models import ReportData
 from reportgen.report.i18n import N_, translations
 from reportgen.report.render import render_template, report_context
 
@@ -34,7 +34,7 @@ def _inliner() -> css_inline.CSSInliner:
     return css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False, keep_link_tags=False)
 
 
-def render_bodies(data: DailyReportData, *, attachment_name: str,
+def render_bodies(data: ReportData, *, attachment_name: str,
                   extra_template_dirs: Sequence[Path] = ()) -> tuple[str, str]:
     """``(html, text)`` for the mail about ``data``, whose PDF is attached as ``attachment_name``."""
     context = report_context(data, with_charts=False)  # the charts are in the PDF; mail clients block data: images

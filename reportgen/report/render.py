@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from reportgen.errors import RenderError
-from reportgen.models import DailyReportData
+from reportgen.models import ReportData
 from reportgen.periods import Period
 from reportgen.report.briefing import Briefing
 from reportgen.report.i18n import check_language, translations
@@ -128,7 +128,7 @@ def _environment(dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
 # --- HTML -----------------------------------------------------------------------------------------
 
 
-def report_context(report: DailyReportData, *, with_charts: bool = True) -> dict[str, Any]:
+def report_context(report: ReportData, *, with_charts: bool = True) -> dict[str, Any]:
     """What the templates receive: the report, and page 1 and the sections computed from it.
 
     Public: the mail body (:mod:`reportgen.mailbody`) and subject show the same figures.
@@ -165,7 +165,7 @@ def render_template(name: str, context: dict[str, Any], language: str, extra_tem
         raise RenderError(f"invalid report data for {name}: {exc}") from exc
 
 
-def render_html(report: DailyReportData, *, extra_template_dirs: Sequence[Path] = ()) -> str:
+def render_html(report: ReportData, *, extra_template_dirs: Sequence[Path] = ()) -> str:
     """The daily or weekly briefing as one self-contained HTML document."""
     name = TEMPLATES.get(report.period)
     if name is None:
@@ -184,7 +184,7 @@ class RemoteResourceRefused(ValueError):
 @functools.cache
 def _local_only_fetcher_class() -> type:
     """Build the fetcher class on first use: importing WeasyPrint costs about a second."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy: WeasyPrint, only when a PDF is made
 
     class LocalOnlyURLFetcher(URLFetcher):
         """Serves ``data:`` and ``file:`` URLs; refuses every other scheme, http(s) included."""
@@ -220,7 +220,7 @@ def write_pdf(html: str, path: Path, *, base_url: str | None = None) -> Path:
     half a PDF.  Only ``data:`` and ``file:`` resources are loaded.
     """
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # heavy: WeasyPrint, only when a PDF is made
     except (ImportError, OSError) as exc:  # OSError: Pango or HarfBuzz missing
         raise RenderError(f"WeasyPrint is not usable: {exc}", hint="install pango (libpango-1.0-0)") from exc
 
@@ -289,7 +289,7 @@ def quiet_weasyprint_logging(level: int = logging.ERROR) -> None:
 
 
 def render_report(
-    report: DailyReportData,
+    report: ReportData,
     out_dir: Path,
     *,
     formats: Sequence[str] = FORMATS,

@@ -17,6 +17,7 @@ def make_scorer(settings: ScoringSettings) -> Scorer:
     """The configured backend.  The model backend still takes its reasons from the rules."""
     rules = RulesScorer(settings.category_rules(), extra_terms=dict(settings.terms))
     if settings.backend == "model":
+        # the model: numpy arrays of a trained file, only when one is configured
         from reportgen.score.model import ModelScorer
 
         assert settings.model is not None  # guaranteed by config validation

@@ -11,8 +11,9 @@ How one item is judged for one bank:
    same sentence, 0.25 elsewhere; the title counts twice.  Terms inside an entity's own name
    (an entity called 诈骗平台 …) do not count.
 4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款) does not carry
-   that sentence's bad news: its unfavourable terms count at 15 %.
-5. ``score = tanh(sum / 4)``; ≤ -0.2 is negative, ≥ 0.2 positive.  The largest contributions are
+   that sentence's bad news: its unfavourable terms count at ``BYSTANDER_DAMPING``.
+5. ``score = tanh(sum / SCALE)``; ≤ ``NEGATIVE_AT`` (-0.4) is negative, ≥ ``POSITIVE_AT`` (0.2)
+   positive.  The largest contributions are
    the reasons.  Risk categories fire from terms in the clauses that count for the bank.
 """
 
@@ -498,6 +499,7 @@ def _is_latin_word(key: str) -> bool:
 
 @functools.cache
 def _vader_lexicon() -> dict[str, float]:
+    # heavy: VADER's 7,500-word lexicon, only for English text
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return {w: v for w, v in SentimentIntensityAnalyzer().lexicon.items() if _is_latin_word(w)}
@@ -505,6 +507,6 @@ def _vader_lexicon() -> dict[str, float]:
 
 @functools.cache
 def _vader_boosters() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT  # heavy: VADER's 7,500-word lexicon, only for English text
 
     return {w: v for w, v in BOOSTER_DICT.items() if _is_latin_word(w)}

@@ -87,7 +87,7 @@ def _sklearn() -> Any:
 
 def _fit_block(keys: np.ndarray, owner: np.ndarray, n: int) -> tuple[Block, Any]:
     """Learn a block's vocabulary and return it with the training matrix."""
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # optional: scipy (with the ml extra), only for training
 
     block = Block.fit(keys, owner, n, min_df=MIN_DF)
     row, col, val = block.transform(keys, owner, n)
@@ -95,6 +95,7 @@ def _fit_block(keys: np.ndarray, owner: np.ndarray, n: int) -> tuple[Block, Any]
 
 
 def _folds(n: int, k: int, seed: int, y: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    # optional: scikit-learn (the ml extra), only for training
     from sklearn.model_selection import KFold, StratifiedKFold
 
     if y is not None:
@@ -126,7 +127,7 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
 
 
 def _sigmoid_fit(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # optional: scikit-learn (the ml extra), only for training
 
     lr = LogisticRegression(C=100.0).fit(z.reshape(-1, 1), y)
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
@@ -176,7 +177,7 @@ def _train_entity_heads(rows: Sequence[Example], docs: Sequence[tuple[str, int]]
                         "the target head needs both kinds")
     window_block, X_win = _fit_block(*window_keys(views), len(views))
     name_block, X_name = _fit_block(*name_keys(views), len(views))
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # optional: scipy (with the ml extra), only for training
 
     X_pair = sp.hstack([X_text[prow], X_win, X_name, sp.csr_matrix(np.array([v.struct for v in views]))]).tocsr()
     fold_of = np.zeros(len(rows), dtype=np.int64)

@@ -33,7 +33,8 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -81,8 +82,6 @@ class Store:
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
-        from sqlalchemy.engine import make_url
-
         try:
             backend = make_url(url).get_backend_name()
             if backend not in DIALECTS:
@@ -136,6 +135,16 @@ class Store:
     def shared(self) -> bool:
         """Whether processes on other hosts can write here directly (a server database, not a file)."""
         return self.dialect == "postgresql"
+
+    @property
+    def in_memory(self) -> bool:
+        """An SQLite database in this process's memory: other processes cannot open it."""
+        return self.dialect == "sqlite" and self.engine.url.database in (None, "", ":memory:")
+
+    @property
+    def one_writer_at_a_time(self) -> bool:
+        """SQLite takes one writer at a time; writers in several processes should take turns."""
+        return self.dialect == "sqlite"
 
     # --- schema ---
 
@@ -363,11 +372,10 @@ class Store:
 
 def _dialect_insert(dialect: str, table: Table) -> Any:
     if dialect == "postgresql":
+        # optional: PostgreSQL's dialect, only with a PostgreSQL store
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
     return sqlite_insert(table)
 
 
@@ -441,8 +449,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def _redact(url: str) -> str:
     """Hide a password in a database URL."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as-is minus credentials

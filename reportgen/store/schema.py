@@ -142,7 +142,7 @@ mentions = Table(
     Index("ix_mentions_bank", "bank_id"),
 )
 
-# One judgement per mention (issue 3).  ``version`` names the scorer, its lexicon or model file and
+# One judgement per mention.  ``version`` names the scorer, its lexicon or model file and
 # its category rules; a mention whose stored version differs from the current scorer's is rescored.
 scores = Table(
     "scores", metadata,
@@ -177,7 +177,7 @@ def _migration_2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[scores])
 
 
-# The outbox (issue 6): one row per generated report and its mail; reportgen.outbox reads and writes it.
+# The outbox: one row per generated report and its mail (store/outbox_rows.py reads and writes it).
 deliveries = Table(
     "deliveries", metadata,
     Column("delivery_id", Integer, primary_key=True, autoincrement=True),
@@ -205,7 +205,7 @@ def _migration_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[deliveries])
 
 
-# Events, their items and the alerts (issue 4).  An event's aggregates (reprints, sources, banks,
+# Events, their items and the alerts.  An event's aggregates (reprints, sources, banks,
 # label, heat) are computed from its items when read, so they can never go stale.
 events = Table(
     "events", metadata,
@@ -254,7 +254,7 @@ def _migration_4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[events, event_items, alerts, alert_days])
 
 
-# Covering indexes for the briefing's counts (issue 5, reportgen.figures): a period's items by time
+# Covering indexes for the briefing's counts (store/figures.py): a period's items by time
 # with their ids and sources, each mention's in-title flag and each judgement's label, all read
 # from the indexes without touching the (wide) rows.  Plain DDL so the tables keep their shape.
 REPORT_INDEXES = (

@@ -1,0 +1,201 @@
+"""Feed entries → :class:`Item`: the steps every feed format shares once its entries are read.
+
+RSS, Atom and RDF (through feedparser) and JSON Feed (our own reader) each turn their entries
+into :class:`RawEntry` tuples; :func:`build_items` then converts text, reads dates in the feed's
+zone, picks a stable id and drops what cannot be an item.
+"""
+
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+from typing import Any, NamedTuple
+
+from reportgen.ingest.dates import normalize_published, parse_date
+from reportgen.ingest.normalize import (
+    canonical_url,
+    content_hash,
+    html_to_text,
+    is_trusted_guid,
+    normalize_whitespace,
+    stable_item_id,
+)
+from reportgen.models import Item
+
+logger = logging.getLogger(__name__)
+
+
+MAX_TITLE = 500
+MAX_SUMMARY = 20_000
+MAX_AUTHOR = 200
+MAX_RAW_HTML = 200_000
+MAX_MESSAGE = 300
+_DATE_KEYS = ("published", "created", "updated")
+_PARSED_KEYS = ("published_parsed", "created_parsed", "updated_parsed")
+
+
+class RawEntry(NamedTuple):
+    """One entry, fields already normalized, before ids and dates are settled."""
+
+    title: str
+    summary: str
+    url: str | None  # canonical, for display and storage
+    id_url: str | None  # canonical plus the fragment, for identity (see identity_url)
+    guid: str | None
+    author: str | None
+    raw_dates: tuple[Any, ...]  # strings, best first
+    parsed_dates: tuple[Any, ...]  # feedparser's UTC struct_time fallbacks
+
+
+def identity_url(url: str | None, link: Any) -> str | None:
+    """The canonical URL with the link's fragment kept.
+
+    The display URL drops fragments, but some feeds tell entries apart *only* by it (comment
+    feeds: ``post/#comment-1``, ``post/#comment-2``).  Keying on the bare URL would merge them.
+    """
+    if url is None or "#" in url or not isinstance(link, str):
+        return url
+    fragment = link.partition("#")[2].strip()
+    return f"{url}#{fragment}" if fragment else url
+
+
+def feed_entries(entries: Iterable[Any], feed_link: str | None) -> Iterable[RawEntry]:
+    for entry in entries:
+        link = get_field(entry, "link")
+        url = canonical_url(link, feed_link)
+        guid = get_field(entry, "id")
+        yield RawEntry(
+            title=field_text(get_field(entry, "title"), content_kind(get_field(entry, "title_detail")), MAX_TITLE),
+            summary=_summary(entry),
+            url=url,
+            id_url=identity_url(url, link),
+            guid=guid.strip() or None if isinstance(guid, str) else None,
+            author=field_text(get_field(entry, "author"), "text/plain", MAX_AUTHOR) or None,
+            raw_dates=tuple(get_field(entry, k) for k in _DATE_KEYS),
+            parsed_dates=tuple(get_field(entry, k) for k in _PARSED_KEYS),
+        )
+
+
+def _summary(entry: Any) -> str:
+    """The longest of content / summary (feedparser files RSS description under summary)."""
+    best_value, best_type = "", ""
+    for detail in get_field(entry, "content") or ():
+        value = get_field(detail, "value") or ""
+        if isinstance(value, str) and len(value) > len(best_value):
+            best_value, best_type = value, get_field(detail, "type") or ""
+    summary = get_field(entry, "summary")
+    if isinstance(summary, str) and len(summary) > len(best_value):
+        best_value = summary
+        best_type = content_kind(get_field(entry, "summary_detail"))
+    if not best_value:
+        return ""
+    return convert_text(best_value, best_type, MAX_SUMMARY)
+
+
+def get_field(obj: Any, key: str) -> Any:
+    """``dict.get`` past FeedParserDict's key aliases: faster, and no deprecated
+    ``updated`` → ``published`` fallback (we want to know which date the feed gave)."""
+    return dict.get(obj, key) if isinstance(obj, dict) else None
+
+
+def content_kind(detail: Any) -> str:
+    """The content type feedparser settled on; HTML when it does not say."""
+    kind = get_field(detail, "type")
+    return kind if isinstance(kind, str) and kind else "text/html"
+
+
+def field_text(value: Any, kind: str, limit: int) -> str:
+    if not value or not isinstance(value, str):
+        return ""
+    return convert_text(value, kind, limit)
+
+
+def convert_text(value: str, kind: str, limit: int) -> str:
+    if "html" in kind:
+        text = html_to_text(value[:MAX_RAW_HTML])
+    else:
+        text = normalize_whitespace(value[:MAX_RAW_HTML])
+    return text[:limit].rstrip() if len(text) > limit else text
+
+
+def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone: tzinfo,
+                fetched_at: datetime) -> datetime | None:
+    # The raw strings first, read in the configured zone; feedparser's structs (UTC, and
+    # zone-less read as UTC) only when our reader cannot make sense of a string.
+    for raw in raw_dates:
+        if isinstance(raw, str) and raw:
+            value = parse_date(raw, zone, reference=fetched_at)
+            if value is not None:
+                return value
+    for struct in parsed_dates:
+        if struct is not None:
+            try:
+                year, month, day, hour, minute, second = struct[:6]
+                return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+            except (TypeError, ValueError, OverflowError):
+                continue
+    return None
+
+
+def _names_feed(guid: str, feed_link: str | None) -> bool:
+    """A guid that is the channel's own URL identifies the feed, not the entry."""
+    return feed_link is not None and guid[:4].lower() == "http" and canonical_url(guid) == feed_link
+
+
+def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_at: datetime,
+           feed_link: str | None = None) -> tuple[Item, ...]:
+    rows = list(raws)
+    # A guid shared by *different* entries (some CMSs put the channel URL or a constant in every
+    # <guid>) cannot key anything: those entries fall back to their URL or content.  The same
+    # entry listed twice keeps its guid, so its id does not flip when the repeat goes away.
+    owners: defaultdict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.guid:
+            owners[row.guid].add(row.id_url or content_hash(row.title, row.summary))
+    fetched_utc = fetched_at.astimezone(UTC)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for row in rows:
+        if not (row.title or row.summary or row.url):
+            continue
+        guid = row.guid if row.guid is not None and is_trusted_guid(row.guid) else None
+        key_guid = guid if guid and len(owners[guid]) == 1 and not _names_feed(guid, feed_link) else None
+        item_id = stable_item_id(source_id, key_guid, row.id_url, row.title, row.summary)
+        if item_id in seen:
+            continue
+        seen.add(item_id)
+        published = _entry_date(row.raw_dates, row.parsed_dates, zone, fetched_at)
+        published_at, date_missing, date_capped = normalize_published(published, fetched_at=fetched_utc)
+        items.append(Item(
+            item_id=item_id,
+            source_id=source_id,
+            title=row.title,
+            summary=row.summary,
+            url=row.url,
+            guid=guid,
+            author=row.author,
+            published_at=published_at,
+            fetched_at=fetched_utc,
+            date_missing=date_missing,
+            date_capped=date_capped,
+            content_hash=content_hash(row.title, row.summary),
+        ))
+    return tuple(items)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def describe_error(exc: object) -> str:
+    if exc is None:
+        return "ill-formed feed"
+    text = normalize_whitespace(str(exc))
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def short_message(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
