@@ -1,6 +1,6 @@
 """Event clustering: quality on the labelled reprint set, and speed on 100,000 items, one core.
 
-Quality: :func:`reportgen.demo_reprints.reprint_set` builds stories with 5–30 reprint variants
+Quality: :func:`reportgen.demo.reprints.reprint_set` builds stories with 5–30 reprint variants
 each (edited headlines, other sources, added notes, truncation) mixed with distinct stories about
 the same bank on the same day, a quarter of them from the same template with other details.
 Pairwise precision and recall against the story labels, for several seeds.

@@ -4,7 +4,7 @@ peak memory to build the weekly report's data from a store of a million items.
 Render workload: the offline demo's two weeks of news, fetched from a local server into a fresh
 store by the real pipeline, then the daily and the weekly briefing rendered ``--repeat`` times
 each (median printed).  Data workload: :mod:`bigstore`'s year of news (1,000,000 items, built once
-into ``--cache``), read by :func:`reportgen.aggregate.report_data` in a fresh process whose own
+into ``--cache``), read by :func:`reportgen.insight.aggregate.report_data` in a fresh process whose own
 peak RSS is reported, so the generator's memory does not count.
 
 Targets (issue 5): daily ≤ 1.0 s, weekly ≤ 2.0 s, weekly data ≤ 2 s with peak RSS ≤ 500 MB,

@@ -7,7 +7,7 @@ Prints, from one run on one machine (wall clock; a shared machine varies by ±20
     Dask path with 1 worker against plain local on the first ``--overhead-items`` (target ≤ 15 %
     slower; each Dask run between two local runs, twice, median ratio).  The stage is what
     ``score_pending`` runs per chunk: mention rows in, judgement rows out
-    (``reportgen.partitions.score_chunk`` on the workers, with the rows shipped both ways); the
+    (``reportgen.flow.partitions.score_chunk`` on the workers, with the rows shipped both ways); the
     database reads and writes around it are measured in (b).  Cluster start-up and each
     worker's one-off model load are excluded (printed separately).
 (b) ingest (parse → normalize → match → store) of the benchmark workload into a fresh SQLite
@@ -111,9 +111,9 @@ def dask_client(workers: int) -> Iterator[Any]:
 
 
 def _warm(scoring: ScoringSettings) -> str:
-    from reportgen.flow.partitions import _scorer
+    from reportgen.flow.sources import scorer_for
 
-    return _scorer(scoring).version  # each worker process loads the model once, as in a long-lived cluster
+    return scorer_for(scoring).version  # each worker process loads the model once, as in a long-lived cluster
 
 
 def bench_scoring(args: argparse.Namespace, folder: Path) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """A store of N items (a million by default) for the report benchmark: a year of bank news.
 
 Rows go straight into SQLite with ``executemany`` (the normal ingest path would take an hour),
-into a schema made by :meth:`reportgen.store.Store.open`, so every migration and index is the
+into a schema made by :meth:`reportgen.store.db.Store.open`, so every migration and index is the
 real one.  The numbers are shaped like a monitored year: ~2,700 items a day across 40 sources in
 every channel, 1–3 of 12 banks per item, ~15 % of judgements negative, a quarter with a risk
 category.  Seeded, so two builds are the same store; built once and kept in ``--cache``.

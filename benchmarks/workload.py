@@ -5,7 +5,7 @@
     feeds = generate_workload(200, 50, seed=3)      # [(source_id, RSS bytes)], about 10 000 items
     text = workload_config_toml([sid for sid, _ in feeds])
 
-The text comes from :mod:`reportgen.demo_data` (same templates, banks and traps), so the matcher
+The text comes from :mod:`reportgen.demo.data` (same templates, banks and traps), so the matcher
 and the scorers do realistic work; about 30 % of the items are edited reprints of earlier stories,
 so clustering has something to cluster.  Output depends only on the arguments: with ``now=None``
 the items are dated in the two days before a fixed reference time (:data:`DEFAULT_NOW`), never
