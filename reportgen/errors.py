@@ -8,7 +8,8 @@
     ├── RenderError                exit 4   templates or WeasyPrint failed to produce the report
     ├── DataError                  exit 5   a request the data cannot answer (bad date, empty window)
     ├── DeliveryError              exit 8   a mail could not be composed or handed to the SMTP server
-    └── LockBusy                   exit 9   another run holds the run lock and did not finish in time
+    ├── LockBusy                   exit 9   another run holds the run lock and did not finish in time
+    └── Terminated                 exit 143 SIGTERM: fetching stopped, what was stored kept, lock released
 
 A single bad feed is *not* an exception: fetch and parse return it as data
 (:class:`reportgen.models.FetchResult` with ``status=failed``, :class:`ParsedFeed` with
@@ -77,3 +78,15 @@ class LockBusy(ReportgenError):
     """Another ``run`` or ``send`` held the run lock for longer than ``run.lock_timeout_s``."""
 
     exit_code = 9
+
+
+class Terminated(ReportgenError):
+    """The process was asked to stop (SIGTERM from systemd, ``timeout`` or ``kill``).
+
+    Raised in the main thread by the handler :func:`reportgen.flow.runner.stop_on_sigterm`
+    installs, so every ``with`` block unwinds: fetching stops, sources already stored stay stored,
+    the run's row is closed as ``interrupted`` and the run lock is released.  128 + 15, as a shell
+    reports a process killed by SIGTERM, but reached only after that cleanup.
+    """
+
+    exit_code = 143

@@ -9,10 +9,21 @@ into the configured zone only for display and for day windows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+# Bidirectional controls (LRM/RLM, embeddings, overrides, isolates) and the right-to-left scripts.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def isolated(text: str) -> str:
+    """Feed text made safe to set inside our own sentences: wrapped in FIRST STRONG ISOLATE … POP
+    DIRECTIONAL ISOLATE when it holds a bidi control or right-to-left letters, so an unterminated
+    U+202E in a headline cannot reverse the rest of page 1's summary.  The characters are kept."""
+    return f"\u2068{text}\u2069" if text and _BIDI.search(text) else text
 
 
 class FetchStatus(StrEnum):
@@ -348,6 +359,7 @@ class ReportData:
     categories: tuple[CategoryCount, ...] = ()  # most negative first
     event_actions: dict[str, str] = field(default_factory=dict)  # event id → the playbook's action line
     hot_events_max: int = 10  # events listed under 热点事件; page 1 and each bank's top events look at all
+    banks_max: int = 20  # banks the peer tables and chart list by name (the bank itself always); the rest summed
 
     @property
     def self_bank_ids(self) -> frozenset[str]:

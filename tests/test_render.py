@@ -441,3 +441,20 @@ def test_hot_events_table_is_capped_but_page_one_sees_every_event() -> None:
     assert table.count('<td class="num">') == 3 * 2  # rank, reprints, heat for two events
     summary = html.split('<section class="trend"')[0]
     assert "多地储户投诉网点排队时间过长" in summary  # still the bank's second negative event on page 1
+
+
+def test_peer_tables_list_the_most_mentioned_banks_and_the_bank_itself_then_one_line() -> None:
+    """``banks_max`` banks by name (the bank itself wherever it ranks, with its true rank), the rest summed."""
+    from dataclasses import replace
+
+    from reportgen.report.briefing import Briefing
+    from tests.briefing_data import make_report
+
+    report = make_report()
+    quiet_self = tuple(replace(b, mentions=0) if b.role == "self" else b for b in report.bank_totals)
+    briefing = Briefing(replace(report, bank_totals=quiet_self, banks_max=1))
+    shown = briefing.shown_banks()
+    assert [(rank, b.role) for rank, b in shown] == [(1, "competitor"), (len(quiet_self), "self")]
+    hidden = [b for b in quiet_self if b.bank_id not in {x.bank_id for _, x in shown}]
+    assert briefing.banks_not_shown() == (len(hidden), sum(b.mentions for b in hidden), sum(b.negative for b in hidden))
+    assert briefing.rank() == (len(quiet_self), len(quiet_self))  # page 1 ranks among all banks, listed or not

@@ -22,6 +22,7 @@ class ReportSettings:
     trend_weeks: int = 8  # weekly report: ISO weeks in the week-by-week chart
     hot_events: int = 10  # events listed under 热点事件 (page 1 shows the top 3)
     negative_items_max: int = 30  # negative items listed; the counts always cover all of them
+    peers_max: int = 20  # banks listed by name in 同业对比 (the bank itself always); the rest in one line
     author: str = ""  # the PDF's author field; empty: settings.organisation
 
 
@@ -32,6 +33,7 @@ _RANGES: dict[str, tuple[int, int]] = {
     "trend_weeks": (2, 26),
     "hot_events": (3, 50),
     "negative_items_max": (1, 500),
+    "peers_max": (1, 200),
 }
 
 

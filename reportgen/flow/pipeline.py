@@ -9,7 +9,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -78,37 +78,97 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
                 for r in config.fetch_requests()]
     run_id = store.start_run("fetch", started)
     log.info("fetching %d sources (run %d)", len(requests), run_id)
-    with open_executor(config.execution, workers) as executor:
-        if executor.kind == "dask":
-            summary = ingest_distributed(store, config, requests, run_id, executor)
-        else:
-            results = fetch_all(requests, fetch_options(config.fetch), progress)
-            summary = ingest(store, config, results, run_id=run_id, workers=executor.workers)
-        summary.started_at = started
-        summary.mentions_scored += score_pending(store, config, executor=executor)
+    order = {r.source_id: i for i, r in enumerate(requests)}
+    ingestor: Ingestor | None = None
+    try:
+        with open_executor(config.execution, workers) as executor:
+            if executor.kind == "dask":
+                summary = ingest_distributed(store, config, requests, run_id, executor)
+            else:
+                with Ingestor(store, config, run_id, workers=executor.workers, sources=len(requests)) as ingestor:
+
+                    def arrived(result: FetchResult) -> None:
+                        assert ingestor is not None
+                        ingestor(result)  # parsed and stored while the other sources download
+                        if progress is not None:
+                            progress(result)
+
+                    fetch_all(requests, fetch_options(config.fetch), arrived)
+                healths = sorted(ingestor.healths(), key=lambda h: order.get(h.source_id, len(order)))
+                summary = _summarise(store, run_id, healths)
+            summary.started_at = started
+            summary.mentions_scored += score_pending(store, config, executor=executor)
+    except BaseException:
+        # Stopped (SIGTERM, Ctrl-C) or failed: what was stored stays stored; close the run's row.
+        stored = ingestor.finished_healths() if ingestor is not None else []
+        _summarise(store, run_id, stored, status="interrupted")
+        raise
     cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
     return summary
 
 
 def ingest(store: Store, config: Config, results: Sequence[FetchResult], *, run_id: int,
            workers: int = 1) -> RunSummary:
-    """Parse → match → store each fetched source, one transaction per source.
+    """Parse → match → store each fetched source, one transaction per source (see :class:`Ingestor`)."""
+    with Ingestor(store, config, run_id, workers=workers, sources=sum(r.body is not None for r in results)) as ingestor:
+        for result in results:
+            ingestor(result)
+    return _summarise(store, run_id, ingestor.healths())
 
-    With ``workers > 1`` whole sources go to a process pool: each worker parses, matches and
-    writes its sources' transactions itself (SQLite in WAL mode takes one writer at a time and
-    the transactions are short), so only small health records come back to this process.
+
+class Ingestor:
+    """Parses, matches and stores each fetched source as soon as it arrives, while the rest download.
+
+    Called with each :class:`FetchResult` from the fetch loop, it hands the source to a worker and
+    returns at once: one thread beside the fetch loop, or with ``workers > 1`` a process pool whose
+    workers write their sources' transactions themselves (SQLite in WAL mode takes one writer at a
+    time and the transactions are short), so only small health records come back.  A body is
+    dropped as soon as its source is stored, and a source stored stays stored if the run is
+    stopped later.  An in-memory SQLite store (tests) is written in the calling thread instead.
     """
-    jobs = [_SourceJob(r, config.settings.timezone, tuple(config.banks), store.url, run_id) for r in results]
-    if workers > 1 and not store.in_memory and sum(r.body is not None for r in results) > 1:
-        # SQLite's busy handler sleeps in coarse steps when two writers collide; a shared lock
-        # around each source's short transaction keeps the writers taking turns instead.
-        lock = multiprocessing.get_context().Lock() if store.one_writer_at_a_time else None
-        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(jobs)),
-                                 initializer=_init_worker, initargs=(lock,)) as pool:
-            outcomes = list(pool.map(_ingest_in_worker, jobs))  # one source per task: even load at the end
-    else:
-        outcomes = [_ingest_here(job, store) for job in jobs]
-    return _summarise(store, run_id, outcomes)
+
+    def __init__(self, store: Store, config: Config, run_id: int, *, workers: int = 1, sources: int = 0) -> None:
+        self.store, self.config, self.run_id = store, config, run_id
+        self._futures: list[Future[SourceHealth]] = []
+        self._pool: ProcessPoolExecutor | ThreadPoolExecutor | None = None
+        if workers > 1 and not store.in_memory and sources != 1:
+            # SQLite's busy handler sleeps in coarse steps when two writers collide; a shared lock
+            # around each source's short transaction keeps the writers taking turns instead.
+            lock = multiprocessing.get_context().Lock() if store.one_writer_at_a_time else None
+            size = min(workers, os.cpu_count() or 1, sources) if sources else min(workers, os.cpu_count() or 1)
+            self._pool = ProcessPoolExecutor(max_workers=max(1, size), initializer=_init_worker, initargs=(lock,))
+        elif not store.in_memory:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+
+    def __call__(self, result: FetchResult) -> None:
+        job = _SourceJob(result, self.config.settings.timezone, tuple(self.config.banks), self.store.url, self.run_id)
+        if isinstance(self._pool, ProcessPoolExecutor):
+            self._futures.append(self._pool.submit(_ingest_in_worker, job))
+        elif self._pool is not None:
+            self._futures.append(self._pool.submit(_ingest_here, job, self.store))
+        else:
+            done: Future[SourceHealth] = Future()
+            try:
+                done.set_result(_ingest_here(job, self.store))
+            except Exception as exc:  # a StoreError: surfaces from healths(), like a pool's
+                done.set_exception(exc)
+            self._futures.append(done)
+
+    def healths(self) -> list[SourceHealth]:
+        """Every source's health, in the order the sources arrived; waits for those still in hand."""
+        return [f.result() for f in self._futures]
+
+    def finished_healths(self) -> list[SourceHealth]:
+        """The health of every source stored so far (after a stop: what the run kept)."""
+        return [f.result() for f in self._futures if f.done() and not f.cancelled() and f.exception() is None]
+
+    def __enter__(self) -> Ingestor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            # On an error or a stop, sources not yet started are dropped; one being stored finishes.
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
 
 
 def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchRequest], run_id: int,
@@ -147,7 +207,7 @@ def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchReq
     return summary
 
 
-def _summarise(store: Store, run_id: int, outcomes: Sequence[SourceHealth]) -> RunSummary:
+def _summarise(store: Store, run_id: int, outcomes: Sequence[SourceHealth], *, status: str = "done") -> RunSummary:
     """The run's summary from its sources' health records, also recorded in the run's row."""
     summary = RunSummary(run_id=run_id, started_at=datetime.now(UTC))
     for health in outcomes:
@@ -161,7 +221,7 @@ def _summarise(store: Store, run_id: int, outcomes: Sequence[SourceHealth]) -> R
             log.warning("source %s: %s", health.source_id, health.warning)
     summary.finished_at = datetime.now(UTC)
     store.finish_run(
-        run_id, summary.finished_at, sources_ok=summary.sources_ok,
+        run_id, summary.finished_at, status=status, sources_ok=summary.sources_ok,
         sources_not_modified=summary.sources_not_modified, sources_failed=summary.sources_failed,
         items_fetched=summary.items_fetched, items_new=summary.items_new, items_matched=summary.items_matched,
     )

@@ -13,17 +13,21 @@ and turns the result into an exit code.
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from reportgen.config.core import Config
 from reportgen.deliver import outbox
 from reportgen.deliver.mail import ComposedMail, MessageTooLarge, compose_report_mail, compose_test_mail, send_now
 from reportgen.deliver.outbox import Delivery, OutboxResult, State
-from reportgen.errors import DeliveryError
+from reportgen.errors import DeliveryError, Terminated
 from reportgen.flow.lock import lock_for
 from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
 from reportgen.models import RunSummary
@@ -101,7 +105,7 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
     if isinstance(period, str):
         period = previous_period(period, now, config.settings.tz)
     lang = language or config.settings.language
-    with _lock(config, f"run {period.kind} {period.key}"):
+    with stop_on_sigterm(), _lock(config, f"run {period.kind} {period.key}"):
         store = Store.open(config.settings.database)
         fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
         scored = _score(store, config, fetched)
@@ -130,14 +134,14 @@ def fetch(config: Config, *, progress: Progress | None = None, workers: int | No
     A fetch timer and the daily run do overlap; without the lock, both would store the same new
     items and cluster the same events at once, and one of them would fail on a duplicate key.
     """
-    with _lock(config, "fetch"):
+    with stop_on_sigterm(), _lock(config, "fetch"):
         return run_fetch(config, progress=progress, workers=workers)
 
 
 def send_pending(config: Config, now: datetime | None = None) -> OutboxResult:
     """Retry every pending mail (``reportgen send``), under the same lock as ``run``."""
     now = now or datetime.now(UTC)
-    with _lock(config, "send"):
+    with stop_on_sigterm(), _lock(config, "send"):
         result = outbox.process(Store.open(config.settings.database), config, now)
     log.info("outbox: %s", result.summary(), extra={"summary": result.as_dict()})
     return result
@@ -154,6 +158,38 @@ def send_test(config: Config, to: list[str] | None = None, now: datetime | None 
     if refused:
         log.warning("test mail refused for: %s", "; ".join(f"{a}: {r}" for a, r in refused.items()))
     return mail
+
+
+class _SigTerm(BaseException):  # noqa: N818  (a signal, not an error)
+    """Raised by the SIGTERM handler.  A BaseException, like KeyboardInterrupt, so no ``except
+    Exception`` on the way (a progress callback's, say) can swallow it; :func:`stop_on_sigterm`
+    turns it into :class:`Terminated` once everything inside has unwound."""
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Stop cleanly on SIGTERM (what systemd and ``timeout`` send): unwind every ``with`` inside
+    (the run lock, the fetch, the run's row) and raise :class:`Terminated`.
+
+    Installed only in the main thread, where Python runs signal handlers; the previous handler is
+    put back afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _SigTerm()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    except _SigTerm:
+        log.warning("SIGTERM: stopped; what was stored is kept, the run lock is released")
+        raise Terminated("stopped by SIGTERM: sources stored so far are kept and the run is recorded as "
+                         "interrupted", hint="the next run fetches the rest") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _lock(config: Config, purpose: str) -> AbstractContextManager[None]:

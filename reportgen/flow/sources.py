@@ -11,6 +11,7 @@ Each process builds its matcher, scorer and database engine once, however many s
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from typing import Any
 
 from reportgen.config.core import BankConfig
 from reportgen.config.scoring import ScoringSettings
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, StoreError
 from reportgen.ingest.fetch import redact_text
 from reportgen.ingest.parse import parse_feed
 from reportgen.models import CacheValidators, FetchResult, FetchStatus, Item, Mention, ParsedFeed, SourceHealth
@@ -27,6 +28,8 @@ from reportgen.score import Scorer
 from reportgen.score.backend import make_scorer, score_rows
 from reportgen.score.match import Matcher
 from reportgen.store.db import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,29 @@ def ingest_source(result: FetchResult, *, timezone: str, banks: tuple[BankConfig
     when several processes share an SQLite file), and, given ``scoring``, the judgements of the
     mentions this call inserted.  Without one nothing is written: the outcome carries the unique
     items, their mentions and (given ``scoring``) their judgements.
+
+    One source's content never stops the run: anything it makes go wrong on the way (a bug meeting
+    a body no test foresaw) fails that source alone, recorded in its health.  Only a store that
+    cannot be written (:class:`StoreError`) stops the run, since no other source could be stored.
     """
+    try:
+        return _ingest(result, timezone=timezone, banks=banks, run_id=run_id, store=store, scoring=scoring,
+                       scored_at=scored_at, write_lock=write_lock)
+    except StoreError:
+        raise
+    except Exception as exc:
+        log.exception("source %s could not be ingested", result.source_id)
+        health = replace(source_health(result, None), status=FetchStatus.FAILED, item_count=0,
+                         error=redact_text(f"could not be stored: {type(exc).__name__}: {exc}")[:300])
+        if store is not None:
+            with write_lock or nullcontext():
+                store.save_source_batch(run_id, health, None, (), lambda item: [])
+        return SourceOutcome(health, None)
+
+
+def _ingest(result: FetchResult, *, timezone: str, banks: tuple[BankConfig, ...], run_id: int,
+            store: Store | None, scoring: ScoringSettings | None, scored_at: datetime | None,
+            write_lock: AbstractContextManager[object] | None) -> SourceOutcome:
     feed = None
     if result.body is not None:
         feed = parse_feed(result.source_id, result.body, result.headers, tz=timezone,

@@ -27,6 +27,7 @@ from reportgen.models import (
     ReportItem,
     SourceHealthRow,
     TrendPoint,
+    isolated,
 )
 from reportgen.periods import Period, Window, day_start, report_title
 from reportgen.store import figures
@@ -72,11 +73,11 @@ def report_items(rows: list[dict[str, Any]], config: Config, tz: ZoneInfo,
         group.sort(key=lambda r: (bank_order.get(r["bank_id"], len(bank_order)), r["bank_id"]))
         first = group[0]
         out.append(ReportItem(
-            item_id=item_id, title=first["title"], url=first["url"], source_id=first["source_id"],
+            item_id=item_id, title=isolated(first["title"]), url=first["url"], source_id=first["source_id"],
             source_name=first["source_name"], channel=first["channel"],
             published_at=first["published_at"].astimezone(tz),
             bank_names=tuple(names.get(r["bank_id"], r["bank_id"]) for r in group),
-            summary=first["summary"], date_missing=bool(first["date_missing"]),
+            summary=isolated(first["summary"]), date_missing=bool(first["date_missing"]),
             judgements=tuple(_judgement(r, names) for r in group),
         ))
     if order is not None:
@@ -201,6 +202,7 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         category_names=category_names(config, lang),
         events=events,
         hot_events_max=options.hot_events,
+        banks_max=options.peers_max,
         alerts=alerts,
         author=options.author or config.settings.organisation,
         current=current,

@@ -20,7 +20,7 @@ import pandas as pd
 from reportgen.config.core import Config
 from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, playbook_for
 from reportgen.insight.events import ClusterItem, cluster, item_heat
-from reportgen.models import AlertSummary, EventSummary
+from reportgen.models import AlertSummary, EventSummary, isolated
 from reportgen.periods import day_start
 from reportgen.store import event_rows
 from reportgen.store.db import Store
@@ -104,7 +104,7 @@ def event_summaries(store: Store, config: Config, start: datetime, end: datetime
         channels = Counter(per_item["channel"])
         bank_ids = tuple(b for b in names if b in bank_heat) + tuple(sorted(set(bank_heat) - set(names)))
         out.append(EventSummary(
-            event_id=str(event_id), title=str(first["title"]), url=first["url"] or None,
+            event_id=str(event_id), title=isolated(str(first["title"])), url=first["url"] or None,
             first_source=str(first["source_name"]), first_channel=str(first["channel"]),
             first_published_at=first["published_at"].to_pydatetime().astimezone(tz),
             item_count=len(per_item), source_count=int(per_item["source_name"].nunique()),

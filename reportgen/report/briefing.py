@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.errors import RenderError
-from reportgen.models import AlertSummary, EventSummary, PeriodTotals, ReportData, ReportItem
+from reportgen.models import AlertSummary, BankTotal, EventSummary, PeriodTotals, ReportData, ReportItem
 from reportgen.periods import Period, report_title, week_label
 from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
 from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
@@ -230,6 +230,18 @@ class Briefing:
                 alert=level >= 2),
         ]
 
+    def shown_banks(self) -> list[tuple[int, BankTotal]]:
+        """The banks the peer tables list, with their rank by mentions among all configured banks:
+        the ``banks_max`` most mentioned, and the bank itself wherever it ranks."""
+        ordered = sorted(self.report.bank_totals, key=lambda b: -b.mentions)  # stable: config order on ties
+        return [(i, b) for i, b in enumerate(ordered, 1) if i <= self.report.banks_max or b.role == "self"]
+
+    def banks_not_shown(self) -> tuple[int, int, int]:
+        """The banks the peer tables leave out: how many, their mentions and their negatives."""
+        shown = {b.bank_id for _, b in self.shown_banks()}
+        rest = [b for b in self.report.bank_totals if b.bank_id not in shown]
+        return len(rest), sum(b.mentions for b in rest), sum(b.negative for b in rest)
+
     def rank(self) -> tuple[int, int]:
         """The bank's place by mentions among the configured banks (0 when there is no self bank)."""
         ordered = sorted(self.report.bank_totals, key=lambda b: (-b.mentions, b.role != "self", b.bank_id))
@@ -362,7 +374,7 @@ class Briefing:
     def bank_events(self) -> list[tuple[str, list[tuple[EventSummary, float]]]]:
         """Weekly: each bank's hottest events of the week, with that bank's share of the heat."""
         out = []
-        for bank in self.report.bank_totals:
+        for _rank, bank in self.shown_banks():
             mine = [(e, e.bank_heat.get(bank.bank_id, e.heat)) for e in self.report.events
                     if bank.bank_id in e.bank_ids]
             mine.sort(key=lambda pair: (-pair[1], pair[0].event_id))

@@ -30,6 +30,8 @@ class Briefing(Protocol):
 
     def channel(self, code: str) -> str: ...
 
+    def shown_banks(self) -> list[tuple[int, BankTotal]]: ...
+
 CHART_NAMES = ("trend", "weekly", "channels", "banks")
 
 
@@ -84,8 +86,9 @@ def _trend_series(b: Briefing, points: Sequence[PeriodTotals]) -> list[charts.Se
 
 def _bank_chart(b: Briefing) -> bytes:
     """Share of voice against share of all negative coverage, per bank; the bank itself cross-hatched."""
-    banks = b.report.bank_totals
-    all_negative = sum(x.negative for x in banks)
+    shown = {x.bank_id for _, x in b.shown_banks()}
+    all_negative = sum(x.negative for x in b.report.bank_totals)  # shares of all banks, listed or not
+    banks = [x for x in b.report.bank_totals if x.bank_id in shown]
     negative_share = [x.negative / all_negative if all_negative else 0.0 for x in banks]
     return charts.bar_chart(
         [x.name for x in banks],

@@ -221,9 +221,11 @@ class Store:
             result = conn.execute(runs.insert().values(kind=kind, started_at=started_at))
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    def finish_run(self, run_id: int, finished_at: datetime, **counts: int) -> None:
+    def finish_run(self, run_id: int, finished_at: datetime, *, status: str = "done", **counts: int) -> None:
+        """Close a run's row: its counts and how it ended ("done", or "interrupted" when it was stopped)."""
         with self._begin() as conn:
-            conn.execute(runs.update().where(runs.c.run_id == run_id).values(finished_at=finished_at, **counts))
+            conn.execute(runs.update().where(runs.c.run_id == run_id)
+                         .values(finished_at=finished_at, status=status, **counts))
 
     # --- the per-source batch ---
 

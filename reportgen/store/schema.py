@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -95,6 +96,8 @@ runs = Table(
     Column("items_fetched", Integer, nullable=False, default=0),
     Column("items_new", Integer, nullable=False, default=0),
     Column("items_matched", Integer, nullable=False, default=0),
+    # NULL while running (or finished before migration 6); "done" or "interrupted" (SIGTERM) after
+    Column("status", String(16)),
 )
 
 source_health = Table(
@@ -269,11 +272,19 @@ def _migration_5(conn: Connection) -> None:
         conn.exec_driver_sql(ddl)
 
 
+def _migration_6(conn: Connection) -> None:
+    # Migration 1 creates ``runs`` from the table above, which now has ``status``; a database made
+    # before this step lacks it.  Add it only where it is missing.
+    if "status" not in {c["name"] for c in inspect(conn).get_columns("runs")}:
+        conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN status VARCHAR(16)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
     (3, "outbox: report deliveries", _migration_3),
     (4, "events, event items and alerts", _migration_4),
     (5, "covering indexes for the report's counts", _migration_5),
+    (6, "runs: how each run ended (done, interrupted)", _migration_6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
