@@ -23,6 +23,18 @@ JSONL schema, one JSON object per line (blank lines are skipped; unknown fields 
     Item-level sentiment ``negative`` | ``neutral`` | ``positive`` (FinFE, analysts).  FinFE's
     upstream ``label_raw`` (``"0"`` / ``"0.5"`` / ``"1"``) is accepted when ``label`` is missing.
 
+Bank-level labels (the project's ``devset/``, a bank's own analyst labels), one (text, bank) pair
+per row, as defined in ``shared/LABELLING.md``:
+
+``bank`` (str, optional)
+    The bank the row judges, written exactly as it appears in the title or text (short forms
+    such as 招行 or 建行 too); it must be a substring of one of them.
+``negative_for_bank`` (bool or 0/1, optional; needs ``bank``)
+    Is the item bad news for that bank (the bank or its staff is the subject)?
+``categories`` (list[str], optional; needs ``bank``)
+    Risk category codes (``complaint``, ``fee_rate`` …), or ``["none"]``; ``"none"`` is never
+    combined with another code, and an empty list means ``["none"]``.
+
 A bad row raises :class:`reportgen.errors.DataError` naming ``file:line`` and the problem.
 """
 
@@ -54,6 +66,9 @@ class Example:
     key_entities: tuple[str, ...] | None  # None when the row has no entity-level labels
     negative: int | None  # 0/1 item-level (FinNSP), None if absent
     label: str | None  # "negative" | "neutral" | "positive", None if absent
+    bank: str | None = None  # bank-level rows: the bank's name as written in the text
+    negative_for_bank: bool | None = None  # bank-level: bad news for `bank`?
+    categories: tuple[str, ...] | None = None  # bank-level: category codes, ("none",) for none
 
 
 def _str_list(value: Any, field_name: str) -> tuple[str, ...]:
@@ -116,6 +131,7 @@ def _parse_row(obj: Any, default_id: str) -> Example:
             raise ValueError(f"`label_raw` must be \"0\", \"0.5\" or \"1\", got {obj['label_raw']!r}")
         label = _RAW_LABELS[raw]
 
+    bank, negative_for_bank, categories = _bank_fields(obj, title, text)
     return Example(
         id=str(raw_id),
         title=title,
@@ -124,7 +140,39 @@ def _parse_row(obj: Any, default_id: str) -> Example:
         key_entities=key_entities,
         negative=negative,
         label=label,
+        bank=bank,
+        negative_for_bank=negative_for_bank,
+        categories=categories,
     )
+
+
+def _bank_fields(obj: dict[str, Any], title: str, text: str) -> tuple[str | None, bool | None,
+                                                                        tuple[str, ...] | None]:
+    """The bank-level fields of a row: ``bank``, ``negative_for_bank`` and ``categories``."""
+    bank = obj.get("bank")
+    if bank is not None:
+        if not isinstance(bank, str) or not bank.strip():
+            raise ValueError("`bank` must be a non-empty string")
+        bank = bank.strip()
+        if bank not in text and bank not in title:
+            raise ValueError(f"`bank` {bank!r} does not occur in the title or text (write it as the text does)")
+    negative_for_bank: bool | None = None
+    raw = obj.get("negative_for_bank")
+    if raw is not None:
+        if isinstance(raw, bool):
+            negative_for_bank = raw
+        elif raw in (0, 1, "0", "1", "true", "false"):
+            negative_for_bank = raw in (1, "1", "true")
+        else:
+            raise ValueError(f"`negative_for_bank` must be true or false, got {raw!r}")
+    categories: tuple[str, ...] | None = None
+    if obj.get("categories") is not None:
+        categories = tuple(c.lower() for c in _str_list(obj["categories"], "categories")) or ("none",)
+        if "none" in categories and len(categories) > 1:
+            raise ValueError("`categories`: \"none\" is never combined with another code")
+    if bank is None and (negative_for_bank is not None or categories is not None):
+        raise ValueError("`negative_for_bank` and `categories` need `bank` (the bank they judge)")
+    return bank, negative_for_bank, categories
 
 
 def load_examples(path: str | PathLike[str]) -> list[Example]:
