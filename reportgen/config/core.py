@@ -63,6 +63,7 @@ class FetchSettings:
     retries: int = 2
     max_body_mb: float = 10.0
     max_decompressed_mb: float = 50.0
+    allow_private_redirects: bool = False  # a public source may redirect to a loopback/private address
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,9 @@ class _ConfigBuilder(Validator):
         values: dict[str, Any] = {}
         for name in names:
             default = getattr(d, name)
+            if isinstance(default, bool):  # a switch, not a limit
+                values[name] = self.get(t, name, bool, "fetch", default)
+                continue
             kind: type | tuple[type, ...] = int if isinstance(default, int) else (int, float)
             value = self.get(t, name, kind, "fetch", default)
             if value <= 0 and not (name == "retries" and value == 0):

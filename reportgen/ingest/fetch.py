@@ -6,13 +6,21 @@ human-readable ``error``.  What this stage guarantees:
 
 * bounded concurrency, globally and per host; the per-host slot is taken first, so sources
   waiting on a busy host never hold one of the global slots;
-* conditional GETs from ``FetchRequest.validators``; a 304 keeps the request's validators;
+* conditional GETs from ``FetchRequest.validators``; a 304 keeps the request's validators; a
+  validator httpx could not send back (non-ASCII, control characters, overlong) is never kept from
+  a response and never sent from the request, so one odd ``ETag`` cannot break a source for good;
 * retries with exponential backoff on timeouts, transport errors and 5xx, never on 4xx;
 * a whole-request deadline per attempt (``asyncio.timeout``), so a server dripping one byte a
   second cannot hold a slot forever;
 * body limits counted while streaming: wire bytes, and decoded bytes through our own incremental
   inflater with ``max_length``, so a gzip bomb is stopped without ever holding its output;
 * only http/https, for the first URL and for every redirect target;
+* the address policy of :mod:`reportgen.ingest.addresses`: the configured URL is trusted as
+  written, but once a server on a public address has had a say, a redirect may not lead to a
+  loopback, private, link-local or otherwise non-public address (checked on the resolved target
+  before connecting, and on the address actually connected to), unless ``allow_private_redirects``;
+* a redirect to another origin (scheme, host or port) drops the source's own headers, and
+  Authorization and Cookie, for the rest of the chain;
 * no RSSHub access key in any URL, message or log line we produce (see :func:`redact_url`).
 """
 
@@ -36,6 +44,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 import httpx
 
 from reportgen import USER_AGENT
+from reportgen.ingest import addresses
 from reportgen.models import CacheValidators, FetchRequest, FetchResult, FetchStatus
 
 logger = logging.getLogger(__name__)
@@ -52,6 +61,10 @@ ACCEPT: Final = ("application/rss+xml, application/atom+xml, application/feed+js
 # Only codings we inflate ourselves (with a size cap); never br/zstd, which httpx may otherwise offer.
 ACCEPT_ENCODING: Final = "gzip, deflate"
 _CROSS_ORIGIN_DROP: Final = frozenset({"authorization", "proxy-authorization", "cookie"})
+# A validator goes back verbatim in If-None-Match / If-Modified-Since: httpx sends str header values
+# as ASCII and h11 refuses control characters, so anything else would fail every later request.
+MAX_VALIDATOR_LENGTH: Final = 512
+_SENDABLE_VALUE: Final = re.compile(r"[\x20-\x7e\t]+")
 _LANE_SIZE: Final = 4  # connections per httpx client; see _Fetcher
 _DRAIN_LIMIT: Final = 64 * 1024  # read small 3xx/4xx/5xx/304 bodies so the connection can be reused
 
@@ -68,6 +81,7 @@ class FetchOptions:
     max_body_bytes: int = 10 * 1024 * 1024  # wire bytes; streaming is aborted beyond
     max_decompressed_bytes: int = 50 * 1024 * 1024  # decoded bytes (gzip bomb guard)
     max_redirects: int = 5
+    allow_private_redirects: bool = False  # let a public source redirect to a loopback/private address
     user_agent: str = USER_AGENT
 
     def __post_init__(self) -> None:
@@ -280,6 +294,8 @@ class _Fetcher:
                 return self._result(req, progress, started, attempts, outcome=outcome)
             except _Failure as exc:
                 failure = exc
+            except addresses.RedirectRefused as exc:
+                failure = _Failure(str(exc))
             except TimeoutError:
                 failure = _Failure(f"no complete response within {total_s:g} s", retryable=True, timeout=True)
             except httpx.TimeoutException as exc:
@@ -310,8 +326,8 @@ class _Fetcher:
         duration_s = time.perf_counter() - started if started is not None else 0.0
         validators = req.validators
         if outcome is not None and outcome.status is FetchStatus.OK:
-            validators = CacheValidators(etag=progress.headers.get("etag"),
-                                         last_modified=progress.headers.get("last-modified"))
+            validators = CacheValidators(etag=_kept_validator(req, progress.headers, "etag"),
+                                         last_modified=_kept_validator(req, progress.headers, "last-modified"))
         status = outcome.status if outcome is not None else FetchStatus.FAILED
         result = FetchResult(
             source_id=req.source_id, status=status, url=redact_url(progress.url),
@@ -328,8 +344,11 @@ class _Fetcher:
 
     async def _attempt(self, client: httpx.AsyncClient, req: FetchRequest, progress: _Progress) -> _Outcome:
         headers = _request_headers(req)
+        own_headers = {name.lower() for name, _ in req.headers} | _CROSS_ORIGIN_DROP
         url = req.url
         progress.http_status, progress.headers = None, {}  # nothing from an earlier attempt
+        guarded = not self.options.allow_private_redirects
+        public_seen = False  # a server on a public address has had a say in where this chain goes
         for _ in range(self.options.max_redirects + 1):
             try:
                 scheme = urlsplit(url).scheme.lower()
@@ -339,16 +358,23 @@ class _Fetcher:
                 where = "redirect to " if url != req.url else ""
                 raise _Failure(f"{where}unsupported URL scheme {scheme!r}" if scheme else
                                f"{where}URL without a scheme")
+            if public_seen:  # before connecting: 169.254.169.254 is never even asked
+                await addresses.check_redirect_target(httpx.URL(url))
             progress.url = url
             async with client.stream("GET", url, headers=headers) as response:
+                peer = addresses.peer_of(response)
+                if public_seen and peer is not None:  # after connecting: a name that changed its answer
+                    addresses.check_redirect_peer(response.url, peer)
                 progress.http_status = response.status_code
                 progress.headers = _response_headers(response)
                 if not response.has_redirect_location:
                     return await self._finish(response, progress)
                 await self._drain(response, progress)
                 target = response.url.join(response.headers["location"])
-                if target.host != response.url.host or target.port != response.url.port:
-                    headers = {k: v for k, v in headers.items() if k.lower() not in _CROSS_ORIGIN_DROP}
+                if addresses.origin(target) != addresses.origin(response.url):
+                    headers = {k: v for k, v in headers.items() if k.lower() not in own_headers}
+                if guarded and not public_seen:
+                    public_seen = await addresses.is_public_server(response.url, peer)
                 url = str(target)
         raise _Failure(f"too many redirects (>{self.options.max_redirects})")
 
@@ -397,12 +423,33 @@ class _Fetcher:
 
 def _request_headers(req: FetchRequest) -> dict[str, str]:
     headers: dict[str, str] = {}
-    if req.validators.etag:
-        headers["If-None-Match"] = req.validators.etag
-    if req.validators.last_modified:
-        headers["If-Modified-Since"] = req.validators.last_modified
+    for name, stored in (("If-None-Match", req.validators.etag), ("If-Modified-Since", req.validators.last_modified)):
+        value = _sendable_validator(stored)
+        if value:
+            headers[name] = value
+        elif stored:  # a database written before this check; the next 200 answer replaces it
+            logger.debug("source %s: not sending its stored %s validator %r", req.source_id, name,
+                         redact_text(stored[:80]))
     headers.update(req.headers)
     return headers
+
+
+def _sendable_validator(value: str | None) -> str | None:
+    """``value`` if it can go back in a conditional request header, else None."""
+    value = value.strip(" \t") if value else None
+    if not value or len(value) > MAX_VALIDATOR_LENGTH or not _SENDABLE_VALUE.fullmatch(value):
+        return None
+    return value
+
+
+def _kept_validator(req: FetchRequest, headers: dict[str, str], name: str) -> str | None:
+    """A response's ETag or Last-Modified, kept only if we could send it back next time."""
+    value = headers.get(name)
+    kept = _sendable_validator(value)
+    if value and kept is None:
+        logger.warning("source %s: ignoring its %s %r (not ASCII, or over %d characters): the next fetch "
+                       "is unconditional", req.source_id, name, redact_text(value[:80]), MAX_VALIDATOR_LENGTH)
+    return kept
 
 
 def _response_headers(response: httpx.Response) -> dict[str, str]:
