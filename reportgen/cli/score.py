@@ -40,21 +40,27 @@ def score_cmd(state: State, as_json: bool, rescore_all: bool) -> None:
 
 @cli.command("eval")
 @click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Labelled JSONL (FinNSP / FinFE fields; see `reportgen model train --help`).")
+              help="Labelled JSONL: FinNSP / FinFE fields (see `reportgen model train --help`) or bank-level rows "
+                   "(bank, negative_for_bank, categories).")
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Evaluate this trained model [default: the shipped rules].")
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object: item_f1, entity_f1, macro_f1, accuracy (whichever apply), and more.")
+              help="One JSON object: item_f1, entity_f1, macro_f1, accuracy, bank_negative, category_micro_f1, "
+                   "category_macro_f1, per_category (whichever apply), and more.")
 @click.option("--mistakes", type=click.IntRange(0, 10_000), default=0, metavar="N",
-              help="Also list up to N misjudged rows (item level).")
+              help="Also list up to N misjudged rows (item level, or bank level: label or categories) with the "
+                   "reasons that fired.")
 @click.pass_obj
 def eval_cmd(state: State, data_path: Path, model_path: Path | None, as_json: bool, mistakes: int) -> None:
     """Score a labelled file and print precision, recall, F1, accuracy and the confusion matrix.
 
     Item level: is the row negative about any of its `entities`.  Entity level: which
     entities are the negative subjects (against `key_entities`).  3-class: accuracy and
-    macro-F1 over `label`.  The config file is not read: the shipped rules are evaluated,
-    or the given model (with the shipped rules supplying its reasons).
+    macro-F1 over `label`.  Bank level (rows with `bank`, written as the text writes it, short
+    forms such as 招行 too): is the row negative for that bank, and its risk categories
+    (micro- and macro-F1 and per category; `none` is not counted as a category).  The config
+    file is not read: the named bank is the target, and the shipped rules are evaluated, or the
+    given model (with the shipped rules supplying its categories and reasons).
     """
 
     with handle_errors(state, as_json=as_json):
@@ -88,10 +94,26 @@ def eval_cmd(state: State, data_path: Path, model_path: Path | None, as_json: bo
             per_class = "  ".join(f"{k} {v:.4f}" for k, v in report.per_class_f1.items())
             click.echo(f"3-class:                accuracy {report.accuracy:.4f}  macro-F1 {report.macro_f1:.4f}")
             click.echo(f"per-class F1:           {per_class}")
+        if report.bank is not None:
+            b = report.bank
+            click.echo(f"negative for the bank:  precision {b.precision:.4f}  recall {b.recall:.4f}  F1 {b.f1:.4f}")
+        if report.categories:
+            click.echo(f"categories:             micro-F1 {report.category_micro_f1:.4f}  "
+                       f"macro-F1 {report.category_macro_f1:.4f}  (none not counted)")
+            for code, s in report.categories.items():
+                click.echo(f"  {code:<12} precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
+                           f"support {report.category_support.get(code, 0)}")
         _print_confusion(report.confusion)
         for m in report.mistakes:
-            click.echo(f"  ✗ {m['id']}: gold {m['gold']} {m['key_entities']} · predicted {m['predicted']} · "
-                       f"{'、'.join(m['reasons'][:6])} · {m['text'][:80]}")
+            if "bank" in m:
+                click.echo(f"  ✗ {m['id']} [{m['bank']}]: gold {'negative' if m['gold'] else 'not negative'} "
+                           f"{'+'.join(m['gold_categories'])} · predicted "
+                           f"{'negative' if m['predicted'] else 'not negative'} "
+                           f"{'+'.join(m['predicted_categories']) or 'none'} · {'、'.join(m['reasons'][:6])} · "
+                           f"{m['text'][:80]}")
+            else:
+                click.echo(f"  ✗ {m['id']}: gold {m['gold']} {m['key_entities']} · predicted {m['predicted']} · "
+                           f"{'、'.join(m['reasons'][:6])} · {m['text'][:80]}")
 
 
 def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:
