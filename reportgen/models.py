@@ -10,6 +10,7 @@ into the configured zone only for display and for day windows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -24,6 +25,24 @@ def isolated(text: str) -> str:
     DIRECTIONAL ISOLATE when it holds a bidi control or right-to-left letters, so an unterminated
     U+202E in a headline cannot reverse the rest of page 1's summary.  The characters are kept."""
     return f"\u2068{text}\u2069" if text and _BIDI.search(text) else text
+
+
+# 预警等级, numbered from the top as Chinese banks and regulators number them: 1 = 一级 (红色) is the
+# most severe, then 二级 (橙色), 三级 (黄色), and 四级 (蓝色) where ``[alerts] levels`` has four thresholds.
+# 0 means no alert.  A lower number is more severe, so "the highest level" is the smallest non-zero one.
+LEVEL_COLOURS = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
+LEVEL_NAMES_ZH = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+LEVEL_COLOURS_ZH = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}
+
+
+def most_severe(levels: Iterable[int]) -> int:
+    """The most severe of ``levels`` (the smallest non-zero number); 0 when there is none."""
+    return min((level for level in levels if level > 0), default=0)
+
+
+def level_colour(level: int) -> str:
+    """The colour of a level (red, orange, yellow, blue); "" for none."""
+    return LEVEL_COLOURS.get(level, "")
 
 
 class FetchStatus(StrEnum):
@@ -68,6 +87,7 @@ class FetchResult:
     bytes_received: int = 0  # bytes on the wire (before decompression)
     attempts: int = 1
     error: str | None = None
+    warning: str | None = None  # fetched, but something was off (an unusable validator header, say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +263,7 @@ class AlertSummary:
     bank_id: str
     bank_name: str
     day: date
-    level: int  # 1 一级 (watch) · 2 二级 (moderate) · 3 三级 (severe)
+    level: int  # 1 一级 (红色, most severe) · 2 二级 (橙色) · 3 三级 (黄色) · 4 四级 (蓝色); see LEVEL_COLOURS
     kind: str  # volume | heat | category
     reason: str  # one sentence with the numbers, in the report language
     category: str | None = None
@@ -253,6 +273,11 @@ class AlertSummary:
     event_ids: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()  # the playbook's recommended actions
     owner: str = ""  # the department responsible
+
+    @property
+    def colour(self) -> str:
+        """red | orange | yellow | blue"""
+        return level_colour(self.level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,9 +392,9 @@ class ReportData:
 
     @property
     def alert_level(self) -> int:
-        """The highest level among the bank's own alerts; 0 when none was raised."""
+        """The most severe level among the bank's own alerts (1 = 一级 is the most severe); 0 when none."""
         own = self.self_bank_ids
-        return max((a.level for a in self.alerts if a.bank_id in own), default=0)
+        return most_severe(a.level for a in self.alerts if a.bank_id in own)
 
     @property
     def totals(self) -> PeriodTotals:

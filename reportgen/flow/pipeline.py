@@ -94,7 +94,7 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
                         if progress is not None:
                             progress(result)
 
-                    fetch_all(requests, fetch_options(config.fetch), arrived)
+                    fetch_all(requests, fetch_options(config.fetch), arrived, keep_bodies=False)
                 healths = sorted(ingestor.healths(), key=lambda h: order.get(h.source_id, len(order)))
                 summary = _summarise(store, run_id, healths)
             summary.started_at = started

@@ -127,10 +127,11 @@ def store_outcome(store: Store, run_id: int, outcome: SourceOutcome) -> tuple[So
 
 def source_health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
     """A fetched source's health record, with parse problems (redacted) folded in."""
-    status, error, warning = result.status, result.error, None
+    status, error, warning = result.status, result.error, result.warning
     if feed is not None:
         # Parse messages quote the body, and an error page may echo the request URL, RSSHub key included.
-        warning = redact_text(feed.warning) if feed.warning else None
+        parsed = redact_text(feed.warning) if feed.warning else None
+        warning = "; ".join(w for w in (warning, parsed) if w) or None
         if feed.error:  # fetched fine, but the body is not a feed: the source is broken
             status, error = FetchStatus.FAILED, redact_text(feed.error)
     return SourceHealth(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import random
@@ -329,11 +330,17 @@ class _Fetcher:
             validators = CacheValidators(etag=_kept_validator(req, progress.headers, "etag"),
                                          last_modified=_kept_validator(req, progress.headers, "last-modified"))
         status = outcome.status if outcome is not None else FetchStatus.FAILED
+        dropped = [name for name in ("etag", "last-modified") if outcome is not None
+                   and outcome.status is FetchStatus.OK and progress.headers.get(name)
+                   and _sendable_validator(progress.headers[name]) is None]
+        warning = (f"ignored its unusable {' and '.join(dropped)} header (not ASCII, or over "
+                   f"{MAX_VALIDATOR_LENGTH} characters): the next fetch is unconditional") if dropped else None
         result = FetchResult(
             source_id=req.source_id, status=status, url=redact_url(progress.url),
             fetched_at=datetime.now(UTC), duration_s=duration_s, http_status=progress.http_status,
             body=outcome.body if outcome is not None else None, headers=progress.headers,
             validators=validators, bytes_received=progress.bytes_received, attempts=attempts, error=error,
+            warning=warning,
         )
         if error:
             logger.info("source %s failed: %s", req.source_id, error)
@@ -476,8 +483,14 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 async def fetch_all_async(requests: Sequence[FetchRequest], options: FetchOptions = DEFAULT_OPTIONS,
-                          progress: Callable[[FetchResult], None] | None = None) -> list[FetchResult]:
-    """Fetches every source concurrently; one result per request, in request order, never raises."""
+                          progress: Callable[[FetchResult], None] | None = None, *,
+                          keep_bodies: bool = True) -> list[FetchResult]:
+    """Fetches every source concurrently; one result per request, in request order, never raises.
+
+    ``progress`` sees each result, body included, as soon as it arrives; with ``keep_bodies=False``
+    the returned results carry no body, so a caller that stores each source in ``progress`` does not
+    hold every body in memory until the last source answers.
+    """
     if not requests:
         return []
     n_lanes = -(-options.concurrency // _LANE_SIZE)
@@ -502,15 +515,16 @@ async def fetch_all_async(requests: Sequence[FetchRequest], options: FetchOption
                     progress(result)
                 except Exception:
                     logger.exception("progress callback failed for %s", req.source_id)
-            return result
+            return result if keep_bodies or result.body is None else dataclasses.replace(result, body=None)
 
         return list(await asyncio.gather(*(one(req) for req in requests)))
 
 
 def fetch_all(requests: Sequence[FetchRequest], options: FetchOptions = DEFAULT_OPTIONS,
-              progress: Callable[[FetchResult], None] | None = None) -> list[FetchResult]:
+              progress: Callable[[FetchResult], None] | None = None, *,
+              keep_bodies: bool = True) -> list[FetchResult]:
     """Synchronous :func:`fetch_all_async`; call it from code that has no running event loop."""
-    return asyncio.run(fetch_all_async(requests, options, progress))
+    return asyncio.run(fetch_all_async(requests, options, progress, keep_bodies=keep_bodies))
 
 
 class _RedactSecretsFilter(logging.Filter):

@@ -228,3 +228,20 @@ def test_five_thousand_banks_make_a_short_report(tmp_path: Path) -> None:
     assert re.search(r"其余 4,?981 家银行", peers)
     pages = subprocess.run(["pdfinfo", paths["pdf"]], capture_output=True, text=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) <= 12  # type: ignore[union-attr]
+
+
+def test_an_unusable_validator_header_is_a_warning_in_the_source_health(tmp_path: Path) -> None:
+    class RawEtag(Route):
+        def respond(self, h) -> None:  # type: ignore[no-untyped-def]
+            body = _rss("招商银行 消息", prefix="etag")
+            h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: \"\xc3\xa9\xe4\xb8\xad\"\r\n"
+                          + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+            h.close_connection = True
+
+    with FeedServer({"/e.xml": RawEtag()}) as server:
+        path = _config(tmp_path, server.base_url, ["/e.xml"])
+        config = parse_config_text(path.read_text(encoding="utf-8"), path)
+        summary = run_fetch(config)
+    health = summary.sources[0]
+    assert health.status == "ok" and health.new_count == 3
+    assert health.warning and "etag" in health.warning
