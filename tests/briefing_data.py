@@ -3,7 +3,8 @@
 Nothing here comes from the scorer, the event clustering or the clock, so a lexicon change or a
 new heat formula does not move the golden files.  It carries what the real report must cope
 with: a hostile headline (``<script>``), a ``javascript:`` link, an undated item, a failed and a
-never-fetched source, events with reprints, and alerts of levels 1 and 2 with their playbook.
+never-fetched source, events with reprints, and alerts of levels 二级 and 三级 (1 = 一级 is the most
+severe) with their playbook.
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ def _alerts() -> tuple[AlertSummary, ...]:
                      2, 0.3, 412.5, ("ev-leak",),
                      ("2 小时内发布情况说明，核实涉事员工", "配合公安机关调查，通知受影响客户", "排查客户信息访问权限"),
                      "信息科技部、消费者权益保护部"),
-        AlertSummary("icbc", SELF, DAY, 1, "volume", "本行负面 3 条，高于近 28 日基线 1.2 条", None, 3, 1.2, 508.5,
+        AlertSummary("icbc", SELF, DAY, 3, "volume", "本行负面 3 条，高于近 28 日基线 1.2 条", None, 3, 1.2, 508.5,
                      ("ev-leak", "ev-queue"), ("持续监测，准备回应口径",), "品牌与舆情管理部"),
-        AlertSummary("ccb", "中国建设银行", DAY, 1, "category", "系统故障类负面 1 条", "outage", 1, 0.1, 45.0,
+        AlertSummary("ccb", "中国建设银行", DAY, 3, "category", "系统故障类负面 1 条", "outage", 1, 0.1, 45.0,
                      ("ev-outage",), ("关注竞品动态",), ""),
     )
 

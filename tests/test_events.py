@@ -227,10 +227,11 @@ def test_short_history_zero_baseline_and_holiday_dip():
     # two days of history: a prior centre keeps a normal day quiet
     assert not bank_alerts("b", "某行", date(2026, 1, 3), negatives=4, negative_history=[1, 2], **kwargs)
     assert bank_alerts("b", "某行", date(2026, 1, 3), negatives=12, negative_history=[1, 2], **kwargs)
-    # zero baseline: two items are not an alert, three are level 1
+    # zero baseline: two items are not an alert, three are the mildest level, 三级 (yellow)
     assert not bank_alerts("b", "某行", date(2026, 2, 1), negatives=2, negative_history=[0] * 28, **kwargs)
     [alert] = bank_alerts("b", "某行", date(2026, 2, 1), negatives=3, negative_history=[0] * 28, **kwargs)
-    assert alert.level == 1 and "3 条" in alert.reason_zh and "中位数 0 条" in alert.reason_zh
+    assert alert.level == 3 and "3 条" in alert.reason_zh and "中位数 0 条" in alert.reason_zh
+    assert "三级（黄色）" in alert.reason_zh and "Level 3 (yellow)" in alert.reason_en
     # a week-long holiday dip in the baseline does not make an ordinary day look like a spike
     holiday = [5] * 14 + [0] * 7 + [5] * 7
     assert baseline(holiday, settings, prior=2)[0] == 5
@@ -243,7 +244,8 @@ def test_levels_and_category_trigger():
     levels = [bank_alerts("b", "某行", date(2026, 3, 1), negatives=n, negative_history=history, heat=0,
                           heat_history=[0] * 28, events=(), category_names={}, settings=settings)[0].level
               for n in (11, 15, 21)]
-    assert levels == [1, 2, 3]
+    # numbered from the top, as Chinese banks and regulators do: the biggest spike is 一级
+    assert levels == [3, 2, 1]
     leak = CategoryEvent("ev-1", "某行客户信息疑遭批量泄露", ("data_leak", "fraud_crime"), 45.0)
     small = CategoryEvent("ev-2", "某行员工涉嫌违规", ("regulatory",), 10.0)
     [alert] = bank_alerts("b", "某行", date(2026, 3, 1), negatives=1, negative_history=history, heat=0,
@@ -324,9 +326,76 @@ def test_events_and_alerts_commands_json(tmp_path):
     result = runner.invoke(cli, ["--config", str(config.path), "alerts", "--date", "2026-11-15", "--json"])
     assert result.exit_code == 0, result.output
     alerts = json.loads(result.stdout)["alerts"]
-    assert alerts and {"level", "reason", "actions", "owner", "bank"} <= set(alerts[0])
-    assert alerts[0]["level"] == max(a["level"] for a in alerts)
+    assert alerts and {"level", "reason", "actions", "owner", "bank", "level_name", "colour"} <= set(alerts[0])
+    # most severe first, and 1 (一级, red) is the most severe
+    assert alerts[0]["level"] == min(a["level"] for a in alerts)
+    colours = {1: "red", 2: "orange", 3: "yellow"}
+    assert all(a["colour"] == colours[a["level"]] for a in alerts)
+    assert all(a["level_name"].startswith("一二三"[a["level"] - 1] + "级（") for a in alerts)
     text = runner.invoke(cli, ["--config", str(config.path), "alerts", "--date", "2026-11-15"]).output
-    assert "处置建议" in text
+    assert "处置建议" in text and f"[{alerts[0]['level_name']}]" in text
     quiet = runner.invoke(cli, ["--config", str(config.path), "alerts", "--date", "2026-11-03", "--lang", "en"])
     assert "no alerts" in quiet.output
+
+
+# --- levels: numbered from the top (一级 = red = the most severe) ----------------------------------
+
+
+def test_four_configured_levels_add_a_blue_level_4_below_the_others():
+    config = parse_config_text(CONFIG + "[alerts]\nlevels = [2, 3, 5, 8]\n", Path("/tmp/sources.toml"))
+    settings = config.events.alerts
+    assert settings.level_count == 4
+    found = [bank_alerts("b", "某行", date(2026, 3, 1), negatives=n, negative_history=[4] * 28, heat=0,
+                         heat_history=[0] * 28, events=(), category_names={}, settings=settings)[0]
+             for n in (9, 11, 15, 21)]
+    assert [a.level for a in found] == [4, 3, 2, 1]
+    assert "四级（蓝色）" in found[0].reason_zh and "一级（红色）" in found[3].reason_zh
+    assert "Level 1 (red)" in found[3].reason_en
+
+
+def test_old_category_levels_keep_their_meaning_with_a_deprecation_warning():
+    old = parse_config_text(CONFIG + "[alerts.categories]\ndata_leak = 3\noutage = 1\nregulatory = 2\n"
+                            "fee_rate = 0\n", Path("/tmp/sources.toml"))
+    levels = old.events.alerts.category_levels
+    # the old table counted up (3 was the most severe): 3 → 一级, 2 → 二级, 1 → 三级
+    assert (levels["data_leak"], levels["regulatory"], levels["outage"]) == (1, 2, 3)
+    assert "fee_rate" not in levels
+    assert any("[alerts.categories] is deprecated" in w for w in old.warnings)
+    new = parse_config_text(CONFIG + "[alerts.category_levels]\ndata_leak = 1\noutage = \"三级\"\n",
+                            Path("/tmp/sources.toml"))
+    assert (new.events.alerts.category_levels["data_leak"], new.events.alerts.category_levels["outage"]) == (1, 3)
+    assert not any("deprecated" in w for w in new.warnings)
+    with pytest.raises(ConfigError, match="category_levels"):
+        parse_config_text(CONFIG + "[alerts.category_levels]\ndata_leak = 4\n", Path("/tmp/sources.toml"))
+    with pytest.raises(ConfigError, match="not both"):
+        parse_config_text(CONFIG + "[alerts.categories]\ndata_leak = 3\n[alerts.category_levels]\noutage = 1\n",
+                          Path("/tmp/sources.toml"))
+
+
+def test_migration_turns_stored_alert_levels_round(tmp_path):
+    from sqlalchemy import select
+
+    from reportgen.store.schema import MIGRATIONS, alerts, schema_migrations
+
+    store = Store.open(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
+    with store.begin() as conn:
+        schema_migrations.create(conn)
+        for version, description, step in MIGRATIONS:
+            if version < 7:
+                step(conn)
+                conn.execute(schema_migrations.insert().values(version=version, description=description,
+                                                               applied_at=datetime.now(UTC)))
+        # rows written before the numbering turned: 3 was the most severe
+        conn.execute(alerts.insert(), [
+            {"day": date(2026, 11, 15), "bank_id": "icbc", "kind": kind, "category": None, "level": level,
+             "value": 9.0, "centre": 1.0, "spread": 1.0, "event_ids": "[]", "computed_at": datetime.now(UTC),
+             "reason_zh": f"工商银行北京一级分行负面信息 9 条，达到{name}预警。",
+             "reason_en": f"ICBC had 9 negative items: Level {level}."}
+            for kind, level, name in (("volume", 3, "三级"), ("heat", 1, "一级"), ("category", 2, "二级"))])
+    Store.open(store.url).migrate()
+    with store.begin() as conn:
+        rows = {r.kind: r for r in conn.execute(select(alerts))}
+    assert (rows["volume"].level, rows["heat"].level, rows["category"].level) == (1, 3, 2)
+    assert rows["volume"].reason_zh == "工商银行北京一级分行负面信息 9 条，达到一级预警。"  # 一级分行 kept
+    assert rows["heat"].reason_zh.endswith("达到三级预警。") and rows["heat"].reason_en.endswith("Level 3.")
+    assert rows["volume"].reason_en.endswith("Level 1.") and rows["category"].reason_zh.endswith("达到二级预警。")

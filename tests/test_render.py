@@ -141,7 +141,9 @@ def test_kpi_cards(zh_html: str) -> None:
     assert '<p class="kpi-value">7</p>' in summary
     assert '<p class="kpi-value">3</p>' in summary
     assert '<p class="kpi-value">35.0%</p>' in summary
-    assert '<p class="kpi-value">二级</p>' in summary  # the highest of the bank's own alerts
+    # the most severe of the bank's own alerts (二级 over 三级), with its colour in words and in the markup
+    assert '<p class="kpi-value">二级（橙色）</p>' in summary
+    assert 'kpi-level level-orange' in summary
     assert "较上期 +2（+40.0%）" in summary
     assert "5 家银行中居第 1 位" in summary
 
@@ -151,7 +153,7 @@ def test_overview_paragraph_is_written_from_the_figures(zh_html: str) -> None:
     assert text.startswith(f"本期共监测到涉及{SELF}的信息 7 条，较上期增加 2 条（+40.0%）；其中负面 3 条，占 42.9%")
     assert "全部 5 家监测银行相关信息共 20 条，其中负面 8 条；本行声量占比 35.0%，居第 1 位。" in text
     assert "热度最高的事件为“工商银行客户经理涉嫌倒卖客户个人信息被立案”，首发于东方财富，转载 12 次。" in text
-    assert "本期本行触发预警 2 项，最高为二级" in text
+    assert "本期本行触发预警 2 项，最高为二级（橙色）" in text
 
 
 def test_top_three_events_with_their_actions(zh_html: str) -> None:

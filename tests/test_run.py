@@ -101,7 +101,7 @@ def test_run_mails_the_briefing_once_and_force_resends(tmp_path, feeds, password
 
 def _negative(folder: Path) -> tuple[int, str]:
     """Negative items about the self bank in yesterday's report, as aggregate counts them, and the
-    self bank's highest stored alert level (无 when none)."""
+    self bank's most severe stored alert level with its colour (无 when none; 1 = 一级 is the most severe)."""
     from reportgen.insight.aggregate import report_data
     from reportgen.store.db import Store
 
@@ -109,7 +109,7 @@ def _negative(folder: Path) -> tuple[int, str]:
     data = report_data(Store.open(config.settings.database), config, Period.daily(YESTERDAY), now=datetime.now(UTC))
     levels = [a.level for a in data.alerts if a.bank_id in {b.bank_id for b in data.bank_totals if b.role == "self"}]
     return sum(b.negative for b in data.bank_totals if b.role == "self"), \
-        {0: "无", 1: "一级", 2: "二级", 3: "三级"}[max(levels, default=0)]
+        {0: "无", 1: "一级（红色）", 2: "二级（橙色）", 3: "三级（黄色）"}[min(levels, default=0)]
 
 
 def test_smtp_down_then_up_delivers_exactly_once(tmp_path, feeds):

@@ -11,6 +11,7 @@ import click
 from reportgen.cli.app import State, cli, handle_errors, parse_day
 from reportgen.config.core import Config
 from reportgen.flow.queries import day_alerts, day_events
+from reportgen.insight.alerts import level_name
 from reportgen.periods import previous_day
 
 
@@ -64,6 +65,8 @@ def _event_dict(e: Any) -> dict[str, Any]:
 def alerts_cmd(state: State, day: str | None, days: int, lang: str | None, recompute: bool, as_json: bool) -> None:
     """The day's alerts with the reason each fired and the playbook's actions and owner.
 
+    Levels are numbered from the top: 一级 (red) is the most severe, then 二级 (orange), 三级
+    (yellow) and, with four configured levels, 四级 (blue); the most severe come first.
     A day's alerts are raised once and stored, so a past date shows them as they were.
     """
     with handle_errors(state, as_json=as_json):
@@ -74,6 +77,7 @@ def alerts_cmd(state: State, day: str | None, days: int, lang: str | None, recom
         if as_json:
             click.echo(json.dumps({"from": first.isoformat(), "to": when.isoformat(), "alerts": [{
                 "day": a.day.isoformat(), "bank": a.bank_id, "bank_name": a.bank_name, "level": a.level,
+                "level_name": level_name(a.level, language), "colour": a.colour,
                 "kind": a.kind, "category": a.category, "reason": a.reason, "negative_count": a.negative_count,
                 "baseline": a.baseline, "negative_heat": a.negative_heat, "event_ids": list(a.event_ids),
                 "actions": list(a.actions), "owner": a.owner} for a in found]}, ensure_ascii=False))
@@ -82,7 +86,7 @@ def alerts_cmd(state: State, day: str | None, days: int, lang: str | None, recom
         if not found:
             click.echo(f"{span}: no alerts" if language == "en" else f"{span}：无预警")
         for a in found:
-            level = {1: "一级", 2: "二级", 3: "三级"}[a.level] if language == "zh" else f"level {a.level}"
-            click.echo(f"[{level}] {a.day} {a.bank_name} ({a.kind}{', ' + a.category if a.category else ''})")
+            trigger = f"{a.kind}, {a.category}" if a.category else a.kind
+            click.echo(f"[{level_name(a.level, language)}] {a.day} {a.bank_name} ({trigger})")
             click.echo(f"  {a.reason}")
             click.echo(f"  {'处置建议' if language == 'zh' else 'Actions'} ({a.owner}): " + "; ".join(a.actions))

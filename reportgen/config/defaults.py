@@ -35,12 +35,20 @@ class AlertSettings:
     min_history_days: int = 7
     prior_centre: float = 2.0  # negatives a day assumed while history is short
     prior_heat_centre: float = 60.0  # heat a day assumed while history is short
-    levels: tuple[float, float, float] = (3.0, 5.0, 8.0)  # z for 一级, 二级, 三级
+    # z thresholds, mildest first: z ≥ 8 is 一级 (红色, the most severe), ≥ 5 二级 (橙色), ≥ 3 三级 (黄色).
+    # Four thresholds add 四级 (蓝色) below them, e.g. (2, 3, 5, 8).
+    levels: tuple[float, ...] = (3.0, 5.0, 8.0)
     min_negative: int = 3
     min_heat: float = 90.0  # three online articles' worth
     category_heat: float = 30.0  # one online article from a weight-1 source
+    # category → the level a hot negative event in it raises at least (1 = 一级, the most severe)
     category_levels: Mapping[str, int] = field(default_factory=lambda: {
-        "data_leak": 2, "regulatory": 2, "fraud_crime": 2, "ops_loss": 1, "outage": 1, "mis_selling": 1})
+        "data_leak": 2, "regulatory": 2, "fraud_crime": 2, "ops_loss": 3, "outage": 3, "mis_selling": 3})
+
+    @property
+    def level_count(self) -> int:
+        """3 (一级 to 三级) or 4 (to 四级)."""
+        return len(self.levels)
 
 
 

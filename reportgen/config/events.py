@@ -3,6 +3,11 @@
 Every key has a default (see :mod:`reportgen.events` and :mod:`reportgen.alerts`); a config file
 without these sections gets the shipped behaviour.  ``[playbook.<category>]`` replaces the shipped
 entry for that category (``default`` is the entry for alerts without a category).
+
+Alert levels are numbered from the top, as Chinese banks and regulators number them: 1 = 一级
+(红色) is the most severe.  ``[alerts] levels`` lists z thresholds mildest first, so its meaning
+did not change when the numbering turned round; ``[alerts.categories]`` (numbered the old way up)
+is read through :data:`LEGACY_CATEGORY_LEVELS` with a deprecation warning.
 """
 
 from __future__ import annotations
@@ -64,9 +69,16 @@ def validate_events(v: Validator, data: Mapping[str, Any], channels: tuple[str, 
     return EventsConfig(events, weights, _alerts(v, data), _playbook(v, data))
 
 
+# ``[alerts.categories]`` numbered levels the other way up (3 was the most severe) until the levels
+# followed the Chinese convention (1 = 一级 = the most severe).  It is still read, with a deprecation
+# warning, through this explicit mapping; ``[alerts.category_levels]`` uses the new numbers.
+LEGACY_CATEGORY_LEVELS = {1: 3, 2: 2, 3: 1}
+LEVEL_WORDS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
+
+
 def _alerts(v: Validator, data: Mapping[str, Any]) -> AlertSettings:
     d = AlertSettings()
-    t = v.table(data, "alerts", {*_ALERT_NUMBERS, "levels", "categories"}, "alerts")
+    t = v.table(data, "alerts", {*_ALERT_NUMBERS, "levels", "categories", "category_levels"}, "alerts")
     values: dict[str, Any] = {}
     for key in _ALERT_NUMBERS:
         default = getattr(d, key)
@@ -77,23 +89,43 @@ def _alerts(v: Validator, data: Mapping[str, Any]) -> AlertSettings:
             value = default
         values[key] = value
     levels = v.get(t, "levels", list, "alerts", list(d.levels))
-    if (len(levels) != 3 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in levels)
-            or not 0 < levels[0] < levels[1] < levels[2]):
-        v.problem("alerts.levels", "three increasing positive thresholds for 一级, 二级, 三级, e.g. [3, 5, 8]", levels)
+    if (len(levels) not in (3, 4) or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in levels)
+            or not 0 < levels[0] or any(a >= b for a, b in zip(levels, levels[1:], strict=False))):
+        v.problem("alerts.levels", "three (or four) increasing positive z thresholds, mildest first: [3, 5, 8] "
+                  "makes z ≥ 8 一级 (the most severe), ≥ 5 二级, ≥ 3 三级", levels)
         levels = list(d.levels)
+    count = len(levels)
     categories = dict(d.category_levels)
-    raw = v.get(t, "categories", dict, "alerts", {})
-    for code, level in raw.items():
+    if "categories" in t and "category_levels" in t:
+        v.problem("alerts.categories", "either [alerts.category_levels] or the older [alerts.categories], not both",
+                  "<both>", "move the entries to [alerts.category_levels] (1 = 一级, the most severe)")
+    legacy = v.get(t, "categories", dict, "alerts", {})
+    if legacy:
+        v.warnings.append(
+            f"{v.path}: [alerts.categories] is deprecated: it numbers levels the old way (3 the most severe); "
+            "it is read as 3 → 1 (一级), 2 → 2 (二级), 1 → 3 (三级). Rename it [alerts.category_levels] and "
+            "use 1 = 一级 (红色, the most severe), 2 = 二级, 3 = 三级" + (", 4 = 四级" if count == 4 else ""))
+    for code, level in legacy.items():
         if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
-            v.problem(f"alerts.categories.{code}", "a level 1 to 3 (0 switches the trigger off)", level)
+            v.problem(f"alerts.categories.{code}", "a level 1 to 3 in the old order (0 switches the trigger off)",
+                      level, "use [alerts.category_levels] with 1 = 一级 (the most severe)")
+        elif level == 0:
+            categories.pop(code, None)
+        else:
+            categories[code] = LEGACY_CATEGORY_LEVELS[level]
+    for code, level in v.get(t, "category_levels", dict, "alerts", {}).items():
+        if isinstance(level, str) and level in LEVEL_WORDS:
+            level = LEVEL_WORDS[level]
+        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= count:
+            v.problem(f"alerts.category_levels.{code}",
+                      f"a level 1 (一级, the most severe) to {count} (0 switches the trigger off)", level)
         elif level == 0:
             categories.pop(code, None)
         else:
             categories[code] = level
     known = {f.name for f in fields(AlertSettings)}
     assert set(values) <= known
-    return AlertSettings(**values, levels=(float(levels[0]), float(levels[1]), float(levels[2])),
-                         category_levels=categories)
+    return AlertSettings(**values, levels=tuple(float(x) for x in levels), category_levels=categories)
 
 
 def _playbook(v: Validator, data: Mapping[str, Any]) -> dict[str, PlaybookEntry]:

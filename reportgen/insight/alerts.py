@@ -8,11 +8,15 @@ the bank's trailing ``baseline_days`` (28 by default), robustly:
   roughly Poisson, so the square root of the centre is the least believable spread;
 - with fewer than ``min_history_days`` days of history the centre is at least ``prior_centre``:
   a bank watched since yesterday does not alert on its second article;
-- score z = (today − centre) / spread; levels 一级 / 二级 / 三级 at ``levels`` (3, 5, 8 by
-  default), and never below ``min_negative`` items a day (volume) or ``min_heat`` (heat).
+- score z = (today − centre) / spread; ``levels`` are z thresholds mildest first (3, 5, 8 by
+  default): z ≥ 8 is 一级 (红色), the most severe, ≥ 5 二级 (橙色), ≥ 3 三级 (黄色), with a fourth
+  threshold 四级 (蓝色) below them; never below ``min_negative`` items a day (volume) or ``min_heat`` (heat).
+
+Levels are numbered from the top, as Chinese banks and regulators number them: a lower number is
+more severe, and 0 means no alert.
 
 Category triggers: any negative event in a category such as data_leak or regulatory whose heat for
-the bank reaches ``category_heat`` raises at least that category's level (2 by default).
+the bank reaches ``category_heat`` raises at least that category's level (二级 by default).
 
 Every alert says in one sentence why it fired, with the numbers, in Chinese and English, and
 carries its playbook entry (actions and owner department) for the briefing's 预警与处置建议.
@@ -27,11 +31,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportgen.config.defaults import DEFAULT_PLAYBOOK, AlertSettings, PlaybookEntry
+from reportgen.models import LEVEL_COLOURS, LEVEL_COLOURS_ZH, LEVEL_NAMES_ZH
 
 __all__ = ["DEFAULT_PLAYBOOK", "Alert", "AlertSettings", "CategoryEvent", "PlaybookEntry", "bank_alerts",
-           "playbook_for"]
+           "level_name", "playbook_for"]
 
-LEVEL_NAMES = {"zh": {1: "一级", 2: "二级", 3: "三级"}, "en": {1: "Level 1", 2: "Level 2", 3: "Level 3"}}
+
+def level_name(level: int, language: str) -> str:
+    """一级（红色） / Level 1 (red): the level's name with its colour, as every output writes it."""
+    if language == "zh":
+        return f"{LEVEL_NAMES_ZH[level]}（{LEVEL_COLOURS_ZH[level]}）"
+    return f"Level {level} ({LEVEL_COLOURS[level]})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +84,9 @@ def baseline(history: Sequence[float], settings: AlertSettings, *, prior: float)
 
 
 def level_for(z: float, settings: AlertSettings) -> int:
-    return sum(1 for threshold in settings.levels if z >= threshold)
+    """The level a score reaches: 1 (一级) past the highest threshold, 0 below the lowest."""
+    reached = sum(1 for threshold in settings.levels if z >= threshold)
+    return settings.level_count + 1 - reached if reached else 0
 
 
 def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, negative_history: Sequence[float],
@@ -91,10 +103,10 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         out.append(Alert(
             bank_id, day, level, "volume", negatives, centre, spread,
             reason_zh=(f"{bank_name}{_md(day)}负面信息 {negatives:.0f} 条，近{len(negative_history)}日基线中位数 "
-                       f"{centre:g} 条{times_zh}，高出 {z:.1f} 个离散度，达到{LEVEL_NAMES['zh'][level]}预警。"),
+                       f"{centre:g} 条{times_zh}，高出 {z:.1f} 个离散度，达到{level_name(level, 'zh')}预警。"),
             reason_en=(f"{bank_name} had {negatives:.0f} negative items on {day:%d %b} against a "
                        f"{len(negative_history)}-day median of {centre:g}{times_en}, {z:.1f} spreads above it: "
-                       f"{LEVEL_NAMES['en'][level]}."),
+                       f"{level_name(level, 'en')}."),
         ))
     centre, spread = baseline(heat_history, settings, prior=settings.prior_heat_centre)
     z = (heat - centre) / spread
@@ -103,10 +115,10 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         out.append(Alert(
             bank_id, day, level, "heat", heat, centre, spread,
             reason_zh=(f"{bank_name}{_md(day)}负面热度 {heat:.0f}，近{len(heat_history)}日基线中位数 {centre:.0f}，"
-                       f"高出 {z:.1f} 个离散度，达到{LEVEL_NAMES['zh'][level]}预警。"),
+                       f"高出 {z:.1f} 个离散度，达到{level_name(level, 'zh')}预警。"),
             reason_en=(f"{bank_name}'s negative heat on {day:%d %b} was {heat:.0f} against a "
                        f"{len(heat_history)}-day median of {centre:.0f}, {z:.1f} spreads above it: "
-                       f"{LEVEL_NAMES['en'][level]}."),
+                       f"{level_name(level, 'en')}."),
         ))
     # each event triggers once, under its most severe category (a leak that is also a crime is one alert)
     by_category: dict[str, list[CategoryEvent]] = {}
@@ -114,7 +126,7 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         triggers = [c for c in event.categories if c in settings.category_levels]
         if event.heat < settings.category_heat or not triggers:
             continue
-        code = max(triggers, key=lambda c: (settings.category_levels[c], -triggers.index(c)))
+        code = min(triggers, key=lambda c: (settings.category_levels[c], triggers.index(c)))
         by_category.setdefault(code, []).append(event)
     for code, hits in sorted(by_category.items()):
         level = settings.category_levels[code]
@@ -124,10 +136,10 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
             bank_id, day, level, "category", top.heat, 0.0, 0.0, category=code,
             event_ids=tuple(e.event_id for e in sorted(hits, key=lambda e: (-e.heat, e.event_id))),
             reason_zh=(f"{bank_name}出现{name_zh}类负面事件「{_short(top.title)}」，热度 {top.heat:.0f}"
-                       f"（阈值 {settings.category_heat:g}），按规则至少{LEVEL_NAMES['zh'][level]}预警。"),
+                       f"（阈值 {settings.category_heat:g}），按规则至少{level_name(level, 'zh')}预警。"),
             reason_en=(f"{bank_name} has a negative {name_en.lower()} event, \u201c{_short(top.title)}\u201d, "
                        f"with heat {top.heat:.0f} (threshold {settings.category_heat:g}): at least "
-                       f"{LEVEL_NAMES['en'][level]} by rule."),
+                       f"{level_name(level, 'en')} by rule."),
         ))
     return out
 

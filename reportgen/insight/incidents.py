@@ -201,5 +201,5 @@ def alert_summaries(store: Store, config: Config, first: date, last: date, langu
             negative_count=int(r.value) if r.kind == "volume" else 0, baseline=r.centre,
             negative_heat=r.value if r.kind != "volume" else 0.0, event_ids=tuple(json.loads(r.event_ids)),
             actions=entry.actions(language), owner=entry.owner(language)))
-    out.sort(key=lambda a: (-a.level, a.day, a.bank_id, a.kind, a.category or ""))
+    out.sort(key=lambda a: (a.level, a.day, a.bank_id, a.kind, a.category or ""))  # 一级 (1) first
     return tuple(out)

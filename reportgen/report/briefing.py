@@ -26,7 +26,15 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.errors import RenderError
-from reportgen.models import AlertSummary, BankTotal, EventSummary, PeriodTotals, ReportData, ReportItem
+from reportgen.models import (
+    AlertSummary,
+    BankTotal,
+    EventSummary,
+    PeriodTotals,
+    ReportData,
+    ReportItem,
+    level_colour,
+)
 from reportgen.periods import Period, report_title, week_label
 from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
 from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
@@ -45,8 +53,10 @@ STATUS_NAMES = {"ok": N_("OK"), "not_modified": N_("Not modified (304)"), "faile
                 "never": N_("Never fetched"), "empty": N_("Empty")}
 LABEL_NAMES = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive"),
                "unscored": N_("Not scored")}
-LEVEL_NAMES = {0: N_("None"), 1: N_("Level 1"), 2: N_("Level 2"), 3: N_("Level 3")}
-LEVEL_NOTES = {1: N_("watch"), 2: N_("moderate"), 3: N_("severe")}
+# 一级 (红色) is the most severe, as Chinese banks and regulators number alert levels
+LEVEL_NAMES = {0: N_("None"), 1: N_("Level 1"), 2: N_("Level 2"), 3: N_("Level 3"), 4: N_("Level 4")}
+LEVEL_COLOUR_NAMES = {1: N_("red"), 2: N_("orange"), 3: N_("yellow"), 4: N_("blue")}
+LEVEL_NOTES = {1: N_("severe"), 2: N_("moderate"), 3: N_("watch"), 4: N_("watch")}
 ALERT_KINDS = {"volume": N_("Negative volume"), "heat": N_("Heat"), "category": N_("Risk category")}
 
 
@@ -56,6 +66,7 @@ class Kpi:
     value: str
     note: Markup | str = ""
     alert: bool = False  # drawn heavier (and not by colour alone)
+    level: int = 0  # an alert level card: coloured as the level (1 = 一级, red)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +125,15 @@ class Briefing:
         return self.gettext(LABEL_NAMES[code or "unscored"]) if (code or "unscored") in LABEL_NAMES else str(code)
 
     def level(self, level: int) -> str:
-        return self.gettext(LEVEL_NAMES.get(level, LEVEL_NAMES[3] if level > 3 else LEVEL_NAMES[0]))
+        """一级（红色） / Level 1 (red); 无 / None for 0."""
+        if level not in LEVEL_COLOUR_NAMES:
+            return self.gettext(LEVEL_NAMES[0])
+        return self._("%(level)s (%(colour)s)", level=self.gettext(LEVEL_NAMES[level]),
+                      colour=self.gettext(LEVEL_COLOUR_NAMES[level]))
+
+    def level_colour(self, level: int) -> str:
+        """The level's colour code (red, orange, yellow, blue) for the markup's classes; "" for none."""
+        return level_colour(level)
 
     def level_note(self, level: int) -> str:
         return self.gettext(LEVEL_NOTES[level]) if level in LEVEL_NOTES else ""
@@ -227,7 +246,7 @@ class Briefing:
                 (self.level_note(level) + self.gettext("; ")
                  + self.ngettext("%(n)s alert", "%(n)s alerts", len(own_alerts)) % {"n": len(own_alerts)})
                 if level else self._("no alert raised"),
-                alert=level >= 2),
+                alert=0 < level <= 2, level=level),
         ]
 
     def shown_banks(self) -> list[tuple[int, BankTotal]]:
@@ -297,7 +316,7 @@ class Briefing:
     def own_alerts(self) -> list[AlertSummary]:
         """The bank's own alerts, most severe first (page 1 lists up to three)."""
         own = self.report.self_bank_ids
-        return sorted((a for a in self.report.alerts if a.bank_id in own), key=lambda a: (-a.level, a.kind))
+        return sorted((a for a in self.report.alerts if a.bank_id in own), key=lambda a: (a.level, a.kind))
 
     def _own_events(self) -> list[EventSummary]:
         own = self.report.self_bank_ids

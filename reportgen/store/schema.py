@@ -26,6 +26,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
+    func,
     inspect,
 )
 from sqlalchemy.engine import Connection
@@ -279,6 +281,26 @@ def _migration_6(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN status VARCHAR(16)")
 
 
+# Until this step alert levels counted up (3 was the most severe); from here they count from the
+# top as Chinese banks and regulators number them (1 = 一级 = the most severe).  Stored rows keep
+# their severity: level n of 3 becomes 4 − n, and the level named in their reasons is swapped to
+# match.  Only the level phrases the reasons were written with are touched, not bank names or
+# headlines (一级分行 stays).
+_LEVEL_PHRASES = (("达到一级预警", "达到三级预警"), ("至少一级预警", "至少三级预警"),
+                  (": Level 1.", ": Level 3."), ("least Level 1 by", "least Level 3 by"))
+
+
+def _migration_7(conn: Connection) -> None:
+    def swapped(column: Any) -> Any:
+        for first, third in _LEVEL_PHRASES:
+            column = func.replace(func.replace(func.replace(column, first, "\ue000"), third, first), "\ue000", third)
+        return column
+
+    conn.execute(alerts.update().where(alerts.c.level.between(1, 3)).values(
+        level=case((alerts.c.level == 1, 3), (alerts.c.level == 3, 1), else_=alerts.c.level),
+        reason_zh=swapped(alerts.c.reason_zh), reason_en=swapped(alerts.c.reason_en)))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
@@ -286,5 +308,6 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (4, "events, event items and alerts", _migration_4),
     (5, "covering indexes for the report's counts", _migration_5),
     (6, "runs: how each run ended (done, interrupted)", _migration_6),
+    (7, "alerts: levels numbered from the top (1 = 一级, the most severe)", _migration_7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
