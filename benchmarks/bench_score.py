@@ -102,6 +102,7 @@ def _measure(score: Callable[[list], object], batches: Sequence[list]) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rules-only", action="store_true", help="Measure the rules backend only (no model).")
     args = parser.parse_args(argv)
     _pin_one_core()
     from reportgen.score.rules import RulesScorer
@@ -110,12 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules = RulesScorer()
     scorers: dict[str, Callable[[list], object]] = {"rules": rules.score_many}
     with tempfile.TemporaryDirectory() as tmp:
-        model_path = _train_model(Path(tmp))
+        model_path = None if args.rules_only else _train_model(Path(tmp))
         if model_path is not None:
             from reportgen.score.model import ModelScorer
 
             scorers["model"] = ModelScorer(model_path, rules=RulesScorer()).score_many
-        else:
+        elif not args.rules_only:
             print("model: skipped (scikit-learn is not installed: pip install 'reportgen[ml]')")
         for score in scorers.values():
             score([inp for batch in items[:50] for inp in batch])  # warm caches and imports

@@ -34,4 +34,7 @@ CONTEXT_ONLY: frozenset[str] = frozenset(split_terms(
     "客户信息 隐私 数据安全 行长 董事长 高管 代销 保本 适当性 系统升级 任职资格 提前还款 服务费 管理费 手续费 年费 "
     "regulator fee fees"))
 
-NEUTRAL_CATEGORIES: frozenset[str] = frozenset({"performance"})  # tagged whatever the label
+# Tagged whatever the label: results (a profit rise is performance, not bad news) and personnel
+# changes (a routine appointment is personnel, not bad news).  Every other category attaches only
+# to items judged negative for the bank.
+NEUTRAL_CATEGORIES: frozenset[str] = frozenset({"performance", "personnel"})

@@ -12,6 +12,8 @@ match), which is how phrases flip a word: 不良率下降 is good news although 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # --- Chinese: unfavourable ---------------------------------------------------------------------
 
 ZH_NEGATIVE: dict[str, float] = {}
@@ -164,6 +166,56 @@ BYSTANDER_DAMPING = 0.08
 # Clause and sentence boundaries.
 SENTENCE_ENDS = "。！？!?\n…；;"
 CLAUSE_ENDS = "，,、：:（）()【】[]「」“”\"《》#|｜/"
+
+# --- Short texts: cue and object a few characters apart, response frames ------------------------
+
+
+class Pattern(NamedTuple):
+    """A cue and its object a few characters apart in one sentence: 存款…被转走, 信用卡…被盗刷.
+
+    When an object follows one of the cues within ``window`` characters, the pair stands for the
+    object (its own weight is replaced): it contributes ``weight``, tags ``categories`` and shows
+    as ``cue…object`` among the reasons.  A weight of 0 neutralises the object (年费…全免)."""
+
+    cues: tuple[str, ...]
+    objects: tuple[str, ...]
+    window: int
+    weight: float
+    categories: tuple[str, ...]
+
+
+PATTERNS: list[Pattern] = []
+
+
+def _pattern(cues: str, objects: str, window: int, weight: float, categories: str = "") -> None:
+    PATTERNS.append(Pattern(tuple(cues.split()), tuple(objects.split()), window, weight, tuple(categories.split())))
+
+
+# "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
+# right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest
+# of the sentence the bank's own clause, and adds its weight when something follows and the
+# sentence does not deny it (…纯属谣言).  PRE_FRAMES come before the name: 网曝某行…
+FRAMES: dict[str, float] = {"回应": -1.0, "回复": -0.5, "致歉": 0.0, "道歉": 0.0, "被曝": 0.0, "遭曝": -1.0,
+                            "被指": 0.0, "被投诉": 0.0, "被质疑": 0.0, "被爆": -1.0, "陷入": 0.0}
+PRE_FRAMES: dict[str, float] = {"网曝": -1.0, "曝光": -0.5, "网传": -0.8, "曝": -0.5, "爆料": -1.0, "三问": -1.0,
+                                "追问": -0.5, "起底": -1.0}
+FRAME_WINDOW = 6
+
+# A text this short (characters) that names no other bank is about the bank as a whole: a
+# hot-search title or a forum post, where the complaint often sits in the clause after the name.
+SHORT_TEXT = 100
+
+# Awareness campaigns and warnings (the bank's own anti-fraud events, a police reminder): in a
+# sentence with one of these, crime words describe what to watch out for, not an incident, and
+# count as a bystander's (BYSTANDER_DAMPING).
+AWARENESS: tuple[str, ...] = tuple("""
+    宣传 宣讲 宣教 普及 知识 讲座 课堂 进社区 进校园 进乡村 进企业 万里行 宣传月 宣传周 宣传日 答疑解惑 以案说法
+    以案释法 反诈 防诈 反诈骗 防诈骗 防骗 防范 识骗 防范意识 风险提示 提醒 提示 谨防 警惕 小心 别上当 勿上当 千万别信
+    守护 守好 守住 钱袋子 教育活动 主题活动 志愿服务 演练 培训 警示教育 安全教育
+""".split())
+
+# Bad news for the bank that no category names is, on these texts, a grievance about the bank.
+FALLBACK_CATEGORY = "complaint"
 
 # --- English -----------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick
 
@@ -35,7 +35,7 @@ from reportgen.score import lexicon as lx
 from reportgen.score.categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
 from reportgen.score.match import fold
 
-RULES_VERSION = "2"  # bump on any change to the logic below (the lexicon is hashed in)
+RULES_VERSION = "3"  # bump on any change to the logic below (the lexicon is hashed in)
 
 TITLE_FACTOR = 2.0
 PLACE_CLAUSE = 1.0
@@ -48,8 +48,12 @@ POSITIVE_AT = 0.2
 MAX_REASONS = 5
 NEGATED_CAP = 0.5
 
-_SENT, _NEG, _DEG, _BYS, _POST = 1, 2, 3, 4, 5
+PLACE_SHORT_SENTENCE = 1.0  # a short text naming only this bank (lx.SHORT_TEXT): its other clauses
+PLACE_SHORT_ELSEWHERE = 0.8
+
+_SENT, _NEG, _DEG, _BYS, _POST, _CUE = 1, 2, 3, 4, 5, 6
 CJK_BYTES = 3  # windows are in characters; positions are in UTF-8 bytes (see _enc)
+SHORT_BYTES = lx.SHORT_TEXT * CJK_BYTES
 
 
 def _enc(text: str) -> str:
@@ -71,6 +75,16 @@ _ANAPHORA = [_enc(fold(a)) for a in lx.ANAPHORA]
 _BOUNDARIES = frozenset(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS)
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
 _CLAUSE_RE = re.compile("|".join(re.escape(_enc(c)) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS))
+# pattern words, and the patterns each object word can complete
+_PATTERN_WORDS: tuple[str, ...] = tuple(dict.fromkeys(fold(w) for p in lx.PATTERNS for w in (*p.cues, *p.objects)))
+_CUE_WORDS = frozenset(fold(w) for p in lx.PATTERNS for w in p.cues)
+_BY_OBJECT: dict[str, list[lx.Pattern]] = {}
+for _p in lx.PATTERNS:
+    for _w in _p.objects:
+        _BY_OBJECT.setdefault(fold(_w), []).append(_p)
+# an @-handle runs from @ to the first space or punctuation (@某银行信用卡中心)
+_HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
+_HANDLE_BYTES = 16 * CJK_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,9 @@ class _Entry:
     value: float  # sentiment weight, negation factor or degree factor
     categories: tuple[str, ...] = ()
     context_only: bool = False
+    roles: tuple[str, ...] = ()  # the pattern words (lx.PATTERNS) this term is or contains
+    frame: int = 0  # 1: a response frame after the bank (回应), 2: before it (网曝)
+    awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
 
 
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
@@ -100,6 +117,9 @@ class _Part:
     hits: list[_Hit]
     hit_starts: list[int]
     cues: list[_Hit]  # bystander cues
+    frames: list[_Hit]  # response frames (回应, 网曝 …)
+    denied: frozenset[int]  # sentences with a denial (辟谣, …纯属谣言)
+    aware: frozenset[int]  # warning and campaign sentences (lx.AWARENESS)
     terms_cache: dict[frozenset[int], list[_Term]] = field(default_factory=dict)
     mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
@@ -136,6 +156,16 @@ class _Part:
                 start -= 1
             text = self.clause_cache[clause] = self.text[start + 1:end].strip(_TRIM)[:80]
         return text
+
+    def unfavourable_between(self, start: int, end: int) -> bool:
+        """Does an unfavourable term start in [start, end)?"""
+        i = bisect.bisect_left(self.hit_starts, start)
+        while i < len(self.hits) and self.hits[i][0] < end:
+            entry = self.hits[i][2]
+            if entry.kind == _SENT and entry.value < 0:
+                return True
+            i += 1
+        return False
 
     def masked(self, names: tuple[str, ...]) -> frozenset[int]:
         """Hits inside any entity's name: 诈骗平台 as a name is not a fraud report.  Same for every target."""
@@ -175,8 +205,11 @@ class RulesScorer:
                 self._automaton.add_word(_enc(key), (len(_enc(key)), entry))
         self._automaton.make_automaton()
         digest = hashlib.sha256(json.dumps(
-            [RULES_VERSION, TITLE_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE, SCALE, NEGATIVE_AT,
-             POSITIVE_AT, sorted((k, e.kind, e.value, e.categories, e.context_only) for k, e in entries.items())],
+            [RULES_VERSION, TITLE_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE, PLACE_SHORT_SENTENCE,
+             PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT, lx.FRAME_WINDOW, lx.FRAMES,
+             lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
+             sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness)
+                    for k, e in entries.items())],
             ensure_ascii=False, default=str).encode()).hexdigest()
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
 
@@ -231,6 +264,21 @@ class RulesScorer:
             inherited = tuple(dict.fromkeys(c for term, codes in inner if term in key and term != key for c in codes))
             if inherited:
                 table[key] = _Entry(entry.term, _SENT, entry.value, inherited)
+        # response frames (回应 …) and warning or campaign words keep whatever else they are
+        for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
+                            (lx.AWARENESS, {"awareness": True})):
+            for word in words:
+                old = table.get(fold(word))
+                table[fold(word)] = replace(old, **flag) if old is not None else _Entry(word, _CUE, 0.0, **flag)
+        # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷)
+        for word in _PATTERN_WORDS:
+            table.setdefault(fold(word), _Entry(word, _CUE, 0.0))
+        for key, entry in list(table.items()):
+            if _is_latin_word(key):
+                continue
+            roles = tuple(w for w in _PATTERN_WORDS if w in key)
+            if roles:
+                table[key] = replace(entry, roles=roles)
         return table
 
     # --- scoring ---
@@ -275,7 +323,10 @@ class RulesScorer:
             c = clause_search(data, s)
             n = sentence_search(data, s)
             hits.append((s, e, entry, c.start() if c else size, n.start() if n else size))
-        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == _BYS])
+        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == _BYS],
+                     [h for h in hits if h[2].frame], frozenset(
+                         h[4] for h in hits if h[2].kind == _POST or (h[2].kind == _NEG and h[2].term in lx.DENIALS)),
+                     frozenset(h[4] for h in hits if h[2].awareness))
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names = _folded_names(target.names)
@@ -283,21 +334,24 @@ class RulesScorer:
         if names and not other_names:
             names = names + _ANAPHORA  # 该行 is this bank when no other is named
         total = 0.0
-        unfavourable = 0.0
         # contribution, term, part, clause, notes: Reasons are built only for the largest few
         contributions: list[tuple[float, str, _Part, int, str]] = []
         cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
-        named_anywhere = False
+        named_anywhere = tagged_anywhere = False
+        is_bank = _is_bank(target)
         analysed = []
         all_names = tuple(sorted({*names, *other_names}))
         for part in parts:
-            own = _occurrences(part.data, names, other_names) if names else []
+            found = _occurrences(part.data, names, other_names) if names else []
+            # a bank named as a hashtag or an @-handle only (#某平台暴雷# @某银行) is not the subject there
+            own = [o for o in found if not _tagged(part, o)] if found and is_bank else found
             masked = part.masked(all_names) if all_names else frozenset()
             bystanders = self._bystander_clauses(part, own)
             analysed.append((part, own, masked, bystanders))
-            named_anywhere = named_anywhere or bool(own)
-        # named only in bystander roles (存管银行…): no clause of the item is the bank's bad news
-        everywhere_bystander = named_anywhere and any(b for _, _, _, b in analysed) and all(
+            named_anywhere = named_anywhere or bool(found)
+            tagged_anywhere = tagged_anywhere or len(own) < len(found)
+        # named only in bystander roles (存管银行…, hashtags, @): no clause of the item is its bad news
+        everywhere_bystander = named_anywhere and (tagged_anywhere or any(b for _, _, _, b in analysed)) and all(
             not own or {part.clause_of(s) for s, _ in own} <= bystanders for part, own, _, bystanders in analysed)
         # a headline that names the bank makes the body's risk terms the bank's (for categories)
         named_in_title = any(own for part, own, _, _ in analysed if part.where == "title")
@@ -311,27 +365,40 @@ class RulesScorer:
             bystander_sentences = {part.sentence_of(c) for c in bystander_clauses}
             bystander_sentences -= named_sentences
             all_bystander = everywhere_bystander or (bool(own_clauses) and own_clauses <= bystander_clauses)
-            for _start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked):
+            framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)
+            if own and part.frames and not all_bystander:
+                for value, term, clause in _frames(part, own, framed):
+                    total += value * factor
+                    contributions.append((value * factor, term, part, clause, "frame"))
+            # a short text naming no other bank is about this bank throughout (posts, hot-search titles)
+            short = (is_bank and bool(own) and len(part.data) <= SHORT_BYTES
+                     and not any(o in part.data for o in other_names))
+            in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
+            elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
+            for start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked):
                 if not names:
                     place = PLACE_CLAUSE
                 elif not named_anywhere:
                     place = PLACE_UNNAMED
-                elif clause in own_clauses:
+                elif clause in own_clauses or (framed and start >= framed.get(sentence, len(part.data))):
                     place = PLACE_CLAUSE
                 elif sentence in own_sentences:
-                    place = PLACE_SENTENCE
+                    place = in_sentence
                 else:
-                    place = PLACE_ELSEWHERE
+                    place = elsewhere
                 bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
-                                           or (all_bystander and place < PLACE_SENTENCE))
+                                           or (all_bystander and place < PLACE_SENTENCE)
+                                           or (everywhere_bystander and not own))
                 if bystander:
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "bystander role")
+                elif value < 0 and sentence in part.aware and is_bank:
+                    bystander = True
+                    value *= lx.BYSTANDER_DAMPING
+                    notes = _join(notes, "warning or campaign")
                 contribution = value * place * factor
                 if contribution:
                     total += contribution
-                    if contribution < 0:
-                        unfavourable += contribution
                     contributions.append((contribution, entry.term, part, clause, notes))
                 counts = not names or place >= PLACE_SENTENCE or (named_in_title and part.where == "body")
                 if entry.categories and counts and not negated and not bystander:
@@ -340,19 +407,41 @@ class RulesScorer:
                         terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
                         if entry.term not in terms:
                             terms.append(entry.term)
-                        cat_hits[code] = (terms, first_part, first_clause,
-                                          was_strong or strong or code in NEUTRAL_CATEGORIES)
+                        cat_hits[code] = (terms, first_part, first_clause, was_strong or strong)
         score = clamp(math.tanh(total / SCALE))
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
-        categories = []
-        for cat in self.categories:
-            found = cat_hits.get(cat.code)
-            if found and _category_fires(cat.code, found[3], label, unfavourable):
-                categories.append(CategoryHit(cat.code, tuple(found[0]), found[1].clause_text(found[2])))
         contributions.sort(key=lambda c: -abs(c[0]))
+        categories = self._categories(cat_hits, label, contributions)
         reasons = tuple(Reason(term, round(value, 3), part.where, part.clause_text(clause), notes)
                         for value, term, part, clause, notes in contributions[:MAX_REASONS])
         return Judgement(label, round(score, 4), tuple(categories), reasons, self.name, self.version)
+
+    def _categories(self, cat_hits: Mapping[str, tuple[list[str], _Part, int, bool]], label: str,
+                    contributions: Sequence[tuple[float, str, _Part, int, str]]) -> list[CategoryHit]:
+        """Risk categories attach only to bad news for the bank; results and personnel changes are
+        tagged whatever the label (shared/LABELLING.md).  A category needs one of its own terms;
+        one that only a context term (客服, 监管, 行长) names fires only when no other does."""
+        negative = label == "negative"
+        strong = {code for code, hit in cat_hits.items() if hit[3] and code not in NEUTRAL_CATEGORIES}
+        out = []
+        for cat in self.categories:
+            found = cat_hits.get(cat.code)
+            if found is None:
+                continue
+            if cat.code in NEUTRAL_CATEGORIES:
+                fires = found[3]
+            else:
+                fires = negative and (found[3] or not strong)
+            if fires:
+                out.append(CategoryHit(cat.code, tuple(found[0]), found[1].clause_text(found[2])))
+        if negative and lx.FALLBACK_CATEGORY and not any(c.code not in NEUTRAL_CATEGORIES for c in out):
+            # bad news no category names: a grievance about the bank (complaint) unless results
+            # or an executive's fate already say what it is
+            top = next((c for c in contributions if c[0] < 0), None)
+            fallback = next((c for c in self.categories if c.code == lx.FALLBACK_CATEGORY), None)
+            if top is not None and fallback is not None and not out:
+                out.append(CategoryHit(fallback.code, (top[1],), top[2].clause_text(top[3])))
+        return out
 
     def _bystander_clauses(self, part: _Part, own: Sequence[tuple[int, int]]) -> set[int]:
         """Clauses where a bystander cue sits next to one of the target's own occurrences."""
@@ -374,15 +463,6 @@ class RulesScorer:
         return found
 
 
-def _category_fires(code: str, strong: bool, label: str, unfavourable: float) -> bool:
-    """A category needs its own unfavourable term, or bad news about the bank in the same place."""
-    if code in NEUTRAL_CATEGORIES:
-        return strong
-    if strong:
-        return label == "negative" or unfavourable <= -1.0
-    return unfavourable <= -1.0
-
-
 def _occurrences(folded: str, names: Sequence[str], longer_others: Sequence[str]) -> list[tuple[int, int]]:
     """Spans of the target's names, minus those inside a longer name of another entity."""
     containing = _containing(tuple(names), tuple(longer_others))
@@ -396,6 +476,53 @@ def _occurrences(folded: str, names: Sequence[str], longer_others: Sequence[str]
                 out.append((start, end))
             start = folded.find(name, start + 1)
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_bank(target: Target) -> bool:
+    """Banks are bystanders in hashtags and @-mentions and run awareness campaigns (shared/LABELLING.md);
+    a platform's own hashtag (#某平台#) or a warning that names it is bad news for it, as FinNSP labels it."""
+    return any("银行" in n or "bank" in n.lower() for n in target.names)
+
+
+def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
+    """Is this occurrence of a name a hashtag or an @-handle only?  (#某平台暴雷# @某银行.)
+
+    A hashtag that says something bad next to the name (#某行合伙诈骗#) is an accusation, not a tag."""
+    start, end = occurrence
+    data = part.data
+    window = data[max(0, start - _HANDLE_BYTES):start]
+    at = max(window.rfind("@"), window.rfind(_enc("＠")))
+    if at >= 0 and not _HANDLE_STOP.search(window[at + 1:].encode("latin-1").decode("utf-8", "ignore")):
+        handle_end = _HANDLE_STOP.search(data, end)
+        return not part.unfavourable_between(start - len(window) + at, handle_end.start() if handle_end else len(data))
+    line = data.rfind("\n", 0, start) + 1
+    if data.count("#", line, start) % 2:
+        opening = data.rfind("#", line, start)
+        closing = data.find("#", end)
+        if closing >= 0 and "\n" not in data[end:closing]:
+            return not part.unfavourable_between(opening, closing)
+    return False
+
+
+def _frames(part: _Part, own: Sequence[tuple[int, int]], framed: dict[int, int]) -> list[tuple[float, str, int]]:
+    """Response frames next to the bank's name (某行回应…, 网曝某行…): record in ``framed`` where the
+    rest of the sentence becomes the bank's clause, and return each frame's own contribution."""
+    fired = []
+    for f_start, f_end, entry, f_clause, f_sentence in part.frames:
+        for start, end in own:
+            gap = f_start - end if entry.frame == 1 else start - f_end
+            if not 0 <= gap <= lx.FRAME_WINDOW * CJK_BYTES or part.place_of(start)[1] != f_sentence:
+                continue
+            tail = max(f_end, end)
+            if f_sentence - tail < 2 * CJK_BYTES:  # nothing follows: 某行声明, 新行长回应
+                continue
+            framed[f_sentence] = min(framed.get(f_sentence, tail), tail)
+            weight = (lx.FRAMES if entry.frame == 1 else lx.PRE_FRAMES).get(entry.term, 0.0)
+            if weight and f_sentence not in part.denied:
+                fired.append((weight, entry.term + "…", f_clause))
+            break
+    return fired
 
 
 @functools.lru_cache(maxsize=4096)
@@ -422,10 +549,18 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
     out: list[_Term] = []
     negator: _Hit | None = None
     degree: _Hit | None = None
+    cues: dict[str, tuple[int, int]] = {}  # pattern cue → (end, sentence) of its last occurrence
     for index, hit in enumerate(part.hits):
         if index in masked:
             continue
-        start, _end, entry, clause, sentence = hit
+        start, end, entry, clause, sentence = hit
+        if entry.roles:
+            paired = _paired(entry.roles, start, sentence, cues) if cues else None
+            for role in entry.roles:
+                if role in _CUE_WORDS:
+                    cues[role] = (end, sentence)
+            if paired is not None:
+                entry = paired  # the pair stands for its object: 存款…被转走
         kind = entry.kind
         if kind != _SENT:
             if kind == _NEG:
@@ -456,6 +591,22 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
         out.append((start, clause, sentence, value, negated, notes, entry))
     part.terms_cache[masked] = out
     return out
+
+
+def _paired(roles: tuple[str, ...], start: int, sentence: int, cues: Mapping[str, tuple[int, int]]) -> _Entry | None:
+    """The pattern this object completes with a cue shortly before it in the sentence, if any."""
+    for role in roles:
+        for pattern in _BY_OBJECT.get(role, ()):
+            for cue in pattern.cues:
+                seen = cues.get(cue)
+                if seen is not None and seen[1] == sentence and 0 <= start - seen[0] <= pattern.window * CJK_BYTES:
+                    return _pattern_entry(pattern, cue, role)
+    return None
+
+
+@functools.lru_cache(maxsize=2048)
+def _pattern_entry(pattern: lx.Pattern, cue: str, obj: str) -> _Entry:
+    return _Entry(f"{cue}…{obj}", _SENT, pattern.weight, pattern.categories)
 
 
 def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
