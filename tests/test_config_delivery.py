@@ -55,6 +55,14 @@ outbox_max_age_h = 12
     assert cfg.email.daily.envelope == ("boss@bank.example", "b@bank.example", "archive@bank.example")
     assert cfg.email.weekly.envelope == ()
     assert cfg.run.lock_timeout_s == 0 and cfg.run.outbox_max_age_h == 12
+    assert (cfg.email.timeout_s, cfg.email.deadline_s) == (30.0, 120.0)
+
+
+def test_deadline_s_is_a_positive_number(tmp_path):
+    mail = '[email]\nhost = "h.example"\nfrom = "a@b.example"\n'
+    assert load(tmp_path, mail + "deadline_s = 2.5\n").email.deadline_s == 2.5
+    found = problems(tmp_path, mail + "deadline_s = 0\n")
+    assert found[0].startswith(f"{tmp_path / 'sources.toml'}:4: email.deadline_s: expected a positive number")
 
 
 def test_a_literal_password_is_refused(tmp_path):
@@ -114,5 +122,6 @@ def test_shipped_config_documents_mail_but_leaves_it_off():
     assert not cfg.email.enabled  # a fresh checkout sends nothing until someone fills it in
     text = (REPO / "sources.toml").read_text(encoding="utf-8")
     for key in ("host", "port", "security", "username", "password_env", "password_file", "from", "ca_file",
-                "max_size_mb", "timeout_s", "list_id", "subject", "lock_timeout_s", "outbox_max_age_h"):
+                "max_size_mb", "timeout_s", "deadline_s", "list_id", "subject", "lock_timeout_s",
+                "outbox_max_age_h"):
         assert f"{key} =" in text, key

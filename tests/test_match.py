@@ -1,4 +1,4 @@
-"""The bank matcher: aliases, exclusions, English word boundaries, Traditional folding."""
+"""The bank matcher: aliases, exclusions, English word boundaries, Traditional folding, zero-width characters."""
 
 from __future__ import annotations
 
@@ -75,6 +75,17 @@ def test_mentions_per_item_and_field():
     assert any(f == "summary" and term == "工商银行" for f, term, *_ in found["icbc"].matches)
 
 
+def test_zero_width_characters_inside_a_word_do_not_hide_a_bank():
+    text = "消息：招\u200d商银行被罚，中\u200b国\u2060工商银行回应\ufeff。"
+    folded = fold(text)
+    assert folded == "消息：招商银行被罚\u200d，中国工商银行回应\u200b\u2060\ufeff。"
+    assert [i for i, c in enumerate(text) if c in "：，。"] == [i for i, c in enumerate(folded) if c in "：，。"]
+    cmb = BankConfig("cmb", "招商银行")
+    found = Matcher([*BANKS, cmb]).find(text)
+    assert [(m.bank_id, m.term) for m in found] == [("cmb", "招商银行"), ("icbc", "中国工商银行")]
+    assert [text[m.start:m.end] for m in found] == ["招\u200d商银行", "中\u200b国\u2060工商银行"]
+
+
 def test_empty_matcher_and_empty_text():
     assert Matcher([]).find("中国工商银行") == []
     assert MATCHER.find("") == []
@@ -86,6 +97,15 @@ def test_empty_matcher_and_empty_text():
 @given(st.text())
 def test_fold_keeps_length(text):
     assert len(fold(text)) == len(text)
+
+
+@given(st.text(alphabet=st.sampled_from("招商银行工行ICBC abc，。 !\n\u200b\u200c\u200d\u2060\ufeff"), max_size=60))
+def test_fold_keeps_punctuation_and_spaces_in_place(text):
+    folded = fold(text)
+    assert [(i, c) for i, c in enumerate(text) if c in "，。 !\n"] == [
+        (i, c) for i, c in enumerate(folded) if c in "，。 !\n"]
+    assert "".join(c for c in folded if c not in "\u200b\u200c\u200d\u2060\ufeff") == \
+        "".join(c for c in text if c not in "\u200b\u200c\u200d\u2060\ufeff").lower()
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))

@@ -75,6 +75,33 @@ def test_newer_schema_is_refused(db_url):
         Store.open(db_url)
 
 
+@pytest.mark.parametrize("foreign", [
+    "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)",
+    "CREATE TABLE schema_migrations (version VARCHAR(20) PRIMARY KEY)",  # Rails' table of the same name
+])
+def test_another_applications_database_is_refused_untouched(db_url, foreign):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text(foreign))
+    engine.dispose()
+    with pytest.raises(StoreError, match="has tables but none of reportgen's: refusing to add reportgen's "
+                                         r"tables to another application's database \(point settings.database"):
+        Store.open(db_url)
+    engine = create_engine(db_url)
+    assert set(inspect(engine).get_table_names()) == {foreign.split()[2]}  # nothing added
+    engine.dispose()
+
+
+def test_unwritable_folder_names_the_database_and_the_reason(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(StoreError) as caught:
+        Store.open(f"sqlite:///{blocker}/r.db")
+    assert caught.value.message == f"cannot write the database {blocker}/r.db: a part of the path is not a folder"
+
+
 def test_refetch_adds_nothing(store):
     run = store.start_run("fetch", T0)
     batch = [item(1), item(2), item(2)]  # a duplicate within the batch is collapsed

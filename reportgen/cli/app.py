@@ -9,7 +9,8 @@ Exit codes (the README has the same table)::
     0    ok
     1    other reportgen error (an unexpected one says to rerun with --debug)
     2    config or usage error
-    3    database error
+    3    database error (also: the database or the run lock beside it cannot be written, e.g. on a
+         read-only mount; or settings.database is another application's database)
     4    render error
     5    data error (e.g. a bad --date)
     6    fetch, run: every source failed (run: the report was still made from stored items)
@@ -18,6 +19,7 @@ Exit codes (the README has the same table)::
          this run (send --test: the test mail failed)
     9    fetch, run, send: another run held the lock for longer than run.lock_timeout_s
     130  interrupted
+    141  stdout was closed before the output ended (`reportgen export | head -1`): quietly cut short
 
 When several apply, the lowest in this list wins: 9, then 8, then 6, then 7.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +42,7 @@ import click
 
 from reportgen import __version__
 from reportgen.cli.logjson import JsonFormatter
-from reportgen.config.core import load_config
+from reportgen.config.core import load_config, redact_url
 from reportgen.demo.offline import run_demo
 from reportgen.errors import ConfigError, DataError, ReportgenError
 from reportgen.flow.pipeline import build_report
@@ -52,6 +55,7 @@ from reportgen.report.render import quiet_weasyprint_logging
 EXIT_ALL_SOURCES_FAILED = 6
 EXIT_SOME_SOURCES_FAILED = 7
 EXIT_UNDELIVERED = 8  # DeliveryError uses it too; LockBusy is 9
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader went away
 
 log = logging.getLogger("reportgen")
 
@@ -106,14 +110,14 @@ def config_check(state: State, as_json: bool) -> None:
             warnings.append(f"${cfg.email.password_env} is not set: mail cannot log in to {cfg.email.host}")
         result = {
             "ok": True, "path": str(cfg.path), "banks": len(cfg.banks), "sources": len(cfg.sources),
-            "enabled_sources": len(cfg.enabled_sources), "database": cfg.settings.database,
+            "enabled_sources": len(cfg.enabled_sources), "database": redact_url(cfg.settings.database),
             "output_dir": str(cfg.settings.output_dir), "warnings": warnings,
         }
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         else:
             click.echo(f"{cfg.path}: OK — {len(cfg.banks)} banks, {len(cfg.sources)} sources "
-                       f"({len(cfg.enabled_sources)} enabled)")
+                       f"({len(cfg.enabled_sources)} enabled); database {result['database']}")
             for warning in warnings:
                 click.echo(f"warning: {warning}", err=True)
 
@@ -439,12 +443,29 @@ def handle_errors(state: State, *, as_json: bool = False) -> Iterator[None]:
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise  # click's own usage errors keep their messages and exit codes
     except Exception as exc:  # a bug, not a condition we report on purpose
+        if isinstance(exc, BrokenPipeError) and _stdout_gone():
+            # Whoever read stdout went away (`reportgen export | head -1`): stop quietly, as Unix tools
+            # do.  Python's advice: point stdout at devnull, so the flush at exit cannot fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         if state.debug:
             raise
         log.debug("unexpected error", exc_info=True)
         click.echo(f"error: unexpected {type(exc).__name__}: {exc}\n  hint: run again with --debug for the "
                    "traceback, and report it", err=True)
         sys.exit(1)
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout is a pipe or socket whose reader has closed it (not some other broken pipe)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # click's test runner, a closed or replaced stream
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 @contextmanager

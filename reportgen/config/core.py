@@ -10,6 +10,7 @@ directory of the config file, never against the working directory, so cron can r
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tomllib
@@ -25,7 +26,7 @@ from reportgen.config.events import EventsConfig, validate_events
 from reportgen.config.execution import ExecutionSettings, validate_execution
 from reportgen.config.report import ReportSettings, validate_report
 from reportgen.config.scoring import ScoringSettings, validate_scoring
-from reportgen.config.validator import Validator, closest, kind_name
+from reportgen.config.validator import Validator, closest, kind_name, strip_zero_width, zero_width_names
 from reportgen.errors import ConfigError
 from reportgen.models import FetchRequest
 
@@ -36,6 +37,10 @@ DEFAULT_CONFIG_NAME = "sources.toml"
 CONFIG_ENV = "REPORTGEN_CONFIG"
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+# Windows editors (Notepad) start a UTF-8 file with a byte order mark, which TOML does not allow.
+_BOM = "\ufeff"
+_URL_PASSWORD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:@/?#]*:).*@", re.DOTALL)
+_QUERY_PASSWORD_RE = re.compile(r"(?i)([?&])(password|passwd|pwd)=[^&#]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +185,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{cfg_path}: cannot read config: {exc.strerror or exc}") from None
     try:
-        text = raw_bytes.decode("utf-8")
+        text = raw_bytes.decode("utf-8").removeprefix(_BOM)
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{cfg_path}: not valid UTF-8 (byte {exc.start})", hint="save the file as UTF-8"
@@ -194,6 +199,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 def parse_config_text(text: str, path: Path) -> Config:
     """Validate config text as if it were stored at ``path`` (used by tests and the demo)."""
+    text = text.removeprefix(_BOM)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -250,7 +256,7 @@ class _ConfigBuilder(Validator):
             lang = d.language
         output_dir = self.path.parent / self.get(t, "output_dir", str, "settings", str(d.output_dir))
         database = self._database(self.get(t, "database", str, "settings", d.database))
-        template_dir = self.get(t, "template_dir", str, "settings", None)
+        template_dir = self._template_dir(self.get(t, "template_dir", str, "settings", None))
         return Settings(
             timezone=tz,
             language=lang,
@@ -258,13 +264,33 @@ class _ConfigBuilder(Validator):
             database=database,
             organisation=self.get(t, "organisation", str, "settings", d.organisation),
             report_title=self.get(t, "report_title", str, "settings", d.report_title),
-            template_dir=(self.path.parent / template_dir) if template_dir else None,
+            template_dir=template_dir,
         )
+
+    def _template_dir(self, value: str | None) -> Path | None:
+        """The override folder, which must exist: a typo would silently give the shipped templates."""
+        if not value:
+            return None
+        path = self.path.parent / Path(value).expanduser()
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, before Python 3.13
+            looping = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+            self.problem("settings.template_dir", "an existing folder of template overrides",
+                         f"<{path}: a symbolic link loop>" if looping else f"<{path}: no such folder>",
+                         "fix the symbolic links" if looping
+                         else "create it, or remove the key to use the shipped templates")
+            return None
+        if not path.is_dir():
+            self.problem("settings.template_dir", "an existing folder of template overrides",
+                         f"<{path}: not a folder>")
+            return None
+        return path
 
     def _database(self, url: str) -> str:
         """Resolve a relative SQLite path against the config file's directory."""
         if not re.match(r"^[a-z][a-z0-9+]*://", url):
-            self.problem("settings.database", "an SQLAlchemy URL such as 'sqlite:///reportgen.db'", url)
+            self.problem("settings.database", "an SQLAlchemy URL such as 'sqlite:///reportgen.db'", redact_url(url))
             return "sqlite:///" + str(self.path.parent / "reportgen.db")
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             rel = url[len("sqlite:///"):]
@@ -330,8 +356,13 @@ class _ConfigBuilder(Validator):
             if bank_id is not None:
                 self._check_id(bank_id, f"{path}.id", seen, i, "banks")
             if bank_id and name:
-                banks.append(BankConfig(bank_id, name.strip(), self.str_list(entry, "aliases", path),
-                                        self.str_list(entry, "exclude", path), role))
+                label = f"{path} ({bank_id})"
+                name = self._term(name.strip(), f"{path}.name", label, "name")
+                aliases = tuple(self._term(a, f"{path}.aliases", label, "alias")
+                                for a in self.str_list(entry, "aliases", path))
+                banks.append(BankConfig(bank_id, name, tuple(a for a in aliases if a),
+                                        tuple(self._term(e, f"{path}.exclude", label, "exclusion", short_ok=True)
+                                              for e in self.str_list(entry, "exclude", path)), role))
         if banks and not any(b.role == "self" for b in banks):
             self.warnings.append(f"{self.path}: no bank has role = \"self\"; reports show no own-bank KPIs")
         return tuple(banks)
@@ -379,7 +410,9 @@ class _ConfigBuilder(Validator):
             headers: list[tuple[str, str]] = []
             for key, value in headers_raw.items():
                 if not isinstance(value, str) or not re.match(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", key):
-                    self.problem(f"{path}.headers.{key}", "an HTTP header name with a string value", value)
+                    # the value is not shown: a header such as Authorization carries a secret
+                    self.problem(f"{path}.headers.{key}", "an HTTP header name with a string value",
+                                 f"<{kind_name(type(value))} value>")
                 else:
                     headers.append((key, value))
             if source_id and channel in CHANNELS:
@@ -390,6 +423,32 @@ class _ConfigBuilder(Validator):
                 ))
         return tuple(sources)
 
+    def _term(self, term: str, key_path: str, label: str, what: str, *, short_ok: bool = False) -> str:
+        """A bank name, alias or exclusion without zero-width characters; warn about them, and about
+        an alias of one character, which would match almost every item."""
+        clean = strip_zero_width(term)
+        if clean == term and (len(clean) != 1 or short_ok):
+            return clean
+        line = self.line_of(key_path)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        if clean != term:
+            self.warnings.append(
+                f"{where}: {label}: {what} {term!r} contains zero-width characters ({zero_width_names(term)}) "
+                f"that no editor shows and no text matches: removed, now {clean!r}")
+            if not clean:
+                self.problem(key_path, "a term with visible characters", repr(term))
+        if len(clean) == 1 and not short_ok:
+            if _is_cjk(clean):
+                why = ("a single Chinese character occurs inside countless words (行 in 银行, 进行, 行业), "
+                       "so almost every item would mention this bank")
+            elif clean.isalpha():
+                why = "a single letter matches it standing alone (a pronoun, an initial, a list label) in any text"
+            else:
+                why = "a single character matches almost everything"
+            self.warnings.append(f"{where}: {label}: {what} {clean!r} is a single character: {why}; "
+                                 "use a name or abbreviation of two or more characters")
+        return clean
+
     def _check_id(self, value: str, path: str, seen: dict[str, int], index: int, table: str) -> None:
         if not _ID_RE.match(value):
             self.problem(path, "an id of lower-case letters, digits, '-', '_' or '.'", value)
@@ -397,6 +456,20 @@ class _ConfigBuilder(Validator):
             self.problem(path, "a unique id", value, f"{table}[{seen[value]}] already uses {value!r}")
         else:
             seen[value] = index
+
+
+def _is_cjk(char: str) -> bool:
+    """A CJK ideograph (the unified blocks and their extensions, compatibility ideographs)."""
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password hidden (``user:***@host``, and ``password=***`` in the query), for output."""
+    # Up to the last "@": a password written without percent-encoding may hold "@", "/", "#" or "?",
+    # and hiding too much is better than showing a piece of it.
+    url = _URL_PASSWORD_RE.sub(r"\1***@", url, count=1)
+    return _QUERY_PASSWORD_RE.sub(r"\1\2=***", url)
 
 
 def _is_http_url(url: str) -> bool:

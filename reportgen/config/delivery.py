@@ -66,7 +66,8 @@ class EmailSettings:
     sender: str | None = None  # the TOML key is `from`
     ca_file: Path | None = None  # trust this CA bundle instead of the system store
     max_size_mb: float = 10.0
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # per SMTP operation (connect, one reply, one write)
+    deadline_s: float = 120.0  # a whole delivery: connect, TLS and login, then each mail; a trickling relay ends here
     list_id: str | None = None  # default: reportgen.<sender's domain>
     daily: MailRoute = field(default_factory=MailRoute)
     weekly: MailRoute = field(default_factory=lambda: MailRoute(subject=DEFAULT_SUBJECTS["zh"]["weekly"]))
@@ -118,7 +119,7 @@ def validate_email(v: Validator, data: Mapping[str, Any], language: str) -> Emai
         return EmailSettings(daily=MailRoute(subject=DEFAULT_SUBJECTS[language]["daily"]),
                              weekly=MailRoute(subject=DEFAULT_SUBJECTS[language]["weekly"]))
     allowed = {"enabled", "host", "port", "security", "username", "password_env", "password_file", "password",
-               "from", "ca_file", "max_size_mb", "timeout_s", "list_id", "daily", "weekly"}
+               "from", "ca_file", "max_size_mb", "timeout_s", "deadline_s", "list_id", "daily", "weekly"}
     t = v.table(data, "email", allowed, "email")
     if "password" in t:
         # A secret must never live in a file that is copied around and committed.
@@ -161,7 +162,7 @@ def validate_email(v: Validator, data: Mapping[str, Any], language: str) -> Emai
     if list_id is not None and not _LIST_ID_RE.match(list_id):
         v.problem("email.list_id", "a dotted name such as 'briefing.bank.example'", list_id)
     numbers = {}
-    for key, default in (("max_size_mb", 10.0), ("timeout_s", 30.0)):
+    for key, default in (("max_size_mb", 10.0), ("timeout_s", 30.0), ("deadline_s", 120.0)):
         value = v.get(t, key, (int, float), "email", default)
         if value <= 0:
             v.problem(f"email.{key}", "a positive number", value)
@@ -173,7 +174,8 @@ def validate_email(v: Validator, data: Mapping[str, Any], language: str) -> Emai
     return EmailSettings(
         host=host if enabled else None, port=port, security=security, username=username,
         password_env=password_env, password_file=password_file, sender=sender, ca_file=ca_file,
-        max_size_mb=numbers["max_size_mb"], timeout_s=numbers["timeout_s"], list_id=list_id,
+        max_size_mb=numbers["max_size_mb"], timeout_s=numbers["timeout_s"], deadline_s=numbers["deadline_s"],
+        list_id=list_id,
         daily=routes["daily"], weekly=routes["weekly"],
     )
 

@@ -9,6 +9,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# Characters no editor shows that sit inside words: ZERO WIDTH SPACE, NON-JOINER and JOINER, WORD
+# JOINER, and the BOM (ZERO WIDTH NO-BREAK SPACE).  Copied from a web page or a chat they turn
+# 招商银行 into a different string that looks the same, and an alias that never matches.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+
+
+def strip_zero_width(text: str) -> str:
+    """``text`` without its zero-width characters."""
+    return _ZERO_WIDTH_RE.sub("", text)
+
+
+def zero_width_names(text: str) -> str:
+    """The code points of the zero-width characters in ``text``: ``U+200D, U+FEFF``."""
+    return ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in _ZERO_WIDTH_RE.findall(text)))
+
 
 class Validator:
     """Checks one parsed TOML document, collecting problems instead of stopping at the first.
@@ -22,48 +38,39 @@ class Validator:
         self.lines = text.splitlines()
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self._index: _LineIndex | None = None  # built on the first problem: a valid file never needs it
 
     # -- reporting --
 
     def line_of(self, key_path: str) -> int | None:
-        """Best-effort line number: the n-th ``[[table]]`` header, or a ``key =`` line in it."""
-        sub = re.match(r"^(\w+)\.(\w+)\.(\w+)", key_path)
+        """Best-effort line number: the n-th ``[[table]]`` header, or a ``key =`` line in it.
+
+        Looked up in an index of headers and keys built once per file, so a file with thousands
+        of problems (a generated config gone wrong) costs one pass over its lines, not one per problem.
+        """
+        index = self._line_index()
+        sub = _SUB_KEY_RE.match(key_path)
         if sub:  # a key of a sub-table such as [email.daily]
-            header = re.compile(rf"^\s*\[\s*{sub[1]}\s*\.\s*{sub[2]}\s*\]")
-            found = next((n for n, line in enumerate(self.lines) if header.match(line)), None)
-            if found is not None:
-                key_re = re.compile(rf"^\s*{re.escape(sub[3])}\s*=")
-                for n in range(found + 1, len(self.lines)):
-                    if re.match(r"^\s*\[", self.lines[n]):
-                        break
-                    if key_re.match(self.lines[n]):
-                        return n + 1
-                return found + 1
-        m = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", key_path)
+            start = index.tables.get(f"{sub[1]}.{sub[2]}")
+            if start is not None:
+                return index.key_line(start, sub[3])
+        m = _KEY_PATH_RE.match(key_path)
         if not m:
             return None
-        table, index, key = m.group(1), m.group(2), m.group(3)
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]" if index is not None
-                            else rf"^\s*\[\s*{re.escape(table)}\s*\]")
-        seen = -1
-        start = None
-        for n, line in enumerate(self.lines):
-            if header.match(line):
-                seen += 1
-                if index is None or seen == int(index):
-                    start = n
-                    break
+        table, number, key = m.group(1), m.group(2), m.group(3)
+        if number is None:
+            start = index.tables.get(table)
+        else:
+            headers = index.arrays.get(table, [])
+            start = headers[int(number)] if int(number) < len(headers) else None
         if start is None:
             return None
-        if key is None:
-            return start + 1
-        key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for n in range(start + 1, len(self.lines)):
-            if re.match(r"^\s*\[", self.lines[n]):
-                break
-            if key_re.match(self.lines[n]):
-                return n + 1
-        return start + 1
+        return start + 1 if key is None else index.key_line(start, key)
+
+    def _line_index(self) -> _LineIndex:
+        if self._index is None:
+            self._index = _LineIndex(self.lines)
+        return self._index
 
     def problem(self, key_path: str, expected: str, found: Any, hint: str | None = None) -> None:
         line = self.line_of(key_path)
@@ -110,6 +117,59 @@ class Validator:
             else:
                 out.append(v.strip())
         return tuple(out)
+
+
+_SUB_KEY_RE = re.compile(r"^(\w+)\.(\w+)\.(\w+)")
+_KEY_PATH_RE = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?")
+# [table], [a.b], [[array]]: bare or quoted names, optional spaces, an optional comment after
+_NAME = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_HEADER_RE = re.compile(rf"^\s*(\[\[?)\s*({_NAME}(?:\s*\.\s*{_NAME})*)\s*(\]\]?)\s*(?:#.*)?$")
+_KEY_LINE_RE = re.compile(r"""^\s*(?:([A-Za-z0-9_-]+)|"([^"]*)"|'([^']*)')\s*=""")
+
+
+class _LineIndex:
+    """Where each table header and each key of a TOML text is, from one pass over its lines."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.tables: dict[str, int] = {}  # "settings", "email.daily" → 0-based line of its first header
+        self.arrays: dict[str, list[int]] = {}  # "banks" → the line of every [[banks]] header, in order
+        self.keys: dict[int, dict[str, int]] = {}  # header line (-1: before any) → key → its first line
+        section = self.keys.setdefault(-1, {})
+        for n, line in enumerate(lines):
+            header = _HEADER_RE.match(line)
+            if header and len(header[1]) == len(header[3]):
+                name = ".".join(part.strip().strip("\"'") for part in _split_dotted(header[2]))
+                if header[1] == "[[":
+                    self.arrays.setdefault(name, []).append(n)
+                else:
+                    self.tables.setdefault(name, n)
+                section = self.keys.setdefault(n, {})
+                continue
+            key = _KEY_LINE_RE.match(line)
+            if key:
+                section.setdefault(next(k for k in key.groups() if k is not None), n)
+
+    def key_line(self, header: int, key: str) -> int:
+        """The 1-based line of ``key`` in the table whose header is on line ``header``, else the header's."""
+        found = self.keys.get(header, {}).get(key)
+        return (found if found is not None else header) + 1
+
+
+def _split_dotted(name: str) -> list[str]:
+    """``a . "b.c"`` → ``['a ', ' "b.c"']``: split at dots outside quotes."""
+    parts, current, quote = [], "", ""
+    for c in name:
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "\"'":
+            quote = c
+        elif c == ".":
+            parts.append(current)
+            current = ""
+            continue
+        current += c
+    parts.append(current)
+    return parts
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:

@@ -13,6 +13,10 @@ so a receiving system can tell a retry from a new mail.
   on, against the system store or ``email.ca_file``; plain SMTP only with ``security = "none"``.
 - Errors become :class:`DeliveryError` with the server's answer and a hint.  The password is
   never part of a message, a log line or an exception.
+- Time: ``email.timeout_s`` bounds each read and write, and ``email.deadline_s`` a whole step
+  (connect, TLS and login; then each mail; then QUIT): a relay that trickles a multi-line reply,
+  one line just inside the read timeout after another, is cut off there instead of holding the
+  run, and its lock, for as long as it likes.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -147,6 +153,45 @@ def _one_line(text: str) -> str:
 # --- SMTP -----------------------------------------------------------------------------------------
 
 
+class _Watchdog:
+    """Shuts the connection down when a step of the SMTP session runs past ``seconds``.
+
+    smtplib reads a reply line by line, each read under the socket timeout, so no timeout bounds a
+    reply as a whole.  This thread waits for the step to end; at the deadline it shuts down the
+    connection's socket (again, whenever smtplib has a new one: while connecting, after STARTTLS),
+    and the blocked read returns at once with end of file.
+    """
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
+        self.expired = False
+        self._smtp = smtp
+        self._seconds = seconds
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="smtp-deadline", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        if self._done.wait(self._seconds):
+            return
+        self.expired = True
+        shut: set[int] = set()
+        while True:  # until the step gives up: a socket may appear after the deadline (a slow connect)
+            sock = getattr(self._smtp, "sock", None)
+            if sock is not None and id(sock) not in shut:
+                shut.add(id(sock))
+                try:
+                    # the plain socket's shutdown, also under TLS: unblocks the reader, leaves the TLS object be
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            if self._done.wait(0.05):
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 class SmtpSession:
     """One connection to the relay: connect, secure, log in on enter; ``send`` per message.
 
@@ -162,6 +207,22 @@ class SmtpSession:
         self.broken = False
         self._smtp: smtplib.SMTP | None = None
 
+    @contextmanager
+    def _deadline(self, smtp: smtplib.SMTP) -> Iterator[_Watchdog]:
+        """One step of the session (connect and log in; one mail; quit) within ``email.deadline_s``."""
+        watchdog = _Watchdog(smtp, self.email.deadline_s)
+        try:
+            yield watchdog
+        finally:
+            watchdog.stop()
+
+    def _too_slow(self) -> DeliveryError:
+        return DeliveryError(
+            f"{self.where} too slow: no answer within {self.email.deadline_s:g} s overall",
+            hint="the relay kept the connection busy without finishing its answer (overloaded, or a tarpit); "
+                 "a queued mail stays queued and is retried by the next run or send. If the relay is just "
+                 "slow, raise email.deadline_s")
+
     def __enter__(self) -> SmtpSession:
         self._smtp = self._connect()
         return self
@@ -171,24 +232,39 @@ class SmtpSession:
         smtp, self._smtp = self._smtp, None
         if smtp is None:
             return
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            smtp.close()
+        with self._deadline(smtp):
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
 
     def _connect(self) -> smtplib.SMTP:
         email = self.email
-        assert email.host is not None
         context = ssl.create_default_context(cafile=str(email.ca_file) if email.ca_file else None)
         # gethostname, not smtplib's default getfqdn: a reverse lookup can hang on a server without DNS
         local = socket.gethostname()
-        smtp: smtplib.SMTP | None = None
+        # made unconnected, so the deadline watches the greeting too (the constructor would read it)
+        smtp = (smtplib.SMTP_SSL(local_hostname=local, timeout=email.timeout_s, context=context)
+                if email.security == "tls" else smtplib.SMTP(local_hostname=local, timeout=email.timeout_s))
+        # what the constructor would set: the name TLS verifies the certificate against
+        smtp._host = email.host or ""  # type: ignore[attr-defined]
+        with self._deadline(smtp) as watchdog:
+            try:
+                self._open(smtp, context)
+            except DeliveryError:
+                if watchdog.expired:
+                    raise self._too_slow() from None
+                raise
+        return smtp
+
+    def _open(self, smtp: smtplib.SMTP, context: ssl.SSLContext) -> None:
+        """Connect, greet, secure and log in; any failure closes ``smtp`` and is a DeliveryError."""
+        email = self.email
+        assert email.host is not None
         try:
-            if email.security == "tls":
-                smtp = smtplib.SMTP_SSL(email.host, email.port, local_hostname=local, timeout=email.timeout_s,
-                                        context=context)
-            else:
-                smtp = smtplib.SMTP(email.host, email.port, local_hostname=local, timeout=email.timeout_s)
+            code, greeting = smtp.connect(email.host, email.port)
+            if code != 220:  # the constructor's check
+                raise smtplib.SMTPConnectError(code, greeting)
             smtp.ehlo()
             if email.security == "starttls":
                 if not smtp.has_extn("starttls"):
@@ -221,7 +297,6 @@ class SmtpSession:
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             raise DeliveryError(f"cannot talk to the {self.where}: {reason}",
                                 hint="check email.host and email.port, and that the relay is reachable") from None
-        return smtp
 
     def _login(self, smtp: smtplib.SMTP, username: str, password: str) -> None:
         try:
@@ -240,6 +315,17 @@ class SmtpSession:
         if self._smtp is None:
             raise DeliveryError(f"not connected to the {self.where}")
         sender = parseaddr(self.email.sender or "")[1]
+        with self._deadline(self._smtp) as watchdog:
+            try:
+                return self._send(recipients, message, sender)
+            except DeliveryError:
+                if watchdog.expired:
+                    self.broken = True
+                    raise self._too_slow() from None
+                raise
+
+    def _send(self, recipients: Sequence[str], message: bytes, sender: str) -> dict[str, str]:
+        assert self._smtp is not None
         try:
             refused = self._smtp.sendmail(sender, list(recipients), message)
         except smtplib.SMTPRecipientsRefused as exc:

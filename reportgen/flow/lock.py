@@ -13,6 +13,7 @@ do not share the lock file, so :func:`lock_for` takes an advisory lock in the da
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import LockBusy
+from reportgen.errors import LockBusy, StoreError
 from reportgen.store.pglock import advisory_lock
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,17 @@ def lock_for(database: str, path: Path, timeout_s: float, *, purpose: str) -> Ab
 
 @contextmanager
 def run_lock(path: Path, timeout_s: float, *, purpose: str) -> Iterator[None]:
-    """Hold the lock at ``path`` for the block; wait up to ``timeout_s``, then raise :class:`LockBusy`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the lock at ``path`` for the block; wait up to ``timeout_s``, then raise :class:`LockBusy`.
+
+    A lock file that cannot be made or written (a read-only mount, a full disk, a path through a
+    file) is a :class:`StoreError` naming it: the lock sits beside the database, which could not
+    be written either.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     try:
         _acquire(fd, path, timeout_s)
         stale = _read(fd)
@@ -54,9 +63,13 @@ def run_lock(path: Path, timeout_s: float, *, purpose: str) -> Iterator[None]:
                         path, _describe(stale, alive_check=True))
         record = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose,
                   "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode(), 0)
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            raise _unwritable(path, exc) from None
         log.debug("lock %s taken for %s", path, purpose)
         try:
             yield
@@ -65,6 +78,20 @@ def run_lock(path: Path, timeout_s: float, *, purpose: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+# strerror's wording, in a sentence's case; the rest fall back to strerror
+_REASONS = {errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
+            errno.EPERM: "operation not permitted", errno.ENOSPC: "no space left on device",
+            errno.EDQUOT: "disk quota exceeded", errno.ENOTDIR: "a part of the path is not a folder",
+            errno.ENOENT: "no such folder", errno.EISDIR: "it is a folder"}
+
+
+def _unwritable(path: Path, exc: OSError) -> StoreError:
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    return StoreError(f"cannot write the run lock {path}: {reason}",
+                      hint="the lock file sits beside the SQLite database (settings.database), else in "
+                           "settings.output_dir: that folder must be writable by the user that runs reportgen")
 
 
 def _acquire(fd: int, path: Path, timeout_s: float) -> None:

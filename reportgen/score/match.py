@@ -10,7 +10,11 @@ Text is folded before matching, keeping every character at its offset so positio
 - Traditional → Simplified, character by character, with OpenCC's own ``TSCharacters`` table
   (HK and Taiwan sources write 中國工商銀行);
 - Latin letters are lower-cased, and Latin aliases must sit on word boundaries (``ICBC`` must not
-  fire inside ``ICBCX``; ``BOC`` must not fire inside ``BOCOM``).
+  fire inside ``ICBCX``; ``BOC`` must not fire inside ``BOCOM``);
+- zero-width characters (U+200B/C/D, U+2060, U+FEFF) inside a word are moved to the word's end, so
+  ``招<U+200D>商银行`` reads ``招商银行``: a copied or deliberately obfuscated title still names the bank.
+  Moving, not deleting, keeps the length, and every punctuation mark and space at its offset;
+  ``find`` maps a match back to its span as written.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from reportgen.config.validator import ZERO_WIDTH
 from reportgen.models import Item, Match, Mention
 
 if TYPE_CHECKING:  # config imports events, which imports fold from here
@@ -45,6 +50,9 @@ COMMON_FALSE_POSITIVES: tuple[str, ...] = (
 )
 
 _LATIN_RE = re.compile(r"[A-Za-z0-9]")
+_ZERO_WIDTH_SET = frozenset(ZERO_WIDTH)
+# a word (letters, digits, ideographs) with zero-width characters anywhere in it
+_WORD_WITH_ZERO_WIDTH_RE = re.compile(rf"[\w{ZERO_WIDTH}]*[{ZERO_WIDTH}][\w{ZERO_WIDTH}]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +83,39 @@ def _traditional_chars() -> frozenset[str]:
 
 
 def fold(text: str) -> str:
-    """Traditional→Simplified and lower-case, never changing the length of ``text``."""
+    """Traditional→Simplified, lower-case, zero-width characters out of words, never changing the
+    length of ``text``."""
+    if _has_zero_width(text):
+        text = _WORD_WITH_ZERO_WIDTH_RE.sub(_zero_width_to_end, text)
     # Most feed text is Simplified: a set check is much cheaper than translating every character.
     folded = text if _traditional_chars().isdisjoint(text) else text.translate(_t2s_table())
     lowered = folded.lower()
     if len(lowered) != len(folded):  # e.g. 'İ'.lower() has two code points: fold per character
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
     return lowered
+
+
+def _has_zero_width(text: str) -> bool:
+    return any(c in text for c in ZERO_WIDTH)  # five substring searches: far cheaper than a set over the text
+
+
+def _zero_width_to_end(word: re.Match[str]) -> str:
+    """``招<U+200D>商银行`` → ``招商银行<U+200D>``: the word joined up, its length kept."""
+    text = word.group()
+    return "".join(c for c in text if c not in _ZERO_WIDTH_SET) + "".join(c for c in text if c in _ZERO_WIDTH_SET)
+
+
+def _zero_width_offsets(text: str) -> list[int] | None:
+    """Where each character of ``fold(text)`` stands in ``text``, when fold moved zero-width
+    characters (None when it did not: then every position is its own)."""
+    if not _has_zero_width(text):
+        return None
+    offsets = list(range(len(text)))
+    for word in _WORD_WITH_ZERO_WIDTH_RE.finditer(text):
+        positions = range(*word.span())
+        offsets[word.start():word.end()] = ([i for i in positions if text[i] not in _ZERO_WIDTH_SET]
+                                            + [i for i in positions if text[i] in _ZERO_WIDTH_SET])
+    return offsets
 
 
 class Matcher:
@@ -114,6 +148,7 @@ class Matcher:
         if self._empty or not text:
             return []
         folded = fold(text)
+        moved = _zero_width_offsets(text)
         found: list[Match] = []
         for end_index, (key, terms) in self._automaton.iter_long(folded):
             start = end_index - len(key) + 1
@@ -123,7 +158,10 @@ class Matcher:
                     continue  # an exclusion took this span
                 if t.latin and not _on_word_boundary(folded, start, end):
                     continue
-                found.append(Match(t.bank_id, t.term, start, end))
+                if moved:  # the span in the text as written, zero-width characters inside it included
+                    found.append(Match(t.bank_id, t.term, moved[start], moved[end - 1] + 1))
+                else:
+                    found.append(Match(t.bank_id, t.term, start, end))
         return found
 
     def mentions(self, item: Item) -> list[Mention]:

@@ -18,10 +18,12 @@ import functools
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -31,6 +33,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -116,6 +119,10 @@ class Store:
                 yield conn
         except SQLAlchemyError as exc:
             detail = str(exc).splitlines()[0]
+            if self.dialect == "sqlite" and ("unable to open database file" in detail or "readonly database" in detail):
+                unwritable = self._sqlite_unwritable()
+                if unwritable:
+                    raise unwritable from exc
             hint = None
             if "database is locked" in detail:
                 hint = ("another process held the database's write lock longer than the 10 s busy timeout "
@@ -125,6 +132,32 @@ class Store:
                         "in settings.database")
             raise StoreError(f"database error on {_redact(self.url)}: {exc.__class__.__name__}: {detail}",
                              hint=hint) from exc
+
+    def _sqlite_unwritable(self) -> StoreError | None:
+        """Why SQLite cannot open or write its file, when the file system can say (a read-only mount,
+        a missing folder, permissions), as one line naming the file."""
+        name = self.engine.url.database
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        path = Path(name)
+        reason: str | None = None
+        try:
+            existing = next((p for p in path.parents if os.path.lexists(p)), None)
+            if existing is None or not existing.is_dir():
+                reason = "a part of the path is not a folder"
+            elif existing != path.parent:
+                reason = "no such folder"
+            elif os.statvfs(existing).f_flag & os.ST_RDONLY:
+                reason = "read-only file system"
+            elif not (os.access(existing, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))):
+                reason = "permission denied"
+        except OSError:  # the file system will not say: SQLite's own message stands
+            return None
+        if reason is None:
+            return None
+        return StoreError(f"cannot write the database {path}: {reason}",
+                          hint="settings.database must name a file in a folder that the user running reportgen "
+                               "can write (SQLite writes its -wal and -shm files beside it)")
 
     @property
     def dialect(self) -> str:
@@ -149,10 +182,25 @@ class Store:
     # --- schema ---
 
     def schema_version(self) -> int:
+        """The applied schema version; 0 for an empty database.  Raises :class:`StoreError` for a
+        database that has tables but not reportgen's marker, ``schema_migrations`` as reportgen
+        makes it: another application's, which reportgen must not add its tables to."""
         with self._begin() as conn:
-            if not self.engine.dialect.has_table(conn, "schema_migrations"):
+            inspector = inspect(conn)
+            tables = inspector.get_table_names()
+            if "schema_migrations" in tables:
+                columns = {c["name"] for c in inspector.get_columns("schema_migrations")}
+                if _MARKER_COLUMNS <= columns:
+                    return conn.execute(select(func.coalesce(func.max(schema_migrations.c.version), 0))).scalar_one()
+            if not tables:
                 return 0
-            return conn.execute(select(func.coalesce(func.max(schema_migrations.c.version), 0))).scalar_one()
+        where = self.engine.url.database if self.dialect == "sqlite" else f"database {_redact(self.url)}"
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(
+            f"{where} has tables but none of reportgen's: refusing to add reportgen's tables to another "
+            f"application's database (point settings.database at a new file)",
+            hint=f"it holds {len(tables)} table{'s' if len(tables) != 1 else ''} ({shown}); reportgen needs a "
+                 "database of its own, new or made by reportgen")
 
     def migrate(self) -> int:
         """Apply every pending migration, each in its own transaction; return the version.
@@ -399,6 +447,8 @@ def insert_absent(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
 _upsert = upsert  # the name it had before PostgreSQL support
 
 DIALECTS = ("sqlite", "postgresql")
+# reportgen's schema_migrations has these columns (another tool's table of that name, Rails' say, does not)
+_MARKER_COLUMNS = frozenset({"version", "description", "applied_at"})
 # pg_advisory_xact_lock key for migrations: any fixed 64-bit number that no other lock uses.
 _MIGRATION_LOCK_KEY = int.from_bytes(hashlib.blake2b(b"reportgen:migrate", digest_size=8).digest(), "big", signed=True)
 
