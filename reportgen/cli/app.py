@@ -1,4 +1,4 @@
-"""The ``reportgen`` command: a thin click shell over :mod:`reportgen.pipeline`.
+"""The ``reportgen`` command: a thin click shell over :mod:`reportgen.flow`.
 
 Each command loads the config, makes one library call and prints a summary.  Errors that
 reportgen raises on purpose become a one-paragraph message and the error's exit code; a
@@ -20,6 +20,8 @@ Exit codes (the README has the same table)::
     9    fetch, run, send: another run held the lock for longer than run.lock_timeout_s
     130  interrupted
     141  stdout was closed before the output ended (`reportgen export | head -1`): quietly cut short
+    143  stopped by SIGTERM (systemd, timeout, kill): fetching stopped, what was stored is kept, the
+         run is recorded as interrupted and the run lock released
 
 When several apply, the lowest in this list wins: 9, then 8, then 6, then 7.
 """
