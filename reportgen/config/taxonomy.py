@@ -31,37 +31,62 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category("complaint", "服务投诉", "Service complaint", split_terms(
         "投诉 被投诉 投诉量 黑猫投诉 12378 12363 维权 讨说法 排队 排长队 态度差 态度恶劣 服务差 拒办 拒绝办理 "
         "刁难 推诿 不作为 辱骂 骚扰 暴力催收 催收 爆通讯录 差评 吐槽 不满 气愤 哭诉 销户难 退款难 办事难 客服 "
+        # forum and Weibo talk: cheated, tricks, refused, blocked, limits cut, harassing calls
+        "被坑 坑人 坑爹 坑钱 坑 太坑 套路 霸王条款 霸王 乱收费 流氓 抢钱 投诉无门 维权无门 求助无门 骚扰电话 电话轰炸 "
+        "分期电话 推分期 打电话推 狂打电话 往死打 天天打电话 每天打电话 催款 催债 不给办 不给办理 不让办 不予办理 "
+        "死活不给 不给提 不给分期 不给协商 不协商 不给弄 不让用 不让取 不给取 取不了 取不出 无法取出 无法取款 取款难 "
+        "取钱难 注销不了 销不了 办卡难 下卡难 难下卡 不下卡 秒拒 拒批 被拒 拒了 不批 降额 被降额 砍额度 封卡 被封卡 "
+        "锁卡 止付 冷冻 冻结 被冻结 无故冻结 小黑屋 黑屋 不提额 没提额 额度低 额度太低 垃圾 辣鸡 垃圾银行 破银行 "
+        "野鸡银行 差劲 太差 恶心 无耻 骗人 忽悠 被忽悠 糊弄 扯皮 推脱 踢皮球 没人管 一拖再拖 看不起 区别对待 歧视 "
+        "态度强硬 不靠谱 靠不住 效率低 抠门 铁公鸡 难用 反人类 离谱 过分 太过分 后悔 慎入 别办 避雷 欺负人 店大欺客 "
+        "致歉 道歉 约不到 预约不到 作弊 烦 无语 "
         "complaint complaints"), -1.5),
     Category("mis_selling", "误导销售/虚假宣传", "Mis-selling / false advertising", split_terms(
         "误导 误导销售 虚假宣传 夸大收益 夸大宣传 保本 承诺收益 飞单 理财亏损 净值亏损 产品亏损 代销 兑付延迟 延期兑付 "
         "无法兑付 逾期兑付 兑付危机 强制搭售 搭售 捆绑销售 隐瞒风险 未揭示风险 适当性 存款变保险 "
+        "存款变保单 存款变理财 买成了保险 变成了保险 误导购买 强制购买 强行搭售 私售 偷偷给我办 偷偷办 私自开通 "
+        "擅自开通 莫名开通 被开通 未经同意 未经本人同意 金条掺假 掺假 杂质 "
         "mis-selling misselling mis-sold"), -2.0),
     Category("data_leak", "客户信息泄露", "Customer data leak", split_terms(
         "泄露 信息泄露 数据泄露 泄密 个人信息 客户信息 倒卖 贩卖信息 出售信息 非法获取 查询征信 隐私 爆通讯录 "
-        "数据安全 breach leak leaked hacked"), -2.5),
+        "数据安全 冒名办卡 被冒名 信息被卖 卖信息 被泄露 "
+        "breach leak leaked hacked"), -2.5),
     Category("fee_rate", "利率/收费争议", "Fees and rates dispute", split_terms(
         "乱收费 违规收费 收费 年费 手续费 管理费 违约金 罚息 滞纳金 隐形收费 高额 下调利率 上调利率 利率 提前还款 "
-        "砍头息 高息 高利贷 扣费 扣款 服务费 砍头 fee fees overcharge overcharged"), -1.0),
+        "砍头息 高息 高利贷 扣费 扣款 服务费 砍头 乱扣费 偷偷扣 莫名扣费 私自扣 擅自扣 利息高 利息太高 高利息 "
+        "利息疯长 罚利息 收年费 扣年费 扣了年费 利率上调 上调利率 上调房贷利率 房贷利率上调 门槛提高 提高门槛 停发 "
+        "fee fees overcharge overcharged"), -1.0),
     Category("ops_loss", "操作失误/资金损失", "Operational error / funds lost", split_terms(
         "资金不翼而飞 不翼而飞 盗刷 被盗刷 错账 被转走 莫名扣款 吞卡 少了 丢失 存款丢失 存款被取 资金被挪用 挪用 "
-        "操作失误 系统错误 转错 冒领 被冒领 funds missing unauthorised unauthorized"), -2.0),
+        "操作失误 系统错误 转错 冒领 被冒领 被划走 被取走 误将 转错账 扣错 错扣 多扣 重复扣款 被骗贷 弄丢 遗失 禁用 "
+        "funds missing unauthorised unauthorized"), -2.0),
     Category("regulatory", "违规/监管处罚", "Violation / regulatory penalty", split_terms(
         "罚款 罚单 被罚 遭罚 罚没 吃罚单 领罚单 行政处罚 处罚 "
-        "没收违法所得 违规 违法 被查 立案 立案调查 警告 责令改正 责令整改 监管函 警示函 约谈 "
+        "没收违法所得 违规 违法 立案 立案调查 警告 责令改正 责令整改 监管函 警示函 约谈 被约谈 被叫停 被接管 接管 "
+        "出手干预 "
         "通报批评 暂停业务 吊销 整改 监管 国家金融监督管理总局 金融监管总局 银保监 银保监会 人民银行 央行 证监会 "
         "外汇局 fined penalty penalised penalized sanctioned regulator"), -2.0),
     Category("fraud_crime", "诈骗/违法犯罪", "Fraud / crime", split_terms(
         "诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 骗局 非法集资 非法吸收公众存款 非法吸存 洗钱 传销 套路贷 涉黑 地下钱庄 "
         "犯罪 涉嫌犯罪 被判 判刑 获刑 有期徒刑 刑拘 刑事拘留 逮捕 被捕 公诉 提起公诉 移送起诉 经侦 侦查 立案侦查 "
-        "跑路 爆雷 暴雷 卷款 潜逃 fraud scam laundering arrested convicted"), -2.5),
+        "跑路 爆雷 暴雷 卷款 潜逃 受贿 贪污 挪用公款 违法发放贷款 监守自盗 为虎作伥 助纣为虐 同流合污 合伙诈骗 殴打 "
+        "打人 假银行 被查 落马 双开 开除党籍 严重违纪 协助调查 "
+        "fraud scam laundering arrested convicted"), -2.5),
     Category("outage", "系统故障", "System outage", split_terms(
         "宕机 系统故障 故障 崩溃 崩了 无法登录 登录不上 无法转账 无法支付 闪退 瘫痪 系统升级 网银异常 服务中断 "
+        "系统崩了 又崩了 登不上 登录不了 打不开 转不了账 转账失败 支付失败 状态异常 系统异常 显示错误 系统维护 维护中 "
+        "出bug bug "
         "outage downtime"), -2.0),
     Category("personnel", "人事/高管", "Personnel / executives", split_terms(
         "被带走 接受审查 纪律审查 监察调查 审查调查 严重违纪 双开 开除党籍 落马 留置 辞职 辞任 离职 出逃 外逃 任职资格 "
-        "行长 董事长 高管 resigned resigns resignation"), -1.0),
+        "被查 协助调查 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 遇害 去世 离世 "
+        # routine changes: personnel, not bad news
+        "聘任 任命 出任 就任 履新 新任 接任 升任 退休 到龄退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职 "
+        "resigned resigns resignation"), -1.0),
     Category("performance", "经营业绩", "Business performance", split_terms(
         "净利润 营业收入 营收 同比增长 同比下降 不良率 不良贷款率 拨备覆盖率 资本充足率 净息差 总资产 年报 半年报 季报 "
-        "业绩 分红 profit profits earnings revenue"), 0.0),
+        "业绩 分红 净利 利润 利润总额 股价 市值 涨停 跌停 连阳 连涨 新高 历史新高 新低 薪酬 人均薪酬 薪资 月薪 年薪 "
+        "降薪 减薪 年终奖 裁员 首亏 巨亏 腰斩 破产 倒闭 排名 评级 "
+        "profit profits earnings revenue"), 0.0),
 )
 

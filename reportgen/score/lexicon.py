@@ -24,6 +24,41 @@ def _neg(weight: float, words: str) -> None:
         ZH_NEGATIVE[w] = -weight
 
 
+# posts, forum complaints and hot-search titles (the news lists below win where they overlap)
+# Card-forum and Weibo talk about a bank: informal, often vague, but an accusation all the same
+# (shared/LABELLING.md: "a user post that says the bank cheated … makes it negative").  Weights
+# are set so that one such phrase in the bank's own clause makes the post negative.
+_neg(2.5, """被坑 坑人 坑爹 坑钱 太坑 真坑 好坑 最坑 坑比 大坑 霸王条款 霸王 流氓 抢钱 吸血 黑心银行 垃圾银行
+          破银行 野鸡银行 烂银行 投诉无门 维权无门 求助无门 电话轰炸 暴力催收 骚扰电话 存款变理财 飞单 私售
+          金条掺假 掺假 骗贷 被骗贷 受贿 贪污 挪用公款 违法发放贷款 监守自盗 为虎作伥 助纣为虐 同流合污 合伙诈骗
+          坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 遇害 殴打 打人 假银行 冒名办卡 被冒名 信息被卖 卖信息""")
+_neg(2.0, """套路 套路深 套路多 乱收费 乱扣费 乱扣 偷偷扣 偷扣 莫名扣费 私自扣 擅自扣 扣错 错扣 多扣 重复扣款
+          不给办 不给办理 不让办 不予办理 死活不给 不给提 不给分期 不给协商 不协商 不给弄 不让用 不让取 不给取
+          取不了 取不出 无法取出 无法取款 取款难 取钱难 注销不了 销不了 销户难 办卡难 下卡难 难下卡 不下卡 秒拒 拒批
+          降额 被降额 砍额度 封卡 被封卡 锁卡 被锁卡 止付 被止付 冷冻 小黑屋 黑屋 风控严 风控太严
+          垃圾 辣鸡 烂到家 差劲 太差 真差 最差 恶心 太恶心 真恶心 无耻 骗人 坑蒙拐骗 忽悠人 被忽悠 糊弄 扯皮
+          推脱 踢皮球 不管不顾 不闻不问 没人管 一拖再拖 看不起 区别对待 歧视 刁难人 态度强硬 态度极差
+          不靠谱 太不靠谱 靠不住 效率低 效率太低 效率不高 磨磨唧唧 抠门 抠死 铁公鸡 太抠 反人类 离谱 太离谱 太过分
+          过分 后悔 慎入 千万别办 千万不要办 别办 避雷 踩坑 智商税 丧尽天良 耻辱 欺负人 店大欺客
+          偷偷给我办 偷偷办 私自开通 擅自开通 莫名开通 被开通 未经同意 未经本人同意 不知情 稀里糊涂 糊里糊涂
+          存款变保险 存款变保单 买成了保险 变成了保险 误导购买 强制购买 强行搭售 约不到 预约不到 抢不到
+          信息泄露 个人信息泄露 泄露信息 被泄露 被盗刷 盗刷 被转走 被划走 被取走 不见了 消失了 误将 转错账
+          系统崩了 崩了 又崩了 闪退 登不上 登录不了 登录不上 打不开 转不了账 转账失败 支付失败 状态异常 系统异常
+          显示错误 系统错误 系统维护 维护中 出bug bug
+          被查 协助调查 失联 外逃 被带走 一审 获刑 降薪 减薪 裁员 年终奖为零 倒扣 首亏 首次亏损 巨亏 腰斩
+          被叫停 被接管 接管 出手干预 被约谈 停发 区别对待客户""")
+_neg(1.5, """被拒 拒了 给拒了 不批 批不了 没批 不提额 没提额 没提过 不给提额 额度低 额度太低 额度很低 额度好低
+          降到 降成 太慢 好慢 很慢 真慢 慢死 烦 真烦 好烦 烦死 烦人 很烦 太烦 无语 郁闷 心塞 醉了 也是醉了 鸡肋
+          没卵用 难用 不好用 太难用 落后 不专业 不作为 推诿 不理 不处理 不回复 拖着 好差 差太多 确实差 真的差 作弊
+          分期电话 推分期 打电话推 狂打电话 往死打 天天打电话 每天打电话 催款 催债 利息高 利息太高 高利息 利息疯长
+          罚利息 收年费 扣年费 扣了年费 年费扣 利率上调 上调利率 上调房贷利率 房贷利率上调 门槛提高 提高门槛
+          杂质 疑有 丢了 弄丢 遗失 吞了 禁用""")
+_neg(0.8, """注销 销卡 销户 不值钱 不爱刷 不想刷 关了 卡关了 叫停""")
+# a bank's own results and pay (performance): a decline is negative, a rise is not
+_neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下滑 利润下降 利润腰斩 净利腰斩 营收下滑 营收下降 业绩下滑
+          业绩下降 股价大跌 股价暴跌 股价下跌 市值蒸发 不良率上升 不良率攀升 不良率走高 不良率反弹 不良率高
+          薪酬下降 降薪 人均降薪 年终奖缩水""")
+
 # crime, courts and the police
 _neg(3.0, """诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 骗局 骗子 非法集资 非法吸收公众存款 非法吸存 洗钱 传销
           庞氏骗局 套路贷 高利贷 放高利贷 砍头息 暴力催收 涉黑 黑社会 保护伞 卷款 携款潜逃 潜逃 跑路
@@ -46,11 +81,11 @@ _neg(2.0, """涉嫌 涉案 立案 侦查 经侦 报案 追赃 追缴 退赔 受�
           无法登录 无法转账 瘫痪 故障 错账 吞卡 骗 坑 问责 处分 处罚 处理决定 警示函 监管函
           通报批评 责令改正 责令整改 约谈 警告 谴责 不到位 落实不到位 不审慎 不规范 不力 不当 失职 无故 无端
           损失 黑名单 失信 纠纷 索赔 起诉 被起诉 诉讼
-          官司 判决 强制执行 拍卖 清退 良性退出 延期兑付 逾期 延期 停业 停摆 关停 下架 叫停
+          官司 判决 强制执行 拍卖 清退 良性退出 延期兑付 逾期 延期 停业 停摆 关停 下架
           危机 风险事件 爆发 事故 收割 割韭菜 血汗钱 救命钱 讨说法 讨薪 哭诉 声讨 喊冤 冤 黑心 恶意
           出逃 外逃 非法 不法 违纪 腐败 调查 审查 被查 检查发现 通报""")
 _neg(1.5, """致歉 道歉 违约金 系统繁忙 没人接 无人接听 转圈""")
-_neg(1.0, """暂停营业 暂停办理 辞职 辞任 离职 整改 质疑 争议 担忧 担心 忧虑 风险 隐患 问题 下滑 下降 减少 收窄
+_neg(1.0, """暂停营业 暂停办理 整改 质疑 争议 担忧 担心 忧虑 风险 隐患 问题 下滑 下降 减少 收窄
           承压 缩水 降级 下调评级 负面
           不满 愤怒 气愤 无奈 抱怨 吐槽 差评 排队 慢 乱 失望 被迫 隐形收费 高额 罚息
           年费 手续费 滞纳金 退款难 不退 扣款 扣费 莫名 莫名其妙 蹊跷 可疑 疑似 或涉 被指 被曝 曝
@@ -105,6 +140,10 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     举报电话 投诉电话 投诉渠道 投诉处理 受理投诉
     消费者权益保护 权益保护 保护消费者 维护权益 反洗钱 打击诈骗 打击非法集资 防范非法集资 警惕非法集资 谨防诈骗
     远离非法集资 识别骗局 如何识别 防止 避免 预防 强制措施 整改要求 监管要求 监管政策 合规经营
+    免年费 年费全免 减免年费 免收年费 免手续费 手续费全免 免收手续费 零手续费 手续费优惠 费率优惠 免息 免息期
+    存款保险 存款保险制度 公安冻结 警方冻结 司法冻结 法院冻结 被ga冻结 ga冻结 涉案冻结 被公安冻结 被警方冻结
+    系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼
+    辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
 """.split())
 
 # --- Chinese: modifiers ------------------------------------------------------------------------
@@ -171,32 +210,84 @@ CLAUSE_ENDS = "，,、：:（）()【】[]「」“”\"《》#|｜/"
 
 
 class Pattern(NamedTuple):
-    """A cue and its object a few characters apart in one sentence: 存款…被转走, 信用卡…被盗刷.
+    """A cue and its object a few characters apart in one clause: 存款…被转走, 信用卡…被盗刷.
 
-    When an object follows one of the cues within ``window`` characters, the pair stands for the
-    object (its own weight is replaced): it contributes ``weight``, tags ``categories`` and shows
-    as ``cue…object`` among the reasons.  A weight of 0 neutralises the object (年费…全免)."""
+    When an object follows one of the cues within ``window`` characters in the same clause (or the
+    same sentence, ``across``), the pair stands for the object (its own weight is replaced): it
+    contributes ``weight``, tags ``categories`` and shows as ``cue…object`` among the reasons.  A
+    weight of 0 neutralises the object: 年费…全免 is a promotion, 逾期…冻结 a creditor's step."""
 
     cues: tuple[str, ...]
     objects: tuple[str, ...]
     window: int
     weight: float
     categories: tuple[str, ...]
+    across: bool
+    banks_only: bool  # a bank's view: a court freezing a platform's money is bad news for the platform
 
 
 PATTERNS: list[Pattern] = []
 
 
-def _pattern(cues: str, objects: str, window: int, weight: float, categories: str = "") -> None:
-    PATTERNS.append(Pattern(tuple(cues.split()), tuple(objects.split()), window, weight, tuple(categories.split())))
+def _pattern(cues: str, objects: str, window: int, weight: float, categories: str = "", *,
+             across: bool = False, banks_only: bool = False) -> None:
+    PATTERNS.append(Pattern(tuple(cues.split()), tuple(objects.split()), window, weight, tuple(categories.split()),
+                            across, banks_only))
+
+
+_MONEY = "存款 存的钱 存的 积蓄 卡里的钱 卡里钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 钱"
+_CARD = "信用卡 储蓄卡 银行卡 借记卡 工资卡 社保卡 卡片 卡"
+_STAFF = "行长 副行长 董事长 副董事长 监事长 行长助理 高管 总经理 副总经理 总裁 ceo 主席 员工 职工 行员 柜员 经理 干部"
+_METRIC = "净利 净利润 利润 利润总额 营收 营业收入 收入 业绩 股价 市值 薪酬 薪资 薪水 月薪 年薪 工资 年终奖 奖金 过节费"
+# money gone from the account: the bank's handling (ops_loss)
+_pattern(_MONEY, "被转走 转走 不见了 不见 不翼而飞 消失 没了 少了 被取走 被划走 被冒领 被挪用", 12, -3.0,
+         "ops_loss", across=True)
+_pattern(_CARD + " 账户", "被盗刷 盗刷 被盗 被盗用 被冒用", 10, -3.0, "ops_loss")
+# refused or blocked withdrawals, cards and accounts blocked (complaint)
+_pattern(_MONEY + " 取款 取钱", "无法取出 取不出 取不出来 取不了 不让取 不给取 无法支取 需派出所", 10, -2.5,
+         "complaint", across=True)
+_pattern(_CARD + " 账户", "封 被封 封了 锁了 被锁 冻结 被冻结 冻结了 止付 冷冻 关了 注销了 降额 降到 作废", 12, -2.0,
+         "complaint")
+# deposits turned into insurance or wealth products at the counter (mis_selling)
+_pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保险 保单 理财 基金 分红险 变成了", 14, -2.5, "mis_selling",
+         across=True)
+# limits: cut, low, never raised (complaint)
+_pattern("额度 提额 固额 固定额度 临额 临时额度",
+         "太低 很低 好低 才 只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 太小 低", 6, -2.0, "complaint")
+# sales and collection calls (complaint)
+_pattern("电话 打电话 来电 短信", "分期 推销 营销 骚扰 烦 轰炸 频繁 不停 催", 10, -2.0, "complaint")
+_pattern("天天 每天 一天 动不动 不停 总是 老是 经常 频繁 三天两头 隔三差五", "电话 打电话 来电 短信 打", 6, -2.0,
+         "complaint")
+# fees and rates charged or raised (fee_rate); waivers and discounts are not news
+_pattern("年费 手续费 利息 费用 服务费 短信费 管理费 违约金 罚息",
+         "扣了 扣走 扣除 被扣 收了 收取 多收 涨了 太高 偏高 疯长 太贵 好贵", 8, -2.0, "fee_rate")
+_pattern("年费 手续费 利息 费用 服务费 短信费 管理费", "免 全免 减免 免收 返还 返回来 优惠 打折 折扣 立减 不收", 8, 0.0)
+_pattern("利率 房贷利率 存款利率 贷款利率 利息", "上调 上浮 提高 涨 下调 下降 降低", 6, -2.0, "fee_rate")
+_pattern("大额存单 存单 起存", "门槛 停发 停售 下架", 8, -2.0, "fee_rate")
+_pattern("提前还款 提前还贷 提前结清 提前还", "收 违约金 手续费 利息 最低 起 不让 不给", 10, -2.0, "fee_rate")
+# the bank's results and pay: a decline is negative performance, a rise is not negative
+_pattern(_METRIC, "下滑 下降 减少 腰斩 缩水 亏损 大跌 暴跌 跌 降至 降 为零 归零 倒扣 蒸发", 8, -2.5, "performance",
+         banks_only=True)
+_pattern(_METRIC, "增长 上升 上涨 大涨 新高 提升 翻倍", 8, 1.5, "performance", banks_only=True)
+_pattern("不良率 不良贷款率 不良贷款", "高于 上升 攀升 走高 反弹 新高 增加 激增 暴增", 8, -2.5, "performance",
+         banks_only=True)
+# an executive's or a staff member's fate (personnel): investigated, dead, missing
+_pattern(_STAFF, "被查 落马 失联 被带走 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 遇害 被害 去世 离世 接受审查 "
+         "协助调查", 12, -3.0, "personnel", across=True)
+_pattern(_STAFF, "受贿 贪污 挪用 违法发放贷款 非法吸收", 16, -3.0, "personnel fraud_crime", across=True)
+# a creditor's or the police's step, a customer's own arrears: not the bank's bad news
+_pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司法 涉案 涉赌 诈骗 电诈 ga",
+         "冻结 被冻结 封卡 锁卡 止付 起诉 诉讼 被起诉 律师函 降额 封", 20, 0.0, across=True, banks_only=True)
+_pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
+_pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
 
 
 # "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
 # right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest
 # of the sentence the bank's own clause, and adds its weight when something follows and the
 # sentence does not deny it (…纯属谣言).  PRE_FRAMES come before the name: 网曝某行…
-FRAMES: dict[str, float] = {"回应": -1.0, "回复": -0.5, "致歉": 0.0, "道歉": 0.0, "被曝": 0.0, "遭曝": -1.0,
-                            "被指": 0.0, "被投诉": 0.0, "被质疑": 0.0, "被爆": -1.0, "陷入": 0.0}
+FRAMES: dict[str, float] = {"回应": -1.0, "回复": -0.5, "致歉": 0.0, "道歉": 0.0, "被曝": 0.0,
+                            "被指": 0.0, "被投诉": 0.0, "被质疑": 0.0, "陷入": 0.0}
 PRE_FRAMES: dict[str, float] = {"网曝": -1.0, "曝光": -0.5, "网传": -0.8, "曝": -0.5, "爆料": -1.0, "三问": -1.0,
                                 "追问": -0.5, "起底": -1.0}
 FRAME_WINDOW = 6

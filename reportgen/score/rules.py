@@ -120,7 +120,7 @@ class _Part:
     frames: list[_Hit]  # response frames (回应, 网曝 …)
     denied: frozenset[int]  # sentences with a denial (辟谣, …纯属谣言)
     aware: frozenset[int]  # warning and campaign sentences (lx.AWARENESS)
-    terms_cache: dict[frozenset[int], list[_Term]] = field(default_factory=dict)
+    terms_cache: dict[tuple[frozenset[int], bool], list[_Term]] = field(default_factory=dict)
     mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
     place_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -264,19 +264,19 @@ class RulesScorer:
             inherited = tuple(dict.fromkeys(c for term, codes in inner if term in key and term != key for c in codes))
             if inherited:
                 table[key] = _Entry(entry.term, _SENT, entry.value, inherited)
-        # response frames (回应 …) and warning or campaign words keep whatever else they are
+        # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
+        # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
         for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
-                            (lx.AWARENESS, {"awareness": True})):
+                            (lx.AWARENESS, {"awareness": True}), (_PATTERN_WORDS, {})):
             for word in words:
-                old = table.get(fold(word))
+                old = table.get(fold(word)) or _inner_term(table, fold(word))
                 table[fold(word)] = replace(old, **flag) if old is not None else _Entry(word, _CUE, 0.0, **flag)
-        # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷)
-        for word in _PATTERN_WORDS:
-            table.setdefault(fold(word), _Entry(word, _CUE, 0.0))
+        # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
+        # one-character word only as itself (收 is not in 收入)
         for key, entry in list(table.items()):
             if _is_latin_word(key):
                 continue
-            roles = tuple(w for w in _PATTERN_WORDS if w in key)
+            roles = tuple(w for w in _PATTERN_WORDS if w == key or (len(w) > 1 and w in key))
             if roles:
                 table[key] = replace(entry, roles=roles)
         return table
@@ -375,7 +375,7 @@ class RulesScorer:
                      and not any(o in part.data for o in other_names))
             in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
             elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
-            for start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked):
+            for start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked, is_bank):
                 if not names:
                     place = PLACE_CLAUSE
                 elif not named_anywhere:
@@ -541,24 +541,25 @@ def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
-    """The part's sentiment terms with negation and degree applied, entity names masked out."""
-    cached = part.terms_cache.get(masked)
+def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Term]:
+    """The part's sentiment terms with negation, degree and patterns applied, entity names masked
+    out; ``bank``: a bank is the target (lx.Pattern.banks_only)."""
+    cached = part.terms_cache.get((masked, bank))
     if cached is not None:
         return cached
     out: list[_Term] = []
     negator: _Hit | None = None
     degree: _Hit | None = None
-    cues: dict[str, tuple[int, int]] = {}  # pattern cue → (end, sentence) of its last occurrence
+    cues: dict[str, tuple[int, int, int]] = {}  # pattern cue → (end, clause, sentence) of its last occurrence
     for index, hit in enumerate(part.hits):
         if index in masked:
             continue
         start, end, entry, clause, sentence = hit
         if entry.roles:
-            paired = _paired(entry.roles, start, sentence, cues) if cues else None
+            paired = _paired(entry, start, clause, sentence, cues, bank) if cues else None
             for role in entry.roles:
                 if role in _CUE_WORDS:
-                    cues[role] = (end, sentence)
+                    cues[role] = (end, clause, sentence)
             if paired is not None:
                 entry = paired  # the pair stands for its object: 存款…被转走
         kind = entry.kind
@@ -589,17 +590,32 @@ def _modified_terms(part: _Part, masked: frozenset[int]) -> list[_Term]:
             notes = _join(notes, f"×{degree[2].value:g} ({degree[2].term})")
             degree = None
         out.append((start, clause, sentence, value, negated, notes, entry))
-    part.terms_cache[masked] = out
+    part.terms_cache[(masked, bank)] = out
     return out
 
 
-def _paired(roles: tuple[str, ...], start: int, sentence: int, cues: Mapping[str, tuple[int, int]]) -> _Entry | None:
-    """The pattern this object completes with a cue shortly before it in the sentence, if any."""
-    for role in roles:
+def _inner_term(table: Mapping[str, _Entry], key: str) -> _Entry | None:
+    """The strongest sentiment term inside a new key, standing for the key."""
+    inner = [e for k, e in table.items() if k != key and len(k) > 1 and k in key and e.kind == _SENT and e.value]
+    if not inner:
+        return None
+    best = max(inner, key=lambda e: abs(e.value))
+    return _Entry(key, _SENT, best.value, best.categories, best.context_only)
+
+
+def _paired(entry: _Entry, start: int, clause: int, sentence: int,
+            cues: Mapping[str, tuple[int, int, int]], bank: bool) -> _Entry | None:
+    """The pattern this object completes with a cue shortly before it in its clause (or its
+    sentence, for patterns that reach across clauses), if any.  A pattern never turns a term the
+    other way (不良率下降 stays good news after 利润)."""
+    for role in entry.roles:
         for pattern in _BY_OBJECT.get(role, ()):
+            if (entry.kind == _SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank):
+                continue
             for cue in pattern.cues:
                 seen = cues.get(cue)
-                if seen is not None and seen[1] == sentence and 0 <= start - seen[0] <= pattern.window * CJK_BYTES:
+                if (seen is not None and (seen[1] == clause or (pattern.across and seen[2] == sentence))
+                        and 0 <= start - seen[0] <= pattern.window * CJK_BYTES):
                     return _pattern_entry(pattern, cue, role)
     return None
 
