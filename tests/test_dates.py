@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.ingest.dates import normalize_published, parse_date
+from reportgen.ingest.dates import normalize_published, parse_date, read_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHINA = timezone(timedelta(hours=8))
@@ -201,3 +201,83 @@ def test_rfc822_round_trips(instant: datetime, zone: timezone) -> None:
 def test_never_raises(text: str) -> None:
     value = parse_date(text, SHANGHAI, reference=REFERENCE)
     assert value is None or value.utcoffset() is not None
+
+
+# --- impossible dates (issue 14) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # day-of-month overflow in every format the reader knows: never rolled over to the next month
+        "2026-02-30", "2026-02-30T08:00:00+08:00", "2026-02-29 08:00", "2026-04-31", "2026/02/30 08:30",
+        "2026.02.30", "2026年2月30日", "2026年2月30日 08:30", "Mon, 30 Feb 2026 08:00:00 +0800",
+        "30 Feb 2026 08:00 GMT", "Feb 30, 2026 8:30 AM", "Mon Feb 30 08:30:00 CST 2026", "2026-13-01",
+        # offsets beyond ±14:00, in every spelling of an offset
+        "2026-11-27T08:30:00+25:00", "2026-11-27T08:30:00+14:01", "2026-11-27T08:30:00-14:01",
+        "2026-11-27T08:30:00+23:59", "2026-11-27T08:30:00-15:00", "2026-11-27 08:30:00 +1401",
+        "Fri, 27 Nov 2026 08:30:00 +2500", "Fri, 27 Nov 2026 08:30:00 -1430", "2026-11-27 08:30 GMT+15",
+        "2026-11-27 08:30 UTC-14:30", "2026年11月27日 08:30 +15:00",
+        # years UTC cannot hold once the zone is applied
+        "0001-01-01T00:00:00", "0001-01-01 00:00:00 +0800", "9999-12-31T23:59:59-05:00",
+        "Fri, 31 Dec 9999 23:00:00 -0500",
+    ],
+)
+def test_impossible_dates_are_none(text: str) -> None:
+    assert parse_date(text, SHANGHAI, reference=REFERENCE) is None
+
+
+def test_impossible_year_less_dates_are_none() -> None:
+    assert parse_date("2月30日 08:30", SHANGHAI, reference=REFERENCE) is None
+    # 29 February is a date where the year around the reference has one
+    leap = datetime(2028, 3, 5, tzinfo=UTC)
+    assert parse_date("2月29日", SHANGHAI, reference=leap) == datetime(2028, 2, 29, tzinfo=CHINA)
+
+
+@pytest.mark.parametrize("offset", ["+14:00", "-14:00", "+13:59", "-12:00", "+05:45", "+00:00", "-00:30"])
+def test_offsets_within_fourteen_hours_are_honoured(offset: str) -> None:
+    value = parse_date(f"2026-11-27T08:30:00{offset}", SHANGHAI)
+    assert value == datetime.fromisoformat(f"2026-11-27T08:30:00{offset}")
+    compact = offset.replace(":", "")
+    assert parse_date(f"Fri, 27 Nov 2026 08:30:00 {compact}", SHANGHAI) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2026-02-30", "day is out of range for month"),
+        ("2026年2月30日 08:30", "day is out of range for month"),
+        ("2026-13-01", "month must be in 1..12"),
+        ("2026-11-27T08:30:00+25:00", "offset +25:00 is beyond ±14:00"),
+        ("Fri, 27 Nov 2026 08:30:00 +1401", "offset +14:01 is beyond ±14:00"),
+        ("2026-11-27T08:30:00-14:30", "offset -14:30 is beyond ±14:00"),
+        ("Fri, 27 Nov 2026 08:30:00 XYZ", "unknown time zone 'XYZ'"),
+        ("0001-01-01T00:00:00", "out of range"),
+    ],
+)
+def test_an_impossible_date_says_why(text: str, reason: str) -> None:
+    reading = read_date(text, SHANGHAI)
+    assert reading.value is None and reading.problem is not None
+    assert reason in reading.problem and repr(text) in reading.problem
+
+
+def test_unreadable_is_no_problem_and_readable_has_none() -> None:
+    """Only a date-shaped string with an impossible field is a problem; prose is just no date."""
+    assert read_date("garbage", SHANGHAI) == (None, None)
+    assert read_date("2026-11-27 08:30", SHANGHAI) == (BEIJING_0830, None)
+
+
+def test_dates_utc_cannot_hold_count_as_missing() -> None:
+    """A datetime that overflows on the way to UTC is no date, not an OverflowError."""
+    early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=8)))
+    late = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))
+    assert normalize_published(early, fetched_at=FETCHED) == (FETCHED, True, False)
+    assert normalize_published(late, fetched_at=FETCHED) == (FETCHED, True, False)
+
+
+def test_far_future_placeholders_count_as_missing_not_capped() -> None:
+    """9999-12-31 means "never"; a date a few years ahead is a typo or a scheduled post, and capped."""
+    placeholder = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=5)))
+    assert normalize_published(placeholder, fetched_at=FETCHED) == (FETCHED, True, False)
+    assert normalize_published(datetime(2101, 1, 1, tzinfo=UTC), fetched_at=FETCHED) == (FETCHED, True, False)
+    assert normalize_published(datetime(2100, 12, 31, tzinfo=UTC), fetched_at=FETCHED) == (FETCHED, False, True)

@@ -6,6 +6,10 @@ default) and ``CST`` is China Standard Time, +08:00.  :func:`parse_date` reads t
 the wild (ISO 8601 / RFC 3339, RFC 822, Java's ``Date.toString()``, JavaScript's ``Date`` string,
 ``2026年11月27日 08:30``, ``2026/11/27 08:30`` ...) with those rules; explicit offsets are honoured.
 
+A string of a date's shape with an impossible field (30 February, month 13, hour 25, an offset
+beyond ±14:00, an unknown zone abbreviation, a year UTC cannot hold once the zone is applied) is
+*no* date: :func:`read_date` says why, and it is never rolled over, shifted or guessed at.
+
 :func:`normalize_published` turns "no date" and "a date in the future" into the fetch time and
 says so, so reports can flag them instead of trusting them.
 """
@@ -16,13 +20,24 @@ import logging
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["parse_date", "normalize_published", "EARLIEST_PLAUSIBLE"]
+__all__ = ["parse_date", "read_date", "DateReading", "normalize_published", "EARLIEST_PLAUSIBLE",
+           "LATEST_PLAUSIBLE", "MAX_OFFSET"]
 
 #: Dates before this are placeholders (epoch zero, ``0001-01-01``) rather than publication dates.
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
+#: Dates from this on are placeholders too (``9999-12-31`` means "never"), not scheduled posts.
+LATEST_PLAUSIBLE = datetime(2101, 1, 1, tzinfo=UTC)
+
+#: The largest UTC offset a date may carry, either way, inclusive: +14:00 (Kiribati's Line
+#: Islands) is the easternmost zone in use and -12:00 the westernmost.  ISO 8601 and RFC 3339
+#: syntax allow up to ±23:59 and RFC 822 up to ±99:99, but beyond ±14:00 an offset is a typo or
+#: garbage, and applying it would move the date by up to a day: ``+14:00`` and ``-14:00`` are
+#: read, ``+14:01`` and ``-14:30`` make the date impossible.
+MAX_OFFSET = timedelta(hours=14)
 
 _MAX_LEN = 200
 
@@ -109,26 +124,73 @@ _PATTERNS = (_YMD_RE, _DMY_NAME_RE, _MDY_NAME_RE, _ASCTIME_RE)
 _ISO_HINT_RE = re.compile(r"\d{4}-?\d{2}")
 
 
+class DateReading(NamedTuple):
+    """What :func:`read_date` made of a string: a date, or why a date-shaped string is none."""
+
+    value: datetime | None
+    problem: str | None = None  # set only when the string has a date's shape but cannot be one
+
+
+class _Impossible(ValueError):
+    """A date-shaped string with a field no date can have (the message says which)."""
+
+
+_UNREAD = DateReading(None)
+
+
 def parse_date(text: str, tz: tzinfo, *, reference: datetime | None = None) -> datetime | None:
     """Read one feed date string as an aware datetime, or ``None`` when it cannot be read.
 
     A date without a zone is local time in ``tz``; ``CST`` and ``北京时间`` are +08:00; explicit
-    offsets (``+0800``, ``+08:00``, ``GMT+8``, ``UTC+8``, ``Z``) and common abbreviations are
-    honoured; an unknown abbreviation makes the date unreadable rather than silently UTC.
+    offsets (``+0800``, ``+08:00``, ``GMT+8``, ``UTC+8``, ``Z``) within ±14:00 (:data:`MAX_OFFSET`)
+    and common abbreviations are honoured; an unknown abbreviation makes the date unreadable
+    rather than silently UTC.  Impossible dates are ``None`` (:func:`read_date` says why).
 
     Year-less (``11月27日 08:30``) and relative (``3小时前``, ``昨天 08:30``) dates need a
     ``reference`` (normally the fetch time); without one they are ``None``.
     """
+    return read_date(text, tz, reference=reference).value
+
+
+def read_date(text: str, tz: tzinfo, *, reference: datetime | None = None) -> DateReading:
+    """:func:`parse_date`, telling "not a date" (``problem`` is ``None``) from "an impossible date".
+
+    A value read is always convertible to UTC and its offset within ±14:00.  A string the
+    reader recognises with an impossible field gets a ``problem`` naming it, so that a caller
+    does not go on to a more lenient reader (feedparser rolls 30 February over to March).
+    """
     if not isinstance(text, str):
-        return None
+        return _UNREAD
     s = unicodedata.normalize("NFKC", text).strip()
     if not s or len(s) > _MAX_LEN:
-        return None
+        return _UNREAD
     try:
-        return _parse(s, tz, reference)
-    except (ValueError, OverflowError):
-        # out-of-range fields (month 13, hour 25, year 0) or overflow at the edges of datetime
-        return None
+        value = _parse(s, tz, reference)
+        if value is not None:
+            _check_representable(value)
+    except (ValueError, OverflowError) as exc:
+        # An impossible field of a recognised shape (datetime's own messages: "day is out of
+        # range for month", "month must be in 1..12"), an offset beyond ±14:00, an unknown
+        # zone, or overflow at the edges of datetime.  Unrecognised shapes return None above.
+        reason = str(exc) or type(exc).__name__
+        return DateReading(None, f"{text.strip()[:_MAX_LEN]!r}: {reason}")
+    return DateReading(value)
+
+
+def _check_representable(value: datetime) -> None:
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise _Impossible(f"offset {_format_offset(offset)} is beyond ±14:00")
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise _Impossible("out of range once converted to UTC") from None
+
+
+def _format_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _parse(s: str, tz: tzinfo, reference: datetime | None) -> datetime | None:
@@ -169,12 +231,10 @@ def _build(m: re.Match[str], tz: tzinfo, forced: tzinfo | None) -> datetime | No
     if groups.get("mon") is not None:
         month = _MONTHS.get(groups["mon"].lower())
         if month is None:
-            return None
+            return None  # not a month name: not a date shape we know
     else:
         month = int(groups["m"])
     zone = _zone(groups["zone"], tz, forced)
-    if zone is None:
-        return None
     hour, minute, second, micro = _time(groups)
     return datetime(year, month, int(groups["d"]), hour, minute, second, micro, tzinfo=zone)
 
@@ -197,10 +257,12 @@ def _time(groups: dict[str, str | None]) -> tuple[int, int, int, int]:
     return hour, minute, second, micro
 
 
-def _zone(token: str | None, tz: tzinfo, forced: tzinfo | None) -> tzinfo | None:
+def _zone(token: str | None, tz: tzinfo, forced: tzinfo | None) -> tzinfo:
+    """The zone a date's zone token names; raises :class:`_Impossible` for one no date can have."""
     if token is None:
         return forced or tz
-    token = token.strip().upper()
+    spelled = token.strip()
+    token = spelled.upper()
     if token in _NAMED_ZONES:
         minutes = _NAMED_ZONES[token]
         return UTC if minutes == 0 else timezone(timedelta(minutes=minutes))
@@ -209,16 +271,18 @@ def _zone(token: str | None, tz: tzinfo, forced: tzinfo | None) -> tzinfo | None
             token = token[len(prefix):].strip()
             break
     if not token or token[0] not in "+-":
-        return None  # an abbreviation we do not know: better no date than a wrong one
+        # an abbreviation we do not know: better no date than a wrong one (feedparser reads UTC)
+        raise _Impossible(f"unknown time zone {spelled!r}")
     sign = -1 if token[0] == "-" else 1
     digits = token[1:].replace(":", "").replace(" ", "")
     if len(digits) <= 2:
         hours, minutes = int(digits), 0
     else:
         hours, minutes = int(digits[:-2]), int(digits[-2:])
-    if hours > 14 or minutes > 59:
-        return None
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    offset = timedelta(hours=hours, minutes=minutes)
+    if minutes > 59 or offset > MAX_OFFSET:
+        raise _Impossible(f"offset {token[0]}{hours:02d}:{minutes:02d} is beyond ±14:00")
+    return timezone(sign * offset)
 
 
 _AGO_UNITS = {
@@ -252,17 +316,16 @@ def _parse_relative(s: str, tz: tzinfo, forced: tzinfo | None, reference: dateti
     m = _MD_RE.fullmatch(s)
     if m is not None:
         groups = m.groupdict()
-        zone_or_none = _zone(groups["zone"], tz, forced)
-        if zone_or_none is None:
-            return None
+        zone = _zone(groups["zone"], tz, forced)
         hour, minute, second, micro = _time(groups)
         month, day_of_month = int(groups["m"]), int(groups["d"])
+        # Impossible in every year (30 February, month 13, hour 25): raises.  2000 is a leap year.
+        datetime(2000, month, day_of_month, hour, minute, second, micro)
         # The latest such date that is not more than a day after the reference: a feed lists
         # the recent past, so "12月31日" read on 2 January is last year's.
         for year in (local_ref.year + 1, local_ref.year, local_ref.year - 1):
             try:
-                candidate = datetime(year, month, day_of_month, hour, minute, second, micro,
-                                     tzinfo=zone_or_none)
+                candidate = datetime(year, month, day_of_month, hour, minute, second, micro, tzinfo=zone)
             except ValueError:
                 continue  # 29 February in a common year
             if candidate <= reference + timedelta(days=1):
@@ -279,16 +342,20 @@ def normalize_published(
 ) -> tuple[datetime, bool, bool]:
     """Return ``(published_at, date_missing, date_capped)``, ``published_at`` in UTC.
 
-    No date (or a placeholder before ``earliest``) becomes the fetch time, flagged missing.  A
-    date more than ``max_future`` after the fetch (clock skew, scheduled posts, typos) is capped
-    to the fetch time and flagged, so it cannot sit at the top of every report until it comes true.
-    Naive datetimes are taken as UTC.
+    No date (or a placeholder: before ``earliest``, from :data:`LATEST_PLAUSIBLE` on, or beyond
+    what UTC can hold) becomes the fetch time, flagged missing.  A date more than ``max_future``
+    after the fetch (clock skew, scheduled posts, typos) is capped to the fetch time and flagged,
+    so it cannot sit at the top of every report until it comes true.  Naive datetimes are taken
+    as UTC.
     """
     fetched = _as_utc(fetched_at)
     if raw is None:
         return fetched, True, False
-    published = _as_utc(raw)
-    if published < earliest:
+    try:
+        published = _as_utc(raw)
+    except OverflowError:  # 0001-01-01 at +08:00, 9999-12-31 at -05:00
+        return fetched, True, False
+    if published < earliest or published >= LATEST_PLAUSIBLE:
         return fetched, True, False
     if published - fetched > max_future:
         return fetched, False, True

@@ -1,8 +1,14 @@
 """Feed entries → :class:`Item`: the steps every feed format shares once its entries are read.
 
 RSS, Atom and RDF (through feedparser) and JSON Feed (our own reader) each turn their entries
-into :class:`RawEntry` tuples; :func:`build_items` then converts text, reads dates in the feed's
-zone, picks a stable id and drops what cannot be an item.
+into :class:`RawEntry` tuples; :func:`build_items` then makes their text safe to store, reads
+dates in the feed's zone, picks a stable id and drops what cannot be an item.  :func:`feed_result`
+is the one way a :class:`ParsedFeed` is made, and makes its feed-level strings safe the same way.
+
+Safe text (:func:`~reportgen.ingest.normalize.clean_text`): a lone surrogate (a JSON ``"\\ud800"``
+escape decodes to one) cannot be encoded as UTF-8, so SQLite, PostgreSQL and the PDF all raise on
+it; one such character used to cost its source's feed and the whole run.  Every text field of
+every item and every feed-level string passes through that one step, whatever the format.
 """
 
 
@@ -14,16 +20,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any, NamedTuple
 
-from reportgen.ingest.dates import normalize_published, parse_date
+from reportgen.ingest.dates import normalize_published, read_date
 from reportgen.ingest.normalize import (
     canonical_url,
+    clean_text,
     content_hash,
     html_to_text,
     is_trusted_guid,
     normalize_whitespace,
     stable_item_id,
 )
-from reportgen.models import Item
+from reportgen.models import Item, ParsedFeed
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +54,7 @@ class RawEntry(NamedTuple):
     guid: str | None
     author: str | None
     raw_dates: tuple[Any, ...]  # strings, best first
-    parsed_dates: tuple[Any, ...]  # feedparser's UTC struct_time fallbacks
+    parsed_dates: tuple[Any, ...]  # feedparser's UTC struct_time fallbacks, one per raw date
 
 
 def identity_url(url: str | None, link: Any) -> str | None:
@@ -122,22 +129,30 @@ def convert_text(value: str, kind: str, limit: int) -> str:
 
 
 def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone: tzinfo,
-                fetched_at: datetime) -> datetime | None:
+                fetched_at: datetime) -> tuple[datetime | None, str | None]:
+    """The entry's date; or ``None``, with why the first impossible date string was not used."""
     # The raw strings first, read in the configured zone; feedparser's structs (UTC, and
-    # zone-less read as UTC) only when our reader cannot make sense of a string.
-    for raw in raw_dates:
+    # zone-less read as UTC) only for a string our reader cannot make sense of.  A string our
+    # reader knows to be impossible (30 February, an offset of +25:00) is no date: feedparser
+    # would roll it over or apply it, so its struct is skipped too, as if the date were absent.
+    problem = None
+    impossible = set()
+    for index, raw in enumerate(raw_dates):
         if isinstance(raw, str) and raw:
-            value = parse_date(raw, zone, reference=fetched_at)
-            if value is not None:
-                return value
-    for struct in parsed_dates:
-        if struct is not None:
+            reading = read_date(raw, zone, reference=fetched_at)
+            if reading.value is not None:
+                return reading.value, None
+            if reading.problem is not None:
+                impossible.add(index)
+                problem = problem or reading.problem
+    for index, struct in enumerate(parsed_dates):
+        if struct is not None and index not in impossible:
             try:
                 year, month, day, hour, minute, second = struct[:6]
-                return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+                return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC), None
             except (TypeError, ValueError, OverflowError):
                 continue
-    return None
+    return None, problem
 
 
 def _names_feed(guid: str, feed_link: str | None) -> bool:
@@ -145,9 +160,26 @@ def _names_feed(guid: str, feed_link: str | None) -> bool:
     return feed_link is not None and guid[:4].lower() == "http" and canonical_url(guid) == feed_link
 
 
+def _clean_entry(row: RawEntry) -> RawEntry:
+    """The entry with every text field safe to store (see the module docstring)."""
+    return row._replace(
+        title=clean_text(row.title),
+        summary=clean_text(row.summary),
+        url=None if row.url is None else clean_text(row.url),
+        id_url=None if row.id_url is None else clean_text(row.id_url),
+        guid=None if row.guid is None else clean_text(row.guid),
+        author=None if row.author is None else clean_text(row.author),
+    )
+
+
 def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_at: datetime,
-           feed_link: str | None = None) -> tuple[Item, ...]:
-    rows = list(raws)
+                feed_link: str | None = None, warnings: list[str] | None = None) -> tuple[Item, ...]:
+    """The feed's items: text safe to store, ids stable, dates read; repeats and empty entries go.
+
+    An impossible date (see :func:`reportgen.ingest.dates.read_date`) is a missing one; when
+    ``warnings`` is given, a line saying how many there were and what was wrong goes to it.
+    """
+    rows = [_clean_entry(row) for row in raws]
     # A guid shared by *different* entries (some CMSs put the channel URL or a constant in every
     # <guid>) cannot key anything: those entries fall back to their URL or content.  The same
     # entry listed twice keeps its guid, so its id does not flip when the repeat goes away.
@@ -158,6 +190,7 @@ def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_
     fetched_utc = fetched_at.astimezone(UTC)
     items: list[Item] = []
     seen: set[str] = set()
+    date_problems: list[str] = []
     for row in rows:
         if not (row.title or row.summary or row.url):
             continue
@@ -167,7 +200,9 @@ def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_
         if item_id in seen:
             continue
         seen.add(item_id)
-        published = _entry_date(row.raw_dates, row.parsed_dates, zone, fetched_at)
+        published, date_problem = _entry_date(row.raw_dates, row.parsed_dates, zone, fetched_at)
+        if date_problem is not None:
+            date_problems.append(date_problem)
         published_at, date_missing, date_capped = normalize_published(published, fetched_at=fetched_utc)
         items.append(Item(
             item_id=item_id,
@@ -183,7 +218,26 @@ def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_
             date_capped=date_capped,
             content_hash=content_hash(row.title, row.summary),
         ))
+    if date_problems and warnings is not None:
+        count = len(date_problems)
+        first = "" if count == 1 else ", the first"
+        warnings.append(f"{count} invalid date{'s' if count > 1 else ''} read as missing{first}: {date_problems[0]}")
     return tuple(items)
+
+
+def feed_result(source_id: str, items: tuple[Item, ...] = (), *, feed_title: str | None = None,
+                bozo: bool = False, warnings: Iterable[str] = (), error: str | None = None) -> ParsedFeed:
+    """The :class:`ParsedFeed`, with its feed-level strings (title, warnings, error: any of them
+    may quote the body) made safe to store like every item's text.  Warnings are joined, shortened."""
+    warning = "; ".join(warnings)
+    return ParsedFeed(
+        source_id=source_id,
+        items=items,
+        feed_title=clean_text(feed_title) or None if feed_title else None,
+        bozo=bozo,
+        warning=short_message(clean_text(warning)) if warning else None,
+        error=short_message(clean_text(error)) if error else None,
+    )
 
 
 # --- messages ---------------------------------------------------------------------------------

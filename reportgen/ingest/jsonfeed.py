@@ -1,8 +1,9 @@
 """JSON Feed (jsonfeed.org 1 and 1.1) → :class:`ParsedFeed`, the one format feedparser 6 does not read.
 
-:func:`reportgen.parse.parse_feed` sends a body here when it sniffs JSON.  Only the JSON-specific
-part lives here: reading the document and its ``items``.  The entries then go through the same
-limits, date handling and :class:`Item` building as RSS and Atom ones, from :mod:`reportgen.parse`.
+:func:`reportgen.ingest.parse.parse_feed` sends a body here when it sniffs JSON.  Only the
+JSON-specific part lives here: reading the document and its ``items``.  The entries then go through
+the same limits, safe text, date handling and :class:`Item` building as RSS and Atom ones, from
+:mod:`reportgen.ingest.items`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from reportgen.ingest.items import (
     RawEntry,
     build_items,
     convert_text,
+    feed_result,
     identity_url,
-    short_message,
 )
 from reportgen.ingest.normalize import canonical_url, normalize_whitespace
 from reportgen.models import ParsedFeed
@@ -39,14 +40,13 @@ def parse_json_feed(
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        return ParsedFeed(source_id=source_id, items=(), error=short_message(f"malformed JSON feed: {exc}"))
+        return feed_result(source_id, error=f"malformed JSON feed: {exc}")
     if not isinstance(doc, dict):
-        return ParsedFeed(source_id=source_id, items=(), error="not a feed: JSON document is not an object")
+        return feed_result(source_id, error="not a feed: JSON document is not an object")
     version = doc.get("version")
     items_raw = doc.get("items")
     if not isinstance(items_raw, list):
-        return ParsedFeed(source_id=source_id, items=(),
-                          error="not a feed: JSON document has no JSON Feed 'items' list")
+        return feed_result(source_id, error="not a feed: JSON document has no JSON Feed 'items' list")
     if not (isinstance(version, str) and version.startswith(_JSONFEED_VERSION)):
         warnings.append("JSON document without a JSON Feed version; read as JSON Feed")
 
@@ -76,12 +76,8 @@ def parse_json_feed(
         raws.append(RawEntry(title, summary, url, identity_url(url, entry.get("url")), guid, author, dates, ()))
     if skipped:
         warnings.append(f"{skipped} JSON Feed item(s) are not objects and were skipped")
-    return ParsedFeed(
-        source_id=source_id,
-        items=build_items(source_id, raws, zone, fetched_at, feed_link),
-        feed_title=feed_title,
-        warning=short_message("; ".join(warnings)) if warnings else None,
-    )
+    items = build_items(source_id, raws, zone, fetched_at, feed_link, warnings)
+    return feed_result(source_id, items, feed_title=feed_title, warnings=warnings)
 
 
 def _str(value: Any) -> str | None:

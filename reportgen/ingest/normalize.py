@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "clean_text",
     "html_to_text",
     "normalize_whitespace",
     "canonical_url",
@@ -23,9 +24,29 @@ __all__ = [
     "is_trusted_guid",
 ]
 
+# What no stored text may hold: lone surrogates (category Cs: a JSON "\ud800" escape decodes to
+# one, and neither UTF-8, SQLite nor the PDF can encode it) and C0/C1 controls other than tab and
+# newline.  Bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E/F) are format characters, not
+# controls: they stay, and the report isolates them.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _unsafe_replacement(m: re.Match[str]) -> str:
+    return "\ufffd" if m.group() >= "\ud800" else ""
+
+
+def clean_text(s: str) -> str:
+    """``s`` with every lone surrogate as U+FFFD and C0/C1 controls except ``\\t`` and ``\\n``
+    removed; everything else is kept as is.  The result always encodes as UTF-8."""
+    if _UNSAFE_RE.search(s) is None:
+        return s
+    return _UNSAFE_RE.sub(_unsafe_replacement, s)
+
+
 # Invisible characters that split words for a matcher but carry no meaning in news text:
-# zero-width space, word joiner, BOM, and C0 controls other than the whitespace ones.
-_INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f]")
+# zero-width space, word joiner, BOM, and C0/C1 controls other than the whitespace ones (U+0085,
+# NEL, is whitespace to str.split).
+_INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def normalize_whitespace(s: str) -> str:
@@ -97,7 +118,7 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url or not isinstance(url, str):
         return None
-    url = url.strip()
+    url = clean_text(url).strip()  # a lone surrogate would make quote() raise
     if not url:
         return None
     try:

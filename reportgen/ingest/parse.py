@@ -8,14 +8,19 @@ Chinese feeds in practice:
   decoded as gb18030 (a superset of both) and handed on as UTF-8 with the declaration fixed.
 * **No declaration at all**, or a declaration that the bytes contradict: valid UTF-8 is declared
   as such; anything else is detected with chardet, reading any GB guess as gb18030.
+* **A UTF-8 body cut off inside a character** (a truncated download) is still UTF-8: the partial
+  character is dropped with a warning, instead of the whole body reading as a legacy encoding.
+* **Character references no character has** (``&#xD800;``, beyond ``&#x10FFFF;``) make
+  feedparser's fallback parser raise and lose the feed; they are read as U+FFFD.
 * **Zone-less dates**, which feedparser reads as UTC, are read in the configured zone, and
-  ``CST`` is China Standard Time (see :mod:`reportgen.dates`).
+  ``CST`` is China Standard Time (see :mod:`reportgen.ingest.dates`).
 * **JSON Feed** (jsonfeed.org 1 and 1.1), which feedparser 6 does not read, is parsed by
-  :mod:`reportgen.jsonfeed`.
+  :mod:`reportgen.ingest.jsonfeed`.
 * **An HTML page** where a feed should be is reported as such, not as an empty feed.
 
 :func:`parse_feed` never raises: a bad feed is data (``error``/``warning`` on the result), and
-it is a plain top-level function of picklable arguments so a process pool can run it.
+it is a plain top-level function of picklable arguments so a process pool can run it.  Every
+string of its result is safe to store (see :mod:`reportgen.ingest.items`).
 """
 
 from __future__ import annotations
@@ -39,14 +44,12 @@ from reportgen.ingest.items import (
     content_kind,
     describe_error,
     feed_entries,
+    feed_result,
     field_text,
     get_field,
-    short_message,
 )
 from reportgen.ingest.jsonfeed import parse_json_feed
-from reportgen.ingest.normalize import (
-    canonical_url,
-)
+from reportgen.ingest.normalize import canonical_url, clean_text
 from reportgen.models import ParsedFeed
 
 logger = logging.getLogger(__name__)
@@ -70,6 +73,15 @@ _PLAIN_DECL = b'<?xml version="1.0"?>'
 _BAD_DECL_BYTE_RE = re.compile(rb"[^\t\n\r\x20-\x7e]")  # the declaration is ASCII by definition
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _WIDE_MARKERS = (b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<\x00?", b"<\x00?\x00", b"\x4c\x6f\xa7\x94")
+# How a body in UTF-16 or UTF-32 starts: (prefix, length of its BOM, codec).  UTF-32 first: the
+# UTF-32-LE BOM starts with the UTF-16-LE one.
+_WIDE_CODECS = (
+    (codecs.BOM_UTF32_LE, 4, "utf-32-le"), (codecs.BOM_UTF32_BE, 4, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, 2, "utf-16-le"), (codecs.BOM_UTF16_BE, 2, "utf-16-be"),
+    (b"\x00\x00\x00<", 0, "utf-32-be"), (b"<\x00\x00\x00", 0, "utf-32-le"),
+    (b"\x00<\x00?", 0, "utf-16-be"), (b"<\x00?\x00", 0, "utf-16-le"),
+)
+TRUNCATED_UTF8 = "body ends inside a UTF-8 character: truncated download?"
 
 
 def _is_gb(name: str) -> bool:
@@ -115,6 +127,24 @@ def _guess_encoding(body: bytes) -> str | None:
     return encoding if _decodes(body, encoding) else None
 
 
+def _partial_utf8_end(body: bytes) -> int | None:
+    """Where a UTF-8 body breaks off inside its last character (a truncated download), or ``None``.
+
+    Only when everything before is valid UTF-8 and not all ASCII (the evidence that the body is
+    UTF-8 at all): the decoder then stops with "unexpected end of data" at the very end.  Without
+    this, the body is not valid UTF-8, chardet's guess or feedparser's fallback reads it as a
+    single-byte encoding, and every title turns to mojibake.
+    """
+    if body[-1:] < b"\x80" or any(body.startswith(prefix) for prefix, _, _ in _WIDE_CODECS):
+        return None  # the cheap test first: a partial character ends in a non-ASCII byte
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(body) and not body[:exc.start].isascii():
+            return exc.start
+    return None
+
+
 def _choose_encoding(body: bytes, xml_charset: str, http_charset: str) -> str | None:
     """The encoding to transcode from, or ``None`` to leave the body to feedparser."""
     if body.isascii():
@@ -137,10 +167,15 @@ def _choose_encoding(body: bytes, xml_charset: str, http_charset: str) -> str | 
     return guess if guess == "gb18030" else None
 
 
-def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], str | None]:
-    """Fix the encoding feedparser would get wrong.  Returns body, headers and a warning."""
+def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], list[str]]:
+    """Fix the encoding feedparser would get wrong.  Returns body, headers and warnings."""
+    warnings = []
+    partial = _partial_utf8_end(body)
+    if partial is not None:
+        body = body[:partial]
+        warnings.append(TRUNCATED_UTF8)
     if body.startswith(_BOMS) or body[:4] in _WIDE_MARKERS:
-        return body, headers, None  # BOMs and UTF-16/32 are feedparser's strength
+        return body, headers, warnings  # BOMs and UTF-16/32 are feedparser's strength
     decl = _XML_DECL_RE.match(body)
     if decl is not None and _BAD_DECL_BYTE_RE.search(decl.group()):
         # A NUL, control or non-ASCII byte in the declaration reaches feedparser inside the encoding
@@ -156,13 +191,12 @@ def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str,
     media, http_charset = _split_content_type(headers.get("content-type", ""))
     source = _choose_encoding(body, xml_charset, http_charset)
     if source is None:
-        return body, headers, None
-    warning = None
+        return body, headers, warnings
     try:
         text = body.decode(source)
     except UnicodeDecodeError:
         text = body.decode(source, errors="replace")
-        warning = f"some bytes are not valid {source} and were replaced"
+        warnings.append(f"some bytes are not valid {source} and were replaced")
     if decl is not None:
         new_body = _UTF8_DECL + text[decl.end():].encode("utf-8")
     else:
@@ -170,7 +204,41 @@ def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str,
     if media:
         headers = {**headers, "content-type": f"{media}; charset=utf-8"}
     logger.debug("transcoded body from %s (declared xml=%r http=%r)", source, xml_charset, http_charset)
-    return new_body, headers, warning
+    return new_body, headers, warnings
+
+
+# --- character references ---------------------------------------------------------------------
+
+# Candidates only (four hex or five decimal digits and more): a surrogate is U+D800 and up.
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]0*([0-9A-Fa-f]{4,})|0*([0-9]{5,}));")
+_CHAR_REF_BYTES_RE = re.compile(rb"&#(?:[xX]0*([0-9A-Fa-f]{4,})|0*([0-9]{5,}));")
+
+
+def _names_no_character(ref: re.Match[str] | re.Match[bytes]) -> bool:
+    """A reference to a surrogate or beyond U+10FFFF, which feedparser's fallback parser raises on
+    (``chr(c).encode('utf-8')``).  Over 8 digits is beyond U+10FFFF whatever they are (and a
+    decimal ``int()`` of thousands of digits raises too)."""
+    hex_digits, decimal_digits = ref.groups()
+    digits = hex_digits if hex_digits is not None else decimal_digits
+    if len(digits) > 8:
+        return True
+    value = int(digits, 16 if hex_digits is not None else 10)
+    return 0xD800 <= value <= 0xDFFF or value > 0x10FFFF
+
+
+def _fix_char_refs(body: bytes) -> bytes:
+    """The body with every character reference to no character (see above) as ``&#xFFFD;``."""
+    for prefix, bom, codec in _WIDE_CODECS:
+        if body.startswith(prefix):
+            try:
+                text = body[bom:].decode(codec)
+            except UnicodeDecodeError:
+                return body  # feedparser's to judge
+            fixed = _CHAR_REF_RE.sub(lambda m: "&#xFFFD;" if _names_no_character(m) else m.group(), text)
+            return body if fixed == text else body[:bom] + fixed.encode(codec)
+    if b"&#" not in body:
+        return body
+    return _CHAR_REF_BYTES_RE.sub(lambda m: b"&#xFFFD;" if _names_no_character(m) else m.group(), body)
 
 
 # --- sniffing ---------------------------------------------------------------------------------
@@ -231,7 +299,7 @@ def parse_feed(
         return _parse(source_id, body, headers, tz, fetched_at, base_url)
     except Exception as exc:  # a bad feed is data, whatever feedparser or we trip over
         logger.warning("parse of %s failed", source_id, exc_info=True)
-        return ParsedFeed(source_id=source_id, items=(), error=short_message(f"parse failed: {describe_error(exc)}"))
+        return feed_result(source_id, error=f"parse failed: {describe_error(exc)}")
 
 
 @lru_cache(maxsize=64)
@@ -259,10 +327,11 @@ def _parse(
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
     if not body:
-        return ParsedFeed(source_id=source_id, items=(), error="empty body")
+        return feed_result(source_id, error="empty body")
     if isinstance(body, bytearray | memoryview):
         body = bytes(body)
-    hdrs = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+    # Header values are the server's text too: a NUL or a surrogate in a charset made feedparser raise.
+    hdrs = {clean_text(str(k)).lower(): clean_text(str(v)) for k, v in (headers or {}).items()}
     media, _ = _split_content_type(hdrs.get("content-type", ""))
     # Leading whitespace before <?xml is common (PHP templates) and makes the strict parser give up.
     if body[:1].isspace():
@@ -273,11 +342,11 @@ def _parse(
     if _is_json(head, media):
         return parse_json_feed(source_id, body, zone, fetched_at, base_url, warnings)
     if _looks_like_html(head):
-        return ParsedFeed(source_id=source_id, items=(), error=_html_error(body, base_url))
+        return feed_result(source_id, error=_html_error(body, base_url))
 
-    body, hdrs, encoding_warning = _prepare_xml(body, hdrs)
-    if encoding_warning:
-        warnings.append(encoding_warning)
+    body, hdrs, encoding_warnings = _prepare_xml(body, hdrs)
+    warnings += encoding_warnings
+    body = _fix_char_refs(body)
     # BytesIO, never the bytes themselves: feedparser would try a string as a file name or URL.
     # Sanitizing and relative-URI rewriting inside HTML are skipped: we keep only plain text.
     result = feedparser.parse(
@@ -297,16 +366,6 @@ def _parse(
 
     feed_title = field_text(get_field(feed, "title"), content_kind(get_field(feed, "title_detail")), MAX_TITLE) or None
     feed_link = canonical_url(get_field(feed, "link"), base_url) or base_url
-    items = build_items(source_id, feed_entries(entries, feed_link), zone, fetched_at, feed_link)
-    return ParsedFeed(
-        source_id=source_id,
-        items=items,
-        feed_title=feed_title,
-        bozo=bozo,
-        warning=short_message("; ".join(warnings)) if warnings else None,
-        error=error,
-    )
-
-
-# --- RSS / Atom entries -----------------------------------------------------------------------
+    items = build_items(source_id, feed_entries(entries, feed_link), zone, fetched_at, feed_link, warnings)
+    return feed_result(source_id, items, feed_title=feed_title, bozo=bozo, warnings=warnings, error=error)
 
