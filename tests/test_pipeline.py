@@ -236,7 +236,9 @@ def test_workers_give_the_same_store_as_one_process(tmp_path, server, monkeypatc
         with store.engine.connect() as conn:
             items = sorted(conn.exec_driver_sql("select item_id, title, published_at from items").all())
             mentions = sorted(conn.exec_driver_sql("select item_id, bank_id, evidence from mentions").all())
+        # Per source only the status: two fixtures (gbk, noenc) carry the same items, and which of them
+        # stores a shared item first (and counts it as new) depends on which worker gets there first.
         contents[workers] = (items, mentions, summary.items_new, summary.items_matched,
-                             sorted((s.source_id, str(s.status), s.new_count) for s in summary.sources))
+                             sorted((s.source_id, str(s.status)) for s in summary.sources))
     assert contents[1] == contents[2]
     assert contents[1][0]  # not vacuously equal
