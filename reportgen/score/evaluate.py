@@ -26,6 +26,7 @@ Definitions (the same for every backend):
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -167,20 +168,36 @@ def bank_target(bank: str) -> Target:
 
 def bank_input(example: Example) -> ScoreInput:
     """A bank-level row as scorer input: the named bank is the target; the other known banks the
-    text names, and longer names that contain the target's (中信证券 for 中信), are co-mentions."""
+    text names (by a short form too: 中信 beside 招行 in a card forum), and names that share the
+    target bank's letters but are not it (中信证券, 平安普惠), are co-mentions."""
     assert example.bank is not None
     target = bank_target(example.bank)
     folded = fold(example.title + "\n" + example.text)
+    # the spans of names that are not banks, so that 平安 inside 平安普惠 is no mention of 平安银行
+    not_banks = [(m.start(), m.start() + len(k)) for k in map(fold, NOT_THE_BANK) for m in _finditer(folded, k)]
     others: list[Target] = []
-    for canonical, aliases, _short in KNOWN_BANKS:
-        if canonical != target.key and any(fold(n) in folded for n in (canonical, *aliases)):
+    mine: tuple[str, ...] = ()
+    for canonical, aliases, short_forms in KNOWN_BANKS:
+        names = (canonical, *aliases, *short_forms)
+        if canonical == target.key:
+            mine = names
+        elif any(_named(folded, fold(n), not_banks) for n in names):
             others.append(bank_target(canonical))
-    own = [fold(n) for n in target.names]
+    own = {fold(n) for n in (*target.names, *mine)}
     for name in NOT_THE_BANK:
         key = fold(name)
         if key in folded and any(n in key and n != key for n in own):
             others.append(Target(name, (name,)))
     return ScoreInput(example.title, example.text, target, tuple(others))
+
+
+def _finditer(text: str, key: str) -> list[re.Match[str]]:
+    return list(re.finditer(re.escape(key), text))
+
+
+def _named(folded: str, name: str, not_banks: Sequence[tuple[int, int]]) -> bool:
+    """Does ``name`` occur outside every span of a name that is not a bank?"""
+    return any(not any(s <= m.start() and m.end() <= e for s, e in not_banks) for m in _finditer(folded, name))
 
 
 def keep_longest(entities: Sequence[str]) -> set[str]:

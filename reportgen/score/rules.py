@@ -97,6 +97,8 @@ class _Entry:
     roles: tuple[str, ...] = ()  # the pattern words (lx.PATTERNS) this term is or contains
     frame: int = 0  # 1: a response frame after the bank (回应), 2: before it (网曝)
     awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
+    bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
+    rumour: bool = False  # makes a response frame a rebuttal (lx.RUMOURS)
 
 
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
@@ -120,6 +122,8 @@ class _Part:
     frames: list[_Hit]  # response frames (回应, 网曝 …)
     denied: frozenset[int]  # sentences with a denial (辟谣, …纯属谣言)
     aware: frozenset[int]  # warning and campaign sentences (lx.AWARENESS)
+    first_person: bool  # a customer's own story (lx.FIRST_PERSON)
+    handles: frozenset[int]  # hits inside an @-handle (@某某经济犯罪侦查): a name, not a claim
     terms_cache: dict[tuple[frozenset[int], bool], list[_Term]] = field(default_factory=dict)
     mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
@@ -208,7 +212,8 @@ class RulesScorer:
             [RULES_VERSION, TITLE_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE, PLACE_SHORT_SENTENCE,
              PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT, lx.FRAME_WINDOW, lx.FRAMES,
              lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
-             sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness)
+             sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness, e.bank_value,
+                     e.rumour)
                     for k, e in entries.items())],
             ensure_ascii=False, default=str).encode()).hexdigest()
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
@@ -267,10 +272,13 @@ class RulesScorer:
         # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
         # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
         for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
-                            (lx.AWARENESS, {"awareness": True}), (_PATTERN_WORDS, {})):
+                            (lx.AWARENESS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (_PATTERN_WORDS, {})):
             for word in words:
                 old = table.get(fold(word)) or _inner_term(table, fold(word))
                 table[fold(word)] = replace(old, **flag) if old is not None else _Entry(word, _CUE, 0.0, **flag)
+        for word, value in lx.BANK_VIEW.items():
+            if fold(word) in table:
+                table[fold(word)] = replace(table[fold(word)], bank_value=value)
         # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
         # one-character word only as itself (收 is not in 收入)
         for key, entry in list(table.items()):
@@ -325,8 +333,10 @@ class RulesScorer:
             hits.append((s, e, entry, c.start() if c else size, n.start() if n else size))
         return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == _BYS],
                      [h for h in hits if h[2].frame], frozenset(
-                         h[4] for h in hits if h[2].kind == _POST or (h[2].kind == _NEG and h[2].term in lx.DENIALS)),
-                     frozenset(h[4] for h in hits if h[2].awareness))
+                         h[4] for h in hits if h[2].kind == _POST or h[2].rumour
+                         or (h[2].kind == _NEG and h[2].term in lx.DENIALS)),
+                     frozenset(h[4] for h in hits if h[2].awareness), any(w in folded for w in lx.FIRST_PERSON),
+                     _handle_hits(data, hits) if "@" in data else frozenset())
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names = _folded_names(target.names)
@@ -346,6 +356,8 @@ class RulesScorer:
             # a bank named as a hashtag or an @-handle only (#某平台暴雷# @某银行) is not the subject there
             own = [o for o in found if not _tagged(part, o)] if found and is_bank else found
             masked = part.masked(all_names) if all_names else frozenset()
+            if is_bank and part.handles:
+                masked = masked | part.handles
             bystanders = self._bystander_clauses(part, own)
             analysed.append((part, own, masked, bystanders))
             named_anywhere = named_anywhere or bool(found)
@@ -402,8 +414,8 @@ class RulesScorer:
                     contributions.append((contribution, entry.term, part, clause, notes))
                 counts = not names or place >= PLACE_SENTENCE or (named_in_title and part.where == "body")
                 if entry.categories and counts and not negated and not bystander:
-                    strong = not entry.context_only and entry.value <= 0
                     for code in entry.categories:
+                        strong = not entry.context_only and (entry.value <= 0 or code in NEUTRAL_CATEGORIES)
                         terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
                         if entry.term not in terms:
                             terms.append(entry.term)
@@ -411,13 +423,15 @@ class RulesScorer:
         score = clamp(math.tanh(total / SCALE))
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
         contributions.sort(key=lambda c: -abs(c[0]))
-        categories = self._categories(cat_hits, label, contributions)
+        categories = self._categories(cat_hits, label, contributions,
+                                      any(part.first_person for part, own, _, _ in analysed if own))
         reasons = tuple(Reason(term, round(value, 3), part.where, part.clause_text(clause), notes)
                         for value, term, part, clause, notes in contributions[:MAX_REASONS])
         return Judgement(label, round(score, 4), tuple(categories), reasons, self.name, self.version)
 
     def _categories(self, cat_hits: Mapping[str, tuple[list[str], _Part, int, bool]], label: str,
-                    contributions: Sequence[tuple[float, str, _Part, int, str]]) -> list[CategoryHit]:
+                    contributions: Sequence[tuple[float, str, _Part, int, str]],
+                    first_person: bool) -> list[CategoryHit]:
         """Risk categories attach only to bad news for the bank; results and personnel changes are
         tagged whatever the label (shared/LABELLING.md).  A category needs one of its own terms;
         one that only a context term (客服, 监管, 行长) names fires only when no other does."""
@@ -441,6 +455,12 @@ class RulesScorer:
             fallback = next((c for c in self.categories if c.code == lx.FALLBACK_CATEGORY), None)
             if top is not None and fallback is not None and not out:
                 out.append(CategoryHit(fallback.code, (top[1],), top[2].clause_text(top[3])))
+        elif negative and first_person and lx.FALLBACK_CATEGORY not in {c.code for c in out}:
+            # a customer's own fee, mis-selling or loss story is a grievance too
+            story = next((c for c in out if c.code in lx.GRIEVANCES), None)
+            fallback = next((c for c in self.categories if c.code == lx.FALLBACK_CATEGORY), None)
+            if story is not None and fallback is not None:
+                out.insert(0, CategoryHit(fallback.code, story.terms, story.clause))
         return out
 
     def _bystander_clauses(self, part: _Part, own: Sequence[tuple[int, int]]) -> set[int]:
@@ -503,6 +523,18 @@ def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
         if closing >= 0 and "\n" not in data[end:closing]:
             return not part.unfavourable_between(opening, closing)
     return False
+
+
+def _handle_hits(data: str, hits: Sequence[_Hit]) -> frozenset[int]:
+    """Indexes of the hits that sit inside an @-handle (from @ to the next space or punctuation)."""
+    spans = []
+    at = data.find("@")
+    while at >= 0:
+        stop = _HANDLE_STOP.search(data, at + 1)
+        end = stop.start() if stop else len(data)
+        spans.append((at, end))
+        at = data.find("@", at + 1)
+    return frozenset(i for i, (s, e, *_rest) in enumerate(hits) if any(a < s and e <= b for a, b in spans))
 
 
 def _frames(part: _Part, own: Sequence[tuple[int, int]], framed: dict[int, int]) -> list[tuple[float, str, int]]:
@@ -571,7 +603,7 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
             elif kind == _POST:
                 _negate_backwards(out, hit)
             continue
-        value = entry.value
+        value = entry.value if entry.bank_value is None or not bank else entry.bank_value
         if not value:  # a category-only or neutral phrase: it neither counts nor uses up a negator
             if entry.categories:
                 out.append((start, clause, sentence, 0.0, False, "", entry))
