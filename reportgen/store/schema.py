@@ -301,6 +301,76 @@ def _migration_7(conn: Connection) -> None:
         reason_zh=swapped(alerts.c.reason_zh), reason_en=swapped(alerts.c.reason_en)))
 
 
+# Alerts as incidents to follow up (store/incident_rows.py): one row per incident (a bank and an
+# event), with the stable id people acknowledge it by, the most severe level it reached, when it was
+# first raised and who took it.  The ``alerts`` rows above are a day's triggers, recomputed at will;
+# these rows are never recomputed, only observed again and updated.
+alert_incidents = Table(
+    "alert_incidents", metadata,
+    Column("incident_id", Integer, primary_key=True, autoincrement=True),
+    Column("bank_id", Key(64), nullable=False),
+    Column("incident_key", Key(64), nullable=False),  # its first event's id, or "day YYYY-MM-DD"
+    Column("event_ids", Text, nullable=False),  # JSON: every event seen in it, near-duplicates included
+    Column("day", Date, nullable=False),  # local day first raised
+    Column("level", Integer, nullable=False),  # the most severe level reached (1 = 一级)
+    Column("first_level", Integer, nullable=False),
+    Column("current_level", Integer, nullable=False),  # as last observed
+    Column("kind", String(16), nullable=False),  # the most severe trigger: volume | heat | category
+    Column("kinds", Text, nullable=False),  # JSON list
+    Column("category", String(32)),
+    Column("title", Text),
+    Column("url", Text),
+    Column("first_source", Text),
+    Column("first_published_at", UTCDateTime),
+    Column("heat", Float, nullable=False, default=0.0),
+    Column("growth", Float, nullable=False, default=0.0),  # heat added in the last growth_hours
+    Column("reprints", Integer, nullable=False, default=0),
+    Column("negatives", Float, nullable=False, default=0.0),
+    Column("baseline", Float, nullable=False, default=0.0),
+    Column("reasons_zh", Text, nullable=False),  # JSON list, most severe trigger first
+    Column("reasons_en", Text, nullable=False),
+    Column("source", String(16), nullable=False),  # intraday | daily: which evaluation first raised it
+    Column("first_raised_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("escalated_at", UTCDateTime),
+    Column("state", String(16), nullable=False),  # open | acked | resolved
+    Column("acked_by", Text),
+    Column("acked_at", UTCDateTime),
+    Column("ack_note", Text),
+    Column("resolved_by", Text),
+    Column("resolved_at", UTCDateTime),
+    Column("resolve_note", Text),
+    Index("ix_alert_incidents_bank_seen", "bank_id", "last_seen_at"),
+    Index("ix_alert_incidents_day", "day"),
+)
+
+# The push outbox (store/push_rows.py): one row per message an incident owes a channel.  The unique
+# key makes "once per alert per channel" hold against a second writer: a new alert, an escalation
+# to a level, and the n-th reminder are each enqueued at most once.
+push_outbox = Table(
+    "push_outbox", metadata,
+    Column("push_id", Integer, primary_key=True, autoincrement=True),
+    Column("incident_id", Integer, ForeignKey("alert_incidents.incident_id"), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("reason", String(16), nullable=False),  # new | escalation | reminder
+    Column("seq", Integer, nullable=False, default=0),  # the reminder's number (0 otherwise)
+    Column("state", String(16), nullable=False),  # pending | held | sent | expired | cancelled
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_attempt_at", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("last_error", Text),  # secrets blotted out
+    Index("ux_push_outbox_message", "incident_id", "channel", "level", "reason", "seq", unique=True),
+    Index("ix_push_outbox_state", "state"),
+)
+
+
+def _migration_8(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[alert_incidents, push_outbox])
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
@@ -309,5 +379,6 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (5, "covering indexes for the report's counts", _migration_5),
     (6, "runs: how each run ended (done, interrupted)", _migration_6),
     (7, "alerts: levels numbered from the top (1 = 一级, the most severe)", _migration_7),
+    (8, "alert incidents (ids, acknowledgement) and the push outbox", _migration_8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
