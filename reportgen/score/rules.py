@@ -49,7 +49,8 @@ MAX_REASONS = 5
 NEGATED_CAP = 0.5
 
 PLACE_SHORT_SENTENCE = 1.0  # a short text naming only this bank (lx.SHORT_TEXT): its other clauses
-PLACE_SHORT_ELSEWHERE = 0.8
+PLACE_SHORT_ELSEWHERE = 1.0
+SHORT_FACTOR = 1.5  # and a short text is all headline: it counts like a title
 
 _SENT, _NEG, _DEG, _BYS, _POST, _CUE = 1, 2, 3, 4, 5, 6
 CJK_BYTES = 3  # windows are in characters; positions are in UTF-8 bytes (see _enc)
@@ -209,9 +210,9 @@ class RulesScorer:
                 self._automaton.add_word(_enc(key), (len(_enc(key)), entry))
         self._automaton.make_automaton()
         digest = hashlib.sha256(json.dumps(
-            [RULES_VERSION, TITLE_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE, PLACE_SHORT_SENTENCE,
-             PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT, lx.FRAME_WINDOW, lx.FRAMES,
-             lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
+            [RULES_VERSION, TITLE_FACTOR, SHORT_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE,
+             PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
+             lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
              sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness, e.bank_value,
                      e.rumour)
                     for k, e in entries.items())],
@@ -331,11 +332,12 @@ class RulesScorer:
             c = clause_search(data, s)
             n = sentence_search(data, s)
             hits.append((s, e, entry, c.start() if c else size, n.start() if n else size))
+        denied = frozenset(h[4] for h in hits if h[2].kind == _POST or h[2].rumour
+                           or (h[2].kind == _NEG and h[2].term in lx.DENIALS))
+        aware = frozenset(h[4] for i, h in enumerate(hits) if h[2].awareness and not (  # 没警惕 is no warning
+            i and hits[i - 1][2].kind == _NEG and hits[i - 1][1] == h[0]))
         return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == _BYS],
-                     [h for h in hits if h[2].frame], frozenset(
-                         h[4] for h in hits if h[2].kind == _POST or h[2].rumour
-                         or (h[2].kind == _NEG and h[2].term in lx.DENIALS)),
-                     frozenset(h[4] for h in hits if h[2].awareness), any(w in folded for w in lx.FIRST_PERSON),
+                     [h for h in hits if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
                      _handle_hits(data, hits) if "@" in data else frozenset())
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
@@ -385,8 +387,13 @@ class RulesScorer:
             # a short text naming no other bank is about this bank throughout (posts, hot-search titles)
             short = (is_bank and bool(own) and len(part.data) <= SHORT_BYTES
                      and not any(o in part.data for o in other_names))
+            if short and part.where != "title":
+                factor *= SHORT_FACTOR
             in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
             elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
+            # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
+            theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
+                      if is_bank and other_names and own else set())
             for start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked, is_bank):
                 if not names:
                     place = PLACE_CLAUSE
@@ -394,7 +401,7 @@ class RulesScorer:
                     place = PLACE_UNNAMED
                 elif clause in own_clauses or (framed and start >= framed.get(sentence, len(part.data))):
                     place = PLACE_CLAUSE
-                elif sentence in own_sentences:
+                elif sentence in own_sentences and clause not in theirs:
                     place = in_sentence
                 else:
                     place = elsewhere
@@ -423,8 +430,8 @@ class RulesScorer:
         score = clamp(math.tanh(total / SCALE))
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
         contributions.sort(key=lambda c: -abs(c[0]))
-        categories = self._categories(cat_hits, label, contributions,
-                                      any(part.first_person for part, own, _, _ in analysed if own))
+        categories = self._categories(cat_hits, label, contributions, any(
+            part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _ in analysed if own))
         reasons = tuple(Reason(term, round(value, 3), part.where, part.clause_text(clause), notes)
                         for value, term, part, clause, notes in contributions[:MAX_REASONS])
         return Judgement(label, round(score, 4), tuple(categories), reasons, self.name, self.version)
