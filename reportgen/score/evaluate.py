@@ -181,8 +181,11 @@ def bank_input(example: Example) -> ScoreInput:
         names = (canonical, *aliases, *short_forms)
         if canonical == target.key:
             mine = names
-        elif any(_named(folded, fold(n), not_banks) for n in names):
-            others.append(bank_target(canonical))
+        else:
+            named = [n for n in names if _named(folded, fold(n), not_banks)]
+            if named:
+                known = bank_target(canonical)
+                others.append(Target(known.key, tuple(dict.fromkeys((*known.names, *named)))))
     own = {fold(n) for n in (*target.names, *mine)}
     for name in NOT_THE_BANK:
         key = fold(name)

@@ -379,16 +379,16 @@ class RulesScorer:
             bystander_sentences = {part.sentence_of(c) for c in bystander_clauses}
             bystander_sentences -= named_sentences
             all_bystander = everywhere_bystander or (bool(own_clauses) and own_clauses <= bystander_clauses)
-            framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)
-            if own and part.frames and not all_bystander:
-                for value, term, clause in _frames(part, own, framed):
-                    total += value * factor
-                    contributions.append((value * factor, term, part, clause, "frame"))
             # a short text naming no other bank is about this bank throughout (posts, hot-search titles)
             short = (is_bank and bool(own) and len(part.data) <= SHORT_BYTES
                      and not any(o in part.data for o in other_names))
             if short and part.where != "title":
                 factor *= SHORT_FACTOR
+            framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)
+            if own and part.frames and not all_bystander:
+                for value, term, clause in _frames(part, own, framed):
+                    total += value * factor
+                    contributions.append((value * factor, term, part, clause, "frame"))
             in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
             elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
