@@ -109,7 +109,7 @@ def eval_cmd(state: State, data_path: Path, model_path: Path | None, as_json: bo
                 click.echo(f"  ✗ {m['id']} [{m['bank']}]: gold {'negative' if m['gold'] else 'not negative'} "
                            f"{'+'.join(m['gold_categories'])} · predicted "
                            f"{'negative' if m['predicted'] else 'not negative'} "
-                           f"{'+'.join(m['predicted_categories']) or 'none'} · {'、'.join(m['reasons'][:6])} · "
+                           f"{'+'.join(m['predicted_categories']) or 'none'} · {'、'.join(m['reasons'][:6]) or '—'} · "
                            f"{m['text'][:80]}")
             else:
                 click.echo(f"  ✗ {m['id']}: gold {m['gold']} {m['key_entities']} · predicted {m['predicted']} · "
