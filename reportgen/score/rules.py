@@ -80,9 +80,10 @@ _CLAUSE_RE = re.compile("|".join(re.escape(_enc(c)) for c in lx.SENTENCE_ENDS + 
 _PATTERN_WORDS: tuple[str, ...] = tuple(dict.fromkeys(fold(w) for p in lx.PATTERNS for w in (*p.cues, *p.objects)))
 _CUE_WORDS = frozenset(fold(w) for p in lx.PATTERNS for w in p.cues)
 _BY_OBJECT: dict[str, list[lx.Pattern]] = {}
-for _p in lx.PATTERNS:
+for _p in sorted(lx.PATTERNS, key=lambda p: p.weight != 0):  # a neutraliser (逾期…冻结) wins
     for _w in _p.objects:
         _BY_OBJECT.setdefault(fold(_w), []).append(_p)
+_LIST_MARK = _enc("、")
 # an @-handle runs from @ to the first space or punctuation (@某银行信用卡中心)
 _HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 _HANDLE_BYTES = 16 * CJK_BYTES
@@ -100,6 +101,7 @@ class _Entry:
     awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
     bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
     rumour: bool = False  # makes a response frame a rebuttal (lx.RUMOURS)
+    shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
 
 
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
@@ -214,7 +216,7 @@ class RulesScorer:
              PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
              sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness, e.bank_value,
-                     e.rumour)
+                     e.rumour, e.shield)
                     for k, e in entries.items())],
             ensure_ascii=False, default=str).encode()).hexdigest()
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
@@ -282,10 +284,16 @@ class RulesScorer:
                 table[fold(word)] = replace(table[fold(word)], bank_value=value)
         # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
         # one-character word only as itself (收 is not in 收入)
+        for key in map(fold, lx.ZH_NEUTRAL):
+            swallowed = _inner_term(table, key)
+            if swallowed is not None and swallowed.value < 0 and table[key].kind == _SENT and not table[key].value:
+                table[key] = replace(table[key], shield=True)
+        pattern_words = set(_PATTERN_WORDS)
         for key, entry in list(table.items()):
             if _is_latin_word(key):
                 continue
-            roles = tuple(w for w in _PATTERN_WORDS if w == key or (len(w) > 1 and w in key))
+            inside = _substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
+            roles = tuple(w for w in _PATTERN_WORDS if w in inside and (len(w) > 1 or w == key))
             if roles:
                 table[key] = replace(entry, roles=roles)
         return table
@@ -479,7 +487,9 @@ class RulesScorer:
         if not cues:
             return found
         for start, end in own:
-            clause = part.clause_of(start)
+            clause, sentence = part.place_of(start)
+            if clause in found or any(h[4] == sentence and h[2].term in lx.ACCUSATIONS for h in part.hits):
+                continue  # blamed in the same sentence: 存管方某行难辞其咎
             for cue_start, cue_end, _entry, cue_clause, _sentence in cues:
                 if cue_clause != clause:
                     continue
@@ -595,7 +605,7 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
             continue
         start, end, entry, clause, sentence = hit
         if entry.roles:
-            paired = _paired(entry, start, clause, sentence, cues, bank) if cues else None
+            paired = _paired(entry, start, clause, sentence, cues, bank, part.data) if cues else None
             for role in entry.roles:
                 if role in _CUE_WORDS:
                     cues[role] = (end, clause, sentence)
@@ -633,9 +643,14 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
     return out
 
 
+def _substrings(key: str) -> set[str]:
+    return {key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1)}
+
+
 def _inner_term(table: Mapping[str, _Entry], key: str) -> _Entry | None:
     """The strongest sentiment term inside a new key, standing for the key."""
-    inner = [e for k, e in table.items() if k != key and len(k) > 1 and k in key and e.kind == _SENT and e.value]
+    inner = [e for k in _substrings(key) if k != key and len(k) > 1
+             for e in (table.get(k),) if e is not None and e.kind == _SENT and e.value]
     if not inner:
         return None
     best = max(inner, key=lambda e: abs(e.value))
@@ -643,18 +658,21 @@ def _inner_term(table: Mapping[str, _Entry], key: str) -> _Entry | None:
 
 
 def _paired(entry: _Entry, start: int, clause: int, sentence: int,
-            cues: Mapping[str, tuple[int, int, int]], bank: bool) -> _Entry | None:
+            cues: Mapping[str, tuple[int, int, int]], bank: bool, data: str) -> _Entry | None:
     """The pattern this object completes with a cue shortly before it in its clause (or its
-    sentence, for patterns that reach across clauses), if any.  A pattern never turns a term the
-    other way (不良率下降 stays good news after 利润)."""
+    sentence, for patterns that reach across clauses, but not across a list: 存款、理财、保险), if
+    any.  A pattern never turns a term the other way (不良率下降 stays good news after 利润), nor
+    a phrase listed as neutral (公安冻结) into bad news."""
     for role in entry.roles:
         for pattern in _BY_OBJECT.get(role, ()):
-            if (entry.kind == _SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank):
+            if ((entry.kind == _SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank)
+                    or (entry.shield and pattern.weight)):
                 continue
             for cue in pattern.cues:
                 seen = cues.get(cue)
-                if (seen is not None and (seen[1] == clause or (pattern.across and seen[2] == sentence))
-                        and 0 <= start - seen[0] <= pattern.window * CJK_BYTES):
+                if (seen is not None and 0 <= start - seen[0] <= pattern.window * CJK_BYTES
+                        and (seen[1] == clause
+                             or (pattern.across and seen[2] == sentence and _LIST_MARK not in data[seen[0]:start]))):
                     return _pattern_entry(pattern, cue, role)
     return None
 
