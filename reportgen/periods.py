@@ -103,6 +103,15 @@ def parse_period(kind: str, value: str, option: str = "--date") -> Period:
     return Period.daily(day) if kind == "daily" else Period.week_of(day)
 
 
+def check_not_future(first: date, now: datetime, tz: ZoneInfo, option: str = "--date") -> None:
+    """Refuse a day or period that starts after today in the report zone: nothing can have been
+    published then, and an empty report would read as a quiet day.  Today itself is allowed."""
+    today = now.astimezone(tz).date()
+    if first > today:
+        raise DataError(f"{option}: {first.isoformat()} is in the future (today is {today.isoformat()} in "
+                        f"{tz.key})", hint="give a day up to today, or leave --date out for the last complete period")
+
+
 def week_label(first: date, last: date, language: str) -> str:
     """``2026年第47周（11月16日—11月22日）`` / ``Week 47 of 2026 (16 Nov – 22 Nov)``."""
     year, week, _ = first.isocalendar()

@@ -55,7 +55,9 @@ def test_neutralized_cells_never_start_a_formula(text):
 def test_csv_neutralizes_formulas_and_keeps_the_fields(config):
     result = export(config, "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    # a UTF-8 byte order mark first, so Excel opens the file as UTF-8; then the fields as before
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf" + ",".join(EXPORT_FIELDS).encode() + b"\n")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
     assert tuple(rows[0]) == EXPORT_FIELDS
     titles = {r["title"] for r in rows}
     assert "'=HYPERLINK(\"http://evil.example\",\"工行客户点此\")" in titles
@@ -72,6 +74,16 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_csv_file_opens_as_utf8_with_a_bom(config, tmp_path):
+    out = tmp_path / "items.csv"
+    result = export(config, "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == EXPORT_FIELDS and any("工行" in r["title"] or "银行" in r["title"] for r in rows)
 
 
 def test_parquet_round_trip(config, tmp_path):

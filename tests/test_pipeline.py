@@ -125,6 +125,9 @@ def test_fetch_records_each_source_and_refetch_adds_nothing(config_path, server)
     assert by_id["noenc"].status == "ok" and by_id["noenc"].item_count == 2
     assert by_id["gone"].status == "failed" and "404" in by_id["gone"].error
     assert by_id["html"].status == "failed" and "not a feed" in by_id["html"].error
+    # a failure names the host that failed, first
+    assert by_id["gone"].error.startswith("127.0.0.1: ") and by_id["html"].error.startswith("127.0.0.1: ")
+    assert by_id["good"].error is None
     store = Store.open(config.settings.database)
     # the two GBK fixtures share an article URL, so one of their items is not new the second time
     assert 0 < first.items_new == store.table_counts()["items"] <= first.items_fetched
@@ -184,7 +187,8 @@ def test_cli_fetch_json_export_and_report(config_path, tmp_path):
 
     result = runner.invoke(cli, ["--config", str(config_path), "export", "--format", "csv",
                                  "--since", "2026-11-27", "--until", "2026-11-27"])
-    lines = result.stdout.splitlines()
+    assert result.stdout.startswith("\ufeff")  # the byte order mark Excel needs to read UTF-8
+    lines = result.stdout.removeprefix("\ufeff").splitlines()
     # the original columns keep their order; the judgement columns (issue 3) come after them
     assert lines[0].startswith("id,bank,bank_name,source,source_name,channel,title,url,published_at,")
     assert lines[0].endswith(",sentiment,sentiment_score,categories,reasons,event_id")

@@ -70,3 +70,27 @@ def test_report_weekly_bad_week_exits_5(tmp_path: Path) -> None:
     assert result.exit_code == 5
     result = CliRunner().invoke(cli, ["--config", str(config.path), "report", "daily", "--date", "2026-W48"])
     assert result.exit_code == 5
+
+
+def test_a_future_date_is_a_clear_data_error(tmp_path: Path) -> None:
+    """A --date after today (in the config zone) cannot have coverage: exit 5 with a message that says
+    so, instead of an empty report that reads like a quiet day.  Today itself is allowed."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    store, config = make(tmp_path)
+    store.close()
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    tomorrow, next_year = (today + timedelta(days=1)).isoformat(), f"{today.year + 1}-W02"
+    runner = CliRunner()
+    for args in (["report", "daily", "--date", tomorrow], ["report", "weekly", "--date", next_year],
+                 ["run", "daily", "--date", tomorrow, "--no-send"], ["events", "--date", tomorrow],
+                 ["alerts", "--date", tomorrow]):
+        result = runner.invoke(cli, ["--config", str(config.path), *args, *(["--out", str(tmp_path / "o")]
+                                                                               if args[0] == "report" else [])])
+        assert result.exit_code == 5, (args, result.output)
+        assert "is in the future" in result.output and "today is" in result.output, (args, result.output)
+        assert not (tmp_path / "o").exists()
+    today_report = runner.invoke(cli, ["--config", str(config.path), "report", "daily", "--date", today.isoformat(),
+                                       "--format", "html", "--out", str(tmp_path / "today")])
+    assert today_report.exit_code == 0, today_report.output

@@ -201,6 +201,23 @@ def test_weekly_run_covers_the_iso_week(tmp_path, feeds):
     assert YESTERDAY.strftime("%m-%d") in text  # a weekly list shows each item's date
 
 
+def test_second_run_without_mail_says_the_report_is_done(tmp_path, feeds):
+    """With mail not configured the report is held; a second run for the same period does not render
+    it again (same files, untouched), says it exists, and still exits 0.  --force makes it again."""
+    config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
+    first = json.loads(invoke(config, "run", "daily", "--json").stdout)
+    assert first["report"]["state"] == "new" and first["delivery"]["state"] == "held"
+    pdf = Path(first["report"]["pdf"])
+    made = pdf.stat().st_mtime_ns
+    again = invoke(config, "run", "daily")
+    assert again.exit_code == 0, again.output
+    assert f"report existing: {first['report']['html']}, {pdf}" in again.stdout
+    assert "mail is not configured" in again.stdout
+    assert pdf.stat().st_mtime_ns == made  # not rendered again
+    forced = json.loads(invoke(config, "run", "daily", "--force", "--json").stdout)
+    assert forced["report"]["state"] == "new"
+
+
 def test_mail_over_the_size_limit_fails_clearly(tmp_path, feeds):
     with MailServer() as smtp:
         config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port,

@@ -50,7 +50,7 @@ from reportgen.errors import ConfigError, DataError, ReportgenError
 from reportgen.flow.pipeline import build_report
 from reportgen.flow.queries import export_rows
 from reportgen.flow.runner import fetch, run, send_pending, send_test
-from reportgen.periods import parse_period
+from reportgen.periods import check_not_future, parse_period
 from reportgen.report.export import write_csv, write_jsonl, write_parquet
 from reportgen.report.render import quiet_weasyprint_logging
 
@@ -223,6 +223,8 @@ def _report(state: State, kind: str, when: str | None, out_dir: Path | None, lan
         wanted = _formats(formats)
         period = parse_period(kind, when) if when else None
         cfg = state.config()
+        if period is not None:
+            check_not_future(period.first, datetime.now(UTC), cfg.settings.tz)
         result = build_report(cfg, period or kind, out_dir=out_dir, language=lang, formats=wanted)
         for path in result.paths.values():
             click.echo(str(path))
@@ -306,6 +308,8 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
     with handle_errors(state, as_json=as_json):
         period = parse_period(kind, when) if when else None
         cfg = state.config()
+        if period is not None:
+            check_not_future(period.first, datetime.now(UTC), cfg.settings.tz)
         with _progress(len(cfg.enabled_sources), "fetching") as progress:
             result = run(cfg, period or kind, send=not no_send, force=force, progress=progress, workers=workers)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())

@@ -12,12 +12,16 @@ from reportgen.cli.app import State, cli, handle_errors, parse_day
 from reportgen.config.core import Config
 from reportgen.flow.queries import day_alerts, day_events
 from reportgen.insight.alerts import level_name
-from reportgen.periods import previous_day
+from reportgen.periods import check_not_future, previous_day
 
 
 def _config_and_day(state: State, day: str | None) -> tuple[Config, date]:
     cfg = state.config()
-    return cfg, parse_day(day, "--date") if day else previous_day(datetime.now(UTC), cfg.settings.tz)
+    if not day:
+        return cfg, previous_day(datetime.now(UTC), cfg.settings.tz)
+    when = parse_day(day, "--date")
+    check_not_future(when, datetime.now(UTC), cfg.settings.tz)
+    return cfg, when
 
 
 @cli.command("events")

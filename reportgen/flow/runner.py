@@ -111,7 +111,8 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
         scored = _score(store, config, fetched)
         _events_and_alerts(store, config, period)
         existing = outbox.latest(store, period.kind, period.key, lang)
-        if existing is not None and existing.state in outbox.DONE and not force:
+        if existing is not None and (existing.state in outbox.DONE or _held_for_good(existing, config, period, send)) \
+                and not force:
             log.info("the %s report for %s was made at %s (%s): not made or mailed again (--force does)",
                      period.kind, period.key, existing.created_at.isoformat(timespec="seconds"), existing.state)
             state, paths = "existing", _paths(existing)
@@ -252,6 +253,15 @@ def _make_report(store: Store, config: Config, period: Period, language: str, no
     delivery = outbox.record(store, kind=period.kind, period_key=period.key, language=language, state=state,
                              now=now, paths=paths, mail=mail, error=error)
     return delivery, paths
+
+
+def _held_for_good(existing: Delivery, config: Config, period: Period, send: bool) -> bool:
+    """A report held in the outbox because it could not be mailed (no [email], no recipients, or
+    --no-send) is done while this run could not mail it either: making it again would only render
+    the same files.  Once mail is configured (and this run may send), it is made and mailed."""
+    if existing.state != State.HELD:
+        return False
+    return not send or not config.email.enabled or not config.email.route(period.kind).envelope
 
 
 def _paths(d: Delivery) -> dict[str, Path]:

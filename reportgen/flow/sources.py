@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from reportgen.config.core import BankConfig
 from reportgen.config.scoring import ScoringSettings
@@ -134,12 +135,24 @@ def source_health(result: FetchResult, feed: ParsedFeed | None) -> SourceHealth:
         warning = "; ".join(w for w in (warning, parsed) if w) or None
         if feed.error:  # fetched fine, but the body is not a feed: the source is broken
             status, error = FetchStatus.FAILED, redact_text(feed.error)
+    if error and status is FetchStatus.FAILED:
+        error = with_host(error, result.url)
     return SourceHealth(
         source_id=result.source_id, status=status, checked_at=result.fetched_at,
         duration_s=result.duration_s, http_status=result.http_status,
         item_count=len(feed.items) if feed else 0, bytes_received=result.bytes_received,
         error=error, warning=warning,
     )
+
+
+def with_host(error: str, url: str) -> str:
+    """``rsshub.example.org: HTTP 503 …``: a failure names the host that failed (the final one, after
+    redirects), so a reader tells a dead RSSHub from a dead site at a glance."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    return f"{host}: {error}" if host and not error.startswith(f"{host}: ") else error
 
 
 def judge(scoring: ScoringSettings, banks: tuple[BankConfig, ...], found: Sequence[tuple[Item, Sequence[Mention]]],

@@ -3,7 +3,9 @@
 The rows come from :func:`reportgen.aggregate.export_rows`, one per item × bank with
 ``EXPORT_FIELDS``.  Feed titles are written by strangers: in CSV a cell that starts with ``=``,
 ``+``, ``-`` or ``@`` (or a tab or carriage return, per OWASP) would run as a formula in Excel or
-LibreOffice, so it is prefixed with a single quote.  JSON Lines and Parquet keep the text as is.
+LibreOffice, so it is prefixed with a single quote.  The CSV starts with a UTF-8 byte order mark:
+without one, Excel reads a UTF-8 file as the local code page (GBK on a Chinese Windows) and shows
+mojibake.  JSON Lines and Parquet keep the text as is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from reportgen.insight.aggregate import EXPORT_FIELDS
 
 FORMATS = ("jsonl", "csv", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # UTF-8 byte order mark: Excel then opens the CSV as UTF-8
 
 
 def neutralize_cell(value: object) -> object:
@@ -33,6 +36,7 @@ def write_jsonl(rows: Sequence[dict[str, Any]], fh: TextIO) -> None:
 
 
 def write_csv(rows: Sequence[dict[str, Any]], fh: TextIO) -> None:
+    fh.write(BOM)
     writer = csv.DictWriter(fh, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: neutralize_cell(v) for k, v in row.items()} for row in rows)
