@@ -606,9 +606,10 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
         start, end, entry, clause, sentence = hit
         if entry.roles:
             paired = _paired(entry, start, clause, sentence, cues, bank, part.data) if cues else None
-            for role in entry.roles:
-                if role in _CUE_WORDS:
-                    cues[role] = (end, clause, sentence)
+            if negator is None or negator[1] != start:  # 没逾期 is no arrears
+                for role in entry.roles:
+                    if role in _CUE_WORDS:
+                        cues[role] = (end, clause, sentence)
             if paired is not None:
                 entry = paired  # the pair stands for its object: 存款…被转走
         kind = entry.kind
