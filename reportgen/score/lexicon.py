@@ -84,6 +84,8 @@ _neg(2.0, """综合评分不足 评分不足 资质不足 审核不通过 审批
           说话难听 太难听 冷冰冰 冷漠 傲慢 扣钱 自动扣钱 乱扣钱 玩我 耍我 当猴耍 只拿回 拿不回 没保本 不保本 没人理
           刷不了 说不清楚 说不清 不免 也要收 高一大截 比别家高 被冻 冻了 不给个说法 不给说法 没个说法 拿户口本
           要户口本 冒充我 冒用我 冒签 代签 伪造签名 一个窗口 白办了 什么都不给 被纪委带走 纪委带走 被监委带走
+          占线 永远占线 卡死 看心情 纹丝不动 全是假的 是假的 说收就收 说降就降 说封就封 说停就停 被降了 太狠 太狠了
+          非要 贵多了 比别家贵 比外面贵 推销保险 卖保险
           被开除党籍 维护了 在维护 遭投诉 遭质疑 遭吐槽 被吐槽 被骂 被批 挨批 被轰 被怼 引争议 惹争议
           引众怒 引不满
           引质疑 被调查 成被告
@@ -194,7 +196,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     远离非法集资 识别骗局 如何识别 防止 避免 预防 强制措施 整改要求 监管要求 监管政策 合规经营
     免年费 年费全免 减免年费 免收年费 免手续费 手续费全免 免收手续费 零手续费 手续费优惠 费率优惠 免息 免息期
     存款保险 存款保险制度 公安冻结 警方冻结 司法冻结 法院冻结 被ga冻结 ga冻结 涉案冻结 被公安冻结 被警方冻结
-    系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 是不是 是否 接盘方 刚性年费 分红险
+    系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 是不是 是否 接盘方 刚性年费 分红险 不够格
     业绩发布会
     新ceo 新行长 新董事长
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
@@ -284,15 +286,16 @@ class Pattern(NamedTuple):
     categories: tuple[str, ...]
     across: bool
     banks_only: bool  # a bank's view: a court freezing a platform's money is bad news for the platform
+    weak: bool  # a hint, not a claim: counts only in a short post about one bank, where grievances are implicit
 
 
 PATTERNS: list[Pattern] = []
 
 
 def _pattern(cues: str, objects: str, window: int, weight: float, categories: str = "", *,
-             across: bool = False, banks_only: bool = False) -> None:
+             across: bool = False, banks_only: bool = False, weak: bool = False) -> None:
     PATTERNS.append(Pattern(tuple(cues.split()), tuple(objects.split()), window, weight, tuple(categories.split()),
-                            across, banks_only))
+                            across, banks_only, weak))
 
 
 _MONEY = "存款 存的钱 存的 积蓄 卡里的钱 卡里钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 钱"
@@ -319,6 +322,9 @@ _pattern("申请 申 办 办卡 申卡", "没下来 没批 没通过 不通过 �
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
 _pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却", 14, -2.0, "complaint", across=True)
 _pattern("保险 保单 理财 基金", "说是存款 当成存款 当存款 是存款", 6, -2.5, "mis_selling")
+# what the bank does not do, in a customer's post: 不告诉我原因, 也不通知, 没给, 不肯减 (complaint)
+_pattern("不 没 没有 未", "告诉 通知 给 够 算数 理 管 回复 解决 处理 退 批 提醒 说明 到账 肯 减 免 回 接 让 能用 兑现",
+         2, -1.2, "complaint", weak=True)
 # waiting, queues and errands (complaint)
 _pattern("排了 排队 等了 排", "小时 个钟 半天 一上午 一下午 很久 好久 一周 几天 一个月 半个月 好几天", 6, -2.0,
          "complaint")

@@ -84,6 +84,7 @@ for _p in sorted(lx.PATTERNS, key=lambda p: p.weight != 0):  # a neutraliser (�
     for _w in _p.objects:
         _BY_OBJECT.setdefault(fold(_w), []).append(_p)
 _LIST_MARK = _enc("、")
+_NEGATOR_WORDS = frozenset(fold(w) for w in lx.NEGATORS)
 # an @-handle runs from @ to the first space or punctuation (@某银行信用卡中心)
 _HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 _HANDLE_BYTES = 16 * CJK_BYTES
@@ -102,6 +103,8 @@ class _Entry:
     bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
     rumour: bool = False  # makes a response frame a rebuttal (lx.RUMOURS)
     shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
+    weak: bool = False  # counts only in a short text about one bank (lx.Pattern.weak)
+    negation: bool = False  # a pattern whose cue is the negator itself (不…告诉): not negated again
 
 
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
@@ -216,7 +219,7 @@ class RulesScorer:
              PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
              sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness, e.bank_value,
-                     e.rumour, e.shield)
+                     e.rumour, e.shield, e.weak, e.negation)
                     for k, e in entries.items())],
             ensure_ascii=False, default=str).encode()).hexdigest()
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
@@ -403,6 +406,8 @@ class RulesScorer:
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
                       if is_bank and other_names and own else set())
             for start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked, is_bank):
+                if entry.weak and not short:
+                    continue
                 if not names:
                     place = PLACE_CLAUSE
                 elif not named_anywhere:
@@ -628,7 +633,9 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
             continue
         notes = ""
         negated = False
-        if negator is not None and _negates(negator, start, clause, sentence):
+        if entry.negation:
+            negator = None  # the pattern is the negation: 不…告诉
+        elif negator is not None and _negates(negator, start, clause, sentence):
             # "no leak happened" is reassurance, not good news: a negated bad term stays mild
             value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
             negated = True
@@ -680,7 +687,8 @@ def _paired(entry: _Entry, start: int, clause: int, sentence: int,
 
 @functools.lru_cache(maxsize=2048)
 def _pattern_entry(pattern: lx.Pattern, cue: str, obj: str) -> _Entry:
-    return _Entry(f"{cue}…{obj}", _SENT, pattern.weight, pattern.categories)
+    return _Entry(f"{cue}…{obj}", _SENT, pattern.weight, pattern.categories, weak=pattern.weak,
+                  negation=fold(cue) in _NEGATOR_WORDS)
 
 
 def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
