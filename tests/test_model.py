@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -179,7 +180,7 @@ def test_reload_gives_identical_judgements(tiny: dict[str, Path], tmp_path: Path
               for e in load_examples(tiny["nsp"])[:40] for t in e.entities]
     inputs.append(ScoreInput("", "明天涨停，满仓干", Target("")))
     first, second = ModelScorer(tiny["both"]), ModelScorer(copy)
-    assert first.version == second.version and first.version.startswith("model-1-")
+    assert first.version == second.version and first.version.startswith("model-2-")
     assert first.score_many(inputs) == second.score_many(inputs)
 
 
@@ -259,9 +260,42 @@ def test_rules_supply_categories_and_reasons(tiny: dict[str, Path]) -> None:
     assert scorer.version.endswith("+" + rules.version)
     inp = entity_input("安心投涉嫌非法集资被立案侦查，恒丰银行称仅为其资金存管银行", "安心投", "恒丰银行")
     by_rules, by_model = rules.score(inp), scorer.score(inp)
-    assert by_model.categories == by_rules.categories
+    assert by_model.label == "negative" and by_model.categories == by_rules.categories
     assert by_model.reasons[:-1] == by_rules.reasons
     assert by_model.reasons[-1].term == "model" and by_model.reasons[-1].weight == 0
+
+
+def test_rules_categories_only_on_negative_model_judgements(tiny: dict[str, Path]) -> None:
+    """A model without a categories head keeps the rules' categories only where it judges the
+    target negative (performance and personnel aside)."""
+    from reportgen.score.rules import RulesScorer
+
+    rules = RulesScorer()
+    scorer = ModelScorer(tiny["both"], rules=rules)
+    inputs = [entity_input(row["text"], t, o) for row in synthetic_rows(60, seed=3)[0]
+              for t in row["entities"] for o in row["entities"] if o != t]
+    checked = 0
+    for by_rules, by_model in zip(rules.score_many(inputs), scorer.score_many(inputs), strict=True):
+        if by_model.label == "negative":
+            assert by_model.categories == by_rules.categories
+        else:
+            assert set(by_model.category_codes) <= {"performance", "personnel"}
+            checked += bool(by_rules.categories) and by_rules.category_codes != by_model.category_codes
+    assert checked  # some rules' categories were dropped from judgements the model calls not negative
+
+
+def test_version_1_model_files_are_still_read(tiny: dict[str, Path], tmp_path: Path) -> None:
+    """Format 2 added heads; a version-1 file (a subset) scores as before, a newer one is refused."""
+    header, body = _header_and_body(tiny["both"])
+    header["format_version"] = 1
+    old = ModelScorer(_write(tmp_path / "v1.model", header, body))
+    assert old.heads == ("item", "target", "polarity")
+    inp = entity_input("鑫盛财富涉嫌非法集资被立案侦查，华夏银行称仅为其资金存管银行", "鑫盛财富", "华夏银行")
+    assert old.score(inp).label == ModelScorer(tiny["both"]).score(inp).label == "negative"
+    header["format_version"] = 3
+    with pytest.raises(DataError, match="version 3") as err:
+        ModelScorer(_write(tmp_path / "v3.model", header, body))
+    assert "upgrade reportgen" in (err.value.hint or "")
 
 
 def test_scoring_does_not_need_scikit_learn(tiny: dict[str, Path]) -> None:
@@ -287,6 +321,128 @@ def test_training_rejects_unlabelled_data(tmp_path: Path) -> None:
     p = write_jsonl(tmp_path / "plain.jsonl", [{"text": "只有正文"}] * 20)
     with pytest.raises(DataError, match="no labelled rows"):
         train_model([p], tmp_path / "m.model")
+
+
+# --- bank-level heads: negative for this bank, and its categories ------------------------------------------
+
+# An invented bank-level set in which each category has its own vocabulary, so the heads can learn it
+# from a few dozen rows (LABELLING.md: categories only on bad news, except performance and personnel).
+BANK_ROWS = {
+    ("complaint",): ["{b}客服态度太差，排队两小时没人管", "{b}的催收电话天天打来骚扰，投诉无门",
+                     "在{b}办业务被刁难，柜员不给办"],
+    ("fee_rate",): ["{b}信用卡年费莫名扣了三百元", "{b}提前还款还要收违约金和手续费", "{b}上调了短信服务费，客户不满"],
+    ("fraud_crime", "personnel"): ["{b}支行行长挪用客户存款被警方带走", "{b}原副行长受贿案开庭"],
+    ("performance",): ["{b}去年净利润下滑三成，不良率上升", "{b}评级遭下调，营收腰斩"],
+}
+BANK_CALM = {
+    ("performance",): ["{b}一季度净利润同比增长12%", "{b}营收创新高，资产质量稳中向好"],
+    ("none",): ["{b}推出新款借记卡，开户送礼品", "{b}开展防范电信诈骗宣传进社区", "{b}与市政府签署战略合作协议"],
+}
+BANK_NAMES = ["华夏银行", "恒丰银行", "渤海银行", "浙商银行", "广发银行", "北部湾银行", "桂林银行", "长沙银行"]
+
+
+def bank_rows(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        negative = rng.random() < 0.55
+        table = BANK_ROWS if negative else BANK_CALM
+        codes = rng.choice(list(table))
+        bank = rng.choice(BANK_NAMES)
+        text = rng.choice(table[codes]).format(b=bank) + rng.choice(["", "。", "！", "，网友热议", "？"])
+        rows.append({"id": f"b{seed}-{i}", "text": text, "bank": bank, "negative_for_bank": negative,
+                     "categories": list(codes)})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def bank_model(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    d = tmp_path_factory.mktemp("bank")
+    data = write_jsonl(d / "bank.jsonl", bank_rows(240, seed=11))
+    out = d / "bank.model"
+    return {"data": data, "model": out, "summary": train_model([data], out).as_dict()}
+
+
+def test_bank_level_rows_train_the_bank_and_categories_heads(bank_model: dict[str, Any]) -> None:
+    summary = bank_model["summary"]
+    assert set(summary["heads"]) == {"bank", "categories"}
+    assert summary["heads"]["bank"]["cv"]["f1"] >= 0.9
+    assert {"complaint", "fee_rate", "fraud_crime", "personnel", "performance"} <= set(
+        summary["heads"]["categories"]["codes"])
+    assert summary["files"][0]["bank_rows"] == 240
+    scorer = ModelScorer(bank_model["model"])
+    assert scorer.heads == ("bank", "categories") and scorer.rules is not None  # the verdict it was trained on
+
+
+def test_bank_model_learns_categories_and_attaches_them_only_to_bad_news(bank_model: dict[str, Any]) -> None:
+    from reportgen.score.evaluate import bank_input
+
+    scorer = ModelScorer(bank_model["model"])
+    held_out = bank_rows(120, seed=12)
+    examples = load_examples(write_jsonl(bank_model["data"].with_name("held.jsonl"), held_out))
+    judgements = scorer.score_many([bank_input(ex) for ex in examples])
+    right = codes_right = 0
+    for row, j in zip(held_out, judgements, strict=True):
+        right += (j.label == "negative") == row["negative_for_bank"]
+        if j.label == "negative":
+            assert j.categories and not set(j.category_codes) <= {"performance", "personnel"}
+        else:  # never a category of bad news on a judgement that is not negative
+            assert set(j.category_codes) <= {"performance", "personnel"}
+        codes_right += set(j.category_codes) == set(row["categories"]) - {"none"}
+    assert right >= 0.9 * len(held_out)
+    assert codes_right >= 0.8 * len(held_out)
+    calm, bad = scorer.score_many([bank_input(ex) for ex in load_examples(write_jsonl(
+        bank_model["data"].with_name("two.jsonl"),
+        [{"text": "桂林银行一季度净利润同比增长12%", "bank": "桂林银行", "negative_for_bank": False},
+         {"text": "桂林银行去年净利润下滑三成，不良率上升", "bank": "桂林银行", "negative_for_bank": True}]))])
+    assert (calm.label, calm.category_codes) != ("negative", ()) and "performance" in calm.category_codes
+    assert bad.label == "negative" and "performance" in bad.category_codes
+
+
+def test_bank_head_is_target_aware(bank_model: dict[str, Any]) -> None:
+    scorer = ModelScorer(bank_model["model"])
+    text = "华夏银行信用卡年费莫名扣了三百元，渤海银行推出新款借记卡"
+    bad, calm = scorer.score_many([
+        ScoreInput("", text, Target("华夏银行", ("华夏银行",)), (Target("渤海银行", ("渤海银行",)),)),
+        ScoreInput("", text, Target("渤海银行", ("渤海银行",)), (Target("华夏银行", ("华夏银行",)),))])
+    assert bad.probabilities["negative"] > calm.probabilities["negative"]
+
+
+def test_public_and_bank_rows_train_one_model(tiny: dict[str, Path], bank_model: dict[str, Any],
+                                              tmp_path: Path) -> None:
+    """Banks go to the bank head, other entities (platforms) to the entity heads; the public
+    heads are the same as without the bank rows (their own text vocabulary)."""
+    out = tmp_path / "all.model"
+    train_model([tiny["nsp"], tiny["fe"], bank_model["data"]], out)
+    scorer = ModelScorer(out)
+    assert scorer.heads == ("item", "target", "polarity", "bank", "categories")
+    plain = ModelScorer(tiny["both"])
+    platform = entity_input("汇金宝平台逾期兑付，大批出借人维权，北部湾银行表示与其没有业务往来",
+                            "汇金宝", "北部湾银行")
+    post = ScoreInput("", "又跌停了，割肉离场", Target(""))
+    for inp in (platform, post):
+        assert scorer.score(inp).probabilities == pytest.approx(plain.score(inp).probabilities, abs=1e-6)
+    fee = ScoreInput("", "北部湾银行信用卡年费莫名扣了三百元", Target("北部湾银行", ("北部湾银行",)))
+    assert scorer.score(fee).label == "negative" and "fee_rate" in scorer.score(fee).category_codes
+
+
+def test_bank_rows_without_both_labels_are_refused(tmp_path: Path) -> None:
+    rows = [r | {"negative_for_bank": True} for r in bank_rows(40, seed=5)]
+    with pytest.raises(DataError, match="negative_for_bank"):
+        train_model([write_jsonl(tmp_path / "one.jsonl", rows)], tmp_path / "m.model")
+
+
+def test_tampered_bank_head_is_caught(bank_model: dict[str, Any], tmp_path: Path) -> None:
+    import hashlib
+    import zlib
+
+    header, body = _header_and_body(bank_model["model"])
+    payload = json.loads(zlib.decompress(body))
+    payload["heads"]["categories"]["codes"] = payload["heads"]["categories"]["codes"][:-1]
+    body = zlib.compress(json.dumps(payload).encode())
+    header |= {"payload_bytes": len(body), "payload_sha256": hashlib.sha256(body).hexdigest()}
+    with pytest.raises(DataError, match="not a usable model"):
+        ModelScorer(_write(tmp_path / "m.model", header, body))
 
 
 # --- tampering ---------------------------------------------------------------------------------------------

@@ -22,10 +22,18 @@ in cross-validation and needs no counting:
 ``name``
     Character 1–3-grams of the target's names, ``^`` and ``$`` marking the ends (a platform that
     keeps appearing in fraud stories).
+``bank_window``
+    As ``window``, wider, with a vocabulary of its own learnt from the bank-level rows (the
+    ``bank`` and ``categories`` heads): short posts and hot-search titles put the cue a few
+    characters from the bank's name, or after a response verb (某行回应…).
 
 Plus a few dense *structural* features (:data:`STRUCT`), e.g. whether the target is a substring
 of another listed entity: in FinNSP's labelling, when one listed entity is a substring of
-another, usually only the longer one is the key entity.
+another, usually only the longer one is the key entity.  The bank-level heads also read the rules
+backend's verdict as dense features (:data:`RULE_FEATURES`: its score, label, the sums of its
+unfavourable and favourable evidence and the categories it tagged): the project's lexicon knows
+short-text cues that a few hundred labelled rows cannot teach, and the model learns how far to
+trust each of them for the bank.
 
 Speed: n-grams are never Python strings.  A batch of texts becomes one array of code points, and
 an n-gram of up to three code points is packed exactly into one 64-bit key
@@ -44,6 +52,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from reportgen.score import Judgement, ScoreInput
+from reportgen.score.categories import DEFAULT_CATEGORIES
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +89,34 @@ STRUCT = (
     "first_position",  # where the first mention sits, 0 = start, 1 = end or absent
     "others_found",
 )
+
+
+RULE_CODES = tuple(c.code for c in DEFAULT_CATEGORIES)
+RULE_FEATURES = (
+    "score",  # the rules' score in [-1, 1]
+    "negative",  # its label
+    "positive",
+    "unfavourable",  # tanh(sum of the unfavourable reasons' weights / 4), as a positive number
+    "favourable",
+    *(f"category:{code}" for code in RULE_CODES),  # the categories it tagged
+)
+_BANK_NAME = re.compile(r"银行|bank|^.{1,3}行$|农信|信用社|邮储", re.IGNORECASE)
+
+
+def rule_features(judgement: Judgement) -> tuple[float, ...]:
+    """The rules backend's verdict on one target as :data:`RULE_FEATURES` (see the module docstring)."""
+    unfavourable = sum(r.weight for r in judgement.reasons if r.weight < 0)
+    favourable = sum(r.weight for r in judgement.reasons if r.weight > 0)
+    codes = set(judgement.category_codes)
+    return (judgement.score, float(judgement.label == "negative"), float(judgement.label == "positive"),
+            float(np.tanh(-unfavourable / 4.0)), float(np.tanh(favourable / 4.0)),
+            *(float(code in codes) for code in RULE_CODES))
+
+
+def is_bank(names: Sequence[str]) -> bool:
+    """Does a target name a bank (招商银行, 招行, 农商行, 邮储)?  Models trained on bank-level labels
+    judge banks with their ``bank`` head, other entities (platforms, companies) with the entity head."""
+    return any(_BANK_NAME.search(n.strip()) for n in names)
 
 
 def _fold_one(m: re.Match[str]) -> str:
@@ -261,6 +300,27 @@ def target_view(m: Mentions, target_keys: Sequence[str], other_keys: Sequence[st
         float(any(o in m.at for o in others)),
     )
     return TargetView(left, right, ["^" + k + "$" for k in keys[:4]], struct)
+
+
+def input_views(inputs: Sequence[ScoreInput], docs: Sequence[tuple[str, int]], window: int) -> list[TargetView]:
+    """The view of each input's target in its document (from :func:`combine`); a document's
+    mentions are found once for all the targets that share it and its set of names."""
+    keyed: dict[str, str] = {}
+
+    def keys(names: Sequence[str]) -> list[str]:
+        return [keyed.get(x) or keyed.setdefault(x, name_key(x)) for x in names]
+
+    mentions: dict[tuple[str, tuple[str, ...]], Mentions] = {}
+    views: list[TargetView] = []
+    for inp, (doc, title_end) in zip(inputs, docs, strict=True):
+        mine = keys(inp.target.names)
+        others = keys([x for o in inp.others for x in o.names])
+        every = tuple(sorted({*mine, *others}))
+        found = mentions.get((doc, every))
+        if found is None:
+            found = mentions[(doc, every)] = find_mentions(doc, title_end, every)
+        views.append(target_view(found, mine, others, window))
+    return views
 
 
 def window_keys(views: Sequence[TargetView]) -> tuple[np.ndarray, np.ndarray]:

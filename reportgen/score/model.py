@@ -1,8 +1,20 @@
 """The trained backend: a model file from ``reportgen model train``, scored with numpy only.
 
 The model makes the call (label, score, probabilities); when a rules scorer is given, the rules
-still supply the categories and the reasons shown to readers, plus one note with the model's
-p(negative).  Features come from :mod:`.features`, the code training used.
+still supply the reasons shown to readers, plus one note with the model's p(negative).  Features
+come from :mod:`.features`, the code training used.
+
+Which head judges a target: a model trained on bank-level labels (``bank`` + ``negative_for_bank``
+rows, the project's devset or a bank's own analysts) judges banks with its ``bank`` head, which
+also reads the rules' verdict as features; other entities (FinNSP's platforms and companies) go to
+the entity heads (``target`` with ``item``).  A text with no target is judged as a whole by the
+``polarity`` head (FinFE), else the item head.
+
+Categories attach only to a judgement that is negative for the target, except the neutral ones
+(performance, personnel: a profit rise, a routine appointment).  With a ``categories`` head the
+model picks them (one linear decision per code, thresholds chosen by cross-validation; a
+negative judgement gets at least its most likely code), codes it had too few examples of come from
+the rules; without one the rules' categories are kept, under the same condition.
 
 Speed: items usually mention several banks, so :meth:`ModelScorer.score_many` analyses each
 distinct (title, text) once (n-grams, item score, polarity) and only the marked windows around
@@ -23,23 +35,26 @@ from typing import Any
 import numpy as np
 
 from reportgen.errors import DataError
-from reportgen.score import LABELS, Judgement, Reason, ScoreInput, Scorer, clamp
+from reportgen.score import LABELS, CategoryHit, Judgement, Reason, ScoreInput, Scorer, clamp
+from reportgen.score.categories import NEUTRAL_CATEGORIES
 from reportgen.score.features import (
+    RULE_FEATURES,
     STRUCT,
     Block,
-    Mentions,
-    TargetView,
     combine,
-    find_mentions,
-    name_key,
+    input_views,
+    is_bank,
     name_keys,
-    target_view,
+    rule_features,
     text_keys,
     window_keys,
 )
 from reportgen.score.modelfile import FORMAT_VERSION, decode_array, load_model
+from reportgen.score.rules import RulesScorer
 
 log = logging.getLogger(__name__)
+
+_HEADS = ("item", "target", "polarity", "bank", "categories")
 
 
 class _Linear:
@@ -69,6 +84,38 @@ class _Linear:
         return _row_sums(rows, self.weights[block], n)
 
 
+class _BankLevel(_Linear):
+    """A bank-level head (``bank``: one decision, ``categories``: one per code): the ``bank_text``
+    and ``bank_window`` blocks, the structural features and, when trained with them, the rules' verdict."""
+
+    def __init__(self, head: dict[str, Any], blocks: dict[str, Block], where: str) -> None:
+        super().__init__(head, blocks, where)
+        if set(self.weights) != {"bank_text", "bank_window"}:
+            raise ValueError(f"{where} must use the bank_text and bank_window blocks")
+        if head["struct"] != list(STRUCT):
+            raise ValueError(f"{where}.struct {head['struct']!r} is not {list(STRUCT)!r}")
+        self.struct = self._dense(head["struct_coef"], len(STRUCT), f"{where}.struct_coef")
+        names = head.get("rules")
+        if names is None:
+            self.rules: np.ndarray | None = None
+        elif names == list(RULE_FEATURES):
+            self.rules = self._dense(head["rules_coef"], len(RULE_FEATURES), f"{where}.rules_coef")
+        else:
+            raise ValueError(f"{where}.rules {names!r} is not {list(RULE_FEATURES)!r}")
+        if self.intercept.shape != (self.classes,):
+            raise ValueError(f"{where}: intercept and coefficients disagree")
+        self.window = int(_number(head["window"], f"{where}.window"))
+        if not 1 <= self.window <= 256:
+            raise ValueError(f"{where}.window {self.window} is out of range")
+
+    def _dense(self, raw: Any, width: int, where: str) -> np.ndarray:
+        c = decode_array(raw, where).astype(np.float64)
+        c = c.reshape(1, -1) if c.ndim == 1 else c
+        if c.shape != (self.classes, width):
+            raise ValueError(f"{where}: shape {c.shape}, expected {(self.classes, width)}")
+        return np.ascontiguousarray(c.T)
+
+
 def _row_sums(rows: tuple[np.ndarray, np.ndarray, np.ndarray], w: np.ndarray, n: int) -> np.ndarray:
     """``x @ w`` for sparse rows sorted by row (as :meth:`Block.transform` returns them) → (n, columns)."""
     row, col, val = rows
@@ -96,7 +143,9 @@ def _sigmoid(x: float) -> float:
 
 
 class ModelScorer:
-    """Scorer protocol over a trained model file; ``rules`` (optional) supplies categories and reasons."""
+    """Scorer protocol over a trained model file; ``rules`` (optional) supplies reasons and, to a model
+    without a categories head, categories.  A model whose bank-level heads read the rules' verdict
+    uses the shipped rules when none are given."""
 
     name = "model"
 
@@ -109,6 +158,8 @@ class ModelScorer:
             raise DataError(f"{self.path}: not a usable model: {exc}",
                             hint="retrain it with `reportgen model train`") from None
         self.sha256 = digest
+        if rules is None and self._needs_rules:
+            rules = RulesScorer()
         self.rules = rules
         self.version = f"model-{FORMAT_VERSION}-{digest[:12]}" + (f"+{rules.version}" if rules is not None else "")
         self.training: dict[str, Any] = payload.get("training", {}) if isinstance(payload.get("training"), dict) else {}
@@ -129,7 +180,7 @@ class ModelScorer:
                                  decode_array(b["idf"], f"blocks.{name}.idf"))
         self._blocks = blocks
         heads = payload["heads"]
-        if not isinstance(heads, dict) or not heads or set(heads) - {"item", "target", "polarity"}:
+        if not isinstance(heads, dict) or not heads or set(heads) - {*_HEADS}:
             raise ValueError(f"unexpected heads {sorted(heads) if isinstance(heads, dict) else heads!r}")
         self._item: _Linear | None = None
         self._target: _Linear | None = None
@@ -170,15 +221,53 @@ class ModelScorer:
             self._pol_classes = [LABELS.index(c) for c in classes]
             self._pol_bias = bias
             self._pol_temperature = _number(h["temperature"], "heads.polarity.temperature")
-        self._text_weights = np.ascontiguousarray(np.hstack(
-            [h.weights["text"] for h in (self._item, self._target, self._polarity) if h is not None]))
-        for block in blocks.values():
-            block.prepare()  # the lookup tables, now rather than in the first call
+        self._bank: _BankLevel | None = None
+        self._categories: _BankLevel | None = None
+        if "bank" in heads:
+            h = heads["bank"]
+            self._bank = _BankLevel(h, blocks, "heads.bank")
+            if self._bank.classes != 1:
+                raise ValueError("heads.bank must have one decision")
+            self._bank_offset = _number(h["offset"], "heads.bank.offset")
+            self._bank_cal = _pair(h["calibration"], "heads.bank.calibration")
+        if "categories" in heads:
+            h = heads["categories"]
+            self._categories = _BankLevel(h, blocks, "heads.categories")
+            codes, neutral = h["codes"], h["neutral"]
+            for name, value in (("codes", codes), ("neutral", neutral)):
+                if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
+                    raise ValueError(f"heads.categories.{name}: expected a list of category codes")
+            if len(codes) != self._categories.classes or len(set(codes)) != len(codes):
+                raise ValueError("heads.categories: codes and coefficients disagree")
+            thresholds = decode_array(h["thresholds"], "heads.categories.thresholds").astype(np.float64)
+            if thresholds.shape != (len(codes),):
+                raise ValueError("heads.categories.thresholds has the wrong length")
+            self._codes: list[str] = codes
+            self._code_set = frozenset(codes)
+            self._code_thresholds = thresholds
+            self._neutral_codes = frozenset(neutral)
+        uses_rules = any(h is not None and h.rules is not None for h in (self._bank, self._categories))
+        self._needs_rules = uses_rules
+        # every head's text coefficients side by side, per text block: one gather and one sum for all
+        self._text_cols: dict[str, tuple[str, slice]] = {}
+        self._text_weights: dict[str, np.ndarray] = {}
+        shared = (("item", self._item), ("target", self._target), ("polarity", self._polarity))
+        for text_block, named in (("text", shared), ("bank_text", (("bank", self._bank),
+                                                                    ("categories", self._categories)))):
+            parts: list[np.ndarray] = []
+            for name, head in named:
+                if head is not None:
+                    start = sum(p.shape[1] for p in parts)
+                    parts.append(head.weights[text_block])
+                    self._text_cols[name] = (text_block, slice(start, start + head.weights[text_block].shape[1]))
+            if parts:
+                self._text_weights[text_block] = np.ascontiguousarray(np.hstack(parts))
+        for vocabulary in blocks.values():
+            vocabulary.prepare()  # the lookup tables, now rather than in the first call
 
     @property
     def heads(self) -> tuple[str, ...]:
-        return tuple(n for n, h in (("item", self._item), ("target", self._target), ("polarity", self._polarity))
-                     if h is not None)
+        return tuple(self._text_cols)
 
     # --- scoring ---
 
@@ -193,22 +282,42 @@ class ModelScorer:
         doc_index: dict[tuple[str, str], int] = {}
         doc_of = [doc_index.setdefault((inp.title, inp.text), len(doc_index)) for inp in inputs]
         docs = [combine(title, text) for title, text in doc_index]
-        item_arr, target_text, polarity_arr = self._analyse([d for d, _ in docs])
-        targeted = [n for n, inp in enumerate(inputs)
-                    if self._target is not None and any(name.strip() for name in inp.target.names)]
+        text_sums = self._analyse([d for d, _ in docs])
+        item_arr = text_sums["item"][:, 0] + self._item.intercept[0] if self._item is not None else None
+        polarity_arr = self._polarity_probs(text_sums["polarity"]) if self._polarity is not None else None
+        route = [self._route(inp) for inp in inputs]
+        targeted = [n for n, r in enumerate(route) if r == "target"]
         t = self._target_decisions([inputs[n] for n in targeted], [docs[doc_of[n]] for n in targeted],
-                                   target_text[[doc_of[n] for n in targeted]]) if targeted else np.zeros(0)
+                                   text_sums["target"][[doc_of[n] for n in targeted], 0]) if targeted else np.zeros(0)
         t_of = dict(zip(targeted, t.tolist(), strict=True))
-        item: list[float] = item_arr.tolist()  # plain floats: numpy scalars are slow one at a time
+        bank_level = [n for n in range(len(inputs)) if route[n] == "bank" or self._categories is not None]
+        bank_of: dict[int, float] = {}
+        code_rows: dict[int, list[float]] = {}
+        if bank_level:
+            dense = self._bank_level_rows([inputs[n] for n in bank_level], [docs[doc_of[n]] for n in bank_level],
+                                          [rules[n] for n in bank_level] if rules is not None else None)
+            rows = [doc_of[n] for n in bank_level]
+            if self._bank is not None:
+                b = self._bank_level_decisions(self._bank, "bank", dense, text_sums["bank"][rows])[:, 0]
+                bank_of = {n: v for n, v in zip(bank_level, b.tolist(), strict=True) if route[n] == "bank"}
+            if self._categories is not None:
+                cd = self._bank_level_decisions(self._categories, "categories", dense, text_sums["categories"][rows])
+                code_rows = dict(zip(bank_level, (cd - self._code_thresholds).tolist(), strict=True))
+        item: list[float] | None = item_arr.tolist() if item_arr is not None else None  # plain floats are faster
         polarity: list[list[float]] | None = polarity_arr.tolist() if polarity_arr is not None else None
         out: list[Judgement] = []
-        a, b, c = self._rule if self._target is not None else (0.0, 0.0, 0.0)
+        a, b_, c = self._rule if self._target is not None else (0.0, 0.0, 0.0)
         for n in range(len(inputs)):
             d = doc_of[n]
             pol = polarity[d] if polarity is not None else None
-            tn = t_of.get(n)
-            if tn is not None:
-                z = max(tn - a, min(item[d] - b, tn - c))
+            if route[n] == "bank":
+                z = bank_of[n] - self._bank_offset
+                k, k0 = self._bank_cal
+                label, score, probs = self._banded(z > 0, _sigmoid(k * z + k0), _sigmoid(k0), pol)
+            elif route[n] == "target":
+                assert item is not None
+                tn = t_of[n]
+                z = max(tn - a, min(item[d] - b_, tn - c))
                 k, k0 = self._target_cal
                 label, score, probs = self._banded(z > 0, _sigmoid(k * z + k0), _sigmoid(k0), pol)
             elif pol is not None:
@@ -216,56 +325,88 @@ class ModelScorer:
                 probs = dict(zip(LABELS, pol, strict=True))
                 score = clamp(probs["positive"] - probs["negative"])
             else:
+                assert item is not None
                 z = item[d] - self._item_offset
                 k, k0 = self._item_cal
                 label, score, probs = self._banded(z > 0, _sigmoid(k * z + k0), _sigmoid(k0), None)
             note = Reason("model", 0.0, "model", "", f"p(negative)={probs['negative']:.2f}")
-            if rules is not None:
-                r = rules[n]
-                out.append(Judgement(label, score, r.categories, r.reasons + (note,), self.name, self.version, probs))
-            else:
-                out.append(Judgement(label, score, (), (note,), self.name, self.version, probs))
+            r = rules[n] if rules is not None else None
+            categories = self._pick_categories(label == "negative", code_rows.get(n), r)
+            reasons = (r.reasons if r is not None else ()) + (note,)
+            out.append(Judgement(label, score, categories, reasons, self.name, self.version, probs))
         return out
 
-    def _analyse(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Item decision, the target head's text part, and polarity probabilities of each document."""
+    def _route(self, inp: ScoreInput) -> str:
+        """Which head judges this input: ``bank``, ``target`` (the entity heads) or ``text`` (the whole text)."""
+        named = any(name.strip() for name in inp.target.names)
+        if self._bank is not None and (not named and self._polarity is None and self._item is None
+                                       or named and (self._target is None or is_bank(inp.target.names))):
+            return "bank"
+        return "target" if named and self._target is not None else "text"
+
+    def _pick_categories(self, negative: bool, margins: list[float] | None,
+                         rules: Judgement | None) -> tuple[CategoryHit, ...]:
+        """Categories for one judgement: only a negative one carries any but the neutral codes."""
+        by_rules = {hit.code: hit for hit in rules.categories} if rules is not None else {}
+        if margins is None:  # no categories head: the rules', when the judgement allows them
+            return tuple(hit for code, hit in by_rules.items() if negative or code in NEUTRAL_CATEGORIES)
+        chosen = [code for code, m in zip(self._codes, margins, strict=True)
+                  if m > 0 and (negative or code in self._neutral_codes)]
+        # codes the head has too few examples of (and a config's own categories) come from the rules
+        chosen += [code for code in by_rules if code not in self._code_set and (negative or code in NEUTRAL_CATEGORIES)]
+        if negative and not any(code not in self._neutral_codes for code in chosen):
+            # bad news always has a category (shared/LABELLING.md): the likeliest one
+            best = max(((m, code) for code, m in zip(self._codes, margins, strict=True)
+                        if code not in self._neutral_codes), default=None)
+            if best is not None:
+                chosen.append(best[1])
+        return tuple(by_rules.get(code) or CategoryHit(code, (), "") for code in dict.fromkeys(chosen))
+
+    def _analyse(self, docs: list[str]) -> dict[str, np.ndarray]:
+        """Each head's text part of its decision values, per document → head name → (docs, classes)."""
         n = len(docs)
         keys, owner = text_keys(docs, self.max_chars)
-        # every head's text coefficients side by side: one gather and one sum for all of them
-        sums = _row_sums(self._blocks["text"].transform(keys, owner, n), self._text_weights, n)
-        item = target_text = np.zeros(n)
-        if self._item is not None:
-            item = sums[:, 0] + self._item.intercept[0]
-            if self._target is not None:
-                target_text = sums[:, 1]
-        polarity = None
-        if self._polarity is not None:
-            d = sums[:, -self._polarity.classes:] + self._polarity.intercept + self._pol_bias
-            s = self._pol_temperature * d
-            e = np.exp(s - s.max(1, keepdims=True))
-            polarity = np.zeros((n, len(LABELS)))
-            polarity[:, self._pol_classes] = e / e.sum(1, keepdims=True)
-        return item, target_text, polarity
+        sums = {block: _row_sums(self._blocks[block].transform(keys, owner, n), weights, n)
+                for block, weights in self._text_weights.items()}
+        return {name: sums[block][:, cols] for name, (block, cols) in self._text_cols.items()}
+
+    def _polarity_probs(self, text_part: np.ndarray) -> np.ndarray:
+        assert self._polarity is not None
+        d = text_part + self._polarity.intercept + self._pol_bias
+        s = self._pol_temperature * d
+        e = np.exp(s - s.max(1, keepdims=True))
+        polarity = np.zeros((len(d), len(LABELS)))
+        polarity[:, self._pol_classes] = e / e.sum(1, keepdims=True)
+        return polarity
+
+    def _bank_level_rows(self, inputs: Sequence[ScoreInput], docs: Sequence[tuple[str, int]],
+                         rules: Sequence[Judgement] | None) -> tuple[Any, np.ndarray, np.ndarray]:
+        """What the bank-level heads read besides the text: the window rows, structure and the rules' verdict."""
+        head = self._bank or self._categories
+        assert head is not None
+        views = input_views(inputs, docs, head.window)
+        n = len(views)
+        windows = self._blocks["bank_window"].transform(*window_keys(views), n)
+        struct = np.array([v.struct for v in views], dtype=np.float64).reshape(n, len(STRUCT))
+        verdict = (np.array([rule_features(j) for j in rules], dtype=np.float64) if rules is not None
+                   else np.zeros((n, len(RULE_FEATURES))))
+        return windows, struct, verdict
+
+    @staticmethod
+    def _bank_level_decisions(head: _BankLevel, name: str, dense: tuple[Any, np.ndarray, np.ndarray],
+                              text_part: np.ndarray) -> np.ndarray:
+        windows, struct, verdict = dense
+        n = len(struct)
+        d = text_part + head.intercept + head.part("bank_window", windows, n) + struct @ head.struct
+        if head.rules is not None:
+            d += verdict @ head.rules
+        return np.asarray(d, dtype=np.float64)
 
     def _target_decisions(self, inputs: Sequence[ScoreInput], docs: Sequence[tuple[str, int]],
                           text_part: np.ndarray) -> np.ndarray:
         """The target head's decision value for each (input, document)."""
         assert self._target is not None
-        keyed: dict[str, str] = {}
-
-        def keys(names: Sequence[str]) -> list[str]:
-            return [keyed.get(x) or keyed.setdefault(x, name_key(x)) for x in names]
-
-        mentions: dict[tuple[str, tuple[str, ...]], Mentions] = {}
-        views: list[TargetView] = []
-        for inp, (doc, title_end) in zip(inputs, docs, strict=True):
-            mine = keys(inp.target.names)
-            others = keys([x for o in inp.others for x in o.names])
-            every = tuple(sorted({*mine, *others}))
-            found = mentions.get((doc, every))
-            if found is None:
-                found = mentions[(doc, every)] = find_mentions(doc, title_end, every)
-            views.append(target_view(found, mine, others, self.window))
+        views = input_views(inputs, docs, self.window)
         n = len(views)
         head = self._target
         t = text_part + head.intercept[0] + np.array([v.struct for v in views]) @ self._struct

@@ -17,6 +17,10 @@ see :mod:`.features`) read back with :func:`numpy.frombuffer`; everything else (
 parameters) is plain JSON.
 
 Any problem raises :class:`reportgen.errors.DataError` (exit 5) with the file name and what is wrong.
+
+Versions: 2 added the bank-level heads (``bank``, ``categories``) and the ``bank_window`` block;
+its container is version 1's.  A version-1 file is still read (its heads are a subset of version
+2's); a newer version is refused with a hint to upgrade, an older or unknown one with a hint to retrain.
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ from reportgen.errors import DataError
 log = logging.getLogger(__name__)
 
 FORMAT = "reportgen-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # what load_model accepts; save_model writes FORMAT_VERSION
 _DTYPES: dict[str, np.dtype[Any]] = {"<f4": np.dtype("<f4"), "<f8": np.dtype("<f8"), "<u8": np.dtype("<u8")}
 _MAX_HEADER = 4096
 
@@ -111,9 +116,12 @@ def load_model(path: str | PathLike[str]) -> tuple[dict[str, Any], str]:
         raise DataError(f"{p}: not a reportgen model file",
                         hint="train one with `reportgen model train --data FILE.jsonl --out MODEL`")
     version = header.get("format_version")
-    if version != FORMAT_VERSION:
-        raise DataError(f"{p}: model format version {version!r}, this reportgen reads version {FORMAT_VERSION}",
-                        hint="retrain the model with this version of reportgen")
+    if version not in READABLE_VERSIONS:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
+        readable = ", ".join(map(str, READABLE_VERSIONS))
+        raise DataError(f"{p}: model format version {version!r}, this reportgen reads versions {readable}",
+                        hint="upgrade reportgen, or retrain the model with this version" if newer
+                        else "retrain the model with this version of reportgen")
     body = raw[newline + 1:]
     expected = header.get("payload_bytes")
     if header.get("compression") != "zlib" or not isinstance(expected, int):

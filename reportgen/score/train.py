@@ -15,8 +15,19 @@ Three linear heads, each trained only from the rows that label it:
 ``polarity`` (rows with ``label``, FinFE style)
     Three-class sentiment of the text as a whole; per-class offsets chosen by cross-validation
     for macro-F1 (the neutral class is the hard one).
+``bank`` (rows with ``bank`` + ``negative_for_bank``: the project's devset, a bank's own labels,
+analyst corrections)
+    Is the item bad news for *this bank*?  Logistic regression over the text, a wider marked
+    window around the bank (``bank_window``), the structural features and the rules' verdict
+    (:data:`.features.RULE_FEATURES`); the regularization and the decision threshold are chosen by
+    cross-validation for F1.  At scoring time it judges every target that is a bank.
+``categories`` (rows with ``bank`` + ``categories``)
+    One logistic decision per risk category with enough examples (:data:`MIN_CODE_ROWS`), on the
+    same features, each with a threshold chosen by cross-validation for F1.  The neutral codes
+    (performance, personnel) learn from every row, the others from the rows that are bad news for
+    the bank, since they are only ever attached to those.
 
-Only the coefficients come from scikit-learn (LinearSVC); features are computed by
+Only the coefficients come from scikit-learn (LinearSVC, LogisticRegression); features are computed by
 :mod:`.features`, the same code that serves them, so inference needs numpy only.  Cross-validation
 folds are split by row and run two at a time (liblinear releases the GIL).  The vocabularies are
 learnt once from all training rows, a small optimism in the CV figures that keeps training fast.
@@ -24,6 +35,7 @@ learnt once from all training rows, a small optimism in the CV figures that keep
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -40,20 +52,27 @@ import numpy as np
 
 from reportgen import __version__
 from reportgen.errors import DataError, ReportgenError
-from reportgen.score import LABELS
+from reportgen.score import LABELS, ScoreInput
+from reportgen.score.categories import NEUTRAL_CATEGORIES
 from reportgen.score.datasets import Example, load_examples
+from reportgen.score.evaluate import bank_input
 from reportgen.score.features import (
+    RULE_CODES,
+    RULE_FEATURES,
     STRUCT,
     Block,
     combine,
     find_mentions,
+    input_views,
     name_key,
     name_keys,
+    rule_features,
     target_view,
     text_keys,
     window_keys,
 )
 from reportgen.score.modelfile import FORMAT_VERSION, encode_array, save_model
+from reportgen.score.rules import RulesScorer
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +80,9 @@ WINDOW, MIN_DF, MAX_CHARS = 8, 2, 256
 FEATURIZER: dict[str, Any] = {"name": "charngram", "version": 1, "ngram": [1, 3], "window": WINDOW, "min_df": MIN_DF,
                               "max_chars": MAX_CHARS}
 C_TARGET, C_ITEM, C_POLARITY = 0.5, 1.0, 0.5
+BANK_WINDOW = 16  # characters each side of the bank: short posts put the cue a few characters away
+C_BANK_GRID = (0.3, 1.0, 3.0, 10.0)  # logistic regression's C for the bank-level heads, chosen by CV
+MIN_CODE_ROWS = 5  # a category with fewer positive rows gets no head: the rules tag it
 
 
 @dataclass(slots=True)
@@ -308,6 +330,159 @@ def _temperature(d: np.ndarray, y: np.ndarray) -> float:
     return float(min(np.arange(0.5, 8.01, 0.25), key=loss))
 
 
+# --- the bank-level heads -----------------------------------------------------------------------------------
+
+
+def _logistic(C: float, seed: int) -> Any:
+    from sklearn.linear_model import LogisticRegression  # optional: scikit-learn (the ml extra), only for training
+
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=seed)
+
+
+def _best_cut(d: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The decision threshold that maximizes F1 of ``d > cut`` against ``y`` → (cut, F1)."""
+    cuts = np.unique(np.quantile(d, np.linspace(0.02, 0.98, 97)))
+    if not len(cuts):
+        return 0.0, 0.0
+    scores = [(_f1(d > c, y == 1), -abs(float(c))) for c in cuts]  # ties: the cut nearest zero
+    best = max(range(len(cuts)), key=lambda i: scores[i])
+    return float(cuts[best]), scores[best][0]
+
+
+def _binary_head(X: Any, y: np.ndarray, folds_k: int, seed: int,
+                 pool: ThreadPoolExecutor) -> tuple[Any, np.ndarray, float, float, float]:
+    """C by cross-validated F1 (threshold tuned per C) → (model, out-of-fold decisions, C, cut, F1)."""
+    folds = _folds(len(y), min(folds_k, int(min(np.bincount(y, minlength=2)))), seed, y)
+    best: tuple[float, float, float, np.ndarray, Any] | None = None
+    for C in C_BANK_GRID:
+        oof, model = _oof(functools.partial(_logistic, C, seed), X, y, folds, pool)
+        cut, f1 = _best_cut(oof, y)
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, C, cut, oof, model)
+    assert best is not None
+    f1, C, cut, oof, model = best
+    return model, oof, C, cut, f1
+
+
+def _bank_head_arrays(model: Any, width: dict[str, int], rules: bool) -> dict[str, Any]:
+    """A fitted model's coefficients split into the bank-level layout (see model._BankLevel)."""
+    coef = np.atleast_2d(model.coef_)
+    bounds = np.cumsum([0, width["bank_text"], width["bank_window"], len(STRUCT),
+                        len(RULE_FEATURES) if rules else 0])
+    head: dict[str, Any] = {
+        "blocks": ["bank_text", "bank_window"],
+        "coef": {"bank_text": coef[:, bounds[0]:bounds[1]], "bank_window": coef[:, bounds[1]:bounds[2]]},
+        "struct": list(STRUCT), "struct_coef": coef[:, bounds[2]:bounds[3]],
+        "intercept": np.atleast_1d(model.intercept_).astype(np.float64), "window": BANK_WINDOW}
+    if rules:
+        head |= {"rules": list(RULE_FEATURES), "rules_coef": coef[:, bounds[3]:bounds[4]]}
+    return head
+
+
+def _train_bank_level(rows: Sequence[Example], docs: Sequence[tuple[str, int]], folds_k: int, seed: int,
+                      pool: ThreadPoolExecutor,
+                      use_rules: bool) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """The ``bank`` head (rows with ``negative_for_bank``) and the ``categories`` head (rows with
+    ``categories``) → (blocks, heads, cv report).
+
+    Their text vocabulary is their own (``bank_text``, learnt from these rows): the public sets'
+    heads keep theirs, so adding bank-level rows to a training run leaves those heads as they were.
+    """
+    import scipy.sparse as sp  # optional: scipy (with the ml extra), only for training
+
+    inputs: list[ScoreInput] = [bank_input(ex) for ex in rows]
+    text_block, X_text = _fit_block(*text_keys([d for d, _ in docs], MAX_CHARS), len(docs))
+    views = input_views(inputs, docs, BANK_WINDOW)
+    window_block, X_win = _fit_block(*window_keys(views), len(views))
+    parts = [X_text, X_win, sp.csr_matrix(np.array([v.struct for v in views], dtype=np.float64))]
+    if use_rules:
+        parts.append(sp.csr_matrix(np.array([rule_features(j) for j in RulesScorer().score_many(inputs)])))
+    X = sp.hstack(parts).tocsr()
+    width = {"bank_text": len(text_block), "bank_window": len(window_block)}
+    heads: dict[str, dict[str, Any]] = {}
+    cv: dict[str, Any] = {}
+
+    labelled = np.array([ex.negative_for_bank is not None for ex in rows])
+    y_neg = np.array([bool(ex.negative_for_bank) for ex in rows], dtype=np.int64)
+    if labelled.any():
+        idx = np.flatnonzero(labelled)
+        y = y_neg[idx]
+        if y.min() == y.max() or min(np.bincount(y)) < 2:
+            raise DataError("the bank-level rows need both negative and not-negative examples (two of each at "
+                            f"least) to train the bank head; found {int(y.sum())} negative of {len(y)}")
+        model, oof, C, cut, f1 = _binary_head(X[idx], y, folds_k, seed, pool)
+        k, k0 = _sigmoid_fit(oof - cut, y)
+        heads["bank"] = _bank_head_arrays(model, width, use_rules) | {
+            "offset": cut, "calibration": [k, k0]}
+        pred = oof > cut
+        tp = float(np.sum(pred & (y == 1)))
+        cv["bank"] = {"f1": round(f1, 4), "precision": round(tp / max(float(pred.sum()), 1.0), 4),
+                      "recall": round(tp / max(float(y.sum()), 1.0), 4), "C": C, "rows": len(y)}
+
+    with_codes = [i for i, ex in enumerate(rows) if ex.categories is not None]
+    if with_codes:
+        gold = {i: set(rows[i].categories or ()) - {"none"} for i in with_codes}
+        # bad news for the bank: labelled so, or (without that label) given a category other than the neutral ones
+        bad = {i for i in with_codes if rows[i].negative_for_bank
+               or rows[i].negative_for_bank is None and gold[i] - NEUTRAL_CATEGORIES}
+        seen = Counter(code for i in with_codes for code in gold[i])
+        known = list(RULE_CODES) + sorted(set(seen) - set(RULE_CODES))
+        codes: list[str] = []
+        models: list[tuple[Any, float]] = []
+        margins: list[np.ndarray] = []
+        report: dict[str, dict[str, Any]] = {}
+        for code in known:
+            pool_rows = np.array(with_codes if code in NEUTRAL_CATEGORIES else sorted(bad), dtype=np.int64)
+            y = np.array([code in gold[i] for i in pool_rows], dtype=np.int64)
+            if int(y.sum()) < MIN_CODE_ROWS or int(len(y) - y.sum()) < MIN_CODE_ROWS:
+                if seen[code]:
+                    report[code] = {"rows": seen[code], "head": False}
+                continue
+            model, oof, C, cut, f1 = _binary_head(X[pool_rows], y, folds_k, seed, pool)
+            codes.append(code)
+            models.append((model, cut))
+            margin = np.full(len(rows), -np.inf)
+            margin[pool_rows] = oof - cut
+            margins.append(margin)
+            report[code] = {"rows": int(y.sum()), "head": True, "f1": round(f1, 4), "C": C}
+        if codes:
+            arrays = [_bank_head_arrays(m, width, use_rules) for m, _ in models]
+            head = arrays[0]
+            head["coef"] = {b: np.vstack([a["coef"][b] for a in arrays]) for b in head["coef"]}
+            head["struct_coef"] = np.vstack([a["struct_coef"] for a in arrays])
+            if use_rules:
+                head["rules_coef"] = np.vstack([a["rules_coef"] for a in arrays])
+            head["intercept"] = np.concatenate([a["intercept"] for a in arrays])
+            head |= {"codes": codes, "thresholds": np.array([cut for _, cut in models]),
+                     "neutral": [c for c in codes if c in NEUTRAL_CATEGORIES]}
+            heads["categories"] = head
+            cv["categories"] = {"per_code": report} | _code_cv(codes, np.array(margins).T, rows, with_codes, gold)
+        else:
+            cv["categories"] = {"per_code": report}
+    return {"bank_text": text_block, "bank_window": window_block}, heads, cv
+
+
+def _code_cv(codes: Sequence[str], margins: np.ndarray, rows: Sequence[Example], with_codes: Sequence[int],
+             gold: dict[int, set[str]]) -> dict[str, float]:
+    """Out-of-fold micro-F1 of the category heads on the rows gold-labelled negative (with at least
+    the likeliest code for each, as scoring does)."""
+    tp = fp = fn = 0
+    for i in with_codes:
+        if not rows[i].negative_for_bank:
+            continue
+        m = margins[i]
+        chosen = {c for c, v in zip(codes, m, strict=True) if v > 0}
+        if not chosen - NEUTRAL_CATEGORIES:
+            finite = [(v, c) for c, v in zip(codes, m, strict=True) if c not in NEUTRAL_CATEGORIES and np.isfinite(v)]
+            if finite:
+                chosen.add(max(finite)[1])
+        want = {c for c in gold[i] if c in codes}
+        tp += len(chosen & want)
+        fp += len(chosen - want)
+        fn += len(want - chosen)
+    return {"micro_f1_on_negative_rows": round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0}
+
+
 # --- putting it together ------------------------------------------------------------------------------------
 
 
@@ -317,7 +492,7 @@ def _encode(blocks: dict[str, Block], heads: dict[str, dict[str, Any]]) -> tuple
     for name, head in heads.items():
         h = dict(head)
         h["coef"] = {b: encode_array(np.asarray(c)) for b, c in head["coef"].items()}
-        for key in ("struct_coef", "intercept", "bias"):
+        for key in ("struct_coef", "intercept", "bias", "rules_coef", "thresholds"):
             if isinstance(h.get(key), np.ndarray):
                 h[key] = encode_array(h[key])
         enc_heads[name] = h
@@ -325,29 +500,44 @@ def _encode(blocks: dict[str, Block], heads: dict[str, dict[str, Any]]) -> tuple
 
 
 def train_model(data: Sequence[str | PathLike[str]], out: str | PathLike[str], *, folds: int = 4,
-                seed: int = 0) -> TrainSummary:
-    """Train every head the data labels, write the model file to ``out``, and summarize."""
+                seed: int = 0, extra: Sequence[Example] = (), extra_name: str = "store",
+                use_rules: bool = True) -> TrainSummary:
+    """Train every head the data labels, write the model file to ``out``, and summarize.
+
+    ``extra`` are labelled rows from elsewhere (analyst corrections read from the store, named
+    ``extra_name`` in the summary); ``use_rules`` lets the bank-level heads read the rules' verdict.
+    """
     svm = _sklearn()
     began = time.perf_counter()
-    if not data:
+    if not data and not extra:
         raise DataError("no training data given", hint="pass --data FILE.jsonl")
     files: list[dict[str, Any]] = []
     entity_rows: list[Example] = []
     polarity_rows: list[Example] = []
-    for path in data:
-        p = Path(path)
-        examples = load_examples(p)
+    bank_rows: list[Example] = []
+    sources: list[tuple[str, list[Example], bytes | None]] = [
+        (str(p), load_examples(p), Path(p).read_bytes()) for p in data]
+    if extra:
+        sources.append((extra_name, list(extra), None))
+    for name, examples, raw in sources:
         nsp = [ex for ex in examples if ex.negative is not None]
         fe = [ex for ex in examples if ex.label is not None]
-        if not nsp and not fe:
-            raise DataError(f"{p}: no labelled rows", hint="rows need `key_entities`, `negative` or `label`")
+        banks = [ex for ex in examples if ex.bank is not None
+                 and (ex.negative_for_bank is not None or ex.categories is not None)]
+        if not nsp and not fe and not banks:
+            raise DataError(f"{name}: no labelled rows",
+                            hint="rows need `key_entities`, `negative`, `label`, or `bank` with `negative_for_bank`")
         entity_rows += nsp
         polarity_rows += fe
-        files.append({"file": p.name, "rows": len(examples), "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+        bank_rows += banks
+        files.append({"file": Path(name).name if raw is not None else name, "rows": len(examples),
+                      "sha256": hashlib.sha256(raw).hexdigest() if raw is not None else None,
                       "item_rows": len(nsp), "entity_rows": sum(ex.key_entities is not None for ex in nsp),
-                      "label_rows": len(fe)})
+                      "label_rows": len(fe), "bank_rows": len(banks)})
     for what, values in (("`negative`/`key_entities`", [ex.negative for ex in entity_rows]),
-                         ("`label`", [ex.label for ex in polarity_rows])):
+                         ("`label`", [ex.label for ex in polarity_rows]),
+                         ("`negative_for_bank`", [ex.negative_for_bank for ex in bank_rows
+                                                  if ex.negative_for_bank is not None])):
         counts = Counter(values)
         if values and (len(counts) < 2 or min(counts.values()) < folds):
             raise DataError(f"too few {what} rows to train: {dict(counts)}",
@@ -356,10 +546,11 @@ def train_model(data: Sequence[str | PathLike[str]], out: str | PathLike[str], *
     blocks: dict[str, Block] = {}
     heads: dict[str, dict[str, Any]] = {}
     cv: dict[str, Any] = {}
-    # one text vocabulary for every head, so scoring looks each n-gram up once
-    docs = [combine(ex.title, ex.text) for ex in [*entity_rows, *polarity_rows]]
-    blocks["text"], X_all = _fit_block(*text_keys([d for d, _ in docs], MAX_CHARS), len(docs))
-    split = len(entity_rows)
+    # one text vocabulary for the public sets' heads, so scoring looks each n-gram up once
+    docs = [combine(ex.title, ex.text) for ex in [*entity_rows, *polarity_rows, *bank_rows]]
+    split, split2 = len(entity_rows), len(entity_rows) + len(polarity_rows)
+    if split2:
+        blocks["text"], X_all = _fit_block(*text_keys([d for d, _ in docs[:split2]], MAX_CHARS), split2)
     with ThreadPoolExecutor(max_workers=2) as pool:
         if entity_rows:
             b, h, c = _train_entity_heads(entity_rows, docs[:split], X_all[:split], folds, seed, pool, svm)
@@ -367,16 +558,25 @@ def train_model(data: Sequence[str | PathLike[str]], out: str | PathLike[str], *
             heads |= h
             cv["entity"] = c
         if polarity_rows:
-            ph, pc = _train_polarity(polarity_rows, X_all[split:], folds, seed, pool, svm)
+            ph, pc = _train_polarity(polarity_rows, X_all[split:split2], folds, seed, pool, svm)
             heads["polarity"] = ph
             cv["polarity"] = pc
+        if bank_rows:
+            b, h, c = _train_bank_level(bank_rows, docs[split2:], folds, seed, pool, use_rules)
+            blocks |= b
+            heads |= h
+            cv |= c
     seconds = time.perf_counter() - began
     enc_blocks, enc_heads = _encode(blocks, heads)
+    rules_version = RulesScorer().version if bank_rows and use_rules else None
     payload = {
         "kind": "reportgen.score.model", "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "reportgen_version": __version__, "featurizer": FEATURIZER,
         "training": {"files": files, "folds": folds, "seed": seed, "cv": cv, "seconds": round(seconds, 2),
-                     "params": {"C_target": C_TARGET, "C_item": C_ITEM, "C_polarity": C_POLARITY}},
+                     "rules_version": rules_version,
+                     "params": {"C_target": C_TARGET, "C_item": C_ITEM, "C_polarity": C_POLARITY,
+                                "bank_window": BANK_WINDOW, "C_bank_grid": list(C_BANK_GRID),
+                                "min_code_rows": MIN_CODE_ROWS}},
         "blocks": enc_blocks, "heads": enc_heads,
     }
     digest = save_model(out, payload)
@@ -390,5 +590,15 @@ def train_model(data: Sequence[str | PathLike[str]], out: str | PathLike[str], *
     if "polarity" in heads:
         summary.heads["polarity"] = {"rows": len(polarity_rows), "classes": heads["polarity"]["classes"],
                                      "cv": cv["polarity"]}
+    if "bank" in heads:
+        summary.heads["bank"] = {"rows": cv["bank"]["rows"], "rules": use_rules,
+                                 "cv": {k: v for k, v in cv["bank"].items() if k != "rows"}}
+    if "categories" in heads:
+        per_code = cv["categories"]["per_code"]
+        summary.heads["categories"] = {
+            "rows": sum(ex.categories is not None for ex in bank_rows), "codes": heads["categories"]["codes"],
+            "from_rules": sorted(c for c, r in per_code.items() if not r["head"]),
+            "cv": {"micro_f1_on_negative_rows": cv["categories"]["micro_f1_on_negative_rows"],
+                   **{f"f1_{c}": r["f1"] for c, r in per_code.items() if r["head"]}}}
     log.info("trained %s in %.1f s → %s", ", ".join(heads), summary.seconds, out)
     return summary
