@@ -26,14 +26,32 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import ahocorasick
 
 from reportgen.score import CategoryHit, Judgement, Reason, ScoreInput, Target, clamp
 from reportgen.score import lexicon as lx
-from reportgen.score.categories import CONTEXT_ONLY, DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
+from reportgen.score.categories import DEFAULT_CATEGORIES, NEUTRAL_CATEGORIES, Category
 from reportgen.score.match import fold
+from reportgen.score.terms import (
+    ANY_LATIN,
+    BYS,
+    CJK_BYTES,
+    CUE_WORDS,
+    DEG,
+    LATIN_WORD,
+    NEG,
+    POST,
+    SENT,
+    Entry,
+    build_table,
+    enc,
+    is_latin_word,
+    paired,
+)
+
+SHORT_BYTES = lx.SHORT_TEXT * CJK_BYTES
 
 RULES_VERSION = "3"  # bump on any change to the logic below (the lexicon is hashed in)
 
@@ -52,66 +70,21 @@ PLACE_SHORT_SENTENCE = 1.0  # a short text naming only this bank (lx.SHORT_TEXT)
 PLACE_SHORT_ELSEWHERE = 1.0
 SHORT_FACTOR = 1.5  # and a short text is all headline: it counts like a title
 
-_SENT, _NEG, _DEG, _BYS, _POST, _CUE = 1, 2, 3, 4, 5, 6
-CJK_BYTES = 3  # windows are in characters; positions are in UTF-8 bytes (see _enc)
-SHORT_BYTES = lx.SHORT_TEXT * CJK_BYTES
-
-
-def _enc(text: str) -> str:
-    """UTF-8 bytes as a ``str`` of code points 0–255.
-
-    pyahocorasick walks the trie's children linearly, and a lexicon has hundreds of different
-    first characters, so matching on characters costs ~100 comparisons per input character.  In
-    UTF-8 a CJK character starts with one of a handful of lead bytes, so the same automaton over
-    bytes is about ten times faster.  UTF-8 is self-synchronising: an encoded term or boundary can
-    only match at a character boundary.  Every position in this module is a byte offset.
-    """
-    return text.encode("utf-8").decode("latin-1")
-
-
-_ANY_LATIN = re.compile(r"[a-z]")
-_LATIN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
-_SENTENCE_RE = re.compile("|".join(re.escape(_enc(c)) for c in lx.SENTENCE_ENDS))
-_ANAPHORA = [_enc(fold(a)) for a in lx.ANAPHORA]
+_SENTENCE_RE = re.compile("|".join(re.escape(enc(c)) for c in lx.SENTENCE_ENDS))
+_ANAPHORA = [enc(fold(a)) for a in lx.ANAPHORA]
 _BOUNDARIES = frozenset(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS)
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
-_CLAUSE_RE = re.compile("|".join(re.escape(_enc(c)) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS))
-# pattern words, and the patterns each object word can complete
-_PATTERN_WORDS: tuple[str, ...] = tuple(dict.fromkeys(fold(w) for p in lx.PATTERNS for w in (*p.cues, *p.objects)))
-_CUE_WORDS = frozenset(fold(w) for p in lx.PATTERNS for w in p.cues)
-_BY_OBJECT: dict[str, list[lx.Pattern]] = {}
-for _p in sorted(lx.PATTERNS, key=lambda p: p.weight != 0):  # a neutraliser (逾期…冻结) wins
-    for _w in _p.objects:
-        _BY_OBJECT.setdefault(fold(_w), []).append(_p)
-_LIST_MARK = _enc("、")
-_NEGATOR_WORDS = frozenset(fold(w) for w in lx.NEGATORS)
+_CLAUSE_RE = re.compile("|".join(re.escape(enc(c)) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS))
 # an @-handle runs from @ to the first space or punctuation (@某银行信用卡中心)
 _HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 _HANDLE_BYTES = 16 * CJK_BYTES
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    term: str
-    kind: int
-    value: float  # sentiment weight, negation factor or degree factor
-    categories: tuple[str, ...] = ()
-    context_only: bool = False
-    roles: tuple[str, ...] = ()  # the pattern words (lx.PATTERNS) this term is or contains
-    frame: int = 0  # 1: a response frame after the bank (回应), 2: before it (网曝)
-    awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
-    bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
-    rumour: bool = False  # makes a response frame a rebuttal (lx.RUMOURS)
-    shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
-    weak: bool = False  # counts only in a short text about one bank (lx.Pattern.weak)
-    negation: bool = False  # a pattern whose cue is the negator itself (不…告诉): not negated again
-
-
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
-_Hit = tuple[int, int, _Entry, int, int]
+_Hit = tuple[int, int, Entry, int, int]
 # A sentiment term after negation and degree: start, clause, sentence, value, negated, notes, entry.
 # Negation and degree depend on the text only, so they are worked out once per item, not per bank.
-_Term = tuple[int, int, int, float, bool, str, _Entry]
+_Term = tuple[int, int, int, float, bool, str, Entry]
 
 
 @dataclass(slots=True)
@@ -121,7 +94,7 @@ class _Part:
     where: str
     text: str  # original
     folded: str  # folded, as characters
-    data: str  # folded, as UTF-8 bytes (_enc): every position refers to this
+    data: str  # folded, as UTF-8 bytes (enc): every position refers to this
     hits: list[_Hit]
     hit_starts: list[int]
     cues: list[_Hit]  # bystander cues
@@ -172,7 +145,7 @@ class _Part:
         i = bisect.bisect_left(self.hit_starts, start)
         while i < len(self.hits) and self.hits[i][0] < end:
             entry = self.hits[i][2]
-            if entry.kind == _SENT and entry.value < 0:
+            if entry.kind == SENT and entry.value < 0:
                 return True
             i += 1
         return False
@@ -205,14 +178,14 @@ class RulesScorer:
     def __init__(self, categories: Sequence[Category] = DEFAULT_CATEGORIES, *,
                  extra_terms: Mapping[str, float] | None = None) -> None:
         self.categories = tuple(categories)
-        entries = self._entries(self.categories, extra_terms or {})
+        entries = build_table(self.categories, extra_terms or {})
         self._automaton = ahocorasick.Automaton()
-        self._latin: dict[str, _Entry] = {}
+        self._latin: dict[str, Entry] = {}
         for key, entry in entries.items():
-            if _is_latin_word(key):
+            if is_latin_word(key):
                 self._latin[key] = entry
             elif key:
-                self._automaton.add_word(_enc(key), (len(_enc(key)), entry))
+                self._automaton.add_word(enc(key), (len(enc(key)), entry))
         self._automaton.make_automaton()
         digest = hashlib.sha256(json.dumps(
             [RULES_VERSION, TITLE_FACTOR, SHORT_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE,
@@ -225,81 +198,6 @@ class RulesScorer:
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
 
     # --- building ---
-
-    @staticmethod
-    def _entries(categories: Sequence[Category], extra: Mapping[str, float]) -> dict[str, _Entry]:
-        table: dict[str, _Entry] = {}
-        for word, valence in _vader_lexicon().items():
-            table[word] = _Entry(word, _SENT, valence / 1.5)
-        for word, valence in lx.EN_FINANCE.items():
-            table[word] = _Entry(word, _SENT, valence / 1.5)
-        for word in lx.ZH_NEUTRAL:
-            table[fold(word)] = _Entry(word, _SENT, 0.0)
-        for word, weight in {**lx.ZH_MARKET, **lx.ZH_NEGATIVE, **lx.ZH_POSITIVE, **extra}.items():
-            table[fold(word)] = _Entry(word, _SENT, float(weight))
-        for word, factor in lx.NEGATORS.items():
-            table[fold(word)] = _Entry(word, _NEG, factor)
-        for word, factor in lx.POST_NEGATORS.items():
-            table[fold(word)] = _Entry(word, _POST, factor)
-        for word in lx.EN_NEGATORS:
-            table[word] = _Entry(word, _NEG, -0.6)
-        for word, factor in lx.DEGREE.items():
-            table[fold(word)] = _Entry(word, _DEG, factor)
-        for word, boost in _vader_boosters().items():
-            table.setdefault(word, _Entry(word, _DEG, 1.0 + boost))
-        for cue in lx.BYSTANDER_CUES:
-            key = fold(cue)
-            if key not in table or (table[key].kind == _SENT and not table[key].value):
-                table[key] = _Entry(cue, _BYS, 0.0)
-        by_term: dict[str, list[str]] = {}
-        weights: dict[str, float] = {}
-        for cat in categories:
-            for term in cat.terms:
-                key = fold(term)
-                by_term.setdefault(key, []).append(cat.code)
-                weights.setdefault(key, cat.weight)
-        for key, codes in by_term.items():
-            old = table.get(key)
-            if old is not None and old.kind == _SENT:
-                table[key] = _Entry(old.term, _SENT, old.value, tuple(codes), key in CONTEXT_ONLY)
-            elif old is None or old.kind == _BYS:
-                weight = 0.0 if key in CONTEXT_ONLY else weights[key]
-                table[key] = _Entry(key, _SENT, weight, tuple(codes), key in CONTEXT_ONLY)
-        # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
-        # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
-        # 客服态度差 does not make a complaint; the phrase's own category terms do.)
-        inner = [(key, codes) for key, codes in by_term.items() if len(key) >= 2 and key not in CONTEXT_ONLY]
-        for key, entry in list(table.items()):
-            if entry.kind != _SENT or entry.value >= 0 or entry.categories:
-                continue
-            inherited = tuple(dict.fromkeys(c for term, codes in inner if term in key and term != key for c in codes))
-            if inherited:
-                table[key] = _Entry(entry.term, _SENT, entry.value, inherited)
-        # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
-        # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
-        for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
-                            (lx.AWARENESS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (_PATTERN_WORDS, {})):
-            for word in words:
-                old = table.get(fold(word)) or _inner_term(table, fold(word))
-                table[fold(word)] = replace(old, **flag) if old is not None else _Entry(word, _CUE, 0.0, **flag)
-        for word, value in lx.BANK_VIEW.items():
-            if fold(word) in table:
-                table[fold(word)] = replace(table[fold(word)], bank_value=value)
-        # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
-        # one-character word only as itself (收 is not in 收入)
-        for key in map(fold, lx.ZH_NEUTRAL):
-            swallowed = _inner_term(table, key)
-            if swallowed is not None and swallowed.value < 0 and table[key].kind == _SENT and not table[key].value:
-                table[key] = replace(table[key], shield=True)
-        pattern_words = set(_PATTERN_WORDS)
-        for key, entry in list(table.items()):
-            if _is_latin_word(key):
-                continue
-            inside = _substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
-            roles = tuple(w for w in _PATTERN_WORDS if w in inside and (len(w) > 1 or w == key))
-            if roles:
-                table[key] = replace(entry, roles=roles)
-        return table
 
     # --- scoring ---
 
@@ -327,13 +225,13 @@ class RulesScorer:
 
     def _part(self, where: str, text: str) -> _Part:
         folded = fold(text)
-        data = _enc(folded)
-        raw: list[tuple[int, int, _Entry]] = [
+        data = enc(folded)
+        raw: list[tuple[int, int, Entry]] = [
             (end_index - length + 1, end_index + 1, entry)
             for end_index, (length, entry) in self._automaton.iter_long(data)]
-        if self._latin and _ANY_LATIN.search(data):
+        if self._latin and ANY_LATIN.search(data):
             latin = [(m.start(), m.end(), self._latin[m.group()])
-                     for m in _LATIN_WORD.finditer(data) if m.group() in self._latin]
+                     for m in LATIN_WORD.finditer(data) if m.group() in self._latin]
             if latin:
                 raw = sorted(raw + latin, key=lambda h: h[0])
         clause_search, sentence_search = _CLAUSE_RE.search, _SENTENCE_RE.search
@@ -343,11 +241,11 @@ class RulesScorer:
             c = clause_search(data, s)
             n = sentence_search(data, s)
             hits.append((s, e, entry, c.start() if c else size, n.start() if n else size))
-        denied = frozenset(h[4] for h in hits if h[2].kind == _POST or h[2].rumour
-                           or (h[2].kind == _NEG and h[2].term in lx.DENIALS))
+        denied = frozenset(h[4] for h in hits if h[2].kind == POST or h[2].rumour
+                           or (h[2].kind == NEG and h[2].term in lx.DENIALS))
         aware = frozenset(h[4] for i, h in enumerate(hits) if h[2].awareness and not (  # 没警惕 is no warning
-            i and hits[i - 1][2].kind == _NEG and hits[i - 1][1] == h[0]))
-        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == _BYS],
+            i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]))
+        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == BYS],
                      [h for h in hits if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
                      _handle_hits(data, hits) if "@" in data else frozenset())
 
@@ -534,7 +432,7 @@ def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
     start, end = occurrence
     data = part.data
     window = data[max(0, start - _HANDLE_BYTES):start]
-    at = max(window.rfind("@"), window.rfind(_enc("＠")))
+    at = max(window.rfind("@"), window.rfind(enc("＠")))
     if at >= 0 and not _HANDLE_STOP.search(window[at + 1:].encode("latin-1").decode("utf-8", "ignore")):
         handle_end = _HANDLE_STOP.search(data, end)
         return not part.unfavourable_between(start - len(window) + at, handle_end.start() if handle_end else len(data))
@@ -610,20 +508,20 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
             continue
         start, end, entry, clause, sentence = hit
         if entry.roles:
-            paired = _paired(entry, start, clause, sentence, cues, bank, part.data) if cues else None
+            pair = paired(entry, start, clause, sentence, cues, bank, part.data) if cues else None
             if negator is None or negator[1] != start:  # 没逾期 is no arrears
                 for role in entry.roles:
-                    if role in _CUE_WORDS:
+                    if role in CUE_WORDS:
                         cues[role] = (end, clause, sentence)
-            if paired is not None:
-                entry = paired  # the pair stands for its object: 存款…被转走
+            if pair is not None:
+                entry = pair  # the pair stands for its object: 存款…被转走
         kind = entry.kind
-        if kind != _SENT:
-            if kind == _NEG:
+        if kind != SENT:
+            if kind == NEG:
                 negator = hit
-            elif kind == _DEG:
+            elif kind == DEG:
                 degree = hit
-            elif kind == _POST:
+            elif kind == POST:
                 _negate_backwards(out, hit)
             continue
         value = entry.value if entry.bank_value is None or not bank else entry.bank_value
@@ -649,46 +547,6 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
         out.append((start, clause, sentence, value, negated, notes, entry))
     part.terms_cache[(masked, bank)] = out
     return out
-
-
-def _substrings(key: str) -> set[str]:
-    return {key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1)}
-
-
-def _inner_term(table: Mapping[str, _Entry], key: str) -> _Entry | None:
-    """The strongest sentiment term inside a new key, standing for the key."""
-    inner = [e for k in _substrings(key) if k != key and len(k) > 1
-             for e in (table.get(k),) if e is not None and e.kind == _SENT and e.value]
-    if not inner:
-        return None
-    best = max(inner, key=lambda e: abs(e.value))
-    return _Entry(key, _SENT, best.value, best.categories, best.context_only)
-
-
-def _paired(entry: _Entry, start: int, clause: int, sentence: int,
-            cues: Mapping[str, tuple[int, int, int]], bank: bool, data: str) -> _Entry | None:
-    """The pattern this object completes with a cue shortly before it in its clause (or its
-    sentence, for patterns that reach across clauses, but not across a list: 存款、理财、保险), if
-    any.  A pattern never turns a term the other way (不良率下降 stays good news after 利润), nor
-    a phrase listed as neutral (公安冻结) into bad news."""
-    for role in entry.roles:
-        for pattern in _BY_OBJECT.get(role, ()):
-            if ((entry.kind == _SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank)
-                    or (entry.shield and pattern.weight)):
-                continue
-            for cue in pattern.cues:
-                seen = cues.get(cue)
-                if (seen is not None and 0 <= start - seen[0] <= pattern.window * CJK_BYTES
-                        and (seen[1] == clause
-                             or (pattern.across and seen[2] == sentence and _LIST_MARK not in data[seen[0]:start]))):
-                    return _pattern_entry(pattern, cue, role)
-    return None
-
-
-@functools.lru_cache(maxsize=2048)
-def _pattern_entry(pattern: lx.Pattern, cue: str, obj: str) -> _Entry:
-    return _Entry(f"{cue}…{obj}", _SENT, pattern.weight, pattern.categories, weak=pattern.weak,
-                  negation=fold(cue) in _NEGATOR_WORDS)
 
 
 def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
@@ -723,23 +581,4 @@ def _join(notes: str, note: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _folded_names(names: tuple[str, ...]) -> list[str]:
-    return [_enc(fold(n)) for n in names if n]
-
-
-def _is_latin_word(key: str) -> bool:
-    return bool(key) and key.isascii() and _LATIN_WORD.fullmatch(key) is not None
-
-
-@functools.cache
-def _vader_lexicon() -> dict[str, float]:
-    # heavy: VADER's 7,500-word lexicon, only for English text
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return {w: v for w, v in SentimentIntensityAnalyzer().lexicon.items() if _is_latin_word(w)}
-
-
-@functools.cache
-def _vader_boosters() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT  # heavy: VADER's 7,500-word lexicon, only for English text
-
-    return {w: v for w, v in BOOSTER_DICT.items() if _is_latin_word(w)}
+    return [enc(fold(n)) for n in names if n]

@@ -1,0 +1,204 @@
+"""The rules scorer's lexicon, compiled: one entry per automaton key, and the cue…object patterns.
+
+:mod:`.lexicon` holds the words and weights the project wrote; this module turns them, with the
+risk categories' terms, into the table the scorer's Aho–Corasick automaton is built from.  Each
+entry says what a key is (a sentiment term, a negator, a degree word, a bystander cue, a pattern
+word) and the roles it plays besides: a response frame (回应), a warning or campaign word (宣传),
+a word a bank reads differently (冻结: the bank as creditor), a rumour word, a pattern word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from reportgen.score import lexicon as lx
+from reportgen.score.categories import CONTEXT_ONLY, Category
+from reportgen.score.match import fold
+
+SENT, NEG, DEG, BYS, POST, CUE = 1, 2, 3, 4, 5, 6  # what a key is
+
+CJK_BYTES = 3  # windows are in characters; positions are in UTF-8 bytes (see enc)
+
+
+def enc(text: str) -> str:
+    """UTF-8 bytes as a ``str`` of code points 0–255.
+
+    pyahocorasick walks the trie's children linearly, and a lexicon has hundreds of different
+    first characters, so matching on characters costs ~100 comparisons per input character.  In
+    UTF-8 a CJK character starts with one of a handful of lead bytes, so the same automaton over
+    bytes is about ten times faster.  UTF-8 is self-synchronising: an encoded term or boundary can
+    only match at a character boundary.  Every position in the rules scorer is a byte offset.
+    """
+    return text.encode("utf-8").decode("latin-1")
+
+
+ANY_LATIN = re.compile(r"[a-z]")
+LATIN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+# pattern words, and the patterns each object word can complete
+PATTERN_WORDS: tuple[str, ...] = tuple(dict.fromkeys(fold(w) for p in lx.PATTERNS for w in (*p.cues, *p.objects)))
+CUE_WORDS = frozenset(fold(w) for p in lx.PATTERNS for w in p.cues)
+BY_OBJECT: dict[str, list[lx.Pattern]] = {}
+for _p in sorted(lx.PATTERNS, key=lambda p: p.weight != 0):  # a neutraliser (逾期…冻结) wins
+    for _w in _p.objects:
+        BY_OBJECT.setdefault(fold(_w), []).append(_p)
+LIST_MARK = enc("、")
+NEGATOR_WORDS = frozenset(fold(w) for w in lx.NEGATORS)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one automaton key is (``kind``) and every role it plays."""
+
+    term: str
+    kind: int
+    value: float  # sentiment weight, negation factor or degree factor
+    categories: tuple[str, ...] = ()
+    context_only: bool = False
+    roles: tuple[str, ...] = ()  # the pattern words (lx.PATTERNS) this term is or contains
+    frame: int = 0  # 1: a response frame after the bank (回应), 2: before it (网曝)
+    awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
+    bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
+    rumour: bool = False  # makes a response frame a rebuttal (lx.RUMOURS)
+    shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
+    weak: bool = False  # counts only in a short text about one bank (lx.Pattern.weak)
+    negation: bool = False  # a pattern whose cue is the negator itself (不…告诉): not negated again
+
+
+def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> dict[str, Entry]:
+    """Every key of the automaton: the general and English lexicons, the team's ``extra`` terms,
+    negators, degree words, bystander cues, the categories' terms, frames, campaign and rumour
+    words, the bank's view of creditor words, and the pattern words with the roles they play."""
+    table: dict[str, Entry] = {}
+    for word, valence in _vader_lexicon().items():
+        table[word] = Entry(word, SENT, valence / 1.5)
+    for word, valence in lx.EN_FINANCE.items():
+        table[word] = Entry(word, SENT, valence / 1.5)
+    for word in lx.ZH_NEUTRAL:
+        table[fold(word)] = Entry(word, SENT, 0.0)
+    for word, weight in {**lx.ZH_MARKET, **lx.ZH_NEGATIVE, **lx.ZH_POSITIVE, **extra}.items():
+        table[fold(word)] = Entry(word, SENT, float(weight))
+    for word, factor in lx.NEGATORS.items():
+        table[fold(word)] = Entry(word, NEG, factor)
+    for word, factor in lx.POST_NEGATORS.items():
+        table[fold(word)] = Entry(word, POST, factor)
+    for word in lx.EN_NEGATORS:
+        table[word] = Entry(word, NEG, -0.6)
+    for word, factor in lx.DEGREE.items():
+        table[fold(word)] = Entry(word, DEG, factor)
+    for word, boost in _vader_boosters().items():
+        table.setdefault(word, Entry(word, DEG, 1.0 + boost))
+    for cue in lx.BYSTANDER_CUES:
+        key = fold(cue)
+        if key not in table or (table[key].kind == SENT and not table[key].value):
+            table[key] = Entry(cue, BYS, 0.0)
+    by_term: dict[str, list[str]] = {}
+    weights: dict[str, float] = {}
+    for cat in categories:
+        for term in cat.terms:
+            key = fold(term)
+            by_term.setdefault(key, []).append(cat.code)
+            weights.setdefault(key, cat.weight)
+    for key, codes in by_term.items():
+        old = table.get(key)
+        if old is not None and old.kind == SENT:
+            table[key] = Entry(old.term, SENT, old.value, tuple(codes), key in CONTEXT_ONLY)
+        elif old is None or old.kind == BYS:
+            weight = 0.0 if key in CONTEXT_ONLY else weights[key]
+            table[key] = Entry(key, SENT, weight, tuple(codes), key in CONTEXT_ONLY)
+    # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
+    # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
+    # 客服态度差 does not make a complaint; the phrase's own category terms do.)
+    inner = [(key, codes) for key, codes in by_term.items() if len(key) >= 2 and key not in CONTEXT_ONLY]
+    for key, entry in list(table.items()):
+        if entry.kind != SENT or entry.value >= 0 or entry.categories:
+            continue
+        inherited = tuple(dict.fromkeys(c for term, codes in inner if term in key and term != key for c in codes))
+        if inherited:
+            table[key] = Entry(entry.term, SENT, entry.value, inherited)
+    # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
+    # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
+    for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
+                        (lx.AWARENESS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
+        for word in words:
+            old = table.get(fold(word)) or inner_term(table, fold(word))
+            table[fold(word)] = replace(old, **flag) if old is not None else Entry(word, CUE, 0.0, **flag)
+    for word, value in lx.BANK_VIEW.items():
+        if fold(word) in table:
+            table[fold(word)] = replace(table[fold(word)], bank_value=value)
+    # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
+    # one-character word only as itself (收 is not in 收入)
+    for key in map(fold, lx.ZH_NEUTRAL):
+        swallowed = inner_term(table, key)
+        if swallowed is not None and swallowed.value < 0 and table[key].kind == SENT and not table[key].value:
+            table[key] = replace(table[key], shield=True)
+    pattern_words = set(PATTERN_WORDS)
+    for key, entry in list(table.items()):
+        if is_latin_word(key):
+            continue
+        inside = substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
+        roles = tuple(w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key))
+        if roles:
+            table[key] = replace(entry, roles=roles)
+    return table
+
+
+def substrings(key: str) -> set[str]:
+    return {key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1)}
+
+
+def inner_term(table: Mapping[str, Entry], key: str) -> Entry | None:
+    """The strongest sentiment term inside a new key, standing for the key."""
+    inner = [e for k in substrings(key) if k != key and len(k) > 1
+             for e in (table.get(k),) if e is not None and e.kind == SENT and e.value]
+    if not inner:
+        return None
+    best = max(inner, key=lambda e: abs(e.value))
+    return Entry(key, SENT, best.value, best.categories, best.context_only)
+
+
+def paired(entry: Entry, start: int, clause: int, sentence: int,
+            cues: Mapping[str, tuple[int, int, int]], bank: bool, data: str) -> Entry | None:
+    """The pattern this object completes with a cue shortly before it in its clause (or its
+    sentence, for patterns that reach across clauses, but not across a list: 存款、理财、保险), if
+    any.  A pattern never turns a term the other way (不良率下降 stays good news after 利润), nor
+    a phrase listed as neutral (公安冻结) into bad news."""
+    for role in entry.roles:
+        for pattern in BY_OBJECT.get(role, ()):
+            if ((entry.kind == SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank)
+                    or (entry.shield and pattern.weight)):
+                continue
+            for cue in pattern.cues:
+                seen = cues.get(cue)
+                if (seen is not None and 0 <= start - seen[0] <= pattern.window * CJK_BYTES
+                        and (seen[1] == clause
+                             or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))):
+                    return pattern_entry(pattern, cue, role)
+    return None
+
+
+@functools.lru_cache(maxsize=2048)
+def pattern_entry(pattern: lx.Pattern, cue: str, obj: str) -> Entry:
+    return Entry(f"{cue}…{obj}", SENT, pattern.weight, pattern.categories, weak=pattern.weak,
+                  negation=fold(cue) in NEGATOR_WORDS)
+
+
+def is_latin_word(key: str) -> bool:
+    return bool(key) and key.isascii() and LATIN_WORD.fullmatch(key) is not None
+
+
+@functools.cache
+def _vader_lexicon() -> dict[str, float]:
+    # heavy: VADER's 7,500-word lexicon, only for English text
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return {w: v for w, v in SentimentIntensityAnalyzer().lexicon.items() if is_latin_word(w)}
+
+
+@functools.cache
+def _vader_boosters() -> dict[str, float]:
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT  # heavy: VADER's 7,500-word lexicon, only for English text
+
+    return {w: v for w, v in BOOSTER_DICT.items() if is_latin_word(w)}
