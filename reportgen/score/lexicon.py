@@ -417,7 +417,8 @@ SHORT_TEXT = 100
 # sentence with one of these, crime words describe what to watch out for, not an incident, and
 # count as a bystander's (BYSTANDER_DAMPING).
 AWARENESS: tuple[str, ...] = tuple("""
-    宣传 宣讲 宣教 普及 知识 讲座 课堂 进社区 进校园 进乡村 进企业 万里行 宣传月 宣传周 宣传日 答疑解惑 以案说法
+    宣传活动 开展宣传 宣传教育 知识宣传 反诈宣传 防诈宣传 宣讲 宣教 普及 金融知识 讲座 课堂 进社区 进校园 进乡村 进企业
+    万里行 宣传月 宣传周 宣传日 答疑解惑 以案说法
     以案释法 反诈 防诈 反诈骗 防诈骗 防骗 防范 识骗 防范意识 风险提示 温馨提示 提醒广大 提醒市民 提醒消费者 谨防 警惕
     别上当 勿上当 千万别信 守护钱袋子 守好钱袋子 守住钱袋子 钱袋子 教育活动 主题活动 志愿服务 演练 警示教育 安全教育
 """.split())

@@ -4,17 +4,28 @@ How one item is judged for one bank:
 
 1. Title and body are folded (Traditional → Simplified, lower case) and cut into sentences
    (。！？；) and clauses (，、：…).  A title identical to the body is read once, as body.
-2. One Aho–Corasick pass finds lexicon terms, negators, degree words, bystander cues and
-   category terms; English words are looked up in VADER's lexicon plus finance terms.
+2. One Aho–Corasick pass finds lexicon terms, negators, degree words, bystander cues, category
+   terms and the words of cue…object patterns (:mod:`.terms`); English words are looked up in
+   VADER's lexicon plus finance terms.  A cue followed within a few characters of its clause by
+   its object (存款…被转走, 信用卡…被盗刷) stands for the object, with its own weight, categories
+   and the reason ``cue…object``; a neutralising pair (逾期…冻结, 年费…全免) takes the object's
+   weight away.
 3. Each sentiment term contributes ``weight × degree × negation × place``, where *place* says how
    much the clause is about this bank: 1.0 in a clause that names the bank, 0.6 elsewhere in the
-   same sentence, 0.25 elsewhere; the title counts twice.  Terms inside an entity's own name
+   same sentence (unless that clause names another bank), 0.25 elsewhere; the title counts twice.
+   A short text that names no other bank (a post, a hot-search title) is about the bank
+   throughout and counts like a title.  After a response frame next to the name (某行回应…,
+   网曝某行…) the rest of the sentence is the bank's clause.  Terms inside an entity's own name
    (an entity called 诈骗平台 …) do not count.
-4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款) does not carry
-   that sentence's bad news: its unfavourable terms count at ``BYSTANDER_DAMPING``.
+4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款), or only in a
+   hashtag or an @-mention, does not carry that sentence's bad news unless the sentence blames
+   it (难辞其咎, 勾结): its unfavourable terms count at ``BYSTANDER_DAMPING``.  So do crime words
+   in a warning or campaign sentence (反诈宣传), and a bank reads creditor words (冻结, 逾期) as
+   its own routine.
 5. ``score = tanh(sum / SCALE)``; ≤ ``NEGATIVE_AT`` (-0.4) is negative, ≥ ``POSITIVE_AT`` (0.2)
-   positive.  The largest contributions are
-   the reasons.  Risk categories fire from terms in the clauses that count for the bank.
+   positive.  The largest contributions are the reasons.  Risk categories fire from terms in the
+   clauses that count for the bank, and attach only to a negative judgement, except results
+   (performance) and personnel changes, which are tagged whatever the label.
 """
 
 from __future__ import annotations
@@ -53,7 +64,7 @@ from reportgen.score.terms import (
 
 SHORT_BYTES = lx.SHORT_TEXT * CJK_BYTES
 
-RULES_VERSION = "3"  # bump on any change to the logic below (the lexicon is hashed in)
+RULES_VERSION = "4"  # bump on any change to the logic below (the lexicon is hashed in)
 
 TITLE_FACTOR = 2.0
 PLACE_CLAUSE = 1.0
@@ -294,8 +305,9 @@ class RulesScorer:
             if short and part.where != "title":
                 factor *= SHORT_FACTOR
             framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)
-            if own and part.frames and not all_bystander:
-                for value, term, clause in _frames(part, own, framed):
+            framing = [o for o in own if part.clause_of(o[0]) not in bystander_clauses]
+            if framing and part.frames and not all_bystander:
+                for value, term, clause in _frames(part, framing, framed):
                     total += value * factor
                     contributions.append((value * factor, term, part, clause, "frame"))
             in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
@@ -396,8 +408,8 @@ class RulesScorer:
             for cue_start, cue_end, _entry, cue_clause, _sentence in cues:
                 if cue_clause != clause:
                     continue
-                gap = start - cue_end if cue_end <= start else cue_start - end
-                if 0 <= gap <= lx.BYSTANDER_WINDOW * CJK_BYTES:
+                gap = start - cue_end if cue_end <= start else max(cue_start - end, 0)  # 0: the cue overlaps the name
+                if gap <= lx.BYSTANDER_WINDOW * CJK_BYTES:
                     found.add(clause)
                     break
         return found
