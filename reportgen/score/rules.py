@@ -49,7 +49,6 @@ from reportgen.score.terms import (
     ANY_LATIN,
     BYS,
     CJK_BYTES,
-    CUE_WORDS,
     DEG,
     LATIN_WORD,
     NEG,
@@ -114,6 +113,9 @@ class _Part:
     aware: frozenset[int]  # warning and campaign sentences (lx.AWARENESS)
     first_person: bool  # a customer's own story (lx.FIRST_PERSON)
     handles: frozenset[int]  # hits inside an @-handle (@某某经济犯罪侦查): a name, not a claim
+    accused: frozenset[int]  # sentences that blame someone (lx.ACCUSATIONS): no bystander there
+    clause_ends: list[int]  # positions of the clause boundaries
+    sentence_ends: list[int]  # positions of the sentence boundaries
     terms_cache: dict[tuple[frozenset[int], bool], list[_Term]] = field(default_factory=dict)
     mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
@@ -127,18 +129,15 @@ class _Part:
         """(clause, sentence) of a position, memoised: targets of one item share their names."""
         found = self.place_cache.get(pos)
         if found is None:
-            c = _CLAUSE_RE.search(self.data, pos)
-            n = _SENTENCE_RE.search(self.data, pos)
-            size = len(self.data)
-            found = self.place_cache[pos] = (c.start() if c else size, n.start() if n else size)
+            found = self.place_cache[pos] = (self.clause_ends[bisect.bisect_left(self.clause_ends, pos)],
+                                             self.sentence_ends[bisect.bisect_left(self.sentence_ends, pos)])
         return found
 
     def clause_of(self, pos: int) -> int:
         return self.place_of(pos)[0]
 
     def sentence_of(self, pos: int) -> int:
-        m = _SENTENCE_RE.search(self.data, pos)
-        return m.start() if m else len(self.data)
+        return self.sentence_ends[bisect.bisect_left(self.sentence_ends, pos)]
 
     def clause_text(self, clause: int) -> str:
         """The clause that ends at ``clause``, as written (not folded), trimmed for display."""
@@ -202,8 +201,8 @@ class RulesScorer:
             [RULES_VERSION, TITLE_FACTOR, SHORT_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE,
              PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
-             sorted((k, e.kind, e.value, e.categories, e.context_only, e.roles, e.frame, e.awareness, e.bank_value,
-                     e.rumour, e.shield, e.weak, e.negation)
+             sorted((k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
+                     e.bank_value, e.rumour, e.shield, e.weak, e.negation)
                     for k, e in entries.items())],
             ensure_ascii=False, default=str).encode()).hexdigest()
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
@@ -245,20 +244,20 @@ class RulesScorer:
                      for m in LATIN_WORD.finditer(data) if m.group() in self._latin]
             if latin:
                 raw = sorted(raw + latin, key=lambda h: h[0])
-        clause_search, sentence_search = _CLAUSE_RE.search, _SENTENCE_RE.search
         size = len(data)
-        hits: list[_Hit] = []
-        for s, e, entry in raw:
-            c = clause_search(data, s)
-            n = sentence_search(data, s)
-            hits.append((s, e, entry, c.start() if c else size, n.start() if n else size))
+        clause_ends = [m.start() for m in _CLAUSE_RE.finditer(data)] + [size]
+        sentence_ends = [m.start() for m in _SENTENCE_RE.finditer(data)] + [size]
+        find = bisect.bisect_left
+        hits: list[_Hit] = [(s, e, entry, clause_ends[find(clause_ends, s)], sentence_ends[find(sentence_ends, s)])
+                            for s, e, entry in raw]
         denied = frozenset(h[4] for h in hits if h[2].kind == POST or h[2].rumour
                            or (h[2].kind == NEG and h[2].term in lx.DENIALS))
         aware = frozenset(h[4] for i, h in enumerate(hits) if h[2].awareness and not (  # 没警惕 is no warning
             i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]))
         return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == BYS],
                      [h for h in hits if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
-                     _handle_hits(data, hits) if "@" in data else frozenset())
+                     _handle_hits(data, hits) if "@" in data else frozenset(),
+                     frozenset(h[4] for h in hits if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends)
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names = _folded_names(target.names)
@@ -403,7 +402,7 @@ class RulesScorer:
             return found
         for start, end in own:
             clause, sentence = part.place_of(start)
-            if clause in found or any(h[4] == sentence and h[2].term in lx.ACCUSATIONS for h in part.hits):
+            if clause in found or sentence in part.accused:
                 continue  # blamed in the same sentence: 存管方某行难辞其咎
             for cue_start, cue_end, _entry, cue_clause, _sentence in cues:
                 if cue_clause != clause:
@@ -519,14 +518,16 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
         if index in masked:
             continue
         start, end, entry, clause, sentence = hit
-        if entry.roles:
-            pair = paired(entry, start, clause, sentence, cues, bank, part.data) if cues else None
-            if negator is None or negator[1] != start:  # 没逾期 is no arrears
-                for role in entry.roles:
-                    if role in CUE_WORDS:
-                        cues[role] = (end, clause, sentence)
+        if entry.object_of and cues:
+            pair = paired(entry, start, clause, sentence, cues, bank, part.data)
+            if entry.cue_of and (negator is None or negator[1] != start):  # 没逾期 is no arrears
+                for role in entry.cue_of:
+                    cues[role] = (end, clause, sentence)
             if pair is not None:
                 entry = pair  # the pair stands for its object: 存款…被转走
+        elif entry.cue_of and (negator is None or negator[1] != start):
+            for role in entry.cue_of:
+                cues[role] = (end, clause, sentence)
         kind = entry.kind
         if kind != SENT:
             if kind == NEG:

@@ -44,6 +44,7 @@ BY_OBJECT: dict[str, list[lx.Pattern]] = {}
 for _p in sorted(lx.PATTERNS, key=lambda p: p.weight != 0):  # a neutraliser (逾期…冻结) wins
     for _w in _p.objects:
         BY_OBJECT.setdefault(fold(_w), []).append(_p)
+_CUE_SETS = {p: frozenset(fold(c) for c in p.cues) for p in lx.PATTERNS}
 LIST_MARK = enc("、")
 NEGATOR_WORDS = frozenset(fold(w) for w in lx.NEGATORS)
 
@@ -57,7 +58,8 @@ class Entry:
     value: float  # sentiment weight, negation factor or degree factor
     categories: tuple[str, ...] = ()
     context_only: bool = False
-    roles: tuple[str, ...] = ()  # the pattern words (lx.PATTERNS) this term is or contains
+    cue_of: tuple[str, ...] = ()  # the pattern cues (lx.PATTERNS) this term is or contains
+    object_of: tuple[str, ...] = ()  # the pattern objects this term is or contains
     frame: int = 0  # 1: a response frame after the bank (回应), 2: before it (网曝)
     awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
     bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
@@ -139,9 +141,10 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         if is_latin_word(key):
             continue
         inside = substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
-        roles = tuple(w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key))
+        roles = [w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key)]
         if roles:
-            table[key] = replace(entry, roles=roles)
+            table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
+                                 object_of=tuple(w for w in roles if w in BY_OBJECT))
     return table
 
 
@@ -165,14 +168,14 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
     sentence, for patterns that reach across clauses, but not across a list: 存款、理财、保险), if
     any.  A pattern never turns a term the other way (不良率下降 stays good news after 利润), nor
     a phrase listed as neutral (公安冻结) into bad news."""
-    for role in entry.roles:
+    for role in entry.object_of:
         for pattern in BY_OBJECT.get(role, ()):
             if ((entry.kind == SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank)
                     or (entry.shield and pattern.weight)):
                 continue
-            for cue in pattern.cues:
-                seen = cues.get(cue)
-                if (seen is not None and 0 <= start - seen[0] <= pattern.window * CJK_BYTES
+            wanted = _CUE_SETS[pattern]
+            for cue, seen in cues.items():
+                if (cue in wanted and 0 <= start - seen[0] <= pattern.window * CJK_BYTES
                         and (seen[1] == clause
                              or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))):
                     return pattern_entry(pattern, cue, role)
