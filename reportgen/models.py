@@ -228,6 +228,10 @@ class ReportItem:
     summary: str = ""
     date_missing: bool = False
     judgements: tuple[BankJudgement, ...] = ()  # one per bank named, in bank order
+    # 负面舆情 lists one row per story: the earliest of the period's negative copies stands for
+    # the others; ``copies`` counts them (1: a story with no other negative copy in the period)
+    event_id: str | None = None
+    copies: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,11 +253,25 @@ class EventSummary:
     categories: tuple[str, ...]  # category codes, most frequent first
     heat: float  # see README "Heat"; per event over the report window
     bank_heat: dict[str, float] = field(default_factory=dict)  # bank id → heat of this event for that bank
+    last_published_at: datetime | None = None  # the latest copy up to the window's end, in the report's zone
+    merged_event_ids: tuple[str, ...] = ()  # near-duplicate events shown as this one (see insight/duplicates.py)
 
     @property
     def reprint_count(self) -> int:
         """转载次数: every appearance after the first."""
         return max(self.item_count - 1, 0)
+
+    @property
+    def event_ids(self) -> tuple[str, ...]:
+        """This event's id and those of the near-duplicates merged into it."""
+        return (self.event_id, *self.merged_event_ids)
+
+    @property
+    def spread_hours(self) -> float:
+        """Hours from the first copy to the latest (0 for a story not reprinted)."""
+        if self.last_published_at is None:
+            return 0.0
+        return max((self.last_published_at - self.first_published_at).total_seconds() / 3600, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +291,24 @@ class AlertSummary:
     event_ids: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()  # the playbook's recommended actions
     owner: str = ""  # the department responsible
+    # One incident (an event and a bank) raises one alert: every trigger that fired for it
+    # (volume, heat, category), most severe first, with its sentence.  ``level`` is the most severe
+    # of them, ``kind`` and ``reason`` are that trigger's.
+    kinds: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
 
     @property
     def colour(self) -> str:
         """red | orange | yellow | blue"""
         return level_colour(self.level)
+
+    @property
+    def all_kinds(self) -> tuple[str, ...]:
+        return self.kinds or (self.kind,)
+
+    @property
+    def all_reasons(self) -> tuple[str, ...]:
+        return self.reasons or (self.reason,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +323,64 @@ class SourceHealthRow:
     new_count: int = 0
     error: str | None = None
     warning: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        """The source's server answered its latest fetch (with entries, none, or 304)."""
+        return self.status in ("ok", "not_modified")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCompleteness:
+    channel: str
+    sources: int  # enabled sources of this channel
+    answered: int  # of those, the ones whose latest fetch was answered
+
+    @property
+    def dark(self) -> bool:
+        """Every source of the channel failed or was never fetched: the channel is not watched."""
+        return self.sources > 0 and self.answered == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """Whether a report saw what it should have: the data-completeness gate (数据采集异常).
+
+    A report whose sources did not answer cannot tell a quiet day from a blind one, so below
+    ``min_share`` of the sources answered, or with any channel entirely dark, it must say so
+    instead of giving the all-clear.
+    """
+
+    sources: int
+    answered: int
+    min_share: float
+    channels: tuple[ChannelCompleteness, ...] = ()  # in the order of the sources
+    missing: tuple[SourceHealthRow, ...] = ()  # the sources that did not answer, failed first
+    newest_item_at: datetime | None = None  # the newest stored item, in the report's zone
+
+    @classmethod
+    def of(cls, rows: Iterable[SourceHealthRow], min_share: float,
+           newest_item_at: datetime | None = None) -> Completeness:
+        rows = list(rows)
+        by_channel: dict[str, list[SourceHealthRow]] = {}
+        for row in rows:
+            by_channel.setdefault(row.channel, []).append(row)
+        channels = tuple(ChannelCompleteness(c, len(rs), sum(r.answered for r in rs)) for c, rs in by_channel.items())
+        missing = tuple(sorted((r for r in rows if not r.answered), key=lambda r: (r.status != "failed", r.source_id)))
+        return cls(len(rows), sum(r.answered for r in rows), min_share, channels, missing, newest_item_at)
+
+    @property
+    def share(self) -> float:
+        return self.answered / self.sources if self.sources else 0.0
+
+    @property
+    def dark_channels(self) -> tuple[str, ...]:
+        return tuple(c.channel for c in self.channels if c.dark)
+
+    @property
+    def complete(self) -> bool:
+        """At least ``min_share`` of the sources answered and no channel is dark (and a source exists)."""
+        return self.sources > 0 and self.share >= self.min_share and not self.dark_channels
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +474,15 @@ class ReportData:
     event_actions: dict[str, str] = field(default_factory=dict)  # event id → the playbook's action line
     hot_events_max: int = 10  # events listed under 热点事件; page 1 and each bank's top events look at all
     banks_max: int = 20  # banks the peer tables and chart list by name (the bank itself always); the rest summed
+    # --- the data-completeness gate (report.min_sources_answered) and the grouped negative list ---
+    min_sources_answered: float = 0.8  # share of the sources that must have answered
+    newest_item_at: datetime | None = None  # the newest stored item when the report was made
+    negative_groups: int = 0  # stories the period's negative items form (``items`` lists one row each)
+
+    @property
+    def completeness(self) -> Completeness:
+        """What share of the sources answered, per channel, and whether that is enough (the gate)."""
+        return Completeness.of(self.source_health, self.min_sources_answered, self.newest_item_at)
 
     @property
     def self_bank_ids(self) -> frozenset[str]:

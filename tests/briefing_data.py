@@ -3,7 +3,8 @@
 Nothing here comes from the scorer, the event clustering or the clock, so a lexicon change or a
 new heat formula does not move the golden files.  It carries what the real report must cope
 with: a hostile headline (``<script>``), a ``javascript:`` link, an undated item, a failed and a
-never-fetched source, events with reprints, and alerts of levels 二级 and 三级 (1 = 一级 is the most
+never-fetched source (with enough others answering that the data-completeness gate passes;
+tests/test_briefing_truth.py fails it), events with reprints, and alerts of levels 二级 and 三级 (1 = 一级 is the most
 severe) with their playbook.
 """
 
@@ -128,6 +129,11 @@ def make_report(language: str = "zh", period: str = "daily") -> ReportData:
         SourceHealthRow("nfra", "国家金融监督管理总局", "regulator", "ok", START + timedelta(days=1, hours=6), 200, 0,
                         warning="feed is not well-formed XML (bozo)"),
         SourceHealthRow("weibo", "微博关键词", "social", "never", None),
+        # healthy sources enough for the data-completeness gate (8 of 10 answered, every channel heard)
+        *(SourceHealthRow(source_id, name, channel, "ok", START + timedelta(days=1, hours=6), 200, 20, 3)
+          for source_id, name, channel in (("wechat", "微信公众号", "social"), ("caixin", "财新", "online"),
+                                           ("paper", "金融时报", "print"), ("blackcat", "黑猫投诉", "complaint"),
+                                           ("pbc", "中国人民银行", "regulator"))),
     )
     last = DAY if daily else DAY + timedelta(days=6)
     trend = _trend(last, 14, 5)

@@ -27,6 +27,7 @@ import pytest
 from reportgen.config.core import CHANNELS, parse_config_text
 from reportgen.demo.data import (
     DEMO_BANKS,
+    DEMO_DAYS,
     STORY_TEMPLATES,
     DemoFeed,
     DemoItem,
@@ -191,10 +192,11 @@ def test_items_per_day_stay_in_range(now: datetime) -> None:
     items = generate_demo_items(now)
     today = now.astimezone(SH).date()
     per_day = Counter(it.local_date for it in items)
-    full_days = [per_day[today - timedelta(days=k)] for k in range(1, 15)]
+    full_days = [per_day[today - timedelta(days=k)] for k in range(1, DEMO_DAYS + 1)]
     assert all(30 <= n <= 80 for n in full_days), full_days
-    assert 600 <= len(items) <= 1000
-    assert min(per_day) == today - timedelta(days=14)
+    assert 30 * DEMO_DAYS <= len(items) <= 80 * (DEMO_DAYS + 1)
+    # five weeks: the weekly report has a previous week and a trend, the alerts a full baseline
+    assert DEMO_DAYS >= 35 and min(per_day) == today - timedelta(days=DEMO_DAYS)
     assert all(it.published_at <= now for it in items)
     assert len({it.link for it in items}) == len(items)
 

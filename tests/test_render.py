@@ -34,7 +34,8 @@ from reportgen.report.render import (
     write_pdf,
 )
 
-SECTIONS = ["summary", "trend", "channels", "banks", "events", "negatives", "alerts", "categories", "sources"]
+SECTIONS = ["summary", "trend", "channels", "banks", "events", "negatives", "alerts", "categories", "sources",
+            "method"]
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif'
 
 
@@ -102,7 +103,7 @@ def test_every_section_is_there_in_order(fixture: str, request: pytest.FixtureRe
 
 def test_chinese_section_titles(zh_html: str) -> None:
     assert Page(zh_html).h2 == ["舆情概况", "舆情走势", "媒体分布", "竞品对比", "热点事件", "负面舆情",
-                                "预警与处置建议", "风险类别分布", "数据来源状态"]
+                                "预警与处置建议", "风险类别分布", "数据来源状态", "口径说明"]
 
 
 def test_html_is_self_contained(zh_html: str, weekly_html: str) -> None:
@@ -142,8 +143,8 @@ def test_kpi_cards(zh_html: str) -> None:
     assert '<p class="kpi-value">3</p>' in summary
     assert '<p class="kpi-value">35.0%</p>' in summary
     # the most severe of the bank's own alerts (二级 over 三级), with its colour in words and in the markup
-    assert '<p class="kpi-value">二级（橙色）</p>' in summary
-    assert 'kpi-level level-orange' in summary
+    assert '<p class="kpi-value">二级</p>' in summary
+    assert 'kpi-level level-orange' in summary and "橙色预警" in summary
     assert "较上期 +2（+40.0%）" in summary
     assert "5 家银行中居第 1 位" in summary
 
@@ -153,7 +154,7 @@ def test_overview_paragraph_is_written_from_the_figures(zh_html: str) -> None:
     assert text.startswith(f"本期共监测到涉及{SELF}的信息 7 条，较上期增加 2 条（+40.0%）；其中负面 3 条，占 42.9%")
     assert "全部 5 家监测银行相关信息共 20 条，其中负面 8 条；本行声量占比 35.0%，居第 1 位。" in text
     assert "热度最高的事件为“工商银行客户经理涉嫌倒卖客户个人信息被立案”，首发于东方财富，转载 12 次。" in text
-    assert "本期本行触发预警 2 项，最高为二级（橙色）" in text
+    assert "本期本行 2 起事件触发预警，最高为二级（橙色）" in text
 
 
 def test_top_three_events_with_their_actions(zh_html: str) -> None:
@@ -226,7 +227,7 @@ def test_alerts_with_actions_and_owner(zh_html: str) -> None:
 
 def test_source_health_lists_failed_never_and_empty(zh_html: str) -> None:
     sources = zh_html.split('id="sources"')[1].split("</section>")[0]
-    assert "数据来源：正常 2，未更新 1，失败 1，未抓取 1" in sources
+    assert "数据来源：正常 7，未更新 1，失败 1，未抓取 1" in sources
     assert FAILED_SOURCE_ERROR in sources
     for status in ("失败", "未抓取", "无内容"):
         assert f'<td class="status">{status}</td>' in sources
@@ -247,7 +248,7 @@ def test_english_variant(en_html: str) -> None:
     assert '<html lang="en">' in en_html
     assert Page(en_html).h2 == ["Executive summary", "Trend", "Channel mix", "Peer comparison", "Hot events",
                                 "Negative coverage", "Alerts and recommended actions", "Risk categories",
-                                "Source status"]
+                                "Source status", "Method notes"]
     assert "In this period we found <strong>7</strong> items mentioning 中国工商银行, 2 more than the previous " \
            "period (+40.0%)" in en_html
     assert "Monday, May 20, 2024" in en_html
@@ -459,4 +460,8 @@ def test_peer_tables_list_the_most_mentioned_banks_and_the_bank_itself_then_one_
     assert [(rank, b.role) for rank, b in shown] == [(1, "competitor"), (len(quiet_self), "self")]
     hidden = [b for b in quiet_self if b.bank_id not in {x.bank_id for _, x in shown}]
     assert briefing.banks_not_shown() == (len(hidden), sum(b.mentions for b in hidden), sum(b.negative for b in hidden))
-    assert briefing.rank() == (len(quiet_self), len(quiet_self))  # page 1 ranks among all banks, listed or not
+    # page 1 does not rank a bank that was not mentioned at all (no 第5位, and no 第1位 of all-zero banks)
+    assert briefing.rank() == (0, len(quiet_self))
+    # it ranks among all banks, listed or not; banks with as many mentions share a place
+    behind = tuple(replace(b, mentions={"icbc": 5, "ccb": 6}.get(b.bank_id, 5)) for b in report.bank_totals)
+    assert Briefing(replace(report, bank_totals=behind, banks_max=1)).rank() == (2, len(behind))

@@ -18,12 +18,15 @@ Exit codes (the README has the same table)::
     8    run, send: mail undelivered: something in the outbox is pending, failed, or expired in
          this run (send --test: the test mail failed)
     9    fetch, run, send: another run held the lock for longer than run.lock_timeout_s
+    10   run: data incomplete: fewer than report.min_sources_answered (80 %) of the sources
+         answered, or a channel had none; the report was made and delivered, opening with
+         数据采集异常 and without the all-clear (6 instead when every source failed)
     130  interrupted
     141  stdout was closed before the output ended (`reportgen export | head -1`): quietly cut short
     143  stopped by SIGTERM (systemd, timeout, kill): fetching stopped, what was stored is kept, the
          run is recorded as interrupted and the run lock released
 
-When several apply, the lowest in this list wins: 9, then 8, then 6, then 7.
+When several apply, the lowest in this list wins: 9, then 8, then 6, then 10, then 7.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from reportgen.demo.offline import run_demo
 from reportgen.errors import ConfigError, DataError, ReportgenError
 from reportgen.flow.pipeline import build_report
 from reportgen.flow.queries import export_rows
-from reportgen.flow.runner import fetch, run, send_pending, send_test
+from reportgen.flow.runner import EXIT_DATA_INCOMPLETE, fetch, run, send_pending, send_test
 from reportgen.periods import check_not_future, parse_period
 from reportgen.report.export import write_csv, write_jsonl, write_parquet
 from reportgen.report.render import quiet_weasyprint_logging
@@ -302,7 +305,8 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
 
     Idempotent: a second run for the same period does not make or mail the report again
     (unless --force), but retries whatever the outbox still holds.  Exits 0, or 6/7 when
-    sources failed, 8 while any mail is undelivered, 9 when another run holds the lock.
+    sources failed, 10 when too few answered (数据采集异常), 8 while any mail is undelivered, 9
+    when another run holds the lock.
     """
 
     with handle_errors(state, as_json=as_json):
@@ -317,6 +321,8 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
             sys.exit(EXIT_UNDELIVERED)
         if result.all_sources_failed:
             sys.exit(EXIT_ALL_SOURCES_FAILED)
+        if not result.data_complete:
+            sys.exit(EXIT_DATA_INCOMPLETE)
         if result.sources_failed:
             sys.exit(EXIT_SOME_SOURCES_FAILED)
 

@@ -56,6 +56,11 @@ def validate_events(v: Validator, data: Mapping[str, Any], channels: tuple[str, 
     if half_life <= 0:
         v.problem("heat.half_life_days", "a positive number of days", half_life)
         half_life = d.half_life_days
+    if "half_life_days" in heat:
+        # One heat per report: the weekly report used to decay heat, so an event's heat and its
+        # alert's differed on one page.  Still read (the events API can decay), no longer used there.
+        v.warnings.append(f"{v.path}: heat.half_life_days is no longer used by the reports (heat is counted "
+                          "without decay, the same for events and alerts); remove it")
     weights = dict(DEFAULT_CHANNEL_WEIGHTS)
     raw_weights = v.get(heat, "channels", dict, "heat", {})
     for channel, weight in raw_weights.items():

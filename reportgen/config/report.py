@@ -24,6 +24,10 @@ class ReportSettings:
     negative_items_max: int = 30  # negative items listed; the counts always cover all of them
     peers_max: int = 20  # banks listed by name in 同业对比 (the bank itself always); the rest in one line
     author: str = ""  # the PDF's author field; empty: settings.organisation
+    # The data-completeness gate: below this share of the enabled sources answering (or with any
+    # channel entirely dark) page 1 opens with 数据采集异常, never gives the all-clear, and `run`
+    # exits 10.  0.8: losing one source in five already hides a channel's worth of coverage.
+    min_sources_answered: float = 0.8
 
 
 # key → (lowest, highest) for the integer keys
@@ -38,7 +42,7 @@ _RANGES: dict[str, tuple[int, int]] = {
 
 
 def validate_report(v: Validator, data: Mapping[str, Any]) -> ReportSettings:
-    t = v.table(data, "report", {*_RANGES, "author"}, "report")
+    t = v.table(data, "report", {*_RANGES, "author", "min_sources_answered"}, "report")
     defaults = ReportSettings()
     values: dict[str, Any] = {}
     for key, (low, high) in _RANGES.items():
@@ -48,4 +52,9 @@ def validate_report(v: Validator, data: Mapping[str, Any]) -> ReportSettings:
             value = getattr(defaults, key)
         values[key] = value
     values["author"] = v.get(t, "author", str, "report", defaults.author).strip()
+    share = v.get(t, "min_sources_answered", (int, float), "report", defaults.min_sources_answered)
+    if not 0 <= share <= 1:
+        v.problem("report.min_sources_answered", "a share from 0 to 1, e.g. 0.8 for 80 %", share)
+        share = defaults.min_sources_answered
+    values["min_sources_answered"] = float(share)
     return ReportSettings(**values)

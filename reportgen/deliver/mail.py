@@ -41,7 +41,7 @@ from reportgen.config.delivery import EmailSettings
 from reportgen.errors import DeliveryError
 from reportgen.models import ReportData
 from reportgen.periods import Period
-from reportgen.report.mailbody import render_bodies
+from reportgen.report.mailbody import render_bodies, subject_prefix
 from reportgen.report.render import report_context
 
 log = logging.getLogger(__name__)
@@ -66,15 +66,17 @@ def subject_fields(data: ReportData, period: Period) -> dict[str, object]:
     """The values a subject template may use.
 
     ``negative`` counts the period's items judged bad news for the bank(s) with role "self";
-    ``level`` is the highest level of the bank's own alerts, named as the briefing names it
-    (二级 / Level 2), or 无/none when none was raised.
+    ``level`` is the most severe level of the bank's own alerts, named with its colour as the
+    briefing names it (一级（红色） / Level 1 (red)), 无/none when none was raised, or 未知/Unknown
+    when none was raised but the sources did not answer (the data-completeness gate).
     """
     context = report_context(data, with_charts=False)
     level = data.alert_level
     return {
         "date": period.key, "period": context["day_label"], "title": data.title, "total": data.total_items,
         "self_mentions": context["self_mentions"], "negative": context["self_negative"],
-        "level": context["b"].level(level) if level else NO_LEVEL.get(data.language, NO_LEVEL["en"]),
+        "level": context["b"].subject_level() if level or not context["data_complete"]
+        else NO_LEVEL.get(data.language, NO_LEVEL["en"]),
     }
 
 
@@ -87,7 +89,7 @@ def compose_report_mail(data: ReportData, period: Period, pdf_path: Path, email:
                         now: datetime, extra_template_dirs: Sequence[Path] = ()) -> ComposedMail:
     """The briefing mail for ``period``; raises :class:`MessageTooLarge` over the size limit."""
     route = email.route(period.kind)
-    subject = _one_line(route.subject.format(**subject_fields(data, period)))
+    subject = _one_line(subject_prefix(data) + route.subject.format(**subject_fields(data, period)))
     name = attachment_name(data, period)
     html, text = render_bodies(data, attachment_name=name, extra_template_dirs=extra_template_dirs)
     msg = _headers(email, list(route.to), list(route.cc), subject, now.astimezone(data.window_start.tzinfo),

@@ -253,7 +253,12 @@ def _day_fraction(now_local: datetime) -> float:
     return done / sum(weights)
 
 
-def generate_demo_items(now: datetime, *, days: int = 14, seed: int = 7) -> list[DemoItem]:
+# Five weeks: the weekly report compares the week with the one before and draws eight weeks, and the
+# alerts' baseline wants 28 days; with two weeks every weekly change was against an empty week (+2000 %).
+DEMO_DAYS = 35
+
+
+def generate_demo_items(now: datetime, *, days: int = DEMO_DAYS, seed: int = 7) -> list[DemoItem]:
     """Every item of the demo feeds with its ground truth, oldest first.
 
     Covers ``days`` full calendar days before ``now``'s day (Asia/Shanghai) plus that day up to
@@ -362,8 +367,8 @@ class DemoFeed:
         return unquote(self.path)
 
 
-def generate_demo_feeds(now: datetime, *, days: int = 14, seed: int = 7) -> list[DemoFeed]:
-    """The demo's feeds: about a dozen sources, two weeks of items, deterministic for ``seed`` and ``now``."""
+def generate_demo_feeds(now: datetime, *, days: int = DEMO_DAYS, seed: int = 7) -> list[DemoFeed]:
+    """The demo's feeds: about a dozen sources, five weeks of items, deterministic for ``seed`` and ``now``."""
     items = generate_demo_items(now, days=days, seed=seed)
     feeds = []
     for src in DEMO_SOURCES:

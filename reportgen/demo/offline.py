@@ -40,7 +40,7 @@ class DemoResult:
 
 def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh",
              progress: Progress | None = None, keep: bool = False) -> DemoResult:
-    """Serve two weeks of generated bank news locally, fetch and store it, write the briefings.
+    """Serve five weeks of generated bank news locally, fetch and store it, write the briefings.
 
     The database lives in a temporary folder and is removed afterwards, unless ``keep``: then the
     folder (``sources.toml``, ``demo.db`` and the feed files as served, under ``feeds/``) stays in

@@ -8,6 +8,11 @@ period and it fetches and scores as usual, but neither makes nor mails the repor
 
 Everything here works without click; the CLI prints :meth:`RunResult.summary` or ``as_dict()``
 and turns the result into an exit code.
+
+The data-completeness gate: when fewer than ``report.min_sources_answered`` of the enabled sources
+answered, or a channel had no source answering, the report is still made and mailed (page 1 opens
+with 数据采集异常, the subject says so), and ``RunResult.data_complete`` is False, for which the
+CLI exits :data:`EXIT_DATA_INCOMPLETE`.
 """
 
 from __future__ import annotations
@@ -30,11 +35,16 @@ from reportgen.deliver.outbox import Delivery, OutboxResult, State
 from reportgen.errors import DeliveryError, Terminated
 from reportgen.flow.lock import lock_for
 from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
-from reportgen.models import RunSummary
+from reportgen.insight.aggregate import data_completeness
+from reportgen.models import Completeness, RunSummary
 from reportgen.periods import Period, previous_period
 from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
+
+# `reportgen run`'s exit code when the data-completeness gate failed but not every source did
+# (every source failing keeps its own code, 6); the report was made and delivered all the same.
+EXIT_DATA_INCOMPLETE = 10
 
 
 @dataclass(slots=True)
@@ -50,6 +60,12 @@ class RunResult:
     delivery: Delivery  # this report's outbox entry
     mail: OutboxResult | None  # None with --no-send: the outbox was left alone
     undelivered: list[Delivery] = field(default_factory=list)  # pending or failed after the run
+    completeness: Completeness | None = None  # the sources' answers after this run's fetch (the gate)
+
+    @property
+    def data_complete(self) -> bool:
+        """The data-completeness gate passed (enough sources answered, no channel dark)."""
+        return self.completeness is None or self.completeness.complete
 
     @property
     def sources_failed(self) -> int:
@@ -75,9 +91,14 @@ class RunResult:
         """The one line a cron log keeps."""
         f = self.fetch
         paths = ", ".join(str(p) for p in self.paths.values()) or "-"
+        gate = ""
+        if self.completeness is not None and not self.completeness.complete:
+            c = self.completeness
+            dark = f"; dark: {', '.join(c.dark_channels)}" if c.dark_channels else ""
+            gate = f" · DATA INCOMPLETE: {c.answered}/{c.sources} sources answered{dark}"
         return (f"{self.period.kind} {self.period.key}: sources {f.sources_ok} ok, {f.sources_not_modified} not "
                 f"modified, {f.sources_failed} failed · items {f.items_new} new · scored {self.scored} · "
-                f"report {self.report}: {paths} · mail: {self.mail_state()}")
+                f"report {self.report}: {paths} · mail: {self.mail_state()}{gate}")
 
     def as_dict(self) -> dict[str, Any]:
         f = self.fetch
@@ -94,6 +115,8 @@ class RunResult:
             "mail": self.mail.as_dict() if self.mail else None,
             "undelivered": [d.as_dict() for d in self.undelivered],
             "mail_ok": self.mail_ok,
+            "data_complete": self.data_complete,
+            "completeness": _completeness_dict(self.completeness),
         }
 
 
@@ -124,9 +147,24 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
         mail = outbox.process(store, config, now) if send else None
         result = RunResult(period, lang, fetched, scored, state, paths,
                            outbox.latest(store, period.kind, period.key, lang) or delivery, mail,
-                           outbox.undelivered(store))
+                           outbox.undelivered(store), data_completeness(store, config, max(now, datetime.now(UTC))))
+    gate = result.completeness
+    if gate is not None and not gate.complete:
+        log.warning("data incomplete: %d of %d sources answered%s; the %s report for %s opens with 数据采集异常",
+                    gate.answered, gate.sources, f", no source in {', '.join(gate.dark_channels)}"
+                    if gate.dark_channels else "", period.kind, period.key)
     log.info("%s", result.summary(), extra={"summary": result.as_dict()})
     return result
+
+
+def _completeness_dict(c: Completeness | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"complete": c.complete, "sources": c.sources, "answered": c.answered, "share": round(c.share, 4),
+            "min_share": c.min_share, "dark_channels": list(c.dark_channels),
+            "channels": {ch.channel: {"sources": ch.sources, "answered": ch.answered} for ch in c.channels},
+            "missing": [{"source": r.source_id, "status": r.status, "error": r.error} for r in c.missing],
+            "newest_item_at": c.newest_item_at.isoformat() if c.newest_item_at else None}
 
 
 def fetch(config: Config, *, progress: Progress | None = None, workers: int | None = None) -> RunSummary:

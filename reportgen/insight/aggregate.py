@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from reportgen.models import (
     AlertSummary,
     BankJudgement,
     BankTotal,
+    Completeness,
     EventSummary,
     PeriodTotals,
     ReportData,
@@ -32,6 +34,10 @@ from reportgen.models import (
 from reportgen.periods import Period, Window, day_start, report_title
 from reportgen.store import figures
 from reportgen.store.db import Store
+
+# The negative list groups the period's negative items by story; it reads at most this many of
+# them to do so (a weekly report of a large group has thousands; the count of stories covers these).
+NEGATIVE_SCAN = 10_000
 
 EXPORT_FIELDS = ("id", "bank", "bank_name", "source", "source_name", "channel", "title", "url",
                  "published_at", "sentiment", "sentiment_score", "categories", "reasons", "event_id")
@@ -121,25 +127,53 @@ def health_rows(store: Store, config: Config, as_of: datetime) -> tuple[SourceHe
     return tuple(rows)
 
 
+def data_completeness(store: Store, config: Config, as_of: datetime) -> Completeness:
+    """The data-completeness gate as it stands at ``as_of``: each enabled source's latest fetch,
+    per channel, against ``report.min_sources_answered``, and the newest stored item."""
+    with figures.reading(store) as conn:
+        newest = figures.newest_published(conn, as_of)
+    return Completeness.of(health_rows(store, config, as_of), config.report.min_sources_answered,
+                           newest.astimezone(config.settings.tz) if newest else None)
+
+
 def events_and_alerts(store: Store, config: Config, period: Period, language: str,
                       ) -> tuple[tuple[EventSummary, ...], tuple[AlertSummary, ...], dict[str, str]]:
-    """The period's events (hottest first), alerts (most severe first) and each event's action line.
+    """The period's events (hottest first), alerts (one per incident, most severe first) and each
+    event's action line.
 
-    Events are read with their heat over the period (decayed for the weekly view); each event's
-    action line is its main category's first playbook step and owner.
+    One heat per report: events are read with their heat over the period, not decayed, in the
+    weekly report as in the daily one, so an event's heat and the heat its alert names are the same
+    kind of number.  Near-duplicate events are merged (:mod:`reportgen.insight.duplicates`).  Each
+    event's action line is its main category's first two playbook steps and owner.
     """
     tz, start_hour = config.settings.tz, config.report.day_start_hour
     window = Window.for_days(period.first, period.last, tz, start_hour)
     events = tuple(event_summaries(store, config, window.start, window.end, language=language,
-                                   decay=period.kind == "weekly"))
+                                   merge_near_duplicates=True))
     alerts = alert_summaries(store, config, period.first, period.last, language)
     actions = {}
     for event in events:
         entry = playbook_for(event.categories[0] if event.categories else None, config.events.playbook)
         owner = entry.owner(language)
-        first = entry.actions(language)[0] if entry.actions(language) else ""
-        actions[event.event_id] = f"{first}（{owner}）" if language == "zh" else f"{first} ({owner})"
+        steps = ("；" if language == "zh" else "; ").join(entry.actions(language)[:2])
+        actions[event.event_id] = f"{steps}（{owner}）" if language == "zh" else f"{steps} ({owner})"
     return events, alerts, actions
+
+
+def negative_stories(item_ids: Sequence[str], event_of: dict[str, str],
+                     limit: int) -> tuple[list[str], dict[str, int], int]:
+    """The negative list grouped by story: one row per event instead of one per copy.
+
+    ``item_ids`` are the period's negative items in listing order (the bank's own first, then
+    newest first).  Returns the rows to list (at most ``limit``: for each story, its earliest copy,
+    in the order its first copy appears in ``item_ids``), each row's number of copies in
+    ``item_ids``, and how many stories there are.  An item not clustered yet is a story of its own.
+    """
+    stories: dict[str, list[str]] = {}
+    for item_id in item_ids:
+        stories.setdefault(event_of.get(item_id, f"item {item_id}"), []).append(item_id)
+    rows = [copies[-1] for copies in list(stories.values())[:limit]]  # newest first: the last is the earliest
+    return rows, {copies[-1]: len(copies) for copies in stories.values()}, len(stories)
 
 
 def trend_days(period: Period, config: Config) -> tuple[date, date]:
@@ -168,20 +202,25 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     self_ids = {b.id for b in config.banks if b.role == "self"}
     first_trend_day, last_trend_day = trend_days(period, config)
     days = [first_trend_day + timedelta(days=i) for i in range((last_trend_day - first_trend_day).days + 1)]
+    events, alerts, actions = events_and_alerts(store, config, period, lang)
+    story_of = {merged: e.event_id for e in events for merged in e.merged_event_ids}
     with figures.reading(store) as conn:
         buckets = figures.bucket_totals(conn, [day_start(d, tz, start_hour) for d in days]
                                         + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)], self_ids)
         previous_counts, counts = figures.bank_counts(conn, [prev_window.start, window.start, window.end])
         channels = figures.channel_counts(conn, window.start, window.end, self_ids)
         categories = figures.category_counts(conn, window.start, window.end, self_ids)
-        listed = figures.negative_item_ids(conn, window.start, window.end, self_ids, options.negative_items_max)
+        negatives = figures.negative_item_ids(conn, window.start, window.end, self_ids, NEGATIVE_SCAN)
+        # the stories as the events table shows them: near-duplicate events are one story there too
+        event_of = {i: story_of.get(e, e) for i, e in event_ids_of(store, negatives).items()}
+        listed, copies, stories = negative_stories(negatives, event_of, options.negative_items_max)
         rows = figures.mention_rows_for(conn, listed)
+        newest = figures.newest_published(conn, max(now, window.end))
     trend = tuple(TrendPoint(d, d, t) for d, t in zip(days, buckets, strict=True))
     # The trend ends with this period and covers the one before (its days are the same buckets as
     # the report window, and an item falls in one day only), so both totals are sums of its days.
     length = (period.last - period.first).days + 1
     current, previous = _total(buckets[-length:]), _total(buckets[-2 * length:-length])
-    events, alerts, actions = events_and_alerts(store, config, period, lang)
     return ReportData(
         title=report_title(period.kind, lang, config.settings.report_title),
         organisation=config.settings.organisation,
@@ -195,7 +234,8 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         generated_at=now.astimezone(tz),
         total_items=current.total_items,
         bank_totals=bank_totals(counts, config, previous_counts),
-        items=report_items(rows, config, tz, order=listed),
+        items=tuple(replace(i, event_id=event_of.get(i.item_id), copies=copies.get(i.item_id, 1))
+                    for i in report_items(rows, config, tz, order=listed)),
         # health as it stood when the report is made, not as of the covered day: the reader
         # needs to know whether the picture is complete now
         source_health=health_rows(store, config, max(now, window.end)),
@@ -203,6 +243,9 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         events=events,
         hot_events_max=options.hot_events,
         banks_max=options.peers_max,
+        min_sources_answered=options.min_sources_answered,
+        newest_item_at=newest.astimezone(tz) if newest else None,
+        negative_groups=stories,
         alerts=alerts,
         author=options.author or config.settings.organisation,
         current=current,

@@ -34,7 +34,11 @@ from reportgen.config.defaults import DEFAULT_PLAYBOOK, AlertSettings, PlaybookE
 from reportgen.models import LEVEL_COLOURS, LEVEL_COLOURS_ZH, LEVEL_NAMES_ZH
 
 __all__ = ["DEFAULT_PLAYBOOK", "Alert", "AlertSettings", "CategoryEvent", "PlaybookEntry", "bank_alerts",
-           "level_name", "playbook_for"]
+           "incidents", "level_name", "playbook_for"]
+
+# Within one incident the triggers are listed most severe first; on a tie, the category (what
+# happened) before the volume and the heat (how loud it got).
+KIND_ORDER = {"category": 0, "volume": 1, "heat": 2}
 
 
 def level_name(level: int, language: str) -> str:
@@ -142,6 +146,24 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
                        f"{level_name(level, 'en')} by rule."),
         ))
     return out
+
+
+def incidents(triggers: Sequence[Alert]) -> list[list[Alert]]:
+    """One incident, one alert: the triggers grouped by the incident they belong to.
+
+    An incident is a bank and an event: a category trigger belongs to its hottest event, and
+    :func:`reportgen.insight.incidents.compute_alerts` gives the day's volume and heat triggers the
+    bank's hottest negative event of that day, so one outage that fires all three is one incident,
+    on whatever days it fired.  Triggers with no event (a day without clustered events) form one
+    incident per bank and day.  Each group is sorted most severe first; its first trigger sets the
+    incident's level.
+    """
+    groups: dict[tuple[str, str], list[Alert]] = {}
+    for alert in triggers:
+        key = alert.event_ids[0] if alert.event_ids else f"day {alert.day.isoformat()}"
+        groups.setdefault((alert.bank_id, key), []).append(alert)
+    return [sorted(group, key=lambda a: (a.level, KIND_ORDER.get(a.kind, len(KIND_ORDER)), a.day))
+            for group in groups.values()]
 
 
 def _md(day: date) -> str:

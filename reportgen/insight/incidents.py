@@ -12,13 +12,15 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
 from reportgen.config.core import Config
-from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, playbook_for
+from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, incidents, playbook_for
+from reportgen.insight.duplicates import near_duplicate_groups
 from reportgen.insight.events import ClusterItem, cluster, item_heat
 from reportgen.models import AlertSummary, EventSummary, isolated
 from reportgen.periods import day_start
@@ -68,16 +70,38 @@ def event_frame(store: Store, start: datetime, end: datetime) -> pd.DataFrame:
 
 
 def event_summaries(store: Store, config: Config, start: datetime, end: datetime, *, language: str = "zh",
-                    decay: bool = False, limit: int | None = None) -> list[EventSummary]:
+                    decay: bool = False, limit: int | None = None,
+                    merge_near_duplicates: bool = False) -> list[EventSummary]:
     """The events with an item in [start, end) that names a configured bank, hottest first.
 
-    Heat counts the items inside the window; with ``decay`` (the weekly view) each item's heat
-    halves every ``half_life_days`` before the window's end.  Reprint counts cover the event up to
+    Heat counts the items inside the window; with ``decay`` each item's heat halves every
+    ``half_life_days`` before the window's end (the reports do not decay: one heat per report, the
+    same number for an event and for the alert it raised).  Reprint counts cover the event up to
     the window's end, so 转载 30 次 includes yesterday's copies of a story that broke earlier.
+    ``merge_near_duplicates`` folds events that are one story into one summary (the rule is in
+    :mod:`reportgen.insight.duplicates`); the briefing and the alerts read them so.
     """
     frame = event_frame(store, start, end)
     if frame.empty:
         return []
+    out = _summaries(frame, config, start, end, decay)
+    if merge_near_duplicates:
+        representative = near_duplicate_groups(out)
+        merged: dict[str, list[str]] = defaultdict(list)
+        for event_id, keep in representative.items():
+            if event_id != keep:
+                merged[keep].append(event_id)
+        if merged:
+            frame = frame.assign(event_id=frame["event_id"].map(lambda e: representative.get(e, e)))
+            out = [replace(e, merged_event_ids=tuple(sorted(merged.get(e.event_id, ()))))
+                   for e in _summaries(frame, config, start, end, decay)]
+    out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
+    return out[:limit] if limit else out
+
+
+def _summaries(frame: pd.DataFrame, config: Config, start: datetime, end: datetime,
+               decay: bool) -> list[EventSummary]:
+    """One summary per ``event_id`` of ``frame`` (in no particular order)."""
     names = {b.id: b.name for b in config.banks}
     weights = config.events.channel_weights
     half_life = config.events.events.half_life_days if decay else None
@@ -112,9 +136,9 @@ def event_summaries(store: Store, config: Config, start: datetime, end: datetime
             bank_ids=bank_ids, bank_names=tuple(names.get(b, b) for b in bank_ids), label=label,
             categories=tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
             heat=round(sum(heat_of.values()), 2), bank_heat={b: round(h, 2) for b, h in bank_heat.items()},
+            last_published_at=per_item["published_at"].max().to_pydatetime().astimezone(tz),
         ))
-    out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
-    return out[:limit] if limit else out
+    return out
 
 
 def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
@@ -163,7 +187,7 @@ def _raise(store: Store, config: Config, day: date) -> list[Alert]:
         cell[1] += item_heat(r["channel"], float(r.get("weight") or 1.0), weights)
         if local == day:
             main_category[r["bank_id"]].update(c["code"] for c in json.loads(r["categories"] or "[]"))
-    day_events = event_summaries(store, config, day_start(day, tz), end)
+    day_events = event_summaries(store, config, day_start(day, tz), end, merge_near_duplicates=True)
     category_names = {c.code: (c.name_zh, c.name_en) for c in config.scoring.category_rules()}
     history_days = [history_from + timedelta(days=i) for i in range((day - history_from).days)]
     out: list[Alert] = []
@@ -177,29 +201,45 @@ def _raise(store: Store, config: Config, day: date) -> list[Alert]:
             heat=heat, heat_history=[per_day.get((bank.id, d), [0.0, 0.0])[1] for d in history_days],
             events=category_events, category_names=category_names, settings=settings)
         top = main_category[bank.id].most_common(1)
+        # one incident, one alert: the day's volume and heat belong to the bank's hottest negative
+        # event, so they join that event's category trigger (see alerts.incidents)
+        hottest = max(category_events, key=lambda e: (e.heat, e.event_id), default=None)
         for alert in raised:
-            if alert.kind != "category" and top:
-                alert = Alert(**{**_fields(alert), "category": top[0][0]})
+            if alert.kind != "category":
+                changes: dict[str, Any] = {}
+                if top:
+                    changes["category"] = top[0][0]
+                if hottest is not None:
+                    changes["event_ids"] = (hottest.event_id,)
+                alert = replace(alert, **changes)
             out.append(alert)
     return out
 
 
-def _fields(alert: Alert) -> dict[str, Any]:
-    return {name: getattr(alert, name) for name in Alert.__dataclass_fields__}
-
-
 def alert_summaries(store: Store, config: Config, first: date, last: date, language: str) -> tuple[AlertSummary, ...]:
-    """Stored alerts of ``first``..``last`` with their playbook entries, most severe first."""
+    """The incidents alerted on ``first``..``last``, most severe first: one alert per incident, with
+    every trigger's reason, the most severe trigger's level, and its playbook entry once.
+
+    The stored rows are the triggers (volume, heat, category), one row each, as they were raised.
+    """
     names = {b.id: b.name for b in config.banks}
-    rows = event_rows.alert_rows(store, first, last)
+    triggers = [Alert(r.bank_id, r.day, r.level, r.kind, r.value, r.centre, r.spread, r.category,
+                      tuple(json.loads(r.event_ids)), r.reason_zh, r.reason_en)
+                for r in event_rows.alert_rows(store, first, last)]
     out = []
-    for r in rows:
-        entry = playbook_for(r.category, config.events.playbook)
+    for group in incidents(triggers):
+        head = group[0]
+        by_kind = {t.kind: t for t in reversed(group)}  # each kind's most severe trigger
+        category = by_kind["category"].category if "category" in by_kind else head.category
+        entry = playbook_for(category, config.events.playbook)
+        volume, heat = by_kind.get("volume"), by_kind.get("heat") or by_kind.get("category")
         out.append(AlertSummary(
-            bank_id=r.bank_id, bank_name=names.get(r.bank_id, r.bank_id), day=r.day, level=r.level, kind=r.kind,
-            reason=r.reason_zh if language == "zh" else r.reason_en, category=r.category,
-            negative_count=int(r.value) if r.kind == "volume" else 0, baseline=r.centre,
-            negative_heat=r.value if r.kind != "volume" else 0.0, event_ids=tuple(json.loads(r.event_ids)),
-            actions=entry.actions(language), owner=entry.owner(language)))
+            bank_id=head.bank_id, bank_name=names.get(head.bank_id, head.bank_id),
+            day=min(t.day for t in group), level=head.level, kind=head.kind, reason=head.reason(language),
+            category=category, negative_count=int(volume.value) if volume else 0,
+            baseline=volume.centre if volume else head.centre, negative_heat=heat.value if heat else 0.0,
+            event_ids=tuple(dict.fromkeys(e for t in group for e in t.event_ids)),
+            actions=entry.actions(language), owner=entry.owner(language),
+            kinds=tuple(dict.fromkeys(t.kind for t in group)), reasons=tuple(t.reason(language) for t in group)))
     out.sort(key=lambda a: (a.level, a.day, a.bank_id, a.kind, a.category or ""))  # 一级 (1) first
     return tuple(out)

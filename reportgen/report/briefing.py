@@ -15,6 +15,7 @@ they are substituted.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.errors import RenderError
+from reportgen.insight.duplicates import MIN_TITLE_SIMILARITY, WITHIN_HOURS
 from reportgen.models import (
     AlertSummary,
     BankTotal,
@@ -43,6 +45,11 @@ log = logging.getLogger(__name__)
 
 TOP_EVENTS = 3  # page 1
 TITLE_CHARS = 80  # page 1 must fit one A4 page whatever a headline's length
+# A change against fewer than this many items is not a trend: one item more or less moves it by 20
+# points or more, and 1 → 21 reads as +2000 %.  Such a rise is shown as 新增 / new, with the
+# numbers, and no percentage is printed against such a base.
+SMALL_BASE = 5
+MISSING_NAMES_MAX = 8  # the 数据采集异常 banner names this many sources that did not answer, then "等 N 个"
 
 CHANNEL_NAMES = {
     "print": N_("Print"), "broadcast": N_("Broadcast"), "online": N_("Online news"),
@@ -141,6 +148,15 @@ class Briefing:
     def alert_kind(self, code: str) -> str:
         return self.gettext(ALERT_KINDS[code]) if code in ALERT_KINDS else code
 
+    def alert_kinds(self, alert: AlertSummary) -> str:
+        """Every trigger of one incident, and its category: 风险类别、负面量异常、热度 · 系统故障."""
+        kinds = self._list(self.alert_kind(k) for k in alert.all_kinds)
+        return f"{kinds} · {self.category(alert.category)}" if alert.category else kinds
+
+    def reprints(self, n: int) -> str:
+        """转载 12 次 / 12 reprints."""
+        return self.ngettext("%(n)s reprint", "%(n)s reprints", n) % {"n": self.fmt.number(n)}
+
     def category(self, code: str) -> str:
         return self.report.category_names.get(code, code)
 
@@ -199,7 +215,9 @@ class Briefing:
             return None
         delta = now - before
         text = self.fmt.signed(delta)
-        if delta and before:
+        if delta > 0 and before < SMALL_BASE:
+            text = self._("%(delta)s (new)", delta=text)
+        elif delta and before >= SMALL_BASE:
             text += self._(" (%(pct)s)", pct=self._relative(delta / before))
         return Change(delta, text, "up" if delta > 0 else "down" if delta < 0 else "flat")
 
@@ -209,13 +227,20 @@ class Briefing:
         if delta == 0:
             return self._("the same as the previous period")
         n = self.fmt.number(abs(delta))
+        if delta > 0 and before < SMALL_BASE:  # 新增: no percentage against a base this small
+            if not before:
+                return self.ngettext("%(n)s new, none in the previous period",
+                                     "%(n)s new, none in the previous period", abs(delta)) % {"n": n}
+            return self.ngettext("%(n)s new; the previous period had only %(before)s",
+                                 "%(n)s new; the previous period had only %(before)s",
+                                 abs(delta)) % {"n": n, "before": self.fmt.number(before)}
         if delta > 0:
             phrase = self.ngettext("%(n)s more than the previous period", "%(n)s more than the previous period",
                                    abs(delta)) % {"n": n}
         else:
             phrase = self.ngettext("%(n)s fewer than the previous period", "%(n)s fewer than the previous period",
                                    abs(delta)) % {"n": n}
-        if before:
+        if before >= SMALL_BASE:
             phrase += self._(" (%(pct)s)", pct=self._relative(delta / before))
         return phrase
 
@@ -231,8 +256,24 @@ class Briefing:
         negative_change = self.change(t.self_negative, prev.self_negative if prev else None)
         vs = self._("vs previous: %(change)s")
         level = self.report.alert_level
-        own_alerts = [a for a in self.report.alerts if a.bank_id in self.report.self_bank_ids]
+        own_alerts = self.own_alerts()
         rank, of = self.rank()
+        if level:
+            level_value = self.gettext(LEVEL_NAMES[level]) if level in LEVEL_NAMES else self.level(level)
+            level_note = self._("%(colour)s alert, %(note)s", colour=self.gettext(LEVEL_COLOUR_NAMES[level]),
+                                note=self.level_note(level)) if level in LEVEL_COLOUR_NAMES else ""
+            level_note += self.gettext("; ") + self.ngettext(
+                "%(n)s incident", "%(n)s incidents", len(own_alerts)) % {"n": len(own_alerts)}
+        elif not self.data_complete:  # no alert on no data is not "no alert"
+            level_value, level_note = self._("Unknown"), self._("data collection failed: cannot tell")
+        else:
+            level_value, level_note = self.level(0), self._("no alert raised")
+        if rank:
+            rank_note = self._("rank %(rank)s of %(banks)s banks", rank=rank, banks=of)
+        elif not self.data_complete:
+            rank_note = self._("not ranked: data incomplete")
+        else:
+            rank_note = ""
         return [
             Kpi(self._("Mentions of us"), self.fmt.number(t.self_mentions),
                 vs % {"change": mentions_change.text} if mentions_change else ""),
@@ -240,13 +281,9 @@ class Briefing:
                 self._("%(share)s of our mentions", share=self.fmt.percent(t.self_negative_share))
                 + (self.gettext("; ") + vs % {"change": negative_change.text} if negative_change else ""),
                 alert=t.self_negative > 0),
-            Kpi(self._("Share of voice"), self.fmt.percent(t.self_share_of_voice),
-                self._("rank %(rank)s of %(banks)s banks", rank=rank, banks=of) if rank else ""),
-            Kpi(self._("Alert level"), self.level(level),
-                (self.level_note(level) + self.gettext("; ")
-                 + self.ngettext("%(n)s alert", "%(n)s alerts", len(own_alerts)) % {"n": len(own_alerts)})
-                if level else self._("no alert raised"),
-                alert=0 < level <= 2, level=level),
+            Kpi(self._("Share of voice"), self.fmt.percent(t.self_share_of_voice), rank_note),
+            Kpi(self._("Alert level"), level_value, level_note,
+                alert=0 < level <= 2 or not self.data_complete, level=level),
         ]
 
     def shown_banks(self) -> list[tuple[int, BankTotal]]:
@@ -262,17 +299,66 @@ class Briefing:
         return len(rest), sum(b.mentions for b in rest), sum(b.negative for b in rest)
 
     def rank(self) -> tuple[int, int]:
-        """The bank's place by mentions among the configured banks (0 when there is no self bank)."""
-        ordered = sorted(self.report.bank_totals, key=lambda b: (-b.mentions, b.role != "self", b.bank_id))
-        for i, b in enumerate(ordered, 1):
-            if b.role == "self":
-                return i, len(ordered)
-        return 0, len(ordered)
+        """The bank's place by mentions among the configured banks, and how many there are.
+
+        Banks with as many mentions share a place (1 + the banks with more), so a tie is not a win.
+        The place is 0, not shown, when there is no self bank, when it was not mentioned at all
+        (第1位 of banks that all have nothing is no place), or when the data is incomplete.
+        """
+        banks = self.report.bank_totals
+        own = [b for b in banks if b.role == "self"]
+        if not own or not self.data_complete or not sum(b.mentions for b in own):
+            return 0, len(banks)
+        mentions = max(b.mentions for b in own)
+        return 1 + sum(1 for b in banks if b.role != "self" and b.mentions > mentions), len(banks)
+
+    @property
+    def data_complete(self) -> bool:
+        """The data-completeness gate: enough sources answered and no channel is dark."""
+        return self.report.completeness.complete
 
     @property
     def quiet(self) -> bool:
-        """No negative coverage of the bank and no alert: page 1 says so in as many words."""
-        return self.totals.self_negative == 0 and self.report.alert_level == 0
+        """No negative coverage of the bank and no alert, with the sources answering: page 1 says so
+        in as many words.  Never on incomplete data: a day we did not see is not a quiet day."""
+        return self.data_complete and self.totals.self_negative == 0 and self.report.alert_level == 0
+
+    def gate(self) -> dict[str, Any] | None:
+        """The 数据采集异常 banner that opens page 1 when the data is incomplete, else None."""
+        c = self.report.completeness
+        if c.complete:
+            return None
+        lines = []
+        if not c.sources:
+            lines.append(self._("No source is configured or enabled: nothing was monitored."))
+        else:
+            lines.append(self._("Only %(answered)s of %(sources)s sources answered (%(share)s; at least %(min)s "
+                                "is needed).", answered=self.fmt.number(c.answered),
+                                sources=self.fmt.number(c.sources), share=self.fmt.percent(c.share),
+                                min=self.fmt.percent(c.min_share)))
+        if c.dark_channels:
+            lines.append(self._("No source answered in: %(channels)s.",
+                                channels=self._list(self.channel(ch) for ch in c.dark_channels)))
+        if c.missing:
+            names = [self._("%(name)s (%(status)s)", name=r.name, status=self.status(r.status))
+                     for r in c.missing[:MISSING_NAMES_MAX]]
+            more = len(c.missing) - len(names)
+            listed = self._list(names) + (self._(" and %(n)s more", n=more) if more > 0 else "")
+            lines.append(self._("Not answering: %(sources)s.", sources=listed))
+        if c.newest_item_at is not None:
+            lines.append(self._("The newest item stored was published at %(time)s.",
+                                time=c.newest_item_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")))
+        else:
+            lines.append(self._("No item has been stored yet."))
+        lines.append(self._("The figures below are incomplete: do not read them as a quiet period."))
+        return {"title": self._("Data collection failed"), "lines": lines, "missing": c.missing}
+
+    def subject_level(self) -> str:
+        """The subject's ``{level}``: the level with its colour, 无 when none, 未知 on incomplete data."""
+        level = self.report.alert_level
+        if level or self.data_complete:
+            return self.level(level)
+        return self._("Unknown")
 
     def overview(self) -> list[Markup]:
         """The overview paragraph, one sentence per entry, figures in bold."""
@@ -305,18 +391,102 @@ class Briefing:
                 "The hottest event was “%(title)s”, first published by %(source)s and reprinted %(reprints)s times.",
                 e.reprint_count)) % {"title": _shorten(e.title), "source": e.first_source,
                                      "reprints": b(e.reprint_count)})
-        own_alerts = [a for a in r.alerts if a.bank_id in r.self_bank_ids]
+        own_alerts = self.own_alerts()
         if own_alerts:
             sentences.append(Markup(self.ngettext(
-                "%(n)s alert was raised for us, the highest at %(level)s; see the recommended actions.",
-                "%(n)s alerts were raised for us, the highest at %(level)s; see the recommended actions.",
+                "%(n)s incident raised an alert for us, the highest at %(level)s; see the recommended actions.",
+                "%(n)s incidents raised alerts for us, the highest at %(level)s; see the recommended actions.",
                 len(own_alerts))) % {"n": b(len(own_alerts)), "level": self.level(r.alert_level)})
         return sentences
 
     def own_alerts(self) -> list[AlertSummary]:
-        """The bank's own alerts, most severe first (page 1 lists up to three)."""
+        """The bank's own alerts, one per incident, most severe first (page 1 lists up to three)."""
         own = self.report.self_bank_ids
-        return sorted((a for a in self.report.alerts if a.bank_id in own), key=lambda a: (a.level, a.kind))
+        return sorted((a for a in self.report.alerts if a.bank_id in own), key=lambda a: (a.level, a.day, a.kind))
+
+    # --- incidents: what happened, for the alerts and their 处置建议 ---
+
+    def incident_event(self, alert: AlertSummary) -> EventSummary | None:
+        """The event an alert is about (its first event), if the report has it."""
+        if not alert.event_ids:
+            return None
+        wanted = alert.event_ids[0]
+        return next((e for e in self.report.events if wanted in e.event_ids), None)
+
+    def incident(self, alert: AlertSummary) -> str:
+        """The incident named, before the playbook's steps: who, what, where it started and how fast
+        it spread.  "12月6日 09:12起，中国工商银行「…」经财联社首发，9 小时内转载 12 次，主要渠道：
+        社交媒体、网络媒体。"  Empty when the alert has no event (a volume spike of scattered items)."""
+        e = self.incident_event(alert)
+        if e is None:
+            return ""
+        first = e.first_published_at.astimezone(self.zone)
+        values = {"time": f"{self.fmt.date_short(first.date())} {first:%H:%M}", "bank": alert.bank_name,
+                  "title": _shorten(e.title, TITLE_CHARS), "source": e.first_source,
+                  "channel": self.channel(e.first_channel)}
+        if not e.reprint_count:
+            return self._("%(time)s: %(bank)s, “%(title)s”, first published by %(source)s (%(channel)s), "
+                          "not reprinted so far.", **values)
+        hours = max(1, math.ceil(e.spread_hours))
+        values.update(n=self.fmt.number(e.reprint_count), hours=self.fmt.number(hours),
+                      channels=self._list(self.channel(c) for c in e.channels[:2]))
+        return self.ngettext(
+            "Since %(time)s: %(bank)s, “%(title)s”, first published by %(source)s (%(channel)s), reprinted "
+            "%(n)s time within %(hours)s h, mainly on %(channels)s.",
+            "Since %(time)s: %(bank)s, “%(title)s”, first published by %(source)s (%(channel)s), reprinted "
+            "%(n)s times within %(hours)s h, mainly on %(channels)s.", e.reprint_count) % values
+
+    def alert_title(self, alert: AlertSummary) -> str:
+        """The incident's headline for page 1's alert lines ("" without an event)."""
+        e = self.incident_event(alert)
+        return _shorten(e.title, 40) if e else ""
+
+    def item_reprints(self, item: ReportItem) -> int:
+        """转载次数 for a row of the negative list: its event's, as the events table counts them, or
+        the other negative copies of the period when the event is not among the report's events."""
+        if item.event_id:
+            for e in self.report.events:
+                if item.event_id in e.event_ids:
+                    return e.reprint_count
+        return max(item.copies - 1, 0)
+
+    def negative_note(self) -> str:
+        """How the negative list relates to the count: copies grouped into stories, how many listed."""
+        r = self.report
+        total, listed = r.negative_total, len(r.items)
+        stories = r.negative_groups or listed
+        if stories >= total and listed >= total:
+            return ""
+        if listed < stories:
+            return self._("%(total)s negative items in %(stories)s stories; %(listed)s stories listed, ours first.",
+                          total=self.fmt.number(total), stories=self.fmt.number(stories),
+                          listed=self.fmt.number(listed))
+        return self._("%(total)s negative items in %(stories)s stories, each listed once with its reprints.",
+                      total=self.fmt.number(total), stories=self.fmt.number(stories))
+
+    def method_notes(self) -> list[str]:
+        """口径说明: how the report counts, stated once."""
+        c = self.report.completeness
+        levels = self._list(self.level(n) for n in sorted(LEVEL_COLOUR_NAMES) if n < 4 or self._uses_level(n))
+        return [
+            self._("Heat = 100 × Σ channel weight × source weight over every copy published in the period, "
+                   "not decayed; the heat an alert names is that day's."),
+            self._("Alert levels, most severe first: %(levels)s. The triggers of one incident (negative volume, "
+                   "heat, risk category) raise one alert with every reason, at the most severe level.",
+                   levels=levels),
+            self._("Events that are one story (same bank and judgement, a shared category, first published "
+                   "within %(hours)s hours, headlines at least %(similarity)s alike with the same numbers) "
+                   "are shown as one; the negative list shows each story once with its reprints.",
+                   hours=self.fmt.number(int(WITHIN_HOURS)), similarity=self.fmt.percent(MIN_TITLE_SIMILARITY)),
+            self._("A rise against fewer than %(n)s in the previous period is marked “new”, without a percentage.",
+                   n=SMALL_BASE),
+            self._("Data completeness: when fewer than %(min)s of the sources answered, or a channel had none, "
+                   "page 1 opens with a data-collection warning and gives no all-clear.",
+                   min=self.fmt.percent(c.min_share)),
+        ]
+
+    def _uses_level(self, level: int) -> bool:
+        return any(a.level == level for a in self.report.alerts)
 
     def _own_events(self) -> list[EventSummary]:
         own = self.report.self_bank_ids
@@ -428,8 +598,16 @@ class Briefing:
         counts = Counter(r.status for r in rows)
         problems = [r for r in rows if r.status in ("failed", "never") or (r.status == "ok" and not r.item_count)]
         incomplete = counts["failed"] + counts["never"]
+        c = self.report.completeness
+        by_channel = self._list(self._("%(channel)s %(answered)s/%(sources)s", channel=self.channel(ch.channel),
+                                       answered=ch.answered, sources=ch.sources) for ch in c.channels)
+        newest = (self._("newest item published %(time)s",
+                         time=c.newest_item_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M"))
+                  if c.newest_item_at else "")
         return {
             "problems": problems,
+            "coverage": self._("Answered, by channel: %(channels)s", channels=by_channel) if c.channels else "",
+            "newest": newest,
             "summary": self._("Sources: %(ok)s OK, %(not_modified)s not modified, %(failed)s failed, "
                               "%(never)s never fetched", ok=counts["ok"], not_modified=counts["not_modified"],
                               failed=counts["failed"], never=counts["never"]),
@@ -464,6 +642,8 @@ class Briefing:
             "kpis": self.kpis(),
             "overview": self.overview(),
             "quiet": self.quiet,
+            "gate": self.gate(),
+            "data_complete": self.data_complete,
             "top_entries": self.top_entries(),
             "own_alerts": self.own_alerts()[:3],
             "health": self.health(),

@@ -26,6 +26,14 @@ from reportgen.report.render import render_template, report_context
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
 ATTACHMENT_NOTE = N_("The full report (charts, all sections, source status) is attached: %(name)s")
+# Put before whatever subject template the bank configured when the data-completeness gate failed:
+# the inbox must show "we saw nothing" before anyone opens the mail.
+INCOMPLETE_PREFIX = N_("[DATA INCOMPLETE] ")
+
+
+def subject_prefix(data: ReportData) -> str:
+    """【数据采集异常】 / [DATA INCOMPLETE] when too few sources answered (or a channel was dark), else ""."""
+    return "" if data.completeness.complete else translations(data.language).gettext(INCOMPLETE_PREFIX)
 
 
 @functools.cache

@@ -180,3 +180,10 @@ def mention_rows_for(conn: Connection, item_ids: Sequence[str]) -> list[dict[str
         .order_by(items.c.item_id, mentions.c.bank_id)
     )
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def newest_published(conn: Connection, as_of: datetime) -> datetime | None:
+    """When the newest stored item up to ``as_of`` was published: how fresh the report's data is."""
+    found: datetime | None = conn.execute(
+        select(func.max(items.c.published_at)).where(items.c.published_at <= as_of)).scalar_one_or_none()
+    return found
