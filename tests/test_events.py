@@ -372,12 +372,12 @@ def test_old_category_levels_keep_their_meaning_with_a_deprecation_warning():
                           Path("/tmp/sources.toml"))
 
 
-def test_migration_turns_stored_alert_levels_round(tmp_path):
+def test_migration_turns_stored_alert_levels_round(db_url):
     from sqlalchemy import select
 
     from reportgen.store.schema import MIGRATIONS, alerts, schema_migrations
 
-    store = Store.open(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
+    store = Store.open(db_url, migrate=False)
     with store.begin() as conn:
         schema_migrations.create(conn)
         for version, description, step in MIGRATIONS:
