@@ -54,6 +54,7 @@ from reportgen.store.schema import (  # noqa: F401
     UTCDateTime,
     alert_days,
     alerts,
+    corrections,
     deliveries,
     event_items,
     events,
@@ -351,15 +352,32 @@ class Store:
 
     def mentions_to_score(self, version: str, *, limit: int = 5000) -> list[dict[str, Any]]:
         """Up to ``limit`` mentions with no score from scorer ``version``, with the item's text and
-        every bank the item mentions (the co-mentions a scorer weighs against the target)."""
+        every bank the item mentions (the co-mentions a scorer weighs against the target).
+
+        A mention an analyst corrected (``corrections``, ``reportgen label``) is never returned: its
+        judgement is the correction's, which is put back first wherever ``score --all`` cleared it
+        or a scorer wrote over it, so no rescoring can undo a correction."""
+        corrected = (select(corrections.c.item_id).where((corrections.c.item_id == mentions.c.item_id)
+                                                         & (corrections.c.bank_id == mentions.c.bank_id))
+                     .exists())
         stale = (select(mentions.c.item_id, mentions.c.bank_id, items.c.title, items.c.summary)
                  .select_from(mentions.join(items, items.c.item_id == mentions.c.item_id)
                               .outerjoin(scores, (scores.c.item_id == mentions.c.item_id)
                                          & (scores.c.bank_id == mentions.c.bank_id)))
-                 .where((scores.c.version.is_(None)) | (scores.c.version != version))
+                 .where(((scores.c.version.is_(None)) | (scores.c.version != version)) & ~corrected)
                  .order_by(mentions.c.item_id, mentions.c.bank_id)
                  .limit(limit))
+        judgement = [corrections.c[n] for n in ("item_id", "bank_id", "scorer", "version", "label", "score",
+                                                  "categories", "reasons")]
+        lost = (select(*judgement, corrections.c.corrected_at.label("scored_at"))
+                .select_from(corrections.outerjoin(scores, (scores.c.item_id == corrections.c.item_id)
+                                                   & (scores.c.bank_id == corrections.c.bank_id)))
+                .where(scores.c.version.is_(None) | (scores.c.version != corrections.c.version)
+                       | (scores.c.label != corrections.c.label)))
         with self._begin() as conn:
+            restore = [dict(r._mapping) for r in conn.execute(lost)]
+            if restore:
+                conn.execute(upsert(self.dialect, scores, ("item_id", "bank_id")), restore)
             rows = [dict(r._mapping) for r in conn.execute(stale)]
             banks: dict[str, list[str]] = {}
             for chunk in _chunks(sorted({r["item_id"] for r in rows}), 500):

@@ -371,6 +371,36 @@ def _migration_8(conn: Connection) -> None:
     metadata.create_all(conn, tables=[alert_incidents, push_outbox])
 
 
+# Analyst corrections (``reportgen label``, store/label_rows.py): one per mention, the latest wins.
+# The judgement columns are a ``scores`` row's (scorer and version ``manual``), copied into
+# ``scores`` when it is made and put back there whenever a rescoring finds it missing or replaced;
+# the scorers skip corrected mentions.  ``previous_*`` keep the machine's call it replaced.
+corrections = Table(
+    "corrections", metadata,
+    Column("item_id", Key(64), primary_key=True),
+    Column("bank_id", Key(64), primary_key=True),
+    Column("negative", Boolean, nullable=False),
+    Column("scorer", String(16), nullable=False),
+    Column("version", String(96), nullable=False),
+    Column("label", String(8), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("categories", Text, nullable=False),  # JSON, as scores.categories
+    Column("reasons", Text, nullable=False),  # JSON, as scores.reasons
+    Column("corrected_by", Text),
+    Column("note", Text),
+    Column("origin", String(16), nullable=False),  # cli | csv
+    Column("previous_label", String(8)),
+    Column("previous_categories", Text),  # JSON list of codes
+    Column("previous_version", String(96)),
+    Column("corrected_at", UTCDateTime, nullable=False),
+    ForeignKeyConstraint(["item_id", "bank_id"], ["mentions.item_id", "mentions.bank_id"]),
+)
+
+
+def _migration_9(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[corrections])
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
@@ -380,5 +410,6 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (6, "runs: how each run ended (done, interrupted)", _migration_6),
     (7, "alerts: levels numbered from the top (1 = 一级, the most severe)", _migration_7),
     (8, "alert incidents (ids, acknowledgement) and the push outbox", _migration_8),
+    (9, "corrections: analysts' judgements of a mention (reportgen label)", _migration_9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
