@@ -528,12 +528,14 @@ class Briefing:
                         "negative" if negative else "neutral", action, owner)
 
     def event_action(self, e: EventSummary) -> tuple[str, str]:
-        """The action line for an event: the playbook's (from the data), an alert's, or a default."""
+        """The action line for an event: its incident's alert's (the playbook 预警与处置建议 prints for
+        it, so page 1 and the alert name the same owner), else its main category's (from the data), or
+        a default."""
+        for alert in self.report.alerts:
+            if alert.actions and set(e.event_ids) & set(alert.event_ids):
+                return self._actions(alert), alert.owner
         if e.event_id in self.report.event_actions:
             return self.report.event_actions[e.event_id], ""
-        for alert in self.report.alerts:
-            if e.event_id in alert.event_ids and alert.actions:
-                return self._actions(alert), alert.owner
         return self._playbook_for(e.categories, e.label)
 
     def _playbook_for(self, codes: Sequence[str], label: str) -> tuple[str, str]:
