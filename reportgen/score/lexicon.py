@@ -86,7 +86,7 @@ _neg(2.0, """综合评分不足 评分不足 资质不足 审核不通过 审批
           要户口本 冒充我 冒用我 冒签 代签 伪造签名 一个窗口 白办了 什么都不给 被纪委带走 纪委带走 被监委带走
           占线 永远占线 卡死 看心情 纹丝不动 全是假的 是假的 说收就收 说降就降 说封就封 说停就停 被降了 太狠 太狠了
           非要 贵多了 比别家贵 比外面贵 推销保险 卖保险
-          被开除党籍 维护了 在维护 遭投诉 遭质疑 遭吐槽 被吐槽 被骂 被批 挨批 被轰 被怼 引争议 惹争议
+          天天发 每天发 被开除党籍 维护了 在维护 遭投诉 遭质疑 遭吐槽 被吐槽 被骂 被批 挨批 被轰 被怼 引争议 惹争议
           引众怒 引不满
           引质疑 被调查 成被告
           被判赔 判赔 被索赔 不行 太不行 不怎么样 没什么用 不划算 不值 差远了 差很多 远不如 比不上 太黑 吸血鬼 强盗
@@ -298,8 +298,8 @@ def _pattern(cues: str, objects: str, window: int, weight: float, categories: st
                             across, banks_only, weak))
 
 
-_MONEY = "存款 存的钱 存的 积蓄 卡里的钱 卡里钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 钱"
-_CARD = "信用卡 储蓄卡 银行卡 借记卡 工资卡 社保卡 卡片 卡"
+_MONEY = "存款 存的钱 存的 积蓄 卡里的钱 卡里钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 我的钱 钱都 钱被"
+_CARD = "信用卡 储蓄卡 银行卡 借记卡 工资卡 社保卡 薪金卡 卡片 卡"
 _STAFF = "行长 副行长 董事长 副董事长 监事长 行长助理 高管 总经理 副总经理 总裁 ceo 主席 员工 职工 行员 柜员 经理 干部"
 _METRIC = "净利 净利润 利润 利润总额 营收 营业收入 收入 业绩 股价 市值 薪酬 薪资 薪水 月薪 年薪 工资 年终奖 奖金 过节费"
 # money gone from the account: the bank's handling (ops_loss)
@@ -318,26 +318,27 @@ _pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保�
 _pattern("额度 提额 固额 固定额度 临额 临时额度",
          "太低 很低 好低 才 只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 太小 低 没涨 没涨过 不涨 没变 太少 "
          "给的少 不变", 6, -2.0, "complaint")
-_pattern("申请 申 办 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint")
+_pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint")
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
 _pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却", 14, -2.0, "complaint", across=True)
 _pattern("保险 保单 理财 基金", "说是存款 当成存款 当存款 是存款", 6, -2.5, "mis_selling")
 # what the bank does not do, in a customer's post: 不告诉我原因, 也不通知, 没给, 不肯减 (complaint)
-_pattern("不 没 没有 未", "告诉 通知 给 够 算数 理 管 回复 解决 处理 退 批 提醒 说明 到账 肯 减 免 回 接 让 能用 兑现",
+_pattern("不 没 没有 未", "告诉 通知 算数 回复 解决 处理 提醒 说明 到账 能用 兑现 理我 理人 管我 给 够 给提 "
+         "给办 退款 退钱 批卡 批下来 减免 接电话 回电 回电话 让我 够用 肯减 肯退",
          2, -1.2, "complaint", weak=True)
 # waiting, queues and errands (complaint)
-_pattern("排了 排队 等了 排", "小时 个钟 半天 一上午 一下午 很久 好久 一周 几天 一个月 半个月 好几天", 6, -2.0,
+_pattern("排了 排队 等了", "小时 个钟 半天 一上午 一下午 很久 好久 一周 几天 一个月 半个月 好几天", 6, -2.0,
          "complaint")
 _pattern("跑", "趟", 2, -2.0, "complaint")
-_pattern("提供 要求提供 开 要求", "证明 收入证明 流水", 6, -1.8, "complaint")
+_pattern("提供 要求提供 要求", "证明 收入证明 流水", 6, -1.8, "complaint")
 # sales and collection calls (complaint)
 _pattern("电话 打电话 来电 短信", "分期 推销 营销 骚扰 烦 轰炸 频繁 不停 催", 10, -2.0, "complaint")
 _pattern("天天 每天 一天 动不动 不停 总是 老是 经常 频繁 三天两头 隔三差五",
-         "电话 打电话 来电 短信 打 发 推送 推销 发短信", 6, -2.0, "complaint")
+         "电话 打电话 来电 短信 推送 推销 发短信", 6, -2.0, "complaint")
 _pattern("分期 利息 费率 手续费", "套路 坑 太坑 坑人", 6, -2.5, "fee_rate complaint")
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
-_pattern("不给 不让 不肯 死活不", "分期 办 提 协商 注销 取 用", 3, -2.0, "complaint")
+_pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
 # a product the bank sold that lost money or cannot pay out (mis_selling)
 _pattern("理财 基金 理财产品 产品 保险 代销 私募 信托", "亏损 亏了 亏本 破净 跌破 暴雷 爆雷 兑付不了 无法兑付 不能兑付 "
          "延期兑付 逾期 亏 缩水", 10, -2.5, "mis_selling")
@@ -360,18 +361,18 @@ _pattern("上调 上浮 提高", _DEPOSIT_RATE, 8, 0.0)
 _pattern(_LOAN_RATE, "下调 下降 降低 降 调降", 6, 0.0)
 _pattern("下调 降低 调降", _LOAN_RATE, 8, 0.0)
 _pattern("大额存单 存单 起存", "门槛 停发 停售 下架", 8, -2.0, "fee_rate")
-_pattern("提前还款 提前还贷 提前结清 提前还", "收 违约金 手续费 利息", 10, -2.0, "fee_rate")
-_pattern("提前还款 提前还贷 提前结清 提前还", "最低 起 不让 不给 限制 门槛", 10, -2.0, "complaint")
-_pattern("扣 扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我", "年费 手续费 服务费 利息 费用 短信费 管理费", 6,
+_pattern("提前还款 提前还贷 提前结清 提前还", "要收 收取 违约金 手续费 利息", 10, -2.0, "fee_rate")
+_pattern("提前还款 提前还贷 提前结清 提前还", "最低 不让 不给 限制 门槛", 10, -2.0, "complaint")
+_pattern("扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我", "年费 手续费 服务费 利息 费用 短信费 管理费", 6,
          -2.0, "fee_rate")
 # the bank's service, app and process: slow, hard, bad (complaint)
 _pattern("效率 服务 态度 体验 app 系统 客服 手机银行 网银 界面 人工 电话客服 积分 权益 活动",
          "低 差 不高 落后 难用 烂 不行 太差 很差 好差 敷衍 推诿 打不通 不专业 不懂 挂我电话 甩锅 机器人 没用 不耐烦 "
          "卡顿 闪退 "
          "复杂 反人类 麻烦 缩水 贬值 不值钱 清零 鸡肋", 6, -2.0, "complaint")
-_pattern("提额 提了 提", "几百 一点 一点点 只 才 很少 太少", 4, -2.0, "complaint")
-_pattern("办 办卡 下卡 申请 提额 注销 销户 销卡 取钱 取款 信用卡", "难 这么难 太难 好难 难么", 6, -2.0, "complaint")
-_pattern("被忽悠 忽悠 被推销 推销 误导", "办 买 购买 开通 办了 买了", 6, -2.5, "mis_selling")
+_pattern("提额 提了", "几百 一点 一点点 才 很少 太少", 4, -2.0, "complaint")
+_pattern("办卡 下卡 申请 提额 注销 销户 销卡 取钱 取款 信用卡", "这么难 太难 好难 难么", 6, -2.0, "complaint")
+_pattern("被忽悠 忽悠 被推销 推销 误导", "购买 开通 办了 买了", 6, -2.5, "mis_selling")
 # the bank's results and pay: a decline is negative performance, a rise is not negative
 _pattern(_METRIC, "下滑 下降 减少 腰斩 缩水 亏损 大跌 暴跌 跌 降至 降 为零 归零 倒扣 蒸发", 8, -2.5, "performance",
          banks_only=True)

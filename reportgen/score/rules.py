@@ -88,6 +88,7 @@ _CLAUSE_RE = re.compile("|".join(re.escape(enc(c)) for c in lx.SENTENCE_ENDS + l
 # an @-handle runs from @ to the first space or punctuation (@某银行信用卡中心)
 _HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 _HANDLE_BYTES = 16 * CJK_BYTES
+_FULLWIDTH_AT = enc("＠")
 
 
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
@@ -116,6 +117,8 @@ class _Part:
     accused: frozenset[int]  # sentences that blame someone (lx.ACCUSATIONS): no bystander there
     clause_ends: list[int]  # positions of the clause boundaries
     sentence_ends: list[int]  # positions of the sentence boundaries
+    tags: bool  # has # or @: a name in it may be a hashtag or a handle
+    bank_sensitive: bool  # reads differently when a bank is the target (lx.BANK_VIEW, banks-only patterns)
     terms_cache: dict[tuple[frozenset[int], bool], list[_Term]] = field(default_factory=dict)
     mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
@@ -250,14 +253,17 @@ class RulesScorer:
         find = bisect.bisect_left
         hits: list[_Hit] = [(s, e, entry, clause_ends[find(clause_ends, s)], sentence_ends[find(sentence_ends, s)])
                             for s, e, entry in raw]
-        denied = frozenset(h[4] for h in hits if h[2].kind == POST or h[2].rumour
+        special = [(i, h) for i, h in enumerate(hits) if h[2].special]
+        denied = frozenset(h[4] for _, h in special if h[2].kind == POST or h[2].rumour
                            or (h[2].kind == NEG and h[2].term in lx.DENIALS))
-        aware = frozenset(h[4] for i, h in enumerate(hits) if h[2].awareness and not (  # 没警惕 is no warning
+        aware = frozenset(h[4] for i, h in special if h[2].awareness and not (  # 没警惕 is no warning
             i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]))
-        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for h in hits if h[2].kind == BYS],
-                     [h for h in hits if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
+        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for _, h in special if h[2].kind == BYS],
+                     [h for _, h in special if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
                      _handle_hits(data, hits) if "@" in data else frozenset(),
-                     frozenset(h[4] for h in hits if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends)
+                     frozenset(h[4] for _, h in special if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends,
+                     "@" in data or "#" in data or _FULLWIDTH_AT in data,
+                     any(h[2].bank_sensitive for _, h in special))
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names = _folded_names(target.names)
@@ -275,7 +281,7 @@ class RulesScorer:
         for part in parts:
             found = _occurrences(part.data, names, other_names) if names else []
             # a bank named as a hashtag or an @-handle only (#某平台暴雷# @某银行) is not the subject there
-            own = [o for o in found if not _tagged(part, o)] if found and is_bank else found
+            own = [o for o in found if not _tagged(part, o)] if found and is_bank and part.tags else found
             masked = part.masked(all_names) if all_names else frozenset()
             if is_bank and part.handles:
                 masked = masked | part.handles
@@ -314,7 +320,8 @@ class RulesScorer:
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
                       if is_bank and other_names and own else set())
-            for start, clause, sentence, value, negated, notes, entry in _modified_terms(part, masked, is_bank):
+            modified = _modified_terms(part, masked, is_bank and part.bank_sensitive)
+            for start, clause, sentence, value, negated, notes, entry in modified:
                 if entry.weak and not short:
                     continue
                 if not names:

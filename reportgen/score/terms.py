@@ -45,6 +45,8 @@ for _p in sorted(lx.PATTERNS, key=lambda p: p.weight != 0):  # a neutraliser (�
     for _w in _p.objects:
         BY_OBJECT.setdefault(fold(_w), []).append(_p)
 _CUE_SETS = {p: frozenset(fold(c) for c in p.cues) for p in lx.PATTERNS}
+# objects of the patterns that apply to banks only: a text without one reads the same for every target
+BANKS_ONLY_OBJECTS = frozenset(fold(o) for p in lx.PATTERNS if p.banks_only for o in p.objects)
 LIST_MARK = enc("、")
 NEGATOR_WORDS = frozenset(fold(w) for w in lx.NEGATORS)
 
@@ -67,6 +69,8 @@ class Entry:
     shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
     weak: bool = False  # counts only in a short text about one bank (lx.Pattern.weak)
     negation: bool = False  # a pattern whose cue is the negator itself (不…告诉): not negated again
+    special: bool = False  # any role the scorer looks up per text (bystander, frame, denial, campaign …)
+    bank_sensitive: bool = False  # reads differently for a bank (bank_value, object of a banks-only pattern)
 
 
 def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> dict[str, Entry]:
@@ -145,6 +149,11 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         if roles:
             table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
                                  object_of=tuple(w for w in roles if w in BY_OBJECT))
+    for key, entry in list(table.items()):
+        sensitive = entry.bank_value is not None or not BANKS_ONLY_OBJECTS.isdisjoint(entry.object_of)
+        if (sensitive or entry.kind in (BYS, POST) or entry.frame or entry.rumour or entry.awareness
+                or (entry.kind == NEG and entry.term in lx.DENIALS) or entry.term in lx.ACCUSATIONS):
+            table[key] = replace(entry, special=True, bank_sensitive=sensitive)
     return table
 
 
