@@ -281,3 +281,15 @@ def test_the_pdf_prints_the_banner_and_the_level_names(tmp_path):
     page = page_one(pdf)
     assert page.startswith("银行舆情日报") and "数据采集异常" in page and "仅0个正常应答" in page
     assert "二级" in page and ALL_CLEAR not in page and "居第" not in page
+
+
+def test_the_alerts_command_shows_one_incident_with_every_reason(tmp_path):
+    store, config = _outage_store(tmp_path)
+    out = invoke(config.path, "alerts", "--date", "2026-11-15", "--json")
+    assert out.exit_code == 0, out.output
+    [alert] = [a for a in json.loads(out.stdout)["alerts"] if a["bank"] == "icbc"]
+    assert set(alert["kinds"]) == {"volume", "heat", "category"} and len(alert["reasons"]) == 3
+    assert (alert["level"], alert["level_name"], alert["colour"]) == (1, "一级（红色）", "red")
+    text = invoke(config.path, "alerts", "--date", "2026-11-15").output
+    assert text.count("[一级（红色）]") == 1 and all(reason in text for reason in alert["reasons"])
+    assert text.count("处置建议") == 1  # the playbook once for the incident
