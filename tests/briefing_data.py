@@ -106,7 +106,7 @@ def _alerts() -> tuple[AlertSummary, ...]:
         AlertSummary("icbc", SELF, DAY, 3, "volume", "本行负面 3 条，高于近 28 日基线 1.2 条", None, 3, 1.2, 508.5,
                      ("ev-leak", "ev-queue"), ("持续监测，准备回应口径",), "品牌与舆情管理部"),
         AlertSummary("ccb", "中国建设银行", DAY, 3, "category", "系统故障类负面 1 条", "outage", 1, 0.1, 45.0,
-                     ("ev-outage",), ("关注竞品动态",), ""),
+                     ("ev-outage",), ("关注同业动态",), ""),
     )
 
 

@@ -102,7 +102,7 @@ def test_every_section_is_there_in_order(fixture: str, request: pytest.FixtureRe
 
 
 def test_chinese_section_titles(zh_html: str) -> None:
-    assert Page(zh_html).h2 == ["舆情概况", "舆情走势", "媒体分布", "竞品对比", "热点事件", "负面舆情",
+    assert Page(zh_html).h2 == ["舆情概况", "舆情走势", "媒体分布", "同业对比", "热点事件", "负面舆情",
                                 "预警与处置建议", "风险类别分布", "数据来源状态", "口径说明"]
 
 

@@ -343,7 +343,7 @@ class _Fetcher:
             warning=warning,
         )
         if error:
-            logger.info("source %s failed: %s", req.source_id, error)
+            logger.debug("source %s failed: %s", req.source_id, error)  # the run logs it once, as a warning
         else:
             logger.debug("source %s: %s, HTTP %s, %d bytes in %.2f s", req.source_id, status.value,
                          progress.http_status, progress.bytes_received, duration_s)

@@ -107,9 +107,9 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         out.append(Alert(
             bank_id, day, level, "volume", negatives, centre, spread,
             reason_zh=(f"{bank_name}{_md(day)}负面信息 {negatives:.0f} 条，近{len(negative_history)}日基线中位数 "
-                       f"{centre:g} 条{times_zh}，高出 {z:.1f} 个离散度，达到{level_name(level, 'zh')}预警。"),
+                       f"{centre:g} 条{times_zh}，远超日常波动，达到{level_name(level, 'zh')}预警。"),
             reason_en=(f"{bank_name} had {negatives:.0f} negative items on {day:%d %b} against a "
-                       f"{len(negative_history)}-day median of {centre:g}{times_en}, {z:.1f} spreads above it: "
+                       f"{len(negative_history)}-day median of {centre:g}{times_en}, well outside its usual range: "
                        f"{level_name(level, 'en')}."),
         ))
     centre, spread = baseline(heat_history, settings, prior=settings.prior_heat_centre)
@@ -119,9 +119,9 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         out.append(Alert(
             bank_id, day, level, "heat", heat, centre, spread,
             reason_zh=(f"{bank_name}{_md(day)}负面热度 {heat:.0f}，近{len(heat_history)}日基线中位数 {centre:.0f}，"
-                       f"高出 {z:.1f} 个离散度，达到{level_name(level, 'zh')}预警。"),
+                       f"远超日常波动，达到{level_name(level, 'zh')}预警。"),
             reason_en=(f"{bank_name}'s negative heat on {day:%d %b} was {heat:.0f} against a "
-                       f"{len(heat_history)}-day median of {centre:.0f}, {z:.1f} spreads above it: "
+                       f"{len(heat_history)}-day median of {centre:.0f}, well outside its usual range: "
                        f"{level_name(level, 'en')}."),
         ))
     # each event triggers once, under its most severe category (a leak that is also a crime is one alert)
