@@ -10,9 +10,10 @@ into the configured zone only for display and for day windows.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -169,6 +170,7 @@ class RunSummary:
     items_new: int = 0
     items_matched: int = 0
     mentions_scored: int = 0  # judged (or re-judged after a scorer change) in this run
+    alerting: IntradayOutcome | None = None  # the rolling-window alerts and their pushes, after the fetch
 
     @property
     def sources_ok(self) -> int:
@@ -296,6 +298,10 @@ class AlertSummary:
     # of them, ``kind`` and ``reason`` are that trigger's.
     kinds: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    # Follow-up (处置): the incident as registered, with its stable id, when it was first raised
+    # and who took it; None for an alert raised before incidents were recorded.
+    incident: AlertIncident | None = None
+    first_pushed_at: datetime | None = None  # the first push that reached a channel
 
     @property
     def colour(self) -> str:
@@ -462,6 +468,7 @@ class ReportData:
     category_names: dict[str, str] = field(default_factory=dict)  # code → name in the report language
     events: tuple[EventSummary, ...] = ()  # the period's events, hottest first
     alerts: tuple[AlertSummary, ...] = ()  # the period's alerts, most severe first
+    push_health: tuple[PushHealthRow, ...] = ()  # push channels with undelivered alerts (source status)
     # --- the briefing ---
     author: str = ""  # PDF metadata author; empty: the organisation
     current: PeriodTotals | None = None  # None: derived from total_items and bank_totals
@@ -556,3 +563,158 @@ class Delivery:
             "message_id": self.message_id, "subject": self.subject, "recipients": len(self.recipients),
             "html": self.html_path, "pdf": self.pdf_path,
         }
+
+
+# --- alerts to follow up, and their pushes ---------------------------------------------------------
+
+# 处置状态: open (未处理) until someone acknowledges it (处理中), resolved (已处置) when dealt with.
+INCIDENT_STATES = ("open", "acked", "resolved")
+DISPOSITIONS = {"zh": {"open": "未处理", "acked": "处理中", "resolved": "已处置"},
+                "en": {"open": "open", "acked": "in hand", "resolved": "resolved"}}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertIncident:
+    """An alert as something to follow up: one incident (a bank and an event), with the stable id
+    people acknowledge it by, the most severe level it reached, what it looked like when last seen,
+    and who took it when."""
+
+    incident_id: int
+    bank_id: str
+    incident_key: str  # its first event's id, or "day YYYY-MM-DD" for a spike without an event
+    event_ids: tuple[str, ...]
+    day: date  # local day first raised
+    level: int  # the most severe level reached (1 = 一级)
+    first_level: int
+    current_level: int  # as last observed (it may have cooled)
+    kind: str
+    kinds: tuple[str, ...]
+    category: str | None
+    title: str
+    url: str | None
+    first_source: str
+    first_published_at: datetime | None
+    heat: float
+    growth: float  # heat added in the last ``[alerts.intraday] growth_hours``
+    reprints: int
+    negatives: float
+    baseline: float
+    reasons_zh: tuple[str, ...]
+    reasons_en: tuple[str, ...]
+    source: str  # intraday | daily
+    first_raised_at: datetime
+    last_seen_at: datetime
+    escalated_at: datetime | None = None
+    state: str = "open"  # open | acked | resolved
+    acked_by: str | None = None
+    acked_at: datetime | None = None
+    ack_note: str | None = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    resolve_note: str | None = None
+
+    @property
+    def colour(self) -> str:
+        return level_colour(self.level)
+
+    def reasons(self, language: str) -> tuple[str, ...]:
+        return self.reasons_zh if language == "zh" else self.reasons_en
+
+    def disposition(self, language: str) -> str:
+        """未处理 / 处理中 / 已处置 (open / in hand / resolved)."""
+        return DISPOSITIONS.get(language, DISPOSITIONS["en"])[self.state]
+
+    @property
+    def time_to_ack(self) -> timedelta | None:
+        """From first raised to acknowledged (or resolved, when nobody acknowledged it first)."""
+        taken = self.acked_at or self.resolved_at
+        return max(taken - self.first_raised_at, timedelta(0)) if taken else None
+
+    def as_dict(self) -> dict[str, Any]:
+        def at(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        waited = self.time_to_ack
+        return {
+            "id": self.incident_id, "bank": self.bank_id, "day": self.day.isoformat(), "level": self.level,
+            "first_level": self.first_level, "current_level": self.current_level, "colour": self.colour,
+            "kind": self.kind, "kinds": list(self.kinds), "category": self.category, "title": self.title,
+            "url": self.url, "first_source": self.first_source, "first_published_at": at(self.first_published_at),
+            "heat": self.heat, "growth": self.growth, "reprints": self.reprints, "event_ids": list(self.event_ids),
+            "state": self.state, "first_raised_at": at(self.first_raised_at), "last_seen_at": at(self.last_seen_at),
+            "escalated_at": at(self.escalated_at), "acked_by": self.acked_by, "acked_at": at(self.acked_at),
+            "ack_note": self.ack_note, "resolved_by": self.resolved_by, "resolved_at": at(self.resolved_at),
+            "resolve_note": self.resolve_note,
+            "time_to_ack_s": round(waited.total_seconds()) if waited is not None else None,
+        }
+
+
+class PushState(StrEnum):
+    PENDING = "pending"  # to be sent (again, after a failure, at next_attempt_at)
+    HELD = "held"  # waiting for the channel's quiet hours to end
+    SENT = "sent"
+    EXPIRED = "expired"  # undelivered past [alerts.intraday] max_age_hours: given up, and reported
+    CANCELLED = "cancelled"  # acknowledged or resolved before it went out: nobody needs it now
+
+
+@dataclass(frozen=True, slots=True)
+class PushRecord:
+    """One message an incident owes a channel (a row of the push outbox)."""
+
+    push_id: int
+    incident_id: int
+    channel: str
+    level: int
+    reason: str  # new | escalation | reminder
+    seq: int
+    state: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    last_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.push_id, "alert_id": self.incident_id, "channel": self.channel, "level": self.level,
+                "reason": self.reason, "seq": self.seq, "state": self.state, "attempts": self.attempts,
+                "created_at": self.created_at.isoformat(), "next_attempt_at": self.next_attempt_at.isoformat(),
+                "sent_at": self.sent_at.isoformat() if self.sent_at else None, "last_error": self.last_error}
+
+
+@dataclass(frozen=True, slots=True)
+class PushHealthRow:
+    """A push channel with pushes undelivered (the report's source-status section lists it)."""
+
+    channel: str
+    pending: int  # waiting for a retry
+    held: int  # waiting for quiet hours to end
+    expired: int  # given up in the report's period
+    attempts: int  # of the oldest undelivered push
+    last_error: str | None
+    next_attempt_at: datetime | None
+
+
+@dataclass(slots=True)
+class IntradayOutcome:
+    """What one rolling-window evaluation did: the incidents it saw and the pushes that went out."""
+
+    window_start: datetime
+    window_end: datetime
+    incidents: list[tuple[AlertIncident, str]] = field(default_factory=list)  # (incident, new | escalated | seen)
+    sent: list[PushRecord] = field(default_factory=list)
+    failed: list[PushRecord] = field(default_factory=list)  # attempted, still pending (retried later)
+    held: list[PushRecord] = field(default_factory=list)  # quiet hours
+    expired: list[PushRecord] = field(default_factory=list)
+
+    def summary(self) -> str:
+        changes = Counter(change for _, change in self.incidents)
+        return (f"alerts: {len(self.incidents)} active ({changes['new']} new, {changes['escalated']} escalated) · "
+                f"pushes: {len(self.sent)} sent, {len(self.failed)} failed, {len(self.held)} held, "
+                f"{len(self.expired)} expired")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"window_start": self.window_start.isoformat(), "window_end": self.window_end.isoformat(),
+                "alerts": [{**i.as_dict(), "change": change} for i, change in self.incidents],
+                "sent": [p.as_dict() for p in self.sent], "failed": [p.as_dict() for p in self.failed],
+                "held": [p.as_dict() for p in self.held], "expired": [p.as_dict() for p in self.expired]}

@@ -113,10 +113,14 @@ def config_check(state: State, as_json: bool) -> None:
             warnings.append(f"${cfg.rsshub.access_key_env} is not set: RSSHub routes are fetched without a key")
         if cfg.email.enabled and cfg.email.password_env and cfg.email.password_env not in os.environ:
             warnings.append(f"${cfg.email.password_env} is not set: mail cannot log in to {cfg.email.host}")
+        for channel in cfg.push.enabled_channels:
+            for name in channel.missing_env():
+                warnings.append(f"${name} is not set: push channel {channel.name!r} cannot send")
         result = {
             "ok": True, "path": str(cfg.path), "banks": len(cfg.banks), "sources": len(cfg.sources),
             "enabled_sources": len(cfg.enabled_sources), "database": redact_url(cfg.settings.database),
             "output_dir": str(cfg.settings.output_dir), "warnings": warnings,
+            "push": [c.as_dict() for c in cfg.push.channels],  # URLs with their secrets hidden
         }
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
@@ -156,6 +160,8 @@ def fetch_cmd(state: State, as_json: bool, workers: int | None) -> None:
                 f"{out['sources_failed']} failed · items: {out['items_fetched']} fetched, "
                 f"{out['items_new']} new, {out['items_matched']} matched · "
                 f"{out['mentions_scored']} mentions scored")
+            if summary.alerting is not None:
+                click.echo(summary.alerting.summary())
         if summary.sources and summary.sources_failed == len(summary.sources):
             sys.exit(EXIT_ALL_SOURCES_FAILED)
         if summary.sources_failed:
@@ -175,6 +181,7 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
         "items_new": summary.items_new,
         "items_matched": summary.items_matched,
         "mentions_scored": summary.mentions_scored,
+        "alerts": summary.alerting.as_dict() if summary.alerting else None,  # the rolling window's and their pushes
         "sources": [
             {**asdict(s), "status": str(s.status), "checked_at": s.checked_at.isoformat()}
             for s in summary.sources
@@ -317,6 +324,8 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
         with _progress(len(cfg.enabled_sources), "fetching") as progress:
             result = run(cfg, period or kind, send=not no_send, force=force, progress=progress, workers=workers)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())
+        if result.fetch.alerting is not None and not as_json:
+            click.echo(result.fetch.alerting.summary())
         if not result.mail_ok:
             sys.exit(EXIT_UNDELIVERED)
         if result.all_sources_failed:

@@ -10,8 +10,10 @@ import click
 
 from reportgen.cli.app import State, cli, handle_errors, parse_day
 from reportgen.config.core import Config
+from reportgen.flow.alerting import acknowledge, resolve
 from reportgen.flow.queries import day_alerts, day_events
 from reportgen.insight.alerts import level_name
+from reportgen.models import AlertIncident, AlertSummary
 from reportgen.periods import check_not_future, previous_day
 
 
@@ -58,21 +60,27 @@ def _event_dict(e: Any) -> dict[str, Any]:
     }
 
 
-@cli.command("alerts")
+@cli.group("alerts", invoke_without_command=True)
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to show [default: yesterday in the config zone].")
 @click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True,
               help="Show this many days ending with --date.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of reasons [default: settings.language].")
 @click.option("--recompute", is_flag=True, help="Raise the alerts again from today's data (replaces stored ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print the alerts as one JSON object.")
-@click.pass_obj
-def alerts_cmd(state: State, day: str | None, days: int, lang: str | None, recompute: bool, as_json: bool) -> None:
+@click.pass_context
+def alerts_cmd(ctx: click.Context, day: str | None, days: int, lang: str | None, recompute: bool,
+               as_json: bool) -> None:
     """The day's alerts with the reason each fired and the playbook's actions and owner.
 
     Levels are numbered from the top: 一级 (red) is the most severe, then 二级 (orange), 三级
     (yellow) and, with four configured levels, 四级 (blue); the most severe come first.
     A day's alerts are raised once and stored, so a past date shows them as they were.
+    Each alert has an id: `alerts ack ID --by NAME` records who took it (处理中), `alerts
+    resolve ID` that it was dealt with (已处置).
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    state: State = ctx.obj
     with handle_errors(state, as_json=as_json):
         cfg, when = _config_and_day(state, day)
         language = lang or cfg.settings.language
@@ -83,17 +91,91 @@ def alerts_cmd(state: State, day: str | None, days: int, lang: str | None, recom
                 "day": a.day.isoformat(), "bank": a.bank_id, "bank_name": a.bank_name, "level": a.level,
                 "level_name": level_name(a.level, language), "colour": a.colour,
                 "kind": a.kind, "category": a.category, "reason": a.reason, "negative_count": a.negative_count,
-                # one alert per incident: every trigger that fired for it, most severe first
-                "kinds": list(a.all_kinds), "reasons": list(a.all_reasons),
                 "baseline": a.baseline, "negative_heat": a.negative_heat, "event_ids": list(a.event_ids),
-                "actions": list(a.actions), "owner": a.owner} for a in found]}, ensure_ascii=False))
+                "actions": list(a.actions), "owner": a.owner, **_followup_dict(a, language)} for a in found]},
+                ensure_ascii=False))
             return
         span = f"{first} – {when}" if days > 1 else str(when)
         if not found:
             click.echo(f"{span}: no alerts" if language == "en" else f"{span}：无预警")
         for a in found:
-            trigger = ", ".join((*a.all_kinds, a.category) if a.category else a.all_kinds)
-            click.echo(f"[{level_name(a.level, language)}] {a.day} {a.bank_name} ({trigger})")
-            for reason in a.all_reasons:  # one alert per incident: every trigger's reason
-                click.echo(f"  {reason}")
+            trigger = f"{a.kind}, {a.category}" if a.category else a.kind
+            followup = _followup_line(a, language)
+            click.echo(f"[{level_name(a.level, language)}] {a.day} {a.bank_name} ({trigger}){followup}")
+            click.echo(f"  {a.reason}")
             click.echo(f"  {'处置建议' if language == 'zh' else 'Actions'} ({a.owner}): " + "; ".join(a.actions))
+
+
+def _followup_dict(a: AlertSummary, language: str) -> dict[str, Any]:
+    i = a.incident
+    if i is None:
+        return {"id": None, "state": None}
+    waited = i.time_to_ack
+    return {"id": i.incident_id, "state": i.state, "disposition": i.disposition(language),
+            "first_raised_at": i.first_raised_at.isoformat(),
+            "first_pushed_at": a.first_pushed_at.isoformat() if a.first_pushed_at else None,
+            "acked_by": i.acked_by, "acked_at": i.acked_at.isoformat() if i.acked_at else None,
+            "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None,
+            "time_to_ack_s": round(waited.total_seconds()) if waited is not None else None}
+
+
+def _followup_line(a: AlertSummary, language: str) -> str:
+    """`` · #17 处理中`` after an alert's head line."""
+    i = a.incident
+    return f" · #{i.incident_id} {i.disposition(language)}" if i is not None else ""
+
+
+def _alert_id(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    """An alert id as messages print it: ``17`` or ``#17``."""
+    try:
+        number = int(value.strip().lstrip("#"))
+    except ValueError:
+        raise click.BadParameter(f"expected an alert id such as 17, got {value!r}") from None
+    if number < 1:
+        raise click.BadParameter(f"expected an alert id such as 17, got {value!r}")
+    return number
+
+
+def _said(incident: AlertIncident, language: str, tz: Any) -> str:
+    """One line on where an alert stands: its id, level, state, who took it and how soon."""
+    parts = [f"alert {incident.incident_id} ({level_name(incident.level, language)}, {incident.bank_id}): "
+             f"{incident.disposition(language)}"]
+    if incident.acked_at:
+        parts.append(f"acknowledged by {incident.acked_by} at {incident.acked_at.astimezone(tz):%Y-%m-%d %H:%M}")
+    if incident.resolved_at:
+        who = f" by {incident.resolved_by}" if incident.resolved_by else ""
+        parts.append(f"resolved{who} at {incident.resolved_at.astimezone(tz):%Y-%m-%d %H:%M}")
+    waited = incident.time_to_ack
+    if waited is not None:
+        parts.append(f"{int(waited.total_seconds() // 60)} min after it was raised")
+    return " · ".join(parts)
+
+
+@alerts_cmd.command("ack")
+@click.argument("alert_id", metavar="ID", callback=_alert_id)
+@click.option("--by", "by", required=True, metavar="NAME", help="Who takes the alert.")
+@click.option("--note", metavar="TEXT", help="What is being done.")
+@click.option("--json", "as_json", is_flag=True, help="Print the alert as JSON.")
+@click.pass_obj
+def alerts_ack(state: State, alert_id: int, by: str, note: str | None, as_json: bool) -> None:
+    """Acknowledge alert ID (处理中): record who took it; its reminders stop."""
+    with handle_errors(state, as_json=as_json):
+        cfg = state.config()
+        incident = acknowledge(cfg, alert_id, by, note)
+        click.echo(json.dumps(incident.as_dict(), ensure_ascii=False) if as_json
+                   else _said(incident, cfg.settings.language, cfg.settings.tz))
+
+
+@alerts_cmd.command("resolve")
+@click.argument("alert_id", metavar="ID", callback=_alert_id)
+@click.option("--by", "by", metavar="NAME", help="Who dealt with it.")
+@click.option("--note", metavar="TEXT", help="How it was dealt with.")
+@click.option("--json", "as_json", is_flag=True, help="Print the alert as JSON.")
+@click.pass_obj
+def alerts_resolve(state: State, alert_id: int, by: str | None, note: str | None, as_json: bool) -> None:
+    """Mark alert ID as dealt with (已处置); pushes still waiting are cancelled."""
+    with handle_errors(state, as_json=as_json):
+        cfg = state.config()
+        incident = resolve(cfg, alert_id, by, note)
+        click.echo(json.dumps(incident.as_dict(), ensure_ascii=False) if as_json
+                   else _said(incident, cfg.settings.language, cfg.settings.tz))

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reportgen.config.delivery import EmailSettings, RunSettings, validate_email, validate_run
 from reportgen.config.events import EventsConfig, validate_events
 from reportgen.config.execution import ExecutionSettings, validate_execution
+from reportgen.config.push import PushConfig, validate_push
 from reportgen.config.report import ReportSettings, validate_report
 from reportgen.config.scoring import ScoringSettings, validate_scoring
 from reportgen.config.validator import Validator, closest, kind_name, strip_zero_width, zero_width_names
@@ -125,6 +126,7 @@ class Config:
     events: EventsConfig = field(default_factory=EventsConfig)  # [events], [heat], [alerts], [playbook.*]
     report: ReportSettings = field(default_factory=ReportSettings)  # [report]: see config_report.py
     execution: ExecutionSettings = field(default_factory=ExecutionSettings)  # [execution]: config_execution.py
+    push: PushConfig = field(default_factory=PushConfig)  # [[push]], [alerts.intraday]: config/push.py
 
     def source(self, source_id: str) -> SourceConfig | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -214,7 +216,7 @@ class _ConfigBuilder(Validator):
 
     def build(self, data: dict[str, Any]) -> Config:
         top_allowed = {"settings", "rsshub", "fetch", "sources", "banks", "email", "run", "scoring", "categories",
-                       "report", "events", "heat", "alerts", "playbook", "execution"}
+                       "report", "events", "heat", "alerts", "playbook", "execution", "push"}
         for key in data:
             if key not in top_allowed:
                 close = closest(key, top_allowed)
@@ -230,6 +232,7 @@ class _ConfigBuilder(Validator):
         events = validate_events(self, data, CHANNELS)
         report = validate_report(self, data)
         execution = validate_execution(self, data)
+        push = validate_push(self, data, [b.id for b in banks], [c.code for c in scoring.category_rules()], LANGUAGES)
         if self.problems:
             count = len(self.problems)
             raise ConfigError(
@@ -237,7 +240,7 @@ class _ConfigBuilder(Validator):
                 hint="run `reportgen config check` after editing; see the comments in the shipped sources.toml",
             )
         return Config(self.path, settings, rsshub, fetch, sources, banks, tuple(self.warnings), email=email, run=run,
-                      scoring=scoring, report=report, events=events, execution=execution)
+                      scoring=scoring, report=report, events=events, execution=execution, push=push)
 
     def _settings(self, data: Mapping[str, Any]) -> Settings:
         allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",

@@ -83,7 +83,8 @@ LEVEL_WORDS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
 
 def _alerts(v: Validator, data: Mapping[str, Any]) -> AlertSettings:
     d = AlertSettings()
-    t = v.table(data, "alerts", {*_ALERT_NUMBERS, "levels", "categories", "category_levels"}, "alerts")
+    # [alerts.intraday] is read by config/push.py
+    t = v.table(data, "alerts", {*_ALERT_NUMBERS, "levels", "categories", "category_levels", "intraday"}, "alerts")
     values: dict[str, Any] = {}
     for key in _ALERT_NUMBERS:
         default = getattr(d, key)

@@ -15,6 +15,7 @@ from reportgen.config.core import Config
 from reportgen.flow.execution import open_executor
 from reportgen.flow.pipeline import score_pending
 from reportgen.insight import aggregate
+from reportgen.insight.followup import with_followup
 from reportgen.insight.incidents import alert_summaries, cluster_pending, compute_alerts, event_summaries
 from reportgen.models import AlertSummary, EventSummary
 from reportgen.periods import Window
@@ -47,7 +48,7 @@ def day_alerts(config: Config, first: date, last: date, language: str, *,
     while current <= last:
         compute_alerts(store, config, current, force=recompute)
         current += timedelta(days=1)
-    return alert_summaries(store, config, first, last, language)
+    return with_followup(store, config, alert_summaries(store, config, first, last, language), first, last, language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from reportgen.deliver import outbox
 from reportgen.deliver.mail import ComposedMail, MessageTooLarge, compose_report_mail, compose_test_mail, send_now
 from reportgen.deliver.outbox import Delivery, OutboxResult, State
 from reportgen.errors import DeliveryError, Terminated
+from reportgen.flow.alerting import alert_now
 from reportgen.flow.lock import lock_for
 from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
 from reportgen.insight.aggregate import data_completeness
@@ -110,6 +111,7 @@ class RunResult:
                       "failed": {s.source_id: s.error for s in f.sources if s.status == "failed"},
                       "items_fetched": f.items_fetched, "items_new": f.items_new, "items_matched": f.items_matched},
             "scored": self.scored,
+            "alerts": f.alerting.as_dict() if f.alerting else None,  # the rolling window's, and their pushes
             "report": {"state": self.report, **{k: str(p) for k, p in self.paths.items()}},
             "delivery": self.delivery.as_dict(),
             "mail": self.mail.as_dict() if self.mail else None,
@@ -124,6 +126,7 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
         force: bool = False, language: str | None = None, progress: Progress | None = None,
         workers: int | None = None) -> RunResult:
     """One unattended run for ``period`` (a Period, or "daily"/"weekly" for the previous one)."""
+    alert_clock = now  # None: the wall clock once the fetch is stored
     now = now or datetime.now(UTC)
     if isinstance(period, str):
         period = previous_period(period, now, config.settings.tz)
@@ -132,6 +135,7 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
         store = Store.open(config.settings.database)
         fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
         scored = _score(store, config, fetched)
+        fetched.alerting = alert_now(store, config, alert_clock or datetime.now(UTC))  # the rolling window's pushes
         _events_and_alerts(store, config, period)
         existing = outbox.latest(store, period.kind, period.key, lang)
         if existing is not None and (existing.state in outbox.DONE or _held_for_good(existing, config, period, send)) \
@@ -167,14 +171,20 @@ def _completeness_dict(c: Completeness | None) -> dict[str, Any] | None:
             "newest_item_at": c.newest_item_at.isoformat() if c.newest_item_at else None}
 
 
-def fetch(config: Config, *, progress: Progress | None = None, workers: int | None = None) -> RunSummary:
-    """``reportgen fetch``: fetch and store under the run lock, like ``run``.
+def fetch(config: Config, *, progress: Progress | None = None, workers: int | None = None,
+          now: datetime | None = None) -> RunSummary:
+    """``reportgen fetch``: fetch and store under the run lock, like ``run``, then raise the rolling
+    window's alerts and push them (:func:`reportgen.flow.alerting.alert_now`).
 
     A fetch timer and the daily run do overlap; without the lock, both would store the same new
     items and cluster the same events at once, and one of them would fail on a duplicate key.
+    ``now`` (tests) is the run's clock; by default the wall clock.
     """
     with stop_on_sigterm(), _lock(config, "fetch"):
-        return run_fetch(config, progress=progress, workers=workers)
+        store = Store.open(config.settings.database)
+        summary = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
+        summary.alerting = alert_now(store, config, now or datetime.now(UTC))
+        return summary
 
 
 def send_pending(config: Config, now: datetime | None = None) -> OutboxResult:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from reportgen.config.core import Config
 from reportgen.insight.alerts import playbook_for
+from reportgen.insight.followup import with_followup
 from reportgen.insight.incidents import alert_summaries, event_ids_of, event_summaries
 from reportgen.models import (
     AlertSummary,
@@ -32,7 +33,7 @@ from reportgen.models import (
     isolated,
 )
 from reportgen.periods import Period, Window, day_start, report_title
-from reportgen.store import figures
+from reportgen.store import figures, push_rows
 from reportgen.store.db import Store
 
 # The negative list groups the period's negative items by story; it reads at most this many of
@@ -151,6 +152,7 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
     events = tuple(event_summaries(store, config, window.start, window.end, language=language,
                                    merge_near_duplicates=True))
     alerts = alert_summaries(store, config, period.first, period.last, language)
+    alerts = with_followup(store, config, alerts, period.first, period.last, language)  # ids, 处置状态, pushes
     actions = {}
     for event in events:
         entry = playbook_for(event.categories[0] if event.categories else None, config.events.playbook)
@@ -247,6 +249,7 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         newest_item_at=newest.astimezone(tz) if newest else None,
         negative_groups=stories,
         alerts=alerts,
+        push_health=push_rows.health(store, window.start),  # push channels with undelivered alerts
         author=options.author or config.settings.organisation,
         current=current,
         previous=previous,
