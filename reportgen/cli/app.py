@@ -48,6 +48,7 @@ import click
 from reportgen import __version__
 from reportgen.cli.logjson import JsonFormatter
 from reportgen.config.core import load_config, redact_url
+from reportgen.demo.cast import DEMO_SOURCES
 from reportgen.demo.offline import run_demo
 from reportgen.errors import ConfigError, DataError, ReportgenError
 from reportgen.flow.pipeline import build_report
@@ -411,9 +412,9 @@ def model_train(state: State, data: tuple[Path, ...], out: Path, as_json: bool) 
               help="Keep the demo's folder (config, store, fetched feeds) in OUT/demo-workspace to explore.")
 @click.pass_obj
 def demo_cmd(state: State, out_dir: Path, lang: str, keep: bool) -> None:
-    """Offline demo: serve two weeks of generated bank news on 127.0.0.1, fetch, store, write both briefings."""
+    """Offline demo: serve five weeks of generated bank news on 127.0.0.1, fetch, store, write both briefings."""
     with handle_errors(state):
-        with _progress(None, "fetching demo feeds") as progress:
+        with _progress(len(DEMO_SOURCES), "fetching demo feeds") as progress:
             result = run_demo(out_dir, language=lang, progress=progress, keep=keep)
         s = result.summary
         click.echo(f"demo: {s.sources_ok} sources ok, {s.sources_failed} failed, "
