@@ -5,6 +5,7 @@ commands to the group when imported, which this package does, so ``reportgen.cli
 """
 
 from reportgen.cli import events as _events  # noqa: F401  (registers `events` and `alerts`)
+from reportgen.cli import label as _label  # noqa: F401  (registers `label`)
 from reportgen.cli import push as _push  # noqa: F401  (registers `push`)
 from reportgen.cli import score as _score  # noqa: F401  (registers `score`, `eval` and `model`)
 from reportgen.cli.app import cli, main

@@ -51,6 +51,7 @@ from reportgen.config.core import load_config, redact_url
 from reportgen.demo.cast import DEMO_SOURCES
 from reportgen.demo.offline import run_demo
 from reportgen.errors import ConfigError, DataError, ReportgenError
+from reportgen.flow.corrections import train_from_store
 from reportgen.flow.pipeline import build_report
 from reportgen.flow.queries import export_rows
 from reportgen.flow.runner import EXIT_DATA_INCOMPLETE, fetch, run, send_pending, send_test
@@ -375,19 +376,24 @@ def model_group() -> None:
 
 
 @model_group.command("train")
-@click.option("--data", "data", multiple=True, required=True, metavar="FILE.jsonl",
+@click.option("--data", "data", multiple=True, metavar="FILE.jsonl",
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Labelled JSONL (FinNSP or FinFE fields); repeat to train several heads into one model.")
+              help="Labelled JSONL (FinNSP, FinFE or bank-level fields); repeat to train several heads into one "
+                   "model.")
+@click.option("--from-store", "from_store", is_flag=True,
+              help="Also train on the analysts' corrections in the configured store (`reportgen label`).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The model file to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training summary as JSON.")
 @click.pass_obj
-def model_train(state: State, data: tuple[Path, ...], out: Path, as_json: bool) -> None:
-    """Train a model from labelled JSONL and write it (a safe format: no pickle)."""
+def model_train(state: State, data: tuple[Path, ...], from_store: bool, out: Path, as_json: bool) -> None:
+    """Train a model from labelled JSONL (and the store's corrections) and write it (a safe format: no pickle)."""
     from reportgen.score.train import train_model  # optional: scikit-learn (the ml extra), only for training
 
+    if not data and not from_store:
+        raise click.UsageError("give --data FILE.jsonl, --from-store, or both")
     with handle_errors(state, as_json=as_json):
-        summary = train_model(list(data), out)
+        summary = train_from_store(state.config(), list(data), out) if from_store else train_model(list(data), out)
         if as_json:
             click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
             return
