@@ -91,6 +91,8 @@ def alerts_cmd(ctx: click.Context, day: str | None, days: int, lang: str | None,
                 "day": a.day.isoformat(), "bank": a.bank_id, "bank_name": a.bank_name, "level": a.level,
                 "level_name": level_name(a.level, language), "colour": a.colour,
                 "kind": a.kind, "category": a.category, "reason": a.reason, "negative_count": a.negative_count,
+                # one alert per incident: every trigger that fired for it, most severe first
+                "kinds": list(a.all_kinds), "reasons": list(a.all_reasons),
                 "baseline": a.baseline, "negative_heat": a.negative_heat, "event_ids": list(a.event_ids),
                 "actions": list(a.actions), "owner": a.owner, **_followup_dict(a, language)} for a in found]},
                 ensure_ascii=False))
@@ -99,10 +101,11 @@ def alerts_cmd(ctx: click.Context, day: str | None, days: int, lang: str | None,
         if not found:
             click.echo(f"{span}: no alerts" if language == "en" else f"{span}：无预警")
         for a in found:
-            trigger = f"{a.kind}, {a.category}" if a.category else a.kind
+            trigger = ", ".join((*a.all_kinds, a.category) if a.category else a.all_kinds)
             followup = _followup_line(a, language)
             click.echo(f"[{level_name(a.level, language)}] {a.day} {a.bank_name} ({trigger}){followup}")
-            click.echo(f"  {a.reason}")
+            for reason in a.all_reasons:  # one alert per incident: every trigger's reason
+                click.echo(f"  {reason}")
             click.echo(f"  {'处置建议' if language == 'zh' else 'Actions'} ({a.owner}): " + "; ".join(a.actions))
 
 

@@ -95,8 +95,14 @@ def level_for(z: float, settings: AlertSettings) -> int:
 
 def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, negative_history: Sequence[float],
                 heat: float, heat_history: Sequence[float], events: Sequence[CategoryEvent],
-                category_names: Mapping[str, tuple[str, str]], settings: AlertSettings) -> list[Alert]:
-    """The alerts one bank raises on ``day`` (at most one per kind and category)."""
+                category_names: Mapping[str, tuple[str, str]], settings: AlertSettings,
+                when: tuple[str, str] | None = None) -> list[Alert]:
+    """The alerts one bank raises on ``day`` (at most one per kind and category).
+
+    ``when`` names the period in the reasons, in Chinese and English, for a window that is not a
+    calendar day (("近24小时", "in the last 24 hours")); by default the reasons name ``day``.
+    """
+    on_zh, on_en = when or (_md(day), f"on {day:%d %b}")
     out: list[Alert] = []
     centre, spread = baseline(negative_history, settings, prior=settings.prior_centre)
     z = (negatives - centre) / spread
@@ -106,9 +112,9 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         times_en = f" ({negatives / centre:.1f}×)" if centre else ""
         out.append(Alert(
             bank_id, day, level, "volume", negatives, centre, spread,
-            reason_zh=(f"{bank_name}{_md(day)}负面信息 {negatives:.0f} 条，近{len(negative_history)}日基线中位数 "
+            reason_zh=(f"{bank_name}{on_zh}负面信息 {negatives:.0f} 条，近{len(negative_history)}日基线中位数 "
                        f"{centre:g} 条{times_zh}，远超日常波动，达到{level_name(level, 'zh')}预警。"),
-            reason_en=(f"{bank_name} had {negatives:.0f} negative items on {day:%d %b} against a "
+            reason_en=(f"{bank_name} had {negatives:.0f} negative items {on_en} against a "
                        f"{len(negative_history)}-day median of {centre:g}{times_en}, well outside its usual range: "
                        f"{level_name(level, 'en')}."),
         ))
@@ -118,9 +124,9 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
     if level:
         out.append(Alert(
             bank_id, day, level, "heat", heat, centre, spread,
-            reason_zh=(f"{bank_name}{_md(day)}负面热度 {heat:.0f}，近{len(heat_history)}日基线中位数 {centre:.0f}，"
+            reason_zh=(f"{bank_name}{on_zh}负面热度 {heat:.0f}，近{len(heat_history)}日基线中位数 {centre:.0f}，"
                        f"远超日常波动，达到{level_name(level, 'zh')}预警。"),
-            reason_en=(f"{bank_name}'s negative heat on {day:%d %b} was {heat:.0f} against a "
+            reason_en=(f"{bank_name}'s negative heat {on_en} was {heat:.0f} against a "
                        f"{len(heat_history)}-day median of {centre:.0f}, well outside its usual range: "
                        f"{level_name(level, 'en')}."),
         ))
