@@ -440,6 +440,74 @@ class CategoryCount:
 
 
 @dataclass(frozen=True, slots=True)
+class SentimentSplit:
+    """情感分布: mentions (item × bank) by judgement over one period."""
+
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    unscored: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.positive + self.neutral + self.negative + self.unscored
+
+    def share(self, label: str) -> float:
+        """``label``'s share of all mentions, 0..1 (0 when there are none)."""
+        return getattr(self, label) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """媒体来源: one source's items about the bank in the period."""
+
+    source_id: str
+    name: str
+    channel: str
+    items: int  # distinct items naming the bank
+    negative: int  # of those, judged bad news for it
+    positive: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One step of an incident's timeline (事件脉络)."""
+
+    published_at: datetime  # in the report's zone
+    kind: str  # first | channel (first copy in another channel) | response (the bank's own) | latest
+    title: str
+    url: str | None
+    source_name: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentTrack:
+    """How one of page 1's top events spread: copies per hour (daily) or day (weekly) of the period,
+    and its timeline from the first report through reprints and the bank's response to the latest copy."""
+
+    event_id: str  # the EventSummary in ``ReportData.events``
+    spread: tuple[int, ...] = ()  # copies published in each bucket of the period, oldest first
+    spread_start: datetime | None = None  # the first bucket's start, in the report's zone
+    spread_hours: int = 1  # each bucket's length: 1 (daily report) or 24 (weekly)
+    earlier: int = 0  # copies published before the period (the story broke earlier)
+    entries: tuple[TimelineEntry, ...] = ()  # oldest first
+
+    @property
+    def responses(self) -> tuple[TimelineEntry, ...]:
+        return tuple(e for e in self.entries if e.kind == "response")
+
+
+@dataclass(frozen=True, slots=True)
+class HotTerm:
+    """热词: a term the scoring rules matched, and in how many of the period's items."""
+
+    term: str
+    items: int
+    tone: str  # negative | positive: the sign of the rules' weight for it
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     """Everything a daily or weekly briefing shows, already computed.
 
@@ -485,6 +553,16 @@ class ReportData:
     min_sources_answered: float = 0.8  # share of the sources that must have answered
     newest_item_at: datetime | None = None  # the newest stored item when the report was made
     negative_groups: int = 0  # stories the period's negative items form (``items`` lists one row each)
+    # --- the sections a 舆情日报 reader expects (reportgen/insight/coverage.py) ---
+    sentiment: SentimentSplit | None = None  # the bank's mentions by judgement (all banks' without a self bank)
+    previous_sentiment: SentimentSplit | None = None  # the same over the previous period
+    media_sources: tuple[SourceCount, ...] = ()  # 媒体来源 TOP-N: the sources carrying the bank, most first
+    media_sources_total: int = 0  # sources that carried the bank in the period (``media_sources`` lists fewer)
+    incidents: tuple[IncidentTrack, ...] = ()  # page 1's top events: spread by hour and timeline (事件脉络)
+    hot_terms: tuple[HotTerm, ...] = ()  # 热词: the period's most frequent lexicon terms, most items first
+    positive_items: tuple[ReportItem, ...] = ()  # 正面传播: the bank's best positive stories, hottest first
+    positive_total: int = 0  # positive stories about the bank in the period
+    positive_copies: dict[str, int] = field(default_factory=dict)  # listed item → positive copies of its story
 
     @property
     def completeness(self) -> Completeness:

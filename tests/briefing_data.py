@@ -11,6 +11,7 @@ severe) with their playbook.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportgen.models import (
@@ -20,10 +21,15 @@ from reportgen.models import (
     CategoryCount,
     ChannelCount,
     EventSummary,
+    HotTerm,
+    IncidentTrack,
     PeriodTotals,
     ReportData,
     ReportItem,
+    SentimentSplit,
+    SourceCount,
     SourceHealthRow,
+    TimelineEntry,
     TrendPoint,
 )
 from reportgen.score.categories import DEFAULT_CATEGORIES
@@ -174,7 +180,50 @@ def make_report(language: str = "zh", period: str = "daily") -> ReportData:
             CategoryCount("regulatory", 3, 2, 1, 1), CategoryCount("fee_rate", 2, 1, 1, 1),
             CategoryCount("outage", 1, 1, 0, 0), CategoryCount("performance", 4, 0, 2, 0),
         ),
+        **_coverage(daily),
     )
+
+
+def _coverage(daily: bool) -> dict[str, Any]:
+    """The sections a 舆情日报 reader expects (issue 16): 情感分布 against the previous period, 媒体来源
+    TOP-N (more sources than listed), the top incidents' spread and timelines (the first answered by
+    the bank, the second not), 热词 and 正面传播."""
+    def step(hours: float, kind: str, title: str, source: str, channel: str, url: str | None) -> TimelineEntry:
+        return TimelineEntry(START + timedelta(hours=hours), kind, title, url, source, channel)
+
+    leak = "工商银行客户经理涉嫌倒卖客户个人信息被立案"
+    spread = (0,) * 9 + (2, 3, 4, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0) if daily else (13, 4, 2, 1, 0, 0, 0)
+    return {
+        "sentiment": SentimentSplit(positive=2, neutral=2, negative=3, unscored=0),
+        "previous_sentiment": SentimentSplit(positive=2, neutral=2, negative=1),
+        "media_sources": (SourceCount("eastmoney", "东方财富", "online", 3, 1),
+                          SourceCount("weibo", "微博关键词：工商银行网点排队投诉与信用卡年费争议合集", "social", 2, 2),
+                          SourceCount("blackcat", "黑猫投诉", "complaint", 1, 1),
+                          SourceCount("paper", "金融时报", "print", 1, 0, 1)),
+        "media_sources_total": 6,
+        "incidents": (
+            IncidentTrack("ev-leak", spread, START, 1 if daily else 24, 0, (
+                step(9.2, "first", leak, "东方财富", "online", "https://news.example.com/a/0.html"),
+                step(10.5, "channel", leak, "微博关键词", "social",
+                     "https://weibo.example.com/detail/4999123456789012345678901234567890?from=page_1005"),
+                step(13.0, "response", "工商银行回应“客户信息被倒卖”：已报警并配合调查", "新浪财经", "online",
+                     "https://finance.example.com/roll/2024-05-20/doc-response.shtml"),
+                step(21.7, "latest", leak, "金融时报", "print", None),
+            )),
+            IncidentTrack("ev-queue", (0,) * 24 if daily else (0,) * 7, START, 1 if daily else 24, 2, (
+                step(8.05, "first", "多地储户投诉网点排队时间过长，银行回应称将增设窗口", "微博", "social",
+                     "https://news.example.com/a/1.html"),
+            )),
+        ),
+        "hot_terms": (HotTerm("倒卖", 3, "negative"), HotTerm("投诉", 3, "negative"), HotTerm("立案", 2, "negative"),
+                      HotTerm("排队", 2, "negative"), HotTerm("年费", 1, "negative"), HotTerm("普惠", 1, "positive")),
+        "positive_items": (ReportItem(
+            "item-pos", "工商银行普惠型小微企业贷款余额突破2万亿元", "https://www.example.com/finance/2024/05/20/"
+            "icbc-inclusive-finance-loans-pass-two-trillion-yuan.html", "paper", "金融时报", "print",
+            START + timedelta(hours=7, minutes=45), (SELF,), judgements=(BankJudgement(SELF, "positive", 0.7),)),),
+        "positive_total": 2,
+        "positive_copies": {"item-pos": 3},
+    }
 
 
 def quiet_report(language: str = "zh") -> ReportData:

@@ -22,7 +22,8 @@ needs_poppler = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pdffonts", "pdftotext", "pdftoppm", "pdfinfo")),
     reason="poppler-utils (pdffonts, pdftotext, pdftoppm, pdfinfo) not installed",
 )
-ZH_SECTIONS = ["舆情概况", "舆情走势", "媒体分布", "同业对比", "热点事件", "负面舆情", "预警与处置建议", "风险类别分布",
+ZH_SECTIONS = ["舆情概况", "舆情走势", "媒体分布", "同业对比", "热点事件", "负面舆情", "事件研判与脉络", "热词",
+               "正面传播", "预警与处置建议", "风险类别分布",
                "数据来源状态", "口径说明"]
 
 

@@ -147,3 +147,102 @@ def test_phone_width_no_overflow_no_network(tmp_path: Path, proxy: list[str], br
 
     from_the_page = [r for r in proxy if host(r) not in browser_own_hosts]
     assert from_the_page == [], f"the report made the browser fetch: {from_the_page}"
+
+
+# What the layout test measures inside the report's frame: every table cell holds its content (a
+# cell whose content is wider than the cell spills over the next column), consecutive blocks of a
+# section do not overlap, each chart fits its container and the viewport, nothing makes the page
+# scroll sideways, and the trend table's latest day is in view without scrolling.
+LAYOUT = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="r" src="{src}" style="border:0;width:{w}px;height:{h}px"></iframe>
+<pre id="probe">pending</pre>
+<script>
+function box(el) {{ const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }}
+function name(el) {{
+  const section = el.closest("section");
+  return (section ? section.id + " " : "") + el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+    + " «" + (el.textContent || "").trim().slice(0, 24) + "»";
+}}
+document.getElementById("r").addEventListener("load", (event) => {{
+  const win = event.target.contentWindow, doc = event.target.contentDocument, problems = [];
+  const width = win.innerWidth;
+  const page = doc.documentElement.scrollWidth;
+  if (page > width) problems.push(`page scrolls sideways: ${{page}} > ${{width}}`);
+  for (const cell of doc.querySelectorAll("table.data td, table.data th")) {{
+    if (cell.offsetParent === null) continue;  // hidden (the trend table's older days on a phone)
+    if (cell.scrollWidth > cell.clientWidth + 1)
+      problems.push(`spills out of its cell: ${{name(cell)}} ${{cell.scrollWidth}} > ${{cell.clientWidth}}`);
+  }}
+  for (const row of doc.querySelectorAll("table.data tr")) {{
+    const cells = [...row.children].filter((c) => c.offsetParent !== null).map(box);
+    for (let i = 1; i < cells.length; i++)
+      if (cells[i][0] < cells[i - 1][2] - 1) problems.push(`cells overlap in ${{name(row)}}`);
+  }}
+  for (const step of doc.querySelectorAll("ol.timeline li")) {{  // time | what happened, side by side
+    for (const part of step.children)
+      if (part.scrollWidth > part.clientWidth + 1) problems.push(`spills over the next column: ${{name(part)}}`);
+  }}
+  for (const section of doc.querySelectorAll("section")) {{
+    const blocks = [...section.children].filter((c) => c.offsetParent !== null && c.getBoundingClientRect().height > 0);
+    for (let i = 1; i < blocks.length; i++) {{
+      const a = box(blocks[i - 1]), b = box(blocks[i]);
+      if (b[1] < a[3] - 1 && b[0] < a[2] && a[0] < b[2])
+        problems.push(`overlap: ${{name(blocks[i - 1])}} / ${{name(blocks[i])}}`);
+    }}
+    const right = section.getBoundingClientRect().right;
+    for (const el of section.querySelectorAll("figure, img, table, ol, ul, p, div")) {{
+      const r = el.getBoundingClientRect();
+      const edge = Math.min(right, width);
+      if (el.offsetParent !== null && r.width > 0 && r.right > edge + 1)
+        problems.push(`cut off on the right: ${{name(el)}} ${{r.right}} > ${{edge}}`);
+    }}
+  }}
+  for (const img of doc.querySelectorAll("figure img")) {{
+    const f = img.parentElement.getBoundingClientRect(), r = img.getBoundingClientRect();
+    if (r.width > f.width + 1 || r.right > width)
+      problems.push(`chart wider than its place: ${{name(img)}} ${{r.width}} > ${{f.width}}`);
+  }}
+  const trend = doc.querySelector("table.trend-table");
+  let latest = "";
+  if (trend) {{
+    const head = [...trend.querySelectorAll("thead th")].filter((c) => c.offsetParent !== null);
+    latest = head[head.length - 1].textContent.trim();
+    if (trend.scrollWidth > trend.clientWidth + 1) problems.push("the trend table must scroll to show the latest day");
+    const last = box(head[head.length - 1]);
+    if (last[2] > width) problems.push(`the latest day is out of view: ${{last[2]}} > ${{width}}`);
+  }}
+  document.getElementById("probe").textContent = JSON.stringify({{width, latest, problems}});
+}});
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("period", ["daily", "weekly"])
+@pytest.mark.parametrize("width", [PHONE[0], 1280])
+def test_layout_no_overlap_nothing_cut_off(tmp_path: Path, proxy: list[str], period: str, width: int) -> None:
+    """Issue 16: at 390 px (a phone) and 1280 px (a desk) no column spills over the next, no block
+    covers another, charts scale to the width (the latest days stay in view), nothing is cut off.
+    Screenshots are written beside the test's files (``phone-daily.png`` …)."""
+    port = proxy.pop(0).split()[1]
+    report = tmp_path / "report.html"
+    report.write_text(render_html(make_report("zh", period)), encoding="utf-8")
+    height = 2400
+    measured = tmp_path / "layout.html"
+    measured.write_text(LAYOUT.format(src=report.name, w=width, h=height), encoding="utf-8")
+    dom = chromium(tmp_path / "profile-layout", port, f"--window-size={max(width, 500)},{height}", "--dump-dom",
+                   measured.as_uri())
+    probe = re.search(r'<pre id="probe">(\{.*?\})</pre>', dom.stdout, re.S)
+    assert probe, dom.stderr[-2000:]
+    import html as html_lib
+    import json
+
+    found = json.loads(html_lib.unescape(probe.group(1)))
+    assert found["width"] == width
+    assert found["problems"] == [], "\n".join(found["problems"])
+    assert found["latest"] == ("5/20" if period == "daily" else "5/26")  # the trend table ends with the period
+
+    shot = tmp_path / f"{'phone' if width == PHONE[0] else 'desk'}-{period}.png"
+    result = chromium(tmp_path / "profile-shot", port, f"--window-size={width},{height}", f"--screenshot={shot}",
+                      report.as_uri())
+    assert shot.is_file(), result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG") and int.from_bytes(data[16:20], "big") == width

@@ -34,7 +34,8 @@ from reportgen.report.render import (
     write_pdf,
 )
 
-SECTIONS = ["summary", "trend", "channels", "banks", "events", "negatives", "alerts", "categories", "sources",
+SECTIONS = ["summary", "trend", "channels", "banks", "events", "negatives", "incidents", "hot-terms", "positive",
+            "alerts", "categories", "sources",
             "method"]
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif'
 
@@ -103,11 +104,12 @@ def test_every_section_is_there_in_order(fixture: str, request: pytest.FixtureRe
 
 def test_chinese_section_titles(zh_html: str) -> None:
     assert Page(zh_html).h2 == ["舆情概况", "舆情走势", "媒体分布", "同业对比", "热点事件", "负面舆情",
-                                "预警与处置建议", "风险类别分布", "数据来源状态", "口径说明"]
+                                "事件研判与脉络", "热词", "正面传播", "预警与处置建议", "风险类别分布", "数据来源状态",
+                                "口径说明"]
 
 
 def test_html_is_self_contained(zh_html: str, weekly_html: str) -> None:
-    for html, charts in ((zh_html, 3), (weekly_html, 4)):
+    for html, charts in ((zh_html, 4), (weekly_html, 5)):  # the trend, channel, bank and spread charts
         page = Page(html)
         assert "link" not in page.tags and "script" not in page.tags and "iframe" not in page.tags
         assert len(page.srcs) == charts
@@ -252,7 +254,8 @@ def test_weekly_adds_week_over_week_and_each_banks_events(weekly_html: str) -> N
 def test_english_variant(en_html: str) -> None:
     assert '<html lang="en">' in en_html
     assert Page(en_html).h2 == ["Executive summary", "Trend", "Channel mix", "Peer comparison", "Hot events",
-                                "Negative coverage", "Alerts and recommended actions", "Risk categories",
+                                "Negative coverage", "Incident assessment and timeline", "Hot terms",
+                                "Positive coverage", "Alerts and recommended actions", "Risk categories",
                                 "Source status", "Method notes"]
     assert "In this period we found <strong>7</strong> items mentioning 中国工商银行, 2 more than the previous " \
            "period (+40.0%)" in en_html

@@ -104,6 +104,7 @@ class BankConfig:
     aliases: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     role: str = "competitor"
+    name_en: str | None = None  # the English report's name; default: config/banks_en.py, else ``name``
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -350,10 +351,11 @@ class _ConfigBuilder(Validator):
             if not isinstance(entry, dict):
                 self.problem(path, "a table", f"<{kind_name(type(entry))}>")
                 continue
-            self.table({"b": entry}, "b", {"id", "name", "aliases", "exclude", "role"}, path)
+            self.table({"b": entry}, "b", {"id", "name", "name_en", "aliases", "exclude", "role"}, path)
             bank_id = self.get(entry, "id", str, path, required=True)
             name = self.get(entry, "name", str, path, required=True)
             role = self.get(entry, "role", str, path, "competitor")
+            name_en = self.get(entry, "name_en", str, path, None)
             if role not in ROLES:
                 self.problem(f"{path}.role", f"one of {', '.join(ROLES)}", role)
             if bank_id is not None:
@@ -365,7 +367,8 @@ class _ConfigBuilder(Validator):
                                 for a in self.str_list(entry, "aliases", path))
                 banks.append(BankConfig(bank_id, name, tuple(a for a in aliases if a),
                                         tuple(self._term(e, f"{path}.exclude", label, "exclusion", short_ok=True)
-                                              for e in self.str_list(entry, "exclude", path)), role))
+                                              for e in self.str_list(entry, "exclude", path)), role,
+                                        name_en.strip() if name_en and name_en.strip() else None))
         if banks and not any(b.role == "self" for b in banks):
             self.warnings.append(f"{self.path}: no bank has role = \"self\"; reports show no own-bank KPIs")
         return tuple(banks)

@@ -15,7 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from reportgen.config.banks_en import display_names
 from reportgen.config.core import Config
+from reportgen.insight import coverage
 from reportgen.insight.alerts import playbook_for
 from reportgen.insight.followup import with_followup
 from reportgen.insight.incidents import alert_summaries, event_ids_of, event_summaries
@@ -45,32 +47,34 @@ EXPORT_FIELDS = ("id", "bank", "bank_name", "source", "source_name", "channel", 
 
 
 def bank_totals(counts: dict[str, tuple[int, int, int]], config: Config,
-                previous: dict[str, tuple[int, int, int]] | None = None) -> tuple[BankTotal, ...]:
+                previous: dict[str, tuple[int, int, int]] | None = None, language: str = "zh",
+                ) -> tuple[BankTotal, ...]:
     """Mentions per configured bank (self first, then by volume), zero rows included.
 
     ``counts`` and ``previous`` map bank id → (mentions, title mentions, negative), as
     :func:`reportgen.figures.bank_counts` returns them.
     """
     configured = {b.id for b in config.banks}
+    names = display_names(config.banks, language)
     all_mentions = sum(n for bank_id, (n, _, _) in counts.items() if bank_id in configured)
     totals = []
     for bank in config.banks:
         n, in_title, negative = counts.get(bank.id, (0, 0, 0))
         before = previous.get(bank.id, (0, 0, 0)) if previous is not None else None
-        totals.append(BankTotal(bank.id, bank.name, bank.role, n, in_title,
+        totals.append(BankTotal(bank.id, names[bank.id], bank.role, n, in_title,
                                 n / all_mentions if all_mentions else 0.0, negative,
                                 before[0] if before else None, before[2] if before else None))
     totals.sort(key=lambda t: (t.role != "self", -t.mentions, t.bank_id))
     return tuple(totals)
 
 
-def report_items(rows: list[dict[str, Any]], config: Config, tz: ZoneInfo,
-                 order: list[str] | None = None) -> tuple[ReportItem, ...]:
+def report_items(rows: Sequence[dict[str, Any]], config: Config, tz: ZoneInfo,
+                 order: Sequence[str] | None = None, language: str = "zh") -> tuple[ReportItem, ...]:
     """One entry per item (not per bank) listing every bank it names, from item × bank rows.
 
     ``order`` gives the item order (e.g. the bank's own negatives first); default newest first.
     """
-    names = {b.id: b.name for b in config.banks}
+    names = display_names(config.banks, language)
     bank_order = {b.id: i for i, b in enumerate(config.banks)}
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -205,6 +209,8 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     first_trend_day, last_trend_day = trend_days(period, config)
     days = [first_trend_day + timedelta(days=i) for i in range((last_trend_day - first_trend_day).days + 1)]
     events, alerts, actions = events_and_alerts(store, config, period, lang)
+    events, alerts = coverage.localised(events, alerts, config, lang)
+    cover = coverage.gather(store, config, period, events)
     story_of = {merged: e.event_id for e in events for merged in e.merged_event_ids}
     with figures.reading(store) as conn:
         buckets = figures.bucket_totals(conn, [day_start(d, tz, start_hour) for d in days]
@@ -235,9 +241,9 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         window_end=window.end,
         generated_at=now.astimezone(tz),
         total_items=current.total_items,
-        bank_totals=bank_totals(counts, config, previous_counts),
+        bank_totals=bank_totals(counts, config, previous_counts, lang),
         items=tuple(replace(i, event_id=event_of.get(i.item_id), copies=copies.get(i.item_id, 1))
-                    for i in report_items(rows, config, tz, order=listed)),
+                    for i in report_items(rows, config, tz, order=listed, language=lang)),
         # health as it stood when the report is made, not as of the covered day: the reader
         # needs to know whether the picture is complete now
         source_health=health_rows(store, config, max(now, window.end)),
@@ -259,6 +265,15 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         channels=channels,
         categories=categories,
         event_actions=actions,
+        sentiment=cover.sentiment,
+        previous_sentiment=cover.previous_sentiment,
+        media_sources=cover.media_sources,
+        media_sources_total=cover.media_sources_total,
+        incidents=cover.incidents,
+        hot_terms=cover.hot_terms,
+        positive_items=report_items(cover.positive_rows, config, tz, order=cover.positive_ids, language=lang),
+        positive_total=cover.positive_total,
+        positive_copies=cover.positive_copies,
     )
 
 

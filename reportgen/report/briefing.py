@@ -40,6 +40,7 @@ from reportgen.models import (
 from reportgen.periods import Period, report_title, week_label
 from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
 from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
+from reportgen.report.sections import CoverageSections
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class Change:
     direction: str  # up | down | flat
 
 
-class Briefing:
+class Briefing(CoverageSections):
     """The context of one rendering.  ``context()`` is what the templates receive."""
 
     def __init__(self, report: ReportData, *, with_charts: bool = True) -> None:

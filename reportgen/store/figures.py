@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, distinct, false, func, select
+from sqlalchemy import Integer, and_, case, distinct, false, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from reportgen.errors import StoreError
 from reportgen.models import CategoryCount, ChannelCount, PeriodTotals
 from reportgen.store.db import Store, items, mentions, scores, sources
+from reportgen.store.schema import event_items
 
 log = logging.getLogger(__name__)
 
@@ -187,3 +188,130 @@ def newest_published(conn: Connection, as_of: datetime) -> datetime | None:
     found: datetime | None = conn.execute(
         select(func.max(items.c.published_at)).where(items.c.published_at <= as_of)).scalar_one_or_none()
     return found
+
+
+# --- the sections a 舆情日报 reader expects (reportgen/insight/coverage.py decides what they mean) ---
+
+
+def label_counts(conn: Connection, bounds: Sequence[datetime], bank_ids: Collection[str] | None,
+                 ) -> list[dict[str, int]]:
+    """Per ``[bounds[i], bounds[i+1])``: the mentions (item × bank) of ``bank_ids`` (every bank for
+    ``None``) by judgement, ``"unscored"`` for mentions without one: 情感分布, in one pass."""
+    period = case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
+    query = (select(period, scores.c.label, func.count()).select_from(_JOINED)
+             .where(_in_window(bounds[0], bounds[-1])).group_by(period, scores.c.label))
+    if bank_ids is not None:
+        query = query.where(_is_self(bank_ids))
+    out: list[dict[str, int]] = [{} for _ in bounds[1:]]
+    for i, label, n in conn.execute(query):
+        key = label if isinstance(label, str) else "unscored"
+        out[int(i)][key] = out[int(i)].get(key, 0) + int(n)
+    return out
+
+
+def source_counts(conn: Connection, start: datetime, end: datetime,
+                  bank_ids: Collection[str] | None) -> list[tuple[str, str, str, int, int, int]]:
+    """Per source: (source id, name, channel, items, negative items, positive items) naming
+    ``bank_ids`` (any bank for ``None``), most items first; one row per source that carried any."""
+    own = _is_self(bank_ids) if bank_ids is not None else None
+    n_items = func.count(distinct(items.c.item_id))
+    query = (select(sources.c.source_id, sources.c.name, sources.c.channel, n_items,
+                    func.count(distinct(case((_NEGATIVE, items.c.item_id)))),
+                    func.count(distinct(case((scores.c.label == "positive", items.c.item_id)))))
+             .select_from(_JOINED.join(sources, sources.c.source_id == items.c.source_id))
+             .where(_in_window(start, end))
+             .group_by(sources.c.source_id, sources.c.name, sources.c.channel)
+             .order_by(n_items.desc(), sources.c.source_id))
+    if own is not None:
+        query = query.where(own)
+    return [(s, name, channel, int(n), int(neg), int(pos)) for s, name, channel, n, neg, pos in conn.execute(query)]
+
+
+def labelled_item_ids(conn: Connection, start: datetime, end: datetime, bank_ids: Collection[str], label: str,
+                      limit: int) -> list[str]:
+    """The items of the window judged ``label`` for one of ``bank_ids``, newest first, at most ``limit``."""
+    query = (select(items.c.item_id).select_from(_JOINED)
+             .where(_in_window(start, end), _is_self(bank_ids), scores.c.label == label)
+             .group_by(items.c.item_id, items.c.published_at)
+             .order_by(items.c.published_at.desc(), items.c.item_id).limit(limit))
+    return list(conn.execute(query).scalars())
+
+
+def event_buckets(conn: Connection, event_ids: Sequence[str], bounds: Sequence[datetime]) -> tuple[list[int], int]:
+    """Copies of the events ``event_ids`` (one story) per ``[bounds[i], bounds[i+1])``, and the
+    copies published before ``bounds[0]``: an incident's spread by hour or day, in one query."""
+    if len(bounds) < 2 or not event_ids:
+        return [0] * max(len(bounds) - 1, 0), 0
+    bucket = case((items.c.published_at < bounds[0], -1),
+                  *[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
+    query = (select(bucket, func.count()).select_from(items.join(event_items, event_items.c.item_id == items.c.item_id))
+             .where(event_items.c.event_id.in_(list(event_ids)), items.c.published_at < bounds[-1]).group_by(bucket))
+    found = {int(b): int(n) for b, n in conn.execute(query)}
+    return [found.get(i, 0) for i in range(len(bounds) - 1)], found.get(-1, 0)
+
+
+_TIMELINE_COLUMNS = (items.c.item_id, items.c.title, items.c.url, items.c.published_at,
+                     sources.c.name.label("source_name"), sources.c.channel)
+
+
+def event_landmarks(conn: Connection, event_ids: Sequence[str], end: datetime) -> list[dict[str, Any]]:
+    """The copies of one story (events ``event_ids``) before ``end`` that its timeline shows: the
+    first copy in each channel and the latest copy, oldest first.  Window functions pick them in
+    the database, so a story reprinted a thousand times still returns a handful of rows."""
+    if not event_ids:
+        return []
+    first_in_channel = func.row_number().over(partition_by=sources.c.channel,
+                                              order_by=(items.c.published_at, items.c.item_id))
+    latest = func.row_number().over(order_by=(items.c.published_at.desc(), items.c.item_id.desc()))
+    ranked = (select(*_TIMELINE_COLUMNS, first_in_channel.label("channel_rank"), latest.label("latest_rank"))
+              .select_from(items.join(event_items, event_items.c.item_id == items.c.item_id)
+                           .join(sources, sources.c.source_id == items.c.source_id))
+              .where(event_items.c.event_id.in_(list(event_ids)), items.c.published_at < end)).subquery()
+    query = (select(ranked).where((ranked.c.channel_rank == 1) | (ranked.c.latest_rank == 1))
+             .order_by(ranked.c.published_at, ranked.c.item_id))
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def response_candidates(conn: Connection, bank_ids: Collection[str], start: datetime, end: datetime,
+                        terms: Sequence[str], limit: int) -> list[dict[str, Any]]:
+    """Items of ``[start, end)`` naming one of ``bank_ids`` whose title holds one of ``terms`` (the
+    response verbs: 回应, 声明, 致歉…), oldest first, each with its event id (None if not clustered)."""
+    if not bank_ids or not terms:
+        return []
+    title = func.lower(items.c.title)
+    query = (select(*_TIMELINE_COLUMNS, event_items.c.event_id)
+             .select_from(items.join(mentions, mentions.c.item_id == items.c.item_id)
+                          .join(sources, sources.c.source_id == items.c.source_id)
+                          .outerjoin(event_items, event_items.c.item_id == items.c.item_id))
+             .where(_in_window(start, end), _is_self(bank_ids), or_(*[title.contains(t.lower(), autoescape=True)
+                                                                       for t in terms]))
+             .distinct().order_by(items.c.published_at, items.c.item_id).limit(limit))
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def reason_terms(conn: Connection, start: datetime, end: datetime, bank_ids: Collection[str] | None,
+                 limit: int) -> dict[str, tuple[int, float]]:
+    """热词: term → (items it fired in, summed weight) over the judgements of ``bank_ids`` (every
+    bank for ``None``) that carry reasons, counted once per item.  Reads at most ``limit`` of the
+    newest judgements: the reasons are short JSON lists, tallied here so the SQL stays portable."""
+    query = (select(items.c.item_id, scores.c.reasons).select_from(_JOINED)
+             .where(_in_window(start, end), scores.c.reasons != "[]")
+             .order_by(items.c.published_at.desc()).limit(limit))
+    if bank_ids is not None:
+        query = query.where(_is_self(bank_ids))
+    seen: set[tuple[str, str]] = set()
+    tally: dict[str, list[float]] = {}
+    for item_id, raw in conn.execute(query):
+        try:
+            reasons = [(str(r["term"]), float(r["weight"]), str(r.get("note") or "")) for r in json.loads(raw or "[]")]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            log.warning("unreadable reasons on a judgement of %s: %.80r", item_id, raw)
+            continue
+        for term, weight, note in reasons:
+            if not weight or note == "frame" or (item_id, term) in seen:
+                continue
+            seen.add((item_id, term))
+            counts = tally.setdefault(term, [0, 0.0])
+            counts[0] += 1
+            counts[1] += weight
+    return {term: (int(n), w) for term, (n, w) in tally.items()}
