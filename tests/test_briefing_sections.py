@@ -276,8 +276,11 @@ def test_a_second_story_of_the_incident_shares_the_bank_response() -> None:
     second = swap(outage, event_id="b", title="工行App登录一直提示系统繁忙", first_published_at=at.replace(hour=12))
     late = swap(outage, event_id="c", first_published_at=at.replace(hour=18))
     other = swap(outage, event_id="d", categories=("complaint",))
+    unrelated = swap(outage, event_id="e", title="卡在身上钱却没了：工商银行储户存款被盗刷")
     response = TimelineEntry(at.replace(hour=14), "response", RESPONSE, None, "电视", "broadcast")
-    tracks = [IncidentTrack("a", entries=(response,)), IncidentTrack("b"), IncidentTrack("c"), IncidentTrack("d")]
-    shared = coverage.shared_responses([outage, second, late, other], tracks)
-    assert shared[1].responses == (response,)  # same bank and category, answered after it broke
+    tracks = [IncidentTrack("a", entries=(response,)), *(IncidentTrack(x) for x in "bcde")]
+    config = parse_config_text(CONFIG.format(extra_bank=""), Path("sources.toml"))
+    shared = coverage.shared_responses([outage, second, late, other, unrelated], tracks, config)
+    assert shared[1].responses == (response,)  # same bank, category and topic (登录), answered after it broke
     assert shared[2].responses == () and shared[3].responses == ()  # the response came before; another category
+    assert shared[4].responses == ()  # same bank and category, but another story: nothing in common

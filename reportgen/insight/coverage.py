@@ -18,7 +18,8 @@ The rules, in one place:
   sequences with the incident's headline once the banks' names are taken out
   ("工商银行回应手机银行故障" and "工商银行手机银行突发故障…" share 手机, 机银, 故障).  A top
   incident with no response of its own takes that of another top incident of the same bank and
-  main category published after it (the statement on an outage answers every outage story).
+  main category, published after it, whose headline shares a topic bigram with its own (the
+  statement on an outage answers every story of the outage).
 * **热词** are the terms the scoring rules matched in the period's items (the judgements' reasons),
   counted once per item: real words by construction, each with the sign the rules gave it.  A
   ``cue…object`` pattern, a reporting frame (网曝, 据报道), a bank's name and the generic words
@@ -117,7 +118,7 @@ def gather(store: Store, config: Config, period: Period, events: Sequence[EventS
         tally = figures.reason_terms(conn, window.start, window.end, scope, REASON_SCAN)
         positive = figures.labelled_item_ids(conn, window.start, window.end, banks, "positive", POSITIVE_SCAN)
         top = top_incidents(events, self_ids)
-        tracks = shared_responses(top, [_track(conn, config, period, window, e) for e in top])
+        tracks = shared_responses(top, [_track(conn, config, period, window, e) for e in top], config)
         event_of = _event_of(store, positive)
         ids, copies, total = _positive_stories(positive, event_of, events, banks)
         rows = figures.mention_rows_for(conn, ids)
@@ -211,17 +212,20 @@ def has_response_word(title: str) -> bool:
     return any(t.lower() in lowered for t in RESPONSE_TERMS)
 
 
-def shared_responses(events: Sequence[EventSummary], tracks: Sequence[IncidentTrack]) -> list[IncidentTrack]:
+def shared_responses(events: Sequence[EventSummary], tracks: Sequence[IncidentTrack],
+                     config: Config) -> list[IncidentTrack]:
     """One incident, one response: a top incident with no response of its own takes the response of
-    another top incident of the same bank and main category (a second outage story is answered by
-    the bank's statement on the outage), if it came after the incident's first report."""
+    another top incident of the same bank and main category whose headline shares a topic bigram
+    with its own (a second outage story, "工行App登录…系统繁忙", is answered by the bank's statement on
+    the outage, "…无法登录"), if it came after the incident's first report."""
     out = list(tracks)
     for i, (event, track) in enumerate(zip(events, tracks, strict=True)):
         if track.responses or not event.categories:
             continue
         for other, answered in zip(events, tracks, strict=True):
             if other is event or not answered.responses or not set(other.bank_ids) & set(event.bank_ids) \
-                    or not other.categories or other.categories[0] != event.categories[0]:
+                    or not other.categories or other.categories[0] != event.categories[0] \
+                    or not topic_bigrams(other.title, config) & topic_bigrams(event.title, config):
                 continue
             later = [r for r in answered.responses if r.published_at >= event.first_published_at]
             if later:
