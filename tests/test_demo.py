@@ -39,6 +39,18 @@ def test_demo_runs_the_real_path(demo):
     assert re.search(r"weekly-\d{4}-W\d{2}\.pdf$", weekly["pdf"]) and weekly["html"].endswith(".html")
 
 
+def test_demo_pushes_an_alert_to_a_local_receiver(demo):
+    """The fetch raises the last 24 hours' alerts and pushes them; the demo prints what the receiver got."""
+    result, _ = demo
+    assert re.search(r"^push: +\d+ alert message\(s\) to json://127\.0\.0\.1:\d+/duty, ", result.stdout, flags=re.M)
+    listed = re.findall(r"^  \d\d-\d\d \d\d:\d\d  (【.+)$", result.stdout, flags=re.M)
+    assert any("一级（红色）" in title for title in listed), listed
+    pushed = result.stdout.split("as received at")[1]
+    assert re.search(r"【舆情预警(·升级)?】.*一级（红色）", pushed)
+    for label in ("事件：", "类别：", "热度：", "首发：", "处置建议：", "预警编号：", "reportgen alerts ack "):
+        assert label in pushed
+
+
 def test_demo_pdf_is_small_enough_to_mail(demo):
     _, paths = demo
     size = Path(paths["pdf"]).stat().st_size

@@ -430,6 +430,17 @@ def demo_cmd(state: State, out_dir: Path, lang: str, keep: bool) -> None:
             click.echo(f"{kind + ':':12} {path}")
         for kind, path in result.weekly.paths.items():
             click.echo(f"{'weekly-' + kind + ':':12} {path}")
+        if result.pushes:
+            click.echo(f"push:     {len(result.pushes)} alert message(s) to {result.push_url}, a receiver on 127.0.0.1 "
+                       "standing in for 企业微信/钉钉/飞书 (yesterday's fetches replayed hour by hour):")
+            for at, title, _ in result.pushes:
+                click.echo(f"  {at:%m-%d %H:%M}  {title}")
+            # in full: the latest escalation to 一级 (the day's top story, as it broke), else the first
+            top = [p for p in result.pushes if "→ 一级" in p[1] or "→ Level 1" in p[1]]
+            at, title, message = top[-1] if top else result.pushes[0]
+            click.echo(f"  as received at {at:%m-%d %H:%M}:")
+            for line in (title, *message.splitlines()):
+                click.echo(f"    {line}")
         if result.workspace is not None:
             day, week = result.report.period, result.weekly.period
             config = result.workspace / "sources.toml"

@@ -13,20 +13,35 @@ import shutil
 import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reportgen.config.core import Config, parse_config_text
 from reportgen.demo.data import demo_config_toml, generate_demo_feeds
 from reportgen.demo.feedserver import FeedServer, Route
+from reportgen.demo.receiver import PushReceiver
+from reportgen.flow.alerting import alert_now
 from reportgen.flow.pipeline import Progress, ReportResult, build_report, run_fetch
 from reportgen.models import RunSummary
-from reportgen.periods import previous_period
+from reportgen.periods import day_start, previous_day, previous_period
+from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
 
 
 WORKSPACE = "demo-workspace"  # the folder ``--keep`` leaves inside the output folder
+# The demo's duty desk: a JSON webhook on 127.0.0.1 standing in for 企业微信, 钉钉 or 飞书.
+PUSH_SECTION = """
+# Real-time alerts: every fetch pushes new alerts here (the demo's receiver on 127.0.0.1).
+[[push]]
+name = "duty-desk"
+url = "{url}"
+min_level = 2
+language = "{language}"
+
+[alerts.intraday]
+remind_max = 1  # an unacknowledged 一级 alert is pushed again once
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +51,9 @@ class DemoResult:
     report: ReportResult  # the daily briefing
     weekly: ReportResult
     workspace: Path | None = None  # with keep: the config, store and fetched feeds, to explore
+    # the alerts pushed, as the local receiver got them: (the fetch's local time, title, message) each
+    pushes: tuple[tuple[datetime, str, str], ...] = ()
+    push_url: str = ""  # where they went (a JSON webhook on 127.0.0.1)
 
 
 def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh",
@@ -52,8 +70,10 @@ def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh"
     out_dir.mkdir(parents=True, exist_ok=True)
     feeds = generate_demo_feeds(now)
     routes = {f.path: Route(f.body, f.content_type) for f in feeds}
-    with FeedServer(routes) as server, _workspace(out_dir, keep) as tmp:
+    with FeedServer(routes) as server, PushReceiver() as receiver, _workspace(out_dir, keep) as tmp:
+        push_url = f"json://127.0.0.1:{receiver.port}/duty"
         text = demo_config_toml(server.base_url, database="sqlite:///demo.db", output_dir=str(out_dir))
+        text += PUSH_SECTION.format(url=push_url, language=language)
         config_path = Path(tmp) / "sources.toml"
         config_path.write_text(text, encoding="utf-8")
         if keep:
@@ -64,6 +84,7 @@ def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh"
         config: Config = parse_config_text(text, config_path)
         log.info("demo: %d feeds on %s", len(feeds), server.base_url)
         summary = run_fetch(config, now=now, progress=progress)
+        pushes = _replay_alerts(config, receiver, now)
         # The reports cover yesterday and last week relative to the feeds' clock, and are made
         # after the fetch, so their source-health section sees this run.
         made = max(now, datetime.now(UTC))
@@ -73,7 +94,22 @@ def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh"
                               language=language)
         kept = out_dir / "demo-sources.toml"
         kept.write_text(_commented(text), encoding="utf-8")
-    return DemoResult(kept, summary, report, weekly, Path(tmp) if keep else None)
+    return DemoResult(kept, summary, report, weekly, Path(tmp) if keep else None, pushes, push_url)
+
+
+def _replay_alerts(config: Config, receiver: PushReceiver, now: datetime) -> tuple[tuple[datetime, str, str], ...]:
+    """What the duty desk got, had ``reportgen fetch`` run every hour of yesterday and now: after each
+    fetch the last 24 hours' alerts are raised and pushed (new ones, and escalations) to the demo's
+    receiver.  The feeds were fetched at once; each replayed fetch sees what was published by then."""
+    store = Store.open(config.settings.database)
+    tz = config.settings.tz
+    start = day_start(previous_day(now, tz), tz)
+    out: list[tuple[datetime, str, str]] = []
+    for at in [start + timedelta(hours=h) for h in range(1, 25) if start + timedelta(hours=h) < now] + [now]:
+        seen = len(receiver.accepted)
+        alert_now(store, config, at)
+        out += [(at.astimezone(tz), r.json()["title"], r.json()["message"]) for r in receiver.accepted[seen:]]
+    return tuple(out)
 
 
 def _workspace(out_dir: Path, keep: bool) -> AbstractContextManager[str]:
