@@ -16,7 +16,9 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -25,12 +27,14 @@ from pushkit import BASE, NOW, ccb_leak, history, icbc_spike, make_store, rerout
 from pypdf import PdfReader
 
 from reportgen.cli.app import cli
-from reportgen.config.core import parse_config_text
+from reportgen.config.core import load_config, parse_config_text
 from reportgen.config.push import QuietHours, redact_push_url
+from reportgen.demo.feedserver import FeedServer, Route
 from reportgen.demo.receiver import PushReceiver
 from reportgen.errors import ConfigError
 from reportgen.flow.alerting import acknowledge, alert_now, check_channels
 from reportgen.flow.pipeline import build_report
+from reportgen.flow.runner import fetch
 from reportgen.insight.followup import evaluate_window
 from reportgen.models import PushState
 from reportgen.periods import Period
@@ -485,3 +489,63 @@ def test_the_push_receiver_records_posts(receiver):
     [got] = receiver.accepted
     assert (got.path, got.query, got.json()) == ("/x", {"a": ["1"]}, {"k": 1})
     assert [r.status for r in receiver.received] == [200, 500]
+
+
+# --- every fetch ----------------------------------------------------------------------------------
+
+
+def rss(items: list[tuple[str, str, str, datetime]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><link>https://news.example/{guid}</link><guid>{guid}</guid>"
+        f"<pubDate>{format_datetime(at)}</pubDate><description>{body}</description></item>"
+        for guid, title, body, at in items)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>新浪财经</title>'
+            f"<link>https://news.example/</link><description>t</description>{entries}</channel></rss>").encode()
+
+
+def spike_feed(now: datetime) -> bytes:
+    quiet = [(f"q{d}", f"工商银行第{d}期服务投诉通报", "网点排队时间过长，客户投诉服务态度差。",
+              now - timedelta(days=d, hours=2)) for d in range(1, 15)]
+    spike = [(f"s{k}", f"工商银行{k}号网点储户资金不翼而飞{k}万元",
+              f"第{k}位储户称卡内{k}万元资金被盗刷，网点拒绝赔偿，多名客户维权。",
+              now - timedelta(hours=3, minutes=-k)) for k in range(14)]
+    return rss(quiet + spike)
+
+
+def fetch_config(tmp_path: Path, feed_url: str, receiver: PushReceiver) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(BASE.replace("http://127.0.0.1:9/a.xml", feed_url) + hook(receiver), encoding="utf-8")
+    return path
+
+
+def test_every_fetch_raises_and_pushes_the_rolling_windows_alerts(tmp_path, receiver):
+    with FeedServer({"/feed.xml": Route(spike_feed(NOW))}) as server:
+        config = load_config(fetch_config(tmp_path, server.url("/feed.xml"), receiver))
+        summary = fetch(config, now=NOW)
+        assert summary.items_new == 28 and summary.alerting is not None
+        [(incident, change)] = summary.alerting.incidents
+        assert (incident.bank_id, incident.level, change) == ("icbc", 1, "new")
+        assert [p.channel for p in summary.alerting.sent] == ["hook"]
+        # the next fetch ten minutes later: the feed is unchanged (304), the alert is not pushed again
+        again = fetch(config, now=NOW + timedelta(minutes=10))
+        assert again.alerting is not None and again.alerting.sent == [] and len(receiver.accepted) == 1
+
+
+def test_the_fetch_command_prints_and_reports_the_pushes(tmp_path, receiver):
+    now = datetime.now(UTC)
+    with FeedServer({"/feed.xml": Route(spike_feed(now))}) as server:
+        path = fetch_config(tmp_path, server.url("/feed.xml"), receiver)
+        runner = CliRunner()
+        text = runner.invoke(cli, ["--config", str(path), "fetch"])
+        assert text.exit_code == 0, text.output
+        assert "alerts: 1 active (1 new, 0 escalated) · pushes: 1 sent, 0 failed, 0 held, 0 expired" in text.output
+        out = json.loads(runner.invoke(cli, ["--config", str(path), "fetch", "--json"]).stdout)
+    [alert] = out["alerts"]["alerts"]
+    assert alert["change"] == "seen" and alert["level"] == 1 and out["alerts"]["sent"] == []
+    assert len(receiver.accepted) == 1
+
+
+@pytest.mark.parametrize("args", [["alerts"], ["alerts", "ack"], ["alerts", "resolve"], ["push"]])
+def test_help(args):
+    result = CliRunner().invoke(cli, [*args, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
