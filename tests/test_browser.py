@@ -216,15 +216,17 @@ document.getElementById("r").addEventListener("load", (event) => {{
 </script></body></html>"""
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("period", ["daily", "weekly"])
 @pytest.mark.parametrize("width", [PHONE[0], 1280])
-def test_layout_no_overlap_nothing_cut_off(tmp_path: Path, proxy: list[str], period: str, width: int) -> None:
+def test_layout_no_overlap_nothing_cut_off(tmp_path: Path, proxy: list[str], period: str, width: int,
+                                           language: str) -> None:
     """Issue 16: at 390 px (a phone) and 1280 px (a desk) no column spills over the next, no block
     covers another, charts scale to the width (the latest days stay in view), nothing is cut off.
-    Screenshots are written beside the test's files (``phone-daily.png`` …)."""
+    Screenshots are written beside the test's files (``phone-daily-zh.png`` …)."""
     port = proxy.pop(0).split()[1]
     report = tmp_path / "report.html"
-    report.write_text(render_html(make_report("zh", period)), encoding="utf-8")
+    report.write_text(render_html(make_report(language, period)), encoding="utf-8")
     height = 2400
     measured = tmp_path / "layout.html"
     measured.write_text(LAYOUT.format(src=report.name, w=width, h=height), encoding="utf-8")
@@ -240,7 +242,7 @@ def test_layout_no_overlap_nothing_cut_off(tmp_path: Path, proxy: list[str], per
     assert found["problems"] == [], "\n".join(found["problems"])
     assert found["latest"] == ("5/20" if period == "daily" else "5/26")  # the trend table ends with the period
 
-    shot = tmp_path / f"{'phone' if width == PHONE[0] else 'desk'}-{period}.png"
+    shot = tmp_path / f"{'phone' if width == PHONE[0] else 'desk'}-{period}-{language}.png"
     result = chromium(tmp_path / "profile-shot", port, f"--window-size={width},{height}", f"--screenshot={shot}",
                       report.as_uri())
     assert shot.is_file(), result.stderr[-2000:]
