@@ -34,7 +34,7 @@ from reportgen.demo.receiver import PushReceiver
 from reportgen.errors import ConfigError
 from reportgen.flow.alerting import acknowledge, alert_now, check_channels
 from reportgen.flow.pipeline import build_report
-from reportgen.flow.runner import fetch
+from reportgen.flow.runner import fetch, run
 from reportgen.insight.followup import evaluate_window
 from reportgen.models import PushState
 from reportgen.periods import Period
@@ -549,3 +549,13 @@ def test_the_fetch_command_prints_and_reports_the_pushes(tmp_path, receiver):
 def test_help(args):
     result = CliRunner().invoke(cli, [*args, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_the_daily_run_pushes_too(tmp_path, receiver):
+    with FeedServer({"/feed.xml": Route(spike_feed(NOW))}) as server:
+        config = load_config(fetch_config(tmp_path, server.url("/feed.xml"), receiver))
+        result = run(config, "daily", now=NOW, send=False)
+    assert result.fetch.alerting is not None and [p.channel for p in result.fetch.alerting.sent] == ["hook"]
+    out = result.as_dict()["alerts"]
+    assert out["alerts"][0]["level"] == 1 and out["alerts"][0]["change"] == "new"
+    assert len(receiver.accepted) == 1 and receiver.accepted[0].json()["title"].startswith("【舆情预警】一级（红色）")

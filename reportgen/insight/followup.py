@@ -84,7 +84,7 @@ def evaluate_window(store: Store, config: Config, end: datetime) -> tuple[dateti
     # history: the same window k days earlier, k = 1..baseline_days, where stored history covers it
     history_from = day_start(earliest.astimezone(tz).date(), tz) if earliest else end
     blocks = [k for k in range(1, settings.baseline_days + 1) if start - k * DAY >= history_from]
-    rows = store.mention_rows(start - max(blocks, default=0) * DAY, end)
+    rows = incident_rows.negative_mentions(store, start - max(blocks, default=0) * DAY, end)
     weights = config.events.channel_weights
     current: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     recent: dict[str, float] = defaultdict(float)  # negative heat in the last growth_hours, per bank
@@ -94,7 +94,7 @@ def evaluate_window(store: Store, config: Config, end: datetime) -> tuple[dateti
     seen: set[tuple[str, str]] = set()
     wanted = set(blocks)
     for r in rows:
-        if r["label"] != "negative" or (r["item_id"], r["bank_id"]) in seen:
+        if (r["item_id"], r["bank_id"]) in seen:
             continue
         seen.add((r["item_id"], r["bank_id"]))
         published, bank_id = r["published_at"], r["bank_id"]

@@ -16,9 +16,23 @@ from sqlalchemy import select
 
 from reportgen.models import AlertIncident
 from reportgen.store.db import Store
-from reportgen.store.schema import alert_incidents
+from reportgen.store.schema import alert_incidents, items, scores, sources
 
 JSON_COLUMNS = ("event_ids", "kinds", "reasons_zh", "reasons_en")
+
+
+def negative_mentions(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """The mentions judged negative for their bank among items published in ``[start, end)``: what
+    the rolling window counts (item_id, bank_id, published_at, channel, weight, categories).  Only
+    the negative rows, so a fetch every few minutes reads a small fraction of the baseline's items."""
+    query = (select(items.c.item_id, scores.c.bank_id, items.c.published_at, sources.c.channel, sources.c.weight,
+                    scores.c.categories)
+             .select_from(items.join(scores, scores.c.item_id == items.c.item_id)
+                          .join(sources, sources.c.source_id == items.c.source_id))
+             .where(items.c.published_at >= start, items.c.published_at < end, scores.c.label == "negative")
+             .order_by(items.c.published_at, items.c.item_id, scores.c.bank_id))
+    with store.begin() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def recent(store: Store, since: datetime) -> list[AlertIncident]:
