@@ -171,6 +171,9 @@ url = "dingtalk://${{DING_SECRET}}@${{DING_TOKEN}}"
 name = "feishu"
 url = "feishu://${{FEISHU_TOKEN}}"
 [[push]]
+name = "lark"
+url = "lark://${{FEISHU_TOKEN}}"
+[[push]]
 name = "mail"
 url = "mailto://robot:${{MAIL_PASSWORD}}@127.0.0.1:{mail.port}?from=robot@example.com&to=duty@example.com&mode=insecure"
 """)
@@ -179,13 +182,13 @@ url = "mailto://robot:${{MAIL_PASSWORD}}@127.0.0.1:{mail.port}?from=robot@exampl
         first = alert_now(store, config, NOW)
         assert first is not None and [change for _, change in first.incidents] == ["new"]
         [(incident, _)] = first.incidents
-        assert sorted(p.channel for p in first.sent) == ["dingtalk", "feishu", "hook", "mail", "wecom"]
+        assert sorted(p.channel for p in first.sent) == ["dingtalk", "feishu", "hook", "lark", "mail", "wecom"]
         # ten minutes later the same incident is still hot: nothing is pushed again
         again = alert_now(store, config, NOW + timedelta(minutes=10))
         assert again is not None and [change for _, change in again.incidents] == ["seen"] and not again.sent
         messages = list(mail.messages)
 
-    assert len(receiver.accepted) == 4 and len(messages) == 1
+    assert len(receiver.accepted) == 5 and len(messages) == 1
     alert_id = str(incident.incident_id)
     # the JSON webhook: title and plain text
     [payload] = bodies(receiver, "/hook")
@@ -214,12 +217,15 @@ url = "mailto://robot:${{MAIL_PASSWORD}}@127.0.0.1:{mail.port}?from=robot@exampl
     assert feishu["msg_type"] == "interactive" and feishu["card"]["header"]["template"] == "red"
     content = feishu["card"]["elements"][0]["text"]["content"]
     assert content.startswith("<font color='red'>**一级（红色）**</font>") and f"**预警编号**：{alert_id}" in content
+    # Lark: the same card, from its own host
+    [lark] = bodies(receiver, f"/open.larksuite.com/open-apis/bot/v2/hook/{FEISHU_TOKEN}")
+    assert lark["msg_type"] == "interactive" and lark["card"]["elements"][0]["text"]["content"] == content
     # e-mail: the title is the subject, the Markdown became HTML
     message = messages[0].message
     assert "【舆情预警】一级（红色）" in str(message["Subject"])
     html = message.get_body(("html",)).get_content()
     assert "<strong>处置建议</strong>" in html and f"reportgen alerts ack {alert_id}" in html
-    assert len(robots) == 3
+    assert len(robots) == 4
 
 
 def test_a_receiver_that_fails_then_recovers_gets_the_alert_exactly_once(tmp_path, receiver):
