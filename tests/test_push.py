@@ -454,9 +454,9 @@ min_level = 1
     assert "预警处置情况" in html and "确认用时" in html and "首次推送" in html
     assert table.count(f"<td>{icbc.incident_id}</td>") == 1  # one row per alert, whatever triggered it
     ccb_row = table.split(f"<td>{ccb.incident_id}</td>")[1].split("</tr>")[0]
-    assert "处理中 · 张三" in ccb_row and "12 分钟" in ccb_row and "11-27 12:00" in ccb_row
+    assert "处理中 · 张三" in ccb_row and "12 分钟" in ccb_row and "2026-11-27 12:00" in ccb_row
     icbc_row = table.split(f"<td>{icbc.incident_id}</td>")[1].split("</tr>")[0]
-    assert "未处理" in icbc_row and "11-27 12:00" in icbc_row  # raised and first pushed (to hook) at 12:00
+    assert "未处理" in icbc_row and "2026-11-27 12:00" in icbc_row  # raised and first pushed (to hook) at 12:00
     # the channel whose push waits for a retry is in the source status, with its error
     sources = html.split('id="sources"')[1].split("</section>")[0]
     health = sources.split('class="data push-health"')[1].split("</table>")[0]
