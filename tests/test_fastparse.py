@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -157,8 +156,7 @@ def test_project_fixtures_fast_path_equals_feedparser(path: Path) -> None:
 def test_the_fast_path_reads_a_plain_rss_feed_and_falls_back_on_what_it_does_not_know() -> None:
     rss = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
            b"<item><title>A</title><link>http://x/1</link></item></channel></rss>")
-    zone = ZoneInfo("Asia/Shanghai")
-    found = fastparse.read_feed(rss, RSS_HEADERS, zone, NOW)
+    found = fastparse.read_feed(rss, RSS_HEADERS)
     assert found.version == "rss20" and found.feed["title"] == "T"
     assert [(e["title"], e["link"]) for e in found.entries] == [("A", "http://x/1")]
     for body, headers, why in [
@@ -172,7 +170,7 @@ def test_the_fast_path_reads_a_plain_rss_feed_and_falls_back_on_what_it_does_not
         (rss.replace(b"<title>A</title>", b"<title>A<b>!</b></title>"), RSS_HEADERS, "markup"),
     ]:
         with pytest.raises(fastparse.Fallback, match=why):
-            fastparse.read_feed(body, headers, zone, NOW)
+            fastparse.read_feed(body, headers)
 
 
 # --- generated documents ---------------------------------------------------------------------------

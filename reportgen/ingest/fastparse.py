@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
 from feedparser.datetimes import _parse_date
@@ -33,8 +32,6 @@ from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
-
-from reportgen.ingest.dates import read_date
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +77,10 @@ _DECLARATION = re.compile(rb"<!(?!--)")  # DOCTYPE, ENTITY: feedparser rewrites 
 _FIRST_TAG = re.compile(rb"<\w")
 _LINK_REF = re.compile("&([A-Za-z0-9_]+);")
 _HTML_TYPES = frozenset({"application/xhtml+xml", "text/html"})
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
+_C1 = re.compile("[\x80-\x9f]")  # what feedparser maps from cp1252
+_VERSION_NAMESPACES = frozenset({"http://purl.org/rss/1.0/", "http://www.w3.org/2005/atom",
+                                 "http://my.netscape.com/rdf/simple/0.9/"})
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
 _LOOKS_LIKE_HTML = _FeedParserMixin.looks_like_html
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
@@ -160,6 +161,8 @@ class _Replay:
         self.depth = 0
         self.property_depth: dict[int, dict[str, int]] = {}
         self._names: dict[str, str] = {}  # lxml tag → feedparser's name, while the namespaces stay put
+        self._dispatch: dict[str, tuple[Any, ...]] = {}  # lxml tag → what to do with it, likewise
+        self.bases = bool(baseuri)  # xml:base, or a base URI from the headers: track it per element
 
     # --- names and the walk ---
 
@@ -180,6 +183,7 @@ class _Replay:
         else:
             self.namespaces_in_use[prefix or ""] = uri
         self._names.clear()
+        self._dispatch.clear()
 
     def name_of(self, tag: str) -> str:
         """The element's name as feedparser's strict parser passes it on (``startElementNS``)."""
@@ -202,89 +206,108 @@ class _Replay:
         self._names[tag] = local = local.lower()
         return local
 
-    def walk(self, element: Any, parent_nsmap: Mapping[str | None, str]) -> None:
-        nsmap = element.nsmap
-        if nsmap != parent_nsmap:
-            declared = [(p, u) for p, u in nsmap.items() if parent_nsmap.get(p) != u]
-            if not self.version and sum(u.lower() in ("http://purl.org/rss/1.0/", "http://www.w3.org/2005/atom",
-                                                      "http://my.netscape.com/rdf/simple/0.9/")
-                                        for _, u in declared) > 1:
-                raise Fallback("namespace declarations whose order decides the version")
-            for prefix, uri in declared:
-                if uri:
-                    self.track_namespace(prefix, uri)
-        tag = self.name_of(element.tag)
+    def walk(self, element: Any, parent_nsmap: Mapping[str | None, str] | None) -> None:
+        """One element, as the SAX events feedparser's strict parser gets for it.  ``parent_nsmap``
+        is ``None`` once the namespaces are known to be declared on the root alone."""
+        if parent_nsmap is not None:
+            nsmap = element.nsmap
+            if nsmap != parent_nsmap:
+                self.declare([(p, u) for p, u in nsmap.items() if parent_nsmap.get(p) != u])
+        else:
+            nsmap = None
+        found = self._dispatch.get(element.tag)
+        if found is None:
+            found = self._dispatch[element.tag] = self.dispatch(element.tag)
+        tag, name, starting, ending, plain_textinput, plain_image, refused = found
         attrs: dict[str, str] = {}
-        for key, value in element.attrib.items():
-            if key[:1] == "{":
-                namespace, _, local = key[1:].partition("}")
-                prefix = _NAMESPACES.get(namespace.lower(), "")
-                key = prefix + ":" + local if prefix else local
-            key = key.lower()
-            attrs[key] = value.lower() if key in ("rel", "type") else value
-        self.start(tag, attrs)
-        if element.text:
-            self.handle_data(element.text)
+        if element.attrib:
+            for key, value in element.attrib.items():
+                if key[:1] == "{":
+                    namespace, _, local = key[1:].partition("}")
+                    prefix = _NAMESPACES.get(namespace.lower(), "")
+                    key = prefix + ":" + local if prefix else local
+                key = key.lower()
+                attrs[key] = value.lower() if key in ("rel", "type") else value
+        # feedparser's unknown_starttag
+        self.depth += 1
+        if self.bases:
+            self.enter_base(attrs)
+        if plain_textinput:
+            self.intextinput = 0
+        if plain_image:
+            self.inimage = 0
+        if starting is not None:
+            starting(self, attrs)
+        elif refused:
+            raise Fallback(refused)
+        elif attrs:
+            self.context()[_KEYMAP.get(name, name)] = attrs  # no push: its text goes to the parent
+        else:
+            self.push(name, 1)
+        stack = self.elementstack
+        if element.text and stack:
+            stack[-1][2].append(element.text)
         for child in element:
             if isinstance(child.tag, str):
                 if self.incontent:
                     raise Fallback(f"markup inside <{tag}>")
                 self.walk(child, nsmap)
-            if child.tail:
-                self.handle_data(child.tail)
-        self.end(tag)
+                stack = self.elementstack
+            if child.tail and stack:
+                stack[-1][2].append(child.tail)
+        # feedparser's unknown_endtag (the name is looked up again: a declaration inside may change it)
+        if self._dispatch.get(element.tag) is not found:
+            ending = self.dispatch(element.tag)[3]
+        if ending is not None:
+            ending(self)
+        else:
+            self.pop(name)
+        if self.bases:
+            self.leave_base()
+        self.depth -= 1
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        self.depth += 1
+    def declare(self, declared: list[tuple[str | None, str]]) -> None:
+        """``startPrefixMapping`` for an element's namespace declarations."""
+        if not self.version and sum(u.lower() in _VERSION_NAMESPACES for _, u in declared) > 1:
+            raise Fallback("namespace declarations whose order decides the version")
+        for prefix, uri in declared:
+            if uri:
+                self.track_namespace(prefix, uri)
+
+    def dispatch(self, lxml_tag: str) -> tuple[Any, ...]:
+        """What feedparser does with an element of this tag, while the namespaces stay as they are:
+        its name, handlers, whether it ends ``<textinput>`` and ``<image>``, why it needs feedparser."""
+        tag = self.name_of(lxml_tag)
+        prefix, _, suffix = tag.partition(":") if ":" in tag else ("", "", tag)
+        prefix = self.namespacemap.get(prefix, prefix)
+        if prefix:
+            prefix += "_"
+        name = prefix + suffix
+        refused = None
+        if name not in _STARTS:
+            if "_start_" + name in _HANDLERS or "_end_" + name in _HANDLERS:
+                refused = f"<{tag}> has a feedparser handler not replayed here"
+            elif name in _SENSITIVE or _KEYMAP.get(name, name) in _SENSITIVE:
+                refused = f"<{tag}> would land on a kept key"
+        return (tag, name, _STARTS.get(name), _ENDS.get(name),
+                not prefix and tag not in ("title", "link", "description", "name"),
+                not prefix and tag not in ("title", "link", "description", "url", "href", "width", "height"), refused)
+
+    def enter_base(self, attrs: Mapping[str, str]) -> None:
         base = attrs.get("xml:base", attrs.get("base")) or self.baseuri
         if self.baseuri:
             self.baseuri = make_safe_absolute_uri(self.baseuri, base) or self.baseuri
-        elif base:
+        else:
             self.baseuri = _urljoin(self.baseuri, base)
         self.basestack.append(self.baseuri)
-        prefix, _, suffix = tag.partition(":") if ":" in tag else ("", "", tag)
-        prefix = self.namespacemap.get(prefix, prefix)
-        if prefix:
-            prefix += "_"
-        if not prefix and tag not in ("title", "link", "description", "name"):
-            self.intextinput = 0
-        if not prefix and tag not in ("title", "link", "description", "url", "href", "width", "height"):
-            self.inimage = 0
-        name = prefix + suffix
-        handler = _STARTS.get(name)
-        if handler is not None:
-            handler(self, attrs)
-        elif "_start_" + name in _HANDLERS or "_end_" + name in _HANDLERS:
-            raise Fallback(f"<{tag}> has a feedparser handler not replayed here")
-        elif name in _SENSITIVE or _KEYMAP.get(name, name) in _SENSITIVE:
-            raise Fallback(f"<{tag}> would land on a kept key")
-        elif attrs:
-            self.context()[_KEYMAP.get(name, name)] = attrs  # no push: its text goes to the parent
-        else:
-            self.push(name, 1)
 
-    def end(self, tag: str) -> None:
-        prefix, _, suffix = tag.partition(":") if ":" in tag else ("", "", tag)
-        prefix = self.namespacemap.get(prefix, prefix)
-        if prefix:
-            prefix += "_"
-        name = prefix + suffix
-        handler = _ENDS.get(name)
-        if handler is not None:
-            handler(self)
-        else:
-            self.pop(name)
+    def leave_base(self) -> None:
         if self.basestack:
             self.basestack.pop()
             if self.basestack and self.basestack[-1]:
                 self.baseuri = self.basestack[-1]
-        self.depth -= 1
 
     # --- feedparser's stack ---
-
-    def handle_data(self, text: str) -> None:
-        if self.elementstack:
-            self.elementstack[-1][2].append(text)
 
     def push(self, element: str, expecting_text: int) -> None:
         self.elementstack.append([element, expecting_text, []])
@@ -314,11 +337,14 @@ class _Replay:
             params["type"] = "text/html"
         params.pop("mode", None)
         params.pop("base64", None)
-        try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
-            output = output.encode("iso-8859-1").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-        output = output.translate(_cp1252)
+        if not output.isascii():  # ASCII is left as it is by both steps
+            if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
+                try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
+                    output = output.encode("iso-8859-1").decode("utf-8")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    pass
+            if _C1.search(output) is not None:
+                output = output.translate(_cp1252)
         if element in ("category", "tags", "itunes_keywords"):
             return output
         if element == "title" and -1 < self.title_depth <= self.depth:
@@ -329,7 +355,8 @@ class _Replay:
                 entry.setdefault("content", []).append({**params, "value": output})
             elif element == "link":
                 if not self.inimage:
-                    output = _LINK_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
+                    if "&" in output:
+                        output = _LINK_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
                     entry["link"] = output
                     if output:
                         entry["links"][-1]["href"] = output
@@ -776,17 +803,16 @@ _ENDS: dict[str, Any] = {
 for _element, _name in (("rating", "media_rating"), ("credit", "media_credit"), ("restriction", "media_restriction"),
                         ("license", "media_license")):
     _STARTS[_name], _ENDS[_name] = _pushing(_element)
-_DATE_KEYS = ("published", "created", "updated")
+_DATE_PARSED = ("published_parsed", "created_parsed", "updated_parsed")
 
 
-def read_feed(body: bytes, headers: Mapping[str, str], zone: tzinfo, fetched_at: datetime) -> FastFeed:
+def read_feed(body: bytes, headers: Mapping[str, str]) -> FastFeed:
     """The feed and its entries as feedparser's strict parser would give them, for the keys reportgen
     reads, or :class:`Fallback` (with the reason) when only feedparser can tell.
 
     ``body`` and ``headers`` (lower-case names) are what :mod:`reportgen.ingest.parse` hands to
     feedparser.  An entry's ``*_parsed`` dates (feedparser's own reading, which reportgen uses only
-    when it cannot read any of the entry's date strings in ``zone``) are worked out for those
-    entries alone.
+    when it cannot read any of the entry's date strings) are worked out when they are read.
     """
     body = _checked_body(body, headers)
     try:
@@ -794,23 +820,43 @@ def read_feed(body: bytes, headers: Mapping[str, str], zone: tzinfo, fetched_at:
     except etree.XMLSyntaxError as exc:
         raise Fallback(f"not well-formed: {exc}") from None
     replay = _Replay(headers.get("content-location", ""))  # feedparser's base URI for a stream
-    replay.walk(root, {})
+    replay.bases = replay.bases or b"base" in body
+    if body.count(b"xmlns") == len(root.nsmap):  # declared on the root alone: no lookups per element
+        replay.declare(list(root.nsmap.items()))
+        replay.walk(root, None)
+    else:
+        replay.walk(root, {})
     if not replay.version:
         raise Fallback("not RSS, Atom or RDF")
     for entry in replay.entries:
-        _settle_dates(entry, zone, fetched_at)
+        _settle_dates(entry)
     return FastFeed(replay.version, replay.feeddata, replay.entries)
 
 
-def _settle_dates(entry: dict[str, Any], zone: tzinfo, fetched_at: datetime) -> None:
-    for key in _DATE_KEYS:
-        raw = entry.get(key)
-        if isinstance(raw, str) and raw and read_date(raw, zone, reference=fetched_at).value is not None:
-            parsed = None  # a string reportgen reads: feedparser's structs are never looked at
-            break
-    else:
-        parsed = _parse_date
-    for key in _DATE_KEYS:  # the string feedparser would have read into its struct
-        raw = entry.get(key + "_parsed")
+class _LazyStruct:
+    """feedparser's struct for a date string, worked out when it is read.
+
+    :func:`reportgen.ingest.items.build_items` reads an entry's structs only when it cannot read any
+    of its date strings itself, which for most feeds is never; feedparser's date parsers cost as
+    much as the rest of an entry.  Read as build_items reads it (``struct[:6]``, a ``TypeError``
+    meaning no usable date), it gives what feedparser's struct gives: its fields, or, where
+    feedparser found no date (``None``), the ``TypeError`` that ``None[:6]`` raises.
+    """
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+
+    def __getitem__(self, key: Any) -> Any:
+        parsed = _parse_date(self.raw)
+        if parsed is None:
+            raise TypeError("feedparser found no date in it")
+        return parsed[key]
+
+
+def _settle_dates(entry: dict[str, Any]) -> None:
+    for key in _DATE_PARSED:
+        raw = entry.get(key)  # the string feedparser would have read into its struct
         if raw is not None:
-            entry[key + "_parsed"] = parsed(raw) if parsed is not None else None
+            entry[key] = _LazyStruct(raw) if raw else None

@@ -350,7 +350,7 @@ def _parse(
     body, hdrs, encoding_warnings = _prepare_xml(body, hdrs)
     warnings += encoding_warnings
     body = _fix_char_refs(body)
-    result = _read(source_id, body, hdrs, zone, fetched_at)
+    result = _read(source_id, body, hdrs)
     bozo = bool(get_field(result, "bozo"))
     if bozo:
         warnings.insert(0, describe_error(get_field(result, "bozo_exception")))
@@ -369,11 +369,11 @@ def _parse(
     return feed_result(source_id, items, feed_title=feed_title, bozo=bozo, warnings=warnings, error=error)
 
 
-def _read(source_id: str, body: bytes, hdrs: dict[str, str], zone: tzinfo, fetched_at: datetime) -> Mapping[str, Any]:
+def _read(source_id: str, body: bytes, hdrs: dict[str, str]) -> Mapping[str, Any]:
     """feedparser's result for the keys read above: from lxml when the document is one that
     :mod:`reportgen.ingest.fastparse` reads exactly as feedparser would, else from feedparser."""
     try:
-        fast = fastparse.read_feed(body, hdrs, zone, fetched_at)
+        fast = fastparse.read_feed(body, hdrs)
         return {"bozo": False, "feed": fast.feed, "entries": fast.entries, "version": fast.version}
     except fastparse.Fallback as why:
         logger.debug("%s: read by feedparser (%s)", source_id, why)
