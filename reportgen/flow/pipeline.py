@@ -23,6 +23,7 @@ from reportgen.flow.sources import ingest_source, store_outcome, worker_store
 from reportgen.ingest.fetch import FetchOptions, fetch_all
 from reportgen.insight import aggregate
 from reportgen.insight.incidents import cluster_pending, compute_alerts
+from reportgen.insight.summaries import events_read_once
 from reportgen.models import (
     CacheValidators,
     FetchRequest,
@@ -314,9 +315,10 @@ def events_and_alerts(store: Store, config: Config, period: Period, *, now: date
     clustered = cluster_pending(store, config, now=now)
     raised = 0
     day = period.first
-    while day <= period.last:
-        raised += len(compute_alerts(store, config, day, now=now, force=force))
-        day += timedelta(days=1)
+    with events_read_once(store, config, period.first, period.last):  # not once per day
+        while day <= period.last:
+            raised += len(compute_alerts(store, config, day, now=now, force=force))
+            day += timedelta(days=1)
     return clustered, raised
 
 
@@ -340,8 +342,10 @@ def build_report(config: Config, period: Period | str = "daily", *, now: datetim
     lang = language or config.settings.language
     store = store or Store.open(config.settings.database)
     score_pending(store, config)  # a changed scorer or a mention stored without a score: judge it now
-    events_and_alerts(store, config, period, now=now)
-    data = aggregate.report_data(store, config, period, now=now, language=lang)
+    # the day's alerts and the report's events share one reading of the period's events
+    with events_read_once(store, config, period.first, period.last):
+        events_and_alerts(store, config, period, now=now)
+        data = aggregate.report_data(store, config, period, now=now, language=lang)
     extra = [config.settings.template_dir] if config.settings.template_dir else []
     paths = render.render_report(data, out_dir or config.settings.output_dir, formats=formats,
                                  basename=period.basename(lang), extra_template_dirs=extra)

@@ -87,24 +87,18 @@ def near_duplicate_groups(events: Sequence[EventSummary]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    buckets: dict[tuple[str, str], list[_Story]] = {}
-    for event in ordered:
-        story = _Story(event)
-        for bank in event.bank_ids:
-            buckets.setdefault((bank, event.label), []).append(story)
-    for stories in buckets.values():
-        for a, b in _candidates(stories):
-            if a.like(b):
-                ra, rb = root(a.event.event_id), root(b.event.event_id)
-                if ra != rb:
-                    keep, drop = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
-                    parent[drop] = keep
+    for a, b in _candidates([_Story(event) for event in ordered]):
+        if a.like(b):
+            ra, rb = root(a.event.event_id), root(b.event.event_id)
+            if ra != rb:
+                keep, drop = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
+                parent[drop] = keep
     return {event_id: root(event_id) for event_id in parent}
 
 
 def _candidates(stories: Sequence[_Story]) -> Iterator[tuple[_Story, _Story]]:
-    """The pairs of ``stories`` (in time order, the earlier first) whose headlines can be alike:
-    within the time window, and sharing a bigram among each one's rarest.
+    """The pairs of ``stories`` (in time order, the earlier first) that can be alike: the same
+    judgement, within the time window, and sharing a bigram among each one's rarest.
 
     Prefix filtering (Bayardo et al., "Scaling up all pairs similarity search"): two sets with
     Jaccard ≥ t share at least ⌈t·|x|⌉ of the |x| bigrams of either, so with every set's bigrams
@@ -113,24 +107,28 @@ def _candidates(stories: Sequence[_Story]) -> Iterator[tuple[_Story, _Story]]:
     every event of the day; the groups are the same, since only pairs that cannot be alike are skipped.
     """
     frequency = Counter(bigram for story in stories for bigram in story.bigrams)
-    index: dict[str, list[int]] = {}  # bigram → the stories with it in their prefix, in time order
-    oldest: dict[str, int] = {}  # bigram → its first entry still within the window
-    for j, b in enumerate(stories):
-        bigrams = sorted(b.bigrams, key=lambda g: (frequency[g], g))
+    order = {bigram: (count, bigram) for bigram, count in frequency.items()}  # rarest first, one total order
+    keyed: list[tuple[str, str, int]] = []  # (judgement, bigram of the prefix, story), sorted below
+    for j, story in enumerate(stories):
+        bigrams = sorted(story.bigrams, key=order.__getitem__)
         # the 1e-9 keeps a product such as 0.6 × 5 = 3.0000000000000004 from shortening the prefix
-        prefix = bigrams[:len(bigrams) - math.ceil(MIN_TITLE_SIMILARITY * len(bigrams) - 1e-9) + 1]
-        found: set[int] = set()
-        for bigram in prefix:
-            entries = index.setdefault(bigram, [])
-            first = oldest.get(bigram, 0)
-            while first < len(entries) and _hours(stories[entries[first]].event.first_published_at,
-                                                  b.event.first_published_at) > WITHIN_HOURS:
-                first += 1
-            oldest[bigram] = first
-            found.update(entries[first:])
-            entries.append(j)
-        for i in sorted(found):
-            yield stories[i], b
+        size = len(bigrams) - math.ceil(MIN_TITLE_SIMILARITY * len(bigrams) - 1e-9) + 1
+        keyed.extend((story.event.label, bigram, j) for bigram in bigrams[:size])
+    keyed.sort()
+    pairs: set[tuple[int, int]] = set()
+    run = 0  # keyed[run:k] share a judgement and a bigram; their stories in time order
+    for k in range(1, len(keyed) + 1):
+        if k < len(keyed) and keyed[k][:2] == keyed[run][:2]:
+            continue
+        for x in range(run, k - 1):
+            a = stories[keyed[x][2]].event.first_published_at
+            for y in range(x + 1, k):
+                if _hours(a, stories[keyed[y][2]].event.first_published_at) > WITHIN_HOURS:
+                    break
+                pairs.add((keyed[x][2], keyed[y][2]))
+        run = k
+    for i, j in sorted(pairs):
+        yield stories[i], stories[j]
 
 
 def _hours(a: datetime, b: datetime) -> float:

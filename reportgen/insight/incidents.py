@@ -16,19 +16,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pandas as pd
-
 from reportgen.config.core import Config
+from reportgen.insight import summaries
 from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, incidents, playbook_for
-from reportgen.insight.duplicates import near_duplicate_groups
 from reportgen.insight.events import ClusterItem, cluster, item_heat
-from reportgen.models import AlertSummary, EventSummary, isolated
+from reportgen.models import AlertSummary, EventSummary
 from reportgen.periods import day_start
 from reportgen.store import event_rows
 from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
-LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
 
 
 # --- clustering ----------------------------------------------------------------------------------
@@ -53,6 +50,7 @@ def cluster_pending(store: Store, config: Config, *, now: datetime | None = None
     published = {i.item_id: i.published_at for i in batch}
     events_touched = event_rows.save_assignments(
         store, [(a.item_id, a.event_id, a.similarity) for a in assignments], published, now or datetime.now(UTC))
+    summaries.forget_reading(store)  # a report's shared reading of the events is out of date now
     log.info("clustered %d new items into %d events", len(assignments), events_touched)
     return len(assignments)
 
@@ -60,85 +58,16 @@ def cluster_pending(store: Store, config: Config, *, now: datetime | None = None
 # --- reading events ------------------------------------------------------------------------------
 
 
-def event_frame(store: Store, start: datetime, end: datetime) -> pd.DataFrame:
-    """One row per item × bank (or item with no bank) of every event with an item in [start, end)."""
-    rows = event_rows.event_item_rows(store, start, end)
-    frame = pd.DataFrame(rows, columns=list(event_rows.EVENT_ITEM_COLUMNS))
-    if not frame.empty:
-        frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
-    return frame
-
-
 def event_summaries(store: Store, config: Config, start: datetime, end: datetime, *, language: str = "zh",
                     decay: bool = False, limit: int | None = None,
                     merge_near_duplicates: bool = False) -> list[EventSummary]:
     """The events with an item in [start, end) that names a configured bank, hottest first.
 
-    Heat counts the items inside the window; with ``decay`` each item's heat halves every
-    ``half_life_days`` before the window's end (the reports do not decay: one heat per report, the
-    same number for an event and for the alert it raised).  Reprint counts cover the event up to
-    the window's end, so 转载 30 次 includes yesterday's copies of a story that broke earlier.
-    ``merge_near_duplicates`` folds events that are one story into one summary (the rule is in
-    :mod:`reportgen.insight.duplicates`); the briefing and the alerts read them so.
+    Computed in one pass over one reading of the store, shared inside :func:`events_read_once`
+    (see :mod:`reportgen.insight.summaries`, which says what each figure counts).
     """
-    frame = event_frame(store, start, end)
-    if frame.empty:
-        return []
-    out = _summaries(frame, config, start, end, decay)
-    if merge_near_duplicates:
-        representative = near_duplicate_groups(out)
-        merged: dict[str, list[str]] = defaultdict(list)
-        for event_id, keep in representative.items():
-            if event_id != keep:
-                merged[keep].append(event_id)
-        if merged:
-            frame = frame.assign(event_id=frame["event_id"].map(lambda e: representative.get(e, e)))
-            out = [replace(e, merged_event_ids=tuple(sorted(merged.get(e.event_id, ()))))
-                   for e in _summaries(frame, config, start, end, decay)]
-    out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
-    return out[:limit] if limit else out
-
-
-def _summaries(frame: pd.DataFrame, config: Config, start: datetime, end: datetime,
-               decay: bool) -> list[EventSummary]:
-    """One summary per ``event_id`` of ``frame`` (in no particular order)."""
-    names = {b.id: b.name for b in config.banks}
-    weights = config.events.channel_weights
-    half_life = config.events.events.half_life_days if decay else None
-    tz = config.settings.tz
-    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
-    out = []
-    for event_id, group in frame.groupby("event_id", sort=False):
-        per_item = group.drop_duplicates("item_id").sort_values(["published_at", "item_id"])
-        first = per_item.iloc[0]
-        inside = per_item[(per_item["published_at"] >= start_ts) & (per_item["published_at"] < end_ts)]
-        heat_of = {row.item_id: item_heat(row.channel, float(row.weight), weights, half_life_days=half_life,
-                                          age_days=(end_ts - row.published_at).total_seconds() / 86400)
-                   for row in inside.itertuples(index=False)}
-        judged = group[group["item_id"].isin(heat_of) & group["bank_id"].notna()]
-        if judged.empty:
-            continue  # no configured bank in the window's copies: not a story the briefing is about
-        bank_heat: dict[str, float] = defaultdict(float)
-        for row in judged.drop_duplicates(["item_id", "bank_id"]).itertuples(index=False):
-            bank_heat[row.bank_id] += heat_of[row.item_id]
-        labels = Counter(label for label in judged["label"] if isinstance(label, str))
-        label = min(labels, key=lambda k: (-labels[k], LABEL_ORDER[k])) if labels else "neutral"
-        categories = Counter(c["code"] for raw in judged["categories"] if isinstance(raw, str)
-                             for c in json.loads(raw))
-        channels = Counter(per_item["channel"])
-        bank_ids = tuple(b for b in names if b in bank_heat) + tuple(sorted(set(bank_heat) - set(names)))
-        out.append(EventSummary(
-            event_id=str(event_id), title=isolated(str(first["title"])), url=first["url"] or None,
-            first_source=str(first["source_name"]), first_channel=str(first["channel"]),
-            first_published_at=first["published_at"].to_pydatetime().astimezone(tz),
-            item_count=len(per_item), source_count=int(per_item["source_name"].nunique()),
-            channels=tuple(c for c, _ in sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
-            bank_ids=bank_ids, bank_names=tuple(names.get(b, b) for b in bank_ids), label=label,
-            categories=tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
-            heat=round(sum(heat_of.values()), 2), bank_heat={b: round(h, 2) for b, h in bank_heat.items()},
-            last_published_at=per_item["published_at"].max().to_pydatetime().astimezone(tz),
-        ))
-    return out
+    return summaries.event_summaries(store, config, start, end, decay=decay, limit=limit,
+                                     merge_near_duplicates=merge_near_duplicates)
 
 
 def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:

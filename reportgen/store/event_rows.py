@@ -16,8 +16,11 @@ from sqlalchemy import and_, delete, func, select
 from reportgen.store.db import Store, insert_absent, upsert
 from reportgen.store.schema import alert_days, alerts, event_items, events, items, mentions, scores, sources
 
-EVENT_ITEM_COLUMNS = ("event_id", "item_id", "title", "url", "published_at", "source_name", "channel", "weight",
-                      "bank_id", "label", "categories")
+# One copy of an event: event id, item id, title, url, published at (aware UTC), source name,
+# channel, source weight.  One judgement: item id, bank id, label and categories (JSON), the last
+# two None while the mention is unscored.
+EventCopyRow = tuple[str, str, str, str | None, datetime, str, str, float]
+JudgementRow = tuple[str, str, str | None, str | None]
 CHUNK = 500  # ids per IN (...) list: well below every database's parameter limit
 
 
@@ -82,30 +85,43 @@ def save_assignments(store: Store, assignments: Sequence[tuple[str, str, float]]
     return len(firsts)
 
 
-def event_item_rows(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """One row per item × bank (or item with no bank) of every event with an item in [start, end),
-    each event's items up to ``end``; keys are ``EVENT_ITEM_COLUMNS``."""
-    rows: list[dict[str, Any]] = []
+def event_copies(store: Store, start: datetime, end: datetime) -> tuple[list[EventCopyRow], list[JudgementRow]]:
+    """Every event with a copy in [start, end): all its copies up to ``end``, and their judgements.
+
+    Returns the copies (one row per item, in no particular order) and the judgements of those items
+    (one row per item × bank named; label and categories ``None`` while unscored).  Read in a few
+    queries that each walk an index in order: the window's items by publication time, their banks
+    and judgements, and, for the events that began before the window (``events.first_published_at``
+    is the event's earliest copy), their earlier copies.  One join of everything costs twice as much
+    on a busy day: it looks every row up at random.
+    """
+    copy_columns = (event_items.c.event_id, items.c.item_id, items.c.title, items.c.url, items.c.published_at,
+                    sources.c.name, sources.c.channel, sources.c.weight)
+    copies_of = event_items.join(items, items.c.item_id == event_items.c.item_id) \
+        .join(sources, sources.c.source_id == items.c.source_id)
+    judgement_columns = (mentions.c.item_id, mentions.c.bank_id, scores.c.label, scores.c.categories)
+    judged = mentions.outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
+                                             scores.c.bank_id == mentions.c.bank_id))
+    in_window = and_(items.c.published_at >= start, items.c.published_at < end)
+    began_before = (select(events.c.event_id)
+                    .where(events.c.first_published_at < start,
+                           events.c.event_id.in_(select(event_items.c.event_id)
+                                                 .select_from(event_items.join(items, items.c.item_id
+                                                                               == event_items.c.item_id))
+                                                 .where(in_window))))
     with store.begin() as conn:
-        ids = list(conn.execute(
-            select(event_items.c.event_id).distinct()
-            .select_from(event_items.join(items, items.c.item_id == event_items.c.item_id))
-            .where(items.c.published_at >= start, items.c.published_at < end)).scalars())
-        for chunk in _chunks(sorted(ids), CHUNK):
-            query = (
-                select(event_items.c.event_id, items.c.item_id, items.c.title, items.c.url, items.c.published_at,
-                       sources.c.name.label("source_name"), sources.c.channel, sources.c.weight,
-                       mentions.c.bank_id, scores.c.label, scores.c.categories)
-                .select_from(event_items.join(items, items.c.item_id == event_items.c.item_id)
-                             .join(sources, sources.c.source_id == items.c.source_id)
-                             .outerjoin(mentions, mentions.c.item_id == items.c.item_id)
-                             .outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
-                                                     scores.c.bank_id == mentions.c.bank_id)))
-                .where(event_items.c.event_id.in_(chunk), items.c.published_at < end)
-                .order_by(event_items.c.event_id, items.c.published_at, items.c.item_id, mentions.c.bank_id)
-            )
-            rows.extend(dict(r._mapping) for r in conn.execute(query))
-    return rows
+        copies: list[EventCopyRow] = [tuple(r) for r in conn.execute(
+            select(*copy_columns).select_from(copies_of).where(in_window))]
+        earlier: list[EventCopyRow] = [tuple(r) for r in conn.execute(
+            select(*copy_columns).select_from(copies_of)
+            .where(event_items.c.event_id.in_(began_before), items.c.published_at < start))]
+        judgements: list[JudgementRow] = [tuple(r) for r in conn.execute(
+            select(*judgement_columns).select_from(judged.join(items, items.c.item_id == mentions.c.item_id))
+            .where(in_window))]
+        for chunk in _chunks(sorted({row[1] for row in earlier}), CHUNK):
+            judgements.extend(tuple(r) for r in conn.execute(
+                select(*judgement_columns).select_from(judged).where(mentions.c.item_id.in_(chunk))))
+    return copies + earlier, judgements
 
 
 def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:

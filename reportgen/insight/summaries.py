@@ -1,0 +1,277 @@
+"""Event summaries: the figures of every event of a window, from one reading and one pass.
+
+A report needs each event's heat, reprint count, sources, channels, banks, judgement and
+categories, for its whole period and, when it raises alerts, for each day of it.  A busy day has
+tens of thousands of events, so nothing here works event by event against the store or a data
+frame: :meth:`EventBook.read` reads the rows of every event with a copy in the window in one
+query (ordered by event, then publication), groups them into each event's copies in one pass,
+and :meth:`EventBook.summaries` computes every event's figures in one loop over those copies, for
+the window read or any window inside it.  Memory is bounded by the window's events.
+
+:func:`events_read_once` shares one reading between everything a report computes: the alerts of
+each of its days and the report's own events read the store once, after clustering.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from operator import itemgetter
+
+from reportgen.config.core import Config
+from reportgen.insight.duplicates import near_duplicate_groups
+from reportgen.insight.events import item_heat
+from reportgen.models import EventSummary, isolated
+from reportgen.periods import Window
+from reportgen.store import event_rows
+from reportgen.store.db import Store
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LABEL_ORDER", "EventBook", "event_summaries", "events_read_once", "forget_reading"]
+
+LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
+
+
+# One copy of an event: (published at (aware UTC), item id, title, url, source name, channel, source
+# weight); tuples sort by publication, then item id, the order the summaries read them in.
+_Copy = tuple[datetime, str, str, "str | None", str, str, float]
+_Judgement = tuple[str, "str | None", "str | None"]  # bank id, label, categories JSON
+_published = itemgetter(0)
+
+
+class EventBook:
+    """The events with a copy in [``start``, ``end``), each with all its copies up to ``end``."""
+
+    def __init__(self, start: datetime, end: datetime, events: dict[str, list[_Copy]],
+                 judgements: dict[str, list[_Judgement]]) -> None:
+        self.start, self.end = start.astimezone(UTC), end.astimezone(UTC)
+        self._events = events  # event id → copies, earliest first
+        self._judgements = judgements  # item id → its judgements, one per bank it names
+
+    @classmethod
+    def read(cls, store: Store, start: datetime, end: datetime) -> EventBook:
+        """A few queries (see :func:`reportgen.store.event_rows.event_copies`), grouped in one pass."""
+        copies, judged = event_rows.event_copies(store, start, end)
+        events: dict[str, list[_Copy]] = defaultdict(list)
+        for event_id, item_id, title, url, published_at, source_name, channel, weight in copies:
+            events[event_id].append((published_at, item_id, title, url, source_name, channel, float(weight)))
+        for members in events.values():
+            if len(members) > 1:
+                members.sort()
+        judgements: dict[str, list[_Judgement]] = defaultdict(list)
+        for item_id, bank_id, label, categories in judged:
+            judgements[item_id].append((bank_id, label, categories))
+        for named in judgements.values():
+            if len(named) > 1:
+                named.sort(key=_published)  # by bank id: one order on every database
+        log.debug("read %d events with a copy in [%s, %s)", len(events), start, end)
+        return cls(start, end, dict(events), dict(judgements))
+
+    def covers(self, start: datetime, end: datetime) -> bool:
+        return self.start <= start and end <= self.end
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def summaries(self, config: Config, start: datetime, end: datetime, *, decay: bool = False,
+                  merge_near_duplicates: bool = False, limit: int | None = None) -> list[EventSummary]:
+        """The events with a copy in [start, end) (inside the window read) that name a configured
+        bank, hottest first; see :func:`event_summaries`."""
+        if not self.covers(start, end):
+            raise ValueError(f"[{start}, {end}) is not inside the window read, [{self.start}, {self.end})")
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+        figures = _Figures(config, end, decay, self._judgements)
+        windowed: dict[str, tuple[list[_Copy], int]] = {}  # event id → (copies up to end, first inside)
+        out: list[EventSummary] = []
+        for event_id, copies in self._events.items():
+            hi = len(copies) if copies[-1][0] < end else bisect_left(copies, end, key=_published)
+            lo = 0 if copies[0][0] >= start else bisect_left(copies, start, hi=hi, key=_published)
+            if lo >= hi:
+                continue  # no copy in this window
+            if hi < len(copies):
+                copies = copies[:hi]
+            windowed[event_id] = (copies, lo)
+            summary = figures.summary(event_id, copies, lo)
+            if summary is not None:
+                out.append(summary)
+        if merge_near_duplicates:
+            out = _merged(out, windowed, figures, start)
+        out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
+        return out[:limit] if limit else out
+
+
+def _merged(out: list[EventSummary], windowed: Mapping[str, tuple[list[_Copy], int]], figures: _Figures,
+            start: datetime) -> list[EventSummary]:
+    """Near-duplicate events folded into their group's earliest event, its figures over all copies."""
+    representative = near_duplicate_groups(out)
+    members: dict[str, list[str]] = defaultdict(list)
+    for event_id, keep in representative.items():
+        if event_id != keep:
+            members[keep].append(event_id)
+    if not members:
+        return out
+    folded = {e for ids in members.values() for e in ids}
+    kept = []
+    for summary in out:
+        if summary.event_id in folded:
+            continue
+        extra = members.get(summary.event_id)
+        if extra:
+            copies = sorted(c for e in (summary.event_id, *extra) for c in windowed[e][0])
+            merged = figures.summary(summary.event_id, copies, bisect_left(copies, start, key=_published))
+            assert merged is not None  # its own copies already named a configured bank
+            summary = replace(merged, merged_event_ids=tuple(sorted(extra)))
+        kept.append(summary)
+    return kept
+
+
+class _Figures:
+    """One event's figures from its copies: what the report shows of it."""
+
+    def __init__(self, config: Config, end: datetime, decay: bool,
+                 judgements: Mapping[str, list[_Judgement]]) -> None:
+        self.names = {b.id: b.name for b in config.banks}
+        self.weights = config.events.channel_weights
+        self.half_life = config.events.events.half_life_days if decay else None
+        self.tz = config.settings.tz
+        self.end = end
+        self.judgements = judgements
+        self._heat: dict[tuple[str, float], float] = {}
+        self._codes: dict[str, tuple[str, ...]] = {}
+
+    def heat(self, copy: _Copy) -> float:
+        if self.half_life:
+            age_days = (self.end - copy[0]).total_seconds() / 86400
+            return item_heat(copy[5], copy[6], self.weights, half_life_days=self.half_life, age_days=age_days)
+        key = (copy[5], copy[6])
+        found = self._heat.get(key)
+        if found is None:
+            found = self._heat[key] = item_heat(copy[5], copy[6], self.weights)
+        return found
+
+    def codes(self, categories: str) -> tuple[str, ...]:
+        found = self._codes.get(categories)
+        if found is None:  # a few distinct JSON lists repeat across thousands of judgements
+            found = self._codes[categories] = tuple(c["code"] for c in json.loads(categories))
+        return found
+
+    def summary(self, event_id: str, copies: list[_Copy], first_inside: int) -> EventSummary | None:
+        """The event's figures: heat, banks, judgement and categories from its copies inside the window
+        (``copies[first_inside:]``), reprints, sources and channels from all its copies up to the
+        window's end.  ``None`` when no copy inside the window names a bank."""
+        heats = []
+        bank_heat: dict[str, float] = {}
+        labels: dict[str, int] = {}
+        categories: dict[str, int] = {}
+        none: list[_Judgement] = []
+        for copy in copies[first_inside:]:
+            h = self.heat(copy)
+            heats.append(h)
+            for bank_id, label, raw in self.judgements.get(copy[1], none):
+                bank_heat[bank_id] = bank_heat.get(bank_id, 0.0) + h
+                if label is not None:
+                    labels[label] = labels.get(label, 0) + 1
+                if raw and raw != "[]":
+                    for code in self.codes(raw):
+                        categories[code] = categories.get(code, 0) + 1
+        if not bank_heat:
+            return None  # no configured bank in the window's copies: not a story the briefing is about
+        first, names = copies[0], self.names
+        label = min(labels, key=lambda k: (-labels[k], LABEL_ORDER[k])) if labels else "neutral"
+        if len(copies) == 1:
+            channels: tuple[str, ...] = (first[5],)
+            sources = 1
+        else:
+            counted = Counter(c[5] for c in copies)
+            channels = tuple(c for c, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
+            sources = len({c[4] for c in copies})
+        bank_ids = tuple(b for b in names if b in bank_heat)
+        if len(bank_ids) < len(bank_heat):
+            bank_ids += tuple(sorted(set(bank_heat) - set(names)))
+        return EventSummary(
+            event_id=event_id, title=isolated(str(first[2])), url=first[3] or None,
+            first_source=str(first[4]), first_channel=str(first[5]), first_published_at=first[0].astimezone(self.tz),
+            item_count=len(copies), source_count=sources, channels=channels,
+            bank_ids=bank_ids, bank_names=tuple(names.get(b, b) for b in bank_ids), label=label,
+            categories=tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+            heat=round(sum(heats), 2), bank_heat={b: round(h, 2) for b, h in bank_heat.items()},
+            last_published_at=copies[-1][0].astimezone(self.tz),
+        )
+
+
+# --- one reading per report ----------------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    store: Store
+    start: datetime
+    end: datetime
+    book: EventBook | None = None  # read on first use
+
+    def covers(self, store: Store, start: datetime, end: datetime) -> bool:
+        return store is self.store and self.start <= start and end <= self.end
+
+
+_READING: ContextVar[_Reading | None] = ContextVar("reportgen_event_reading", default=None)
+
+
+@contextmanager
+def events_read_once(store: Store, config: Config, first: date, last: date) -> Iterator[None]:
+    """Inside, the event summaries of days ``first``..``last`` come from one reading of the store.
+
+    The window covers the report's days (from ``[report] day_start_hour``) and the alerts' days
+    (from midnight), so the alerts of each day and the report's events share it.  The store is read
+    on first use, and again after :func:`forget_reading` (clustering calls it when it assigns items).
+    """
+    tz, hour = config.settings.tz, config.report.day_start_hour
+    report, days = Window.for_days(first, last, tz, hour), Window.for_days(first, last, tz)
+    start, end = min(report.start, days.start), max(report.end, days.end)
+    active = _READING.get()
+    if active is not None and active.covers(store, start, end):
+        yield  # an enclosing reading already covers these days
+        return
+    token = _READING.set(_Reading(store, start, end))
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def forget_reading(store: Store) -> None:
+    """The store's events changed: the next summary inside :func:`events_read_once` reads again."""
+    active = _READING.get()
+    if active is not None and active.store is store:
+        active.book = None
+
+
+def _book(store: Store, start: datetime, end: datetime) -> EventBook:
+    active = _READING.get()
+    if active is not None and active.covers(store, start, end):
+        if active.book is None:
+            active.book = EventBook.read(store, active.start, active.end)
+        return active.book
+    return EventBook.read(store, start, end)
+
+
+def event_summaries(store: Store, config: Config, start: datetime, end: datetime, *, decay: bool = False,
+                    limit: int | None = None, merge_near_duplicates: bool = False) -> list[EventSummary]:
+    """The events with an item in [start, end) that names a configured bank, hottest first.
+
+    Heat counts the items inside the window; with ``decay`` each item's heat halves every
+    ``half_life_days`` before the window's end (the reports do not decay: one heat per report, the
+    same number for an event and for the alert it raised).  Reprint counts cover the event up to
+    the window's end, so 转载 30 次 includes yesterday's copies of a story that broke earlier.
+    ``merge_near_duplicates`` folds events that are one story into one summary (the rule is in
+    :mod:`reportgen.insight.duplicates`); the briefing and the alerts read them so.
+    """
+    return _book(store, start, end).summaries(config, start, end, decay=decay, limit=limit,
+                                              merge_near_duplicates=merge_near_duplicates)
