@@ -99,13 +99,18 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
                 healths = sorted(ingestor.healths(), key=lambda h: order.get(h.source_id, len(order)))
                 summary = _summarise(store, run_id, healths)
             summary.started_at = started
-            summary.mentions_scored += score_pending(store, config, executor=executor)
+            # Nothing new (every source answered 304, say): nothing to judge or cluster, and the
+            # scorer's tables are not built.  What a changed scorer must judge again, and anything a
+            # stopped run left, is judged and clustered by the next run with news, or the report.
+            if summary.items_new:
+                summary.mentions_scored += score_pending(store, config, executor=executor)
     except BaseException:
         # Stopped (SIGTERM, Ctrl-C) or failed: what was stored stays stored; close the run's row.
         stored = ingestor.finished_healths() if ingestor is not None else []
         _summarise(store, run_id, stored, status="interrupted")
         raise
-    cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
+    if summary.items_new:
+        cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
     return summary
 
 
