@@ -100,9 +100,10 @@ for _ in range({repeat}):
     t0 = time.perf_counter()
     data = report_data(store, config, period, now=bigstore.END)
     times.append(time.perf_counter() - t0)
-out = {{"data_s": statistics.median(times), "data_first_s": times[0], "items": data.total_items,
-        "negative": data.negative_total, "events": len(data.events),
-        "events_reprinted": sum(e.item_count > 1 for e in data.events), "alerts": len(data.alerts)}}
+out = {{"data_s": statistics.median(times), "data_first_s": times[0], "period_items": data.total_items,
+        "period_negative": data.negative_total, "period_events": len(data.events),
+        "period_events_reprinted": sum(e.item_count > 1 for e in data.events), "period_alerts": len(data.alerts)}}
+out["data_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 if {alerts!r}:
     # what `reportgen report` does when the day's alerts are not stored yet: raise them, then the
     # report's data, sharing one reading of the day's events
@@ -162,14 +163,16 @@ def main() -> int:
         day = data_bench(args.cache, args.day_items, 1, "daily", args.repeat, alerts=True)
         print(f"daily data, a {args.day_items:,}-item day: {day['data_s']:.2f} s median, {day['data_first_s']:.2f} s "
               f"cold (target ≤ {TARGETS['day_data_s']:.1f} s) · with the day's alerts raised first "
-              f"{day['with_alerts_s']:.2f} s · peak RSS {day['rss_mb']:.0f} MB · report: {day['events']:,} events "
-              f"({day['events_reprinted']:,} reprinted), {day['alerts_raised']} alerts")
+              f"{day['with_alerts_s']:.2f} s · peak RSS {day['data_rss_mb']:.0f} MB ({day['rss_mb']:.0f} MB with the "
+              f"alerts) · report: {day['period_events']:,} "
+              f"events ({day['period_events_reprinted']:,} reprinted), {day['alerts_raised']} alerts")
         print(f"    {_store_line(day)}")
         week = data_bench(args.cache, args.items, args.days, "weekly", args.repeat)
         print(f"weekly data from {args.items:,} items: {week['data_s']:.2f} s median, {week['data_first_s']:.2f} s "
               f"cold (target ≤ {TARGETS['data_s']:.1f} s) · peak RSS {week['rss_mb']:.0f} MB "
-              f"(target ≤ {TARGETS['rss_mb']:.0f} MB) · week: {week['items']:,} items, {week['negative']:,} "
-              f"negative, {week['events']:,} events ({week['events_reprinted']:,} reprinted), {week['alerts']} alerts")
+              f"(target ≤ {TARGETS['rss_mb']:.0f} MB) · week: {week['period_items']:,} items, "
+              f"{week['period_negative']:,} negative, {week['period_events']:,} events "
+              f"({week['period_events_reprinted']:,} reprinted), {week['period_alerts']} alerts")
         print(f"    {_store_line(week)}")
     return 0
 
