@@ -49,16 +49,18 @@ def _workload() -> tuple[str, list[list]]:
         return "FinNSP eval", [entity_inputs(ex) for ex in load_examples(nsp) if ex.entities]
     from reportgen.config.core import parse_config_text
     from reportgen.demo.data import demo_config_toml, generate_demo_items
+    from reportgen.ingest.normalize import html_to_text
     from reportgen.score import ScoreInput, Target
 
     config = parse_config_text(demo_config_toml("http://127.0.0.1:9"), ROOT / "demo.toml")
     targets = [Target(b.id, b.terms) for b in config.banks]
     items = []
     for item in generate_demo_items(DEMO_NOW, seed=7):
-        text = item.title + item.summary
+        summary = html_to_text(item.summary_html)  # as parse stores it
+        text = item.title + summary
         named = [t for t in targets if any(n in text for n in t.names)]
-        items.append([ScoreInput(item.title, item.summary, t, tuple(o for o in named if o is not t))
-                      for t in named] or [ScoreInput(item.title, item.summary, targets[0])])
+        items.append([ScoreInput(item.title, summary, t, tuple(o for o in named if o is not t))
+                      for t in named] or [ScoreInput(item.title, summary, targets[0])])
     return "demo items", items
 
 
@@ -79,17 +81,17 @@ def _demo_training_file(folder: Path) -> Path:
     """The demo's ground truth as FinNSP-style rows: which banks each item is bad news for."""
     from reportgen.config.core import parse_config_text
     from reportgen.demo.data import demo_config_toml, generate_demo_items
+    from reportgen.ingest.normalize import html_to_text
 
     config = parse_config_text(demo_config_toml("http://127.0.0.1:9"), ROOT / "demo.toml")
     names = {b.id: b.name for b in config.banks}
     path = folder / "demo-train.jsonl"
     with path.open("w", encoding="utf-8") as fh:
-        for item in generate_demo_items(DEMO_NOW, seed=11):
-            truth = item.truth  # ground-truth labels of the generator
-            entities = [names[b] for b in truth.bank_ids if b in names]
-            key = [names[truth.subject_bank_id]] if truth.sentiment == "negative" and truth.subject_bank_id in names \
+        for item in generate_demo_items(DEMO_NOW, seed=11):  # each item carries the generator's truth
+            entities = [names[b] for b in item.bank_ids if b in names]
+            key = [names[item.subject_bank_id]] if item.sentiment == "negative" and item.subject_bank_id in names \
                 else []
-            fh.write(json.dumps({"title": item.title, "text": item.summary, "entities": entities,
+            fh.write(json.dumps({"title": item.title, "text": html_to_text(item.summary_html), "entities": entities,
                                  "key_entities": key}, ensure_ascii=False) + "\n")
     return path
 
