@@ -107,7 +107,10 @@ def run_fetch(config: Config, *, now: datetime | None = None, progress: Progress
     except BaseException:
         # Stopped (SIGTERM, Ctrl-C) or failed: what was stored stays stored; close the run's row.
         stored = ingestor.finished_healths() if ingestor is not None else []
-        _summarise(store, run_id, stored, status="interrupted")
+        try:
+            _summarise(store, run_id, stored, status="interrupted")
+        except Exception:  # the store itself failing: the error being raised says more than this one
+            log.warning("could not record run %d as interrupted", run_id, exc_info=True)
         raise
     if summary.items_new:
         cluster_pending(store, config, now=now)  # reprints join their events: exports carry event_id
