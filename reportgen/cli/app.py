@@ -436,8 +436,14 @@ def demo_cmd(state: State, out_dir: Path, lang: str, keep: bool) -> None:
             for at, title, _ in result.pushes:
                 click.echo(f"  {at:%m-%d %H:%M}  {title}")
             # in full: the latest escalation to 一级 (the day's top story, as it broke), else the first
-            top = [p for p in result.pushes if "→ 一级" in p[1] or "→ Level 1" in p[1]]
-            at, title, message = top[-1] if top else result.pushes[0]
+            # message at 一级, else the first message
+            def at_level_1(title: str) -> bool:
+                target = title.split("→")[-1]
+                return "一级" in target or "Level 1" in target
+
+            top = [p for p in result.pushes if "→" in p[1] and at_level_1(p[1])][-1:] \
+                or [p for p in result.pushes if at_level_1(p[1])][:1] or result.pushes[:1]
+            at, title, message = top[0]
             click.echo(f"  as received at {at:%m-%d %H:%M}:")
             for line in (title, *message.splitlines()):
                 click.echo(f"    {line}")
