@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from reportgen.config.defaults import DEFAULT_PLAYBOOK, AlertSettings, PlaybookEntry
 from reportgen.models import LEVEL_COLOURS, LEVEL_COLOURS_ZH, LEVEL_NAMES_ZH
@@ -185,3 +187,23 @@ def _short(title: str, limit: int = 28) -> str:
 
 def playbook_for(alert_category: str | None, entries: Mapping[str, PlaybookEntry]) -> PlaybookEntry:
     return entries.get(alert_category or "default") or entries.get("default") or DEFAULT_PLAYBOOK["default"]
+
+
+def with_incident_event(raised: Sequence[Alert], categories: Counter[str],
+                         category_events: Sequence[CategoryEvent]) -> list[Alert]:
+    """One incident, one alert: a bank's volume and heat triggers take the main category of its
+    negative items and belong to its hottest negative event, so they join that event's category
+    trigger (see :func:`incidents`).  Used for the daily alerts and the rolling window's alike."""
+    top = categories.most_common(1)
+    hottest = max(category_events, key=lambda e: (e.heat, e.event_id), default=None)
+    out = []
+    for alert in raised:
+        if alert.kind != "category":
+            changes: dict[str, Any] = {}
+            if top:
+                changes["category"] = top[0][0]
+            if hottest is not None:
+                changes["event_ids"] = (hottest.event_id,)
+            alert = replace(alert, **changes)
+        out.append(alert)
+    return out

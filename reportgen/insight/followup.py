@@ -31,7 +31,15 @@ from typing import Any
 
 from reportgen.config.core import Config
 from reportgen.errors import DataError
-from reportgen.insight.alerts import KIND_ORDER, Alert, CategoryEvent, bank_alerts, incidents, playbook_for
+from reportgen.insight.alerts import (
+    KIND_ORDER,
+    Alert,
+    CategoryEvent,
+    bank_alerts,
+    incidents,
+    playbook_for,
+    with_incident_event,
+)
 from reportgen.insight.events import item_heat
 from reportgen.insight.incidents import event_summaries
 from reportgen.models import AlertIncident, AlertSummary, EventSummary
@@ -125,7 +133,7 @@ def evaluate_window(store: Store, config: Config, end: datetime) -> tuple[dateti
             negative_history=[history.get((bank.id, k), [0.0, 0.0])[0] for k in blocks],
             heat=heat, heat_history=[history.get((bank.id, k), [0.0, 0.0])[1] for k in blocks],
             events=category_events, category_names=category_names, settings=settings, when=when)
-        triggers = _with_incident_event(raised, main_category[bank.id], category_events)
+        triggers = with_incident_event(raised, main_category[bank.id], category_events)
         seen_now = [observation(group, events, growth_events, bank_growth=recent.get(bank.id, 0.0))
                     for group in incidents(triggers)]
         out += merged(seen_now)
@@ -157,25 +165,6 @@ def _combined(a: Observation, b: Observation) -> Observation:
         first_source=head.first_source or tail.first_source,
         first_published_at=head.first_published_at or tail.first_published_at,
         reasons_zh=head.reasons_zh + tail.reasons_zh, reasons_en=head.reasons_en + tail.reasons_en)
-
-
-def _with_incident_event(raised: Sequence[Alert], categories: Counter[str],
-                         category_events: Sequence[CategoryEvent]) -> list[Alert]:
-    """The volume and heat triggers given the window's main category and the bank's hottest negative
-    event, so that they join that event's incident (as the daily alerts do)."""
-    top = categories.most_common(1)
-    hottest = max(category_events, key=lambda e: (e.heat, e.event_id), default=None)
-    out = []
-    for alert in raised:
-        if alert.kind != "category":
-            changes: dict[str, Any] = {}
-            if top:
-                changes["category"] = top[0][0]
-            if hottest is not None:
-                changes["event_ids"] = (hottest.event_id,)
-            alert = replace(alert, **changes)
-        out.append(alert)
-    return out
 
 
 def observation(group: Sequence[Alert], events: Sequence[EventSummary],

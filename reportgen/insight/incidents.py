@@ -12,13 +12,11 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from reportgen.config.core import Config
 from reportgen.insight import summaries
-from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, incidents, playbook_for
+from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, incidents, playbook_for, with_incident_event
 from reportgen.insight.events import ClusterItem, cluster, item_heat
 from reportgen.models import AlertSummary, EventSummary
 from reportgen.periods import day_start
@@ -129,19 +127,7 @@ def _raise(store: Store, config: Config, day: date) -> list[Alert]:
             negative_history=[per_day.get((bank.id, d), [0.0, 0.0])[0] for d in history_days],
             heat=heat, heat_history=[per_day.get((bank.id, d), [0.0, 0.0])[1] for d in history_days],
             events=category_events, category_names=category_names, settings=settings)
-        top = main_category[bank.id].most_common(1)
-        # one incident, one alert: the day's volume and heat belong to the bank's hottest negative
-        # event, so they join that event's category trigger (see alerts.incidents)
-        hottest = max(category_events, key=lambda e: (e.heat, e.event_id), default=None)
-        for alert in raised:
-            if alert.kind != "category":
-                changes: dict[str, Any] = {}
-                if top:
-                    changes["category"] = top[0][0]
-                if hottest is not None:
-                    changes["event_ids"] = (hottest.event_id,)
-                alert = replace(alert, **changes)
-            out.append(alert)
+        out.extend(with_incident_event(raised, main_category[bank.id], category_events))
     return out
 
 
