@@ -8,6 +8,7 @@ databases and their outputs are compared, except where a value is the database's
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,7 +56,8 @@ def session(config: Path) -> dict[str, object]:
     out["parquet"] = pq.read_table(parquet).to_pylist()
     result = invoke(config, "report", "daily", "--date", str(YESTERDAY), "--format", "html")
     assert result.exit_code == 0, result.output
-    out["report"] = Path(result.stdout.strip()).read_bytes()
+    # the follow-up table's "first raised" times are when each session raised the alert: its clock
+    out["report"] = re.sub(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", b"<time>", Path(result.stdout.strip()).read_bytes())
     ran = invoke(config, "run", "daily", "--json")
     assert ran.exit_code == 0, ran.output
     run = json.loads(ran.stdout)
