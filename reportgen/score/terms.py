@@ -113,6 +113,9 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
             table[key] = Entry(old.term, SENT, old.value, tuple(codes), key in CONTEXT_ONLY)
         elif old is None or old.kind == BYS:
             weight = 0.0 if key in CONTEXT_ONLY else weights[key]
+            inside = inner_term(table, key) if weight < 0 else None
+            if inside is not None and inside.value < weight:  # 涉嫌诈骗 is at least as bad as 诈骗
+                weight = inside.value
             table[key] = Entry(key, SENT, weight, tuple(codes), key in CONTEXT_ONLY)
     # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
     # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
@@ -145,7 +148,7 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         if is_latin_word(key):
             continue
         inside = substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
-        roles = [w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key)]
+        roles = [w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key or _adverb_form(key, w))]
         if roles:
             table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
                                  object_of=tuple(w for w in roles if w in BY_OBJECT))
@@ -155,6 +158,14 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
                 or (entry.kind == NEG and entry.term in lx.DENIALS) or entry.term in lx.ACCUSATIONS):
             table[key] = replace(entry, special=True, bank_sensitive=sensitive)
     return table
+
+
+# 很低, 太慢, 这么难: a degree adverb before a one-character pattern word is still that word
+_ADVERBS = frozenset("很 太 好 真 超 挺 贼 巨 极 更 非常 特别 这么 那么 如此 越来越 有点 有些".split())
+
+
+def _adverb_form(key: str, word: str) -> bool:
+    return key.endswith(word) and key[:-len(word)] in _ADVERBS
 
 
 def substrings(key: str) -> set[str]:
