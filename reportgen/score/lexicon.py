@@ -135,7 +135,7 @@ _neg(2.0, """野鸡行 垃圾行 破行 烂行 菜卡 坑货 坑死 坑死了 �
           业绩变脸 业绩暴雷 不良飙升 不良暴增 不良双升 股价跳水 市值缩水 负增长 净息差收窄 息差收窄
           风波 门事件 翻车 塌房 闹剧 乱象 深陷 卷入 再陷 陷入困境
           死活不同意 不同意 黑房子 死机 没有协商成功 没协商成功 协商不成 协商失败 审了很久 审了好久 审很久 迷糊 怒销
-          累死 白费力气 不敢申请 不敢办 不敢用 不敢存 不放心 靠边站 放弃了 拉倒 拉倒了 算了吧 呵呵了""")
+          累死 白费力气 不敢申请 不敢办 不敢用 不敢存 靠边站 放弃了 拉倒 拉倒了 算了吧 呵呵了""")
 _neg(1.2, """拒绝 一个个拒绝 不同意 销了""")
 # a bank's own results and pay (performance): a decline is negative, a rise is not
 _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下滑 利润下降 利润腰斩 净利腰斩 营收下滑 营收下降 业绩下滑
@@ -234,7 +234,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 是不是 是否 接盘方 刚性年费 分红险 不够格
     业绩发布会
     新ceo 新行长 新董事长
-    免去 调任 调离 请辞
+    免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
 """.split())
 
@@ -380,15 +380,20 @@ _pattern("分期 利息 费率 手续费", "套路 坑 太坑 坑人", 6, -2.5, 
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
+# a fine over the products the bank sells (regulatory and mis_selling)
+_pattern("理财 代销 基金 保险 销售 产品 理财产品 原油宝", "罚单 被罚 罚款 处罚 被处罚", 10, -2.5,
+         "regulatory mis_selling")
 # a product the bank sold that lost money or cannot pay out (mis_selling)
-_pattern("理财 基金 理财产品 产品 保险 代销 私募 信托", "亏损 亏了 亏本 破净 跌破 暴雷 爆雷 兑付不了 无法兑付 不能兑付 "
+_pattern("理财 基金 理财产品 产品 保险 代销 私募 信托 原油宝 纸黄金 结构性存款 资管 养老理财 理财经理",
+         "穿仓 负价 爆仓 血亏 亏一半 亏损 亏了 亏本 破净 跌破 暴雷 爆雷 兑付不了 无法兑付 不能兑付 "
          "延期兑付 逾期 亏 缩水", 10, -2.5, "mis_selling")
 # an elderly or ordinary customer turned away or made to come in person (complaint)
 _pattern("老人 大爷 大妈 老太 储户 客户 病人 瘫痪", "被拒 拒绝 刁难 抬到 背到 抬进 到场 本人 跑了 折腾", 12, -2.0,
          "complaint", across=True)
 # fees and rates charged or raised (fee_rate); waivers and discounts are not news
-_pattern("年费 手续费 利息 费用 服务费 短信费 管理费 违约金 罚息 短信 短信息 会员费",
-         "扣了 扣走 扣除 被扣 收了 多收 涨了 太高 偏高 疯长 太贵 好贵 收钱 扣钱", 8, -2.0, "fee_rate")
+_pattern("年费 手续费 利息 费用 服务费 短信费 管理费 违约金 罚息 短信 短信息 会员费 lx 息费 分期费 利率 费率",
+         "扣了 扣走 扣除 被扣 收了 多收 涨了 太高 偏高 疯长 太贵 好贵 收钱 扣钱 涨 一直涨 越来越高 好高 很高 这么高 高",
+         8, -2.0, "fee_rate")
 _pattern("年费 手续费 利息 费用 服务费 短信费 管理费", "免 全免 减免 免收 返还 返回来 优惠 打折 折扣 立减 不收", 8, 0.0)
 # rates: a deposit-rate cut or a loan-rate rise hurts customers; the opposite moves are not news
 _DEPOSIT_RATE = "存款利率 存款利息 定存利率 定期利率 大额存单利率 存款 定期 大额存单 存单"
@@ -406,11 +411,16 @@ _pattern("提前还款 提前还贷 提前结清 提前还", "要收 收取 违�
 _pattern("提前还款 提前还贷 提前结清 提前还", "最低 不让 不给 限制 门槛", 10, -2.0, "complaint")
 _pattern("扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我", "年费 手续费 服务费 利息 费用 短信费 管理费", 6,
          -2.0, "fee_rate")
+# the bank's app, systems and machines failing (outage), before the complaint reading of the same words
+_pattern("app 手机银行 网银 网上银行 系统 掌银 客户端 服务器 atm 柜员机 取款机 存取款机 银行app",
+         "崩 崩了 挂了 瘫痪 故障 异常 出错 报错 出问题 有问题 用不了 登不上 进不去 打不开 闪退 卡死 白屏 失灵 吞卡 "
+         "罢工 bug "
+         "无法登录 无法使用 不能用", 8, -2.0, "outage")
 # the bank's service, app and process: slow, hard, bad (complaint)
 _pattern("效率 服务 态度 体验 app 系统 客服 手机银行 网银 界面 人工 电话客服 积分 权益 活动",
          "低 差 不高 落后 难用 烂 不行 太差 很差 好差 敷衍 推诿 打不通 不专业 不懂 挂我电话 甩锅 机器人 没用 不耐烦 "
          "卡顿 闪退 "
-         "复杂 反人类 麻烦 缩水 贬值 不值钱 清零 鸡肋", 6, -2.0, "complaint")
+         "复杂 反人类 麻烦 缩水 贬值 不值钱 清零 鸡肋 就值 才值 只值 不值", 6, -2.0, "complaint")
 _pattern("提额 提了", "几百 一点 一点点 才 很少 太少", 4, -2.0, "complaint")
 _pattern("办卡 下卡 申请 提额 注销 销户 销卡 取钱 取款 信用卡", "这么难 太难 好难 难么", 6, -2.0, "complaint")
 _pattern("被忽悠 忽悠 被推销 推销 误导", "购买 开通 办了 买了", 6, -2.5, "mis_selling")
@@ -437,8 +447,9 @@ _pattern("员工 职工 行员 柜员 保安 客户经理 理财经理 工作人
 _pattern("员工 职工 行员 柜员 保安 客户经理 工作人员 大堂经理", "态度 怼 呵斥 嘲讽 推搡 驱赶 拒绝 刁难 冷漠", 8, -2.0,
          "complaint")
 # a creditor's or the police's step, a customer's own arrears: not the bank's bad news
-_pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司法 涉案 涉赌 诈骗 电诈 ga",
-         "冻结 被冻结 封卡 锁卡 止付 起诉 诉讼 被起诉 律师函 降额 封", 20, 0.0, across=True, banks_only=True)
+_pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司法 涉案 涉赌 诈骗 电诈 ga 以贷还贷 拖欠 欠债 老赖 逾期了",
+         "冻结 被冻结 封卡 锁卡 止付 起诉 诉讼 被起诉 律师函 降额 封 黑名单 拉黑 进黑名单 被拉黑 额度清零 停卡 "
+         "被封卡 冻结了 被降额 警告", 20, 0.0, across=True, banks_only=True)
 _pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
 _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
 
@@ -475,6 +486,9 @@ AWARENESS: tuple[str, ...] = tuple("""
 
 # Bad news for the bank that no category names is, on these texts, a grievance about the bank.
 FALLBACK_CATEGORY = "complaint"
+# Categories whose context terms (年费, 利息, 手续费 …) still tag a grievance that only the fallback names
+# strongly: 乱扣年费太坑 is a fee dispute as well as a complaint.
+WITH_COMPLAINT: frozenset[str] = frozenset({"fee_rate"})
 # A customer telling their own fee, mis-selling or loss story (我…) is also complaining about it.
 FIRST_PERSON: tuple[str, ...] = ("我", "俺", "本人", "老子")
 GRIEVANCES: frozenset[str] = frozenset({"fee_rate", "mis_selling", "ops_loss"})

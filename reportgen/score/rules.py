@@ -381,7 +381,8 @@ class RulesScorer:
             if cat.code in NEUTRAL_CATEGORIES:
                 fires = found[3]
             else:
-                fires = negative and (found[3] or not strong)
+                fires = negative and (found[3] or not strong
+                                      or (cat.code in lx.WITH_COMPLAINT and strong <= {lx.FALLBACK_CATEGORY}))
             if fires:
                 out.append(CategoryHit(cat.code, tuple(found[0]), found[1].clause_text(found[2])))
         if negative and lx.FALLBACK_CATEGORY and not any(c.code not in NEUTRAL_CATEGORIES for c in out):

@@ -146,6 +146,9 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
     pattern_words = set(PATTERN_WORDS)
     for key, entry in list(table.items()):
         if is_latin_word(key):
+            if key in pattern_words:  # 只给3k: a Latin pattern word plays its part as itself
+                table[key] = replace(entry, cue_of=(key,) if key in CUE_WORDS else (),
+                                     object_of=(key,) if key in BY_OBJECT else ())
             continue
         inside = substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
         roles = [w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key or _adverb_form(key, w))]
@@ -217,7 +220,8 @@ def _vader_lexicon() -> dict[str, float]:
     # heavy: VADER's 7,500-word lexicon, only for English text
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return {w: v for w, v in SentimentIntensityAnalyzer().lexicon.items() if is_latin_word(w)}
+    # two-letter chat abbreviations (wd, qq, ty, xd) are pinyin initials or app names in Chinese posts
+    return {w: v for w, v in SentimentIntensityAnalyzer().lexicon.items() if is_latin_word(w) and len(w) > 2}
 
 
 @functools.cache
