@@ -80,6 +80,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "不予退还 不退还 讨要说法 要个说法 讨个说法 维权难 起诉银行 状告 集体维权 围堵 拉横幅 "
         "怒怼 怒斥 刁难储户 为难 推销理财 强制推销 骚扰短信 频繁催收 恶意催收 催收骚扰 短信轰炸 "
         "营销骚扰 "
+        "遭拒 拒兑 拒付 被拒收 拒为 拒绝为 不愿赔偿 不赔偿 拒不赔偿 不愿赔 遭拖延 催债 逼人 逼上绝路 上绝路 "
+        "未施救 没施救 遭盘问 盘问 插队 查不到 提现难 只能取 迟迟未 强迫 指责 不营业 难存 兑现难 骗子 骗局 "
         "complaint complaints"), -1.5),
     Category("mis_selling", "误导销售/虚假宣传", "Mis-selling / false advertising", split_terms(
         "误导 误导销售 虚假宣传 夸大收益 夸大宣传 保本 承诺收益 飞单 理财亏损 净值亏损 产品亏损 代销 兑付延迟 "
@@ -93,6 +95,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "存单变保险 理财变保险 存款变基金 十年期保险 销售误导 违规销售 私自销售 代客操作 擅自购买 "
         "私自购买 私自赎回 偷偷买 搭售保险 捆绑保险 强制买保险 收益不及预期 兑付不了 不能兑付 "
         "推销保险 卖保险 原油宝 穿仓 "
+        "被办成保险 办成保险 办成了保险 被办成 未经授权 擅自开户 批量开户 "
         "mis-selling misselling mis-sold"), -2.0),
     Category("data_leak", "客户信息泄露", "Customer data leak", split_terms(
         "泄露 信息泄露 数据泄露 泄密 个人信息 客户信息 倒卖 贩卖信息 出售信息 非法获取 查询征信 隐私 爆通讯录 "
@@ -121,6 +124,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "差错 操作失误 工作失误 柜员失误 员工失误 弄错 搞错 算错 多转 记错 资金损失 被盗 "
         "钱被转 钱被盗 被提走 被支取 丢了 内控缺陷 内控失效 盗取客户资金 挪用客户资金 挪用资金 "
         "冒领存款 "
+        "转走 划扣 被划扣 扣划 被清零 "
         "funds missing unauthorised unauthorized"), -2.0),
     Category("regulatory", "违规/监管处罚", "Violation / regulatory penalty", split_terms(
         "罚款 罚单 被罚 遭罚 罚没 吃罚单 领罚单 行政处罚 处罚 "
@@ -130,6 +134,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "开罚单 收罚单 领罚 罚了 被罚款 罚金 被处罚 遭处罚 受到处罚 被处以 被警告 监管处罚 "
         "监管通报 被通报 通报批评 责令 责令停止 暂停新增 禁止新增 被点名 监管点名 违反规定 "
         "未按规定 违反审慎经营规则 严重违反 被罚没 违规放贷 违规发放 违规经营 被责令 被立案 "
+        "追责 被追责 踩红线 踩中红线 触碰红线 红线 "
         "外汇局 fined penalty penalised penalized sanctioned regulator"), -2.0),
     Category("fraud_crime", "诈骗/违法犯罪", "Fraud / crime", split_terms(
         "诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 非法集资 非法吸收公众存款 非法吸存 洗钱 传销 套路贷 涉黑 地下钱庄 "
@@ -144,6 +149,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "假公章 虚假贷款 索贿 利益输送 权钱交易 收受贿赂 收受财物 非法收受 判处 死缓 无期徒刑 "
         "行贿 贪腐 腐败 违法犯罪 "
         "联合欺骗 合伙欺骗 伙同欺骗 串通欺骗 "
+        "挥霍 敛财 套取 贪官 打赏主播 被批捕 被逮捕 被刑拘 "
         "fraud scam laundering arrested convicted"), -2.5),
     Category("outage", "系统故障", "System outage", split_terms(
         "宕机 系统故障 故障 崩溃 崩了 无法登录 登录不上 无法转账 无法支付 闪退 瘫痪 系统升级 网银异常 服务中断 "
@@ -169,6 +175,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "被免 被免去 被罢免 请辞 被查处 投案 主动投案 投案自首 下落不明 病逝 逝世 殉职 过劳死 "
         "调任 调离 "
         "拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免 "
+        "捅伤 致死 遇刺 "
         "resigned resigns resignation"), -1.0),
     Category("performance", "经营业绩", "Business performance", split_terms(
         "净利润 营业收入 营收 同比增长 同比下降 不良率 不良贷款率 拨备覆盖率 资本充足率 净息差 总资产 年报 半年报 "
