@@ -141,6 +141,7 @@ _neg(2.0, """野鸡行 垃圾行 破行 烂行 菜卡 坑货 坑死 坑死了 �
           迟迟未 未经授权 擅自开户 批量开户 挥霍 敛财 套取 贪官 打赏主播 强迫 指责 捅伤 致死 遇刺 追责 被追责 踩红线
           踩中红线 触碰红线 红线 不营业 难存 兑现难 被封 被划走""")
 _neg(3.0, """被批捕 被逮捕 被刑拘 被拘留""")
+_neg(1.5, """没啥卵用 没啥用 不会提 这么低 那么低 低得可怜 少得可怜 可怜的额度""")
 _neg(1.2, """拒绝 一个个拒绝 不同意 销了""")
 # a bank's own results and pay (performance): a decline is negative, a rise is not
 _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下滑 利润下降 利润腰斩 净利腰斩 营收下滑 营收下降 业绩下滑
@@ -229,7 +230,7 @@ for _w in """涨停 涨停板 大涨 新高 创新高 历史新高 起飞 主升
 ZH_NEUTRAL: tuple[str, ...] = tuple("""
     慢慢 慢性 反欺诈 反诈骗 反诈 防诈骗 防骗 防范诈骗 风控 风险管理 风险控制 风险防控 防范风险 防控风险 减少风险
     降低风险 风险提示 风险评估 风险偏好 风险等级 低风险 风险较低 无风险 问题解答 常见问题 解决问题 解答问题
-    不良率 不良贷款率
+    不良率 不良贷款率 风控严格 风控很严格
     部分服务暂停 部分功能暂停 系统升级 升级维护 不良资产处置 处理 处置 调查问卷 问卷调查 市场调查 调查显示 调研
     举报电话 投诉电话 投诉渠道 投诉处理 受理投诉
     消费者权益保护 权益保护 保护消费者 维护权益 反洗钱 打击诈骗 打击非法集资 防范非法集资 警惕非法集资 谨防诈骗
@@ -365,6 +366,7 @@ _pattern("额度 提额 固额 固定额度 临额 临时额度",
 _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint")
 _pattern("才 只给 只有 就给 才给 只批 才批 只下 才下 就批了 只批了", "k w 千 万 块 几百 几千 一千 两千 三千 五千",
          5, -2.0, "complaint", weak=True)
+_pattern("收了 扣了 收我 扣我 被扣了 被收了 扣走", "元 块 百 多块", 6, -2.0, "fee_rate", weak=True)
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
 _pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却", 14, -2.0, "complaint", across=True)
 _pattern("保险 保单 理财 基金", "说是存款 当成存款 当存款 是存款", 6, -2.5, "mis_selling")
@@ -480,6 +482,9 @@ FRAME_WINDOW = 6
 # A text this short (characters) that names no other bank is about the bank as a whole: a
 # hot-search title or a forum post, where the complaint often sits in the clause after the name.
 SHORT_TEXT = 100
+# A post this long (characters) that names no other bank is about the bank for its risk categories:
+# a complaint names the fee or the product a sentence or two after the bank.
+POST_TEXT = 200
 
 # Awareness campaigns and warnings (the bank's own anti-fraud events, a police reminder): in a
 # sentence with one of these, crime words describe what to watch out for, not an incident, and

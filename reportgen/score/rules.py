@@ -62,6 +62,7 @@ from reportgen.score.terms import (
 )
 
 SHORT_BYTES = lx.SHORT_TEXT * CJK_BYTES
+POST_BYTES = lx.POST_TEXT * CJK_BYTES
 
 RULES_VERSION = "5"  # bump on any change to the logic below (the lexicon is hashed in)
 
@@ -305,8 +306,10 @@ class RulesScorer:
             bystander_sentences -= named_sentences
             all_bystander = everywhere_bystander or (bool(own_clauses) and own_clauses <= bystander_clauses)
             # a short text naming no other bank is about this bank throughout (posts, hot-search titles)
-            short = (is_bank and bool(own) and len(part.data) <= SHORT_BYTES
-                     and not any(o in part.data for o in other_names))
+            alone = is_bank and bool(own) and not any(o in part.data for o in other_names)
+            short = alone and len(part.data) <= SHORT_BYTES
+            # a post about this bank alone: its risk terms anywhere are the bank's (for categories)
+            about_it = alone and len(part.data) <= POST_BYTES
             if short and part.where != "title":
                 factor *= SHORT_FACTOR
             framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)
@@ -349,8 +352,10 @@ class RulesScorer:
                     total += contribution
                     contributions.append((contribution, entry.term, part, clause, notes))
                 counts = not names or place >= PLACE_SENTENCE or (named_in_title and part.where == "body")
-                if entry.categories and counts and not negated and not bystander:
+                if entry.categories and (counts or about_it) and not negated and not bystander:
                     for code in entry.categories:
+                        if not counts and code in NEUTRAL_CATEGORIES:
+                            continue  # results and appointments elsewhere in a post are not the bank's
                         strong = not entry.context_only and (entry.value <= 0 or code in NEUTRAL_CATEGORIES)
                         terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
                         if entry.term not in terms:
