@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reportgen.ingest import dates
 from reportgen.ingest.dates import normalize_published, parse_date, read_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -281,3 +283,41 @@ def test_far_future_placeholders_count_as_missing_not_capped() -> None:
     assert normalize_published(placeholder, fetched_at=FETCHED) == (FETCHED, True, False)
     assert normalize_published(datetime(2101, 1, 1, tzinfo=UTC), fetched_at=FETCHED) == (FETCHED, True, False)
     assert normalize_published(datetime(2100, 12, 31, tzinfo=UTC), fetched_at=FETCHED) == (FETCHED, False, True)
+
+
+# RFC 822 dates take a shorter road than the general patterns: the same reading (value, or the
+# problem, word for word) on strings of that shape and its near misses.
+_rfc822_like = st.builds(
+    lambda wd, d, mon, y, h, mi, sec, zone: f"{wd}{d} {mon} {y} {h}:{mi}:{sec}{zone}",
+    st.sampled_from(["Sat, ", "Mon, ", "Sat, ", "Sun ", "", "sat, ", "Xyz, "]),
+    st.sampled_from(["28", "01", "31", "30", "00", "29", "1"]),
+    st.sampled_from(["Nov", "Feb", "Nov", "Feb", "nov", "NOV", "Sept", "Foo"]),
+    st.sampled_from(["2026", "2024", "2023", "2026", "0001", "9999", "26"]),
+    st.sampled_from(["07", "00", "23", "24", "12", "7"]),
+    st.sampled_from(["20", "59", "60"]),
+    st.sampled_from(["05", "59", "60", "61", "99"]),
+    st.sampled_from([" +0800", " -0500", " +1400", " +1401", " -1430", " +9999", " GMT", " UTC", " UT", " Z", " CST",
+                     " EDT", " AWST", " XYZ", " PMT", " AMST", " PM", " pm", " +08:00", "", " +0800 (CST)"]),
+)
+
+
+def _general_reading(text: str, reference: datetime | None) -> dates.DateReading:
+    real = dates._RFC822_RE
+    dates._RFC822_RE = re.compile("(?!)")  # matches nothing: every string takes the general patterns
+    try:
+        return read_date(text, SHANGHAI, reference=reference)
+    finally:
+        dates._RFC822_RE = real
+
+
+@settings(max_examples=1000)
+@given(_rfc822_like, st.sampled_from([None, FETCHED]))
+def test_the_rfc822_shortcut_reads_as_the_general_patterns(text: str, reference: datetime | None) -> None:
+    assert read_date(text, SHANGHAI, reference=reference) == _general_reading(text, reference)
+
+
+def test_the_rfc822_shortcut_is_taken() -> None:
+    for text in ("Sat, 28 Nov 2026 07:20:05 +0800", "Sat, 28 Nov 2026 07:20:05 GMT", "Fri, 27 Nov 2026 08:30:00 CST"):
+        assert dates._RFC822_RE.fullmatch(text) is not None
+        assert read_date(text, SHANGHAI) == _general_reading(text, None)
+        assert read_date(text, SHANGHAI).value is not None

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reportgen.ingest import normalize
 from reportgen.ingest.normalize import (
     canonical_url,
+    clean_text,
     content_hash,
     html_to_text,
     is_trusted_guid,
@@ -149,6 +152,54 @@ def test_canonical_url_is_idempotent(url: str) -> None:
         assert canonical_url(once) == once
         assert once.startswith(("http://", "https://"))
         assert "utm_" not in once.lower().split("#")[0].split("?", 1)[-1] or "?" not in once
+
+
+# The shortcut for plain URLs gives what every step gives: URL-shaped strings built from the
+# characters each step treats specially (case, ports, users, fragments, characters quote() encodes,
+# whitespace and controls, non-ASCII), with and without a base.
+_url_bits = st.sampled_from(["http", "https", "HTTP", "ftp", "://", ":", "/", "//", "///", "?", "#", "&", "=",
+                             "@", "[", "]", "%", "%2F", "a", "Z", "0", "9", ".", "-", "_", "~", "!", "$", "'",
+                             "(", "*", "+", ",", ";", "utm_x=1", "spm=2", "id=3", " ", "\t", "\n", "\x00",
+                             "\x7f", "\x85", "\u3000", "中", "\ud800", '"', "<", ">", "\\", "^", "`", "{", "|",
+                             "}", "bank.example", "B.Example", ":80", ":443", ":8080", ":99999", "user@"])
+_url_like = st.one_of(
+    _urls,
+    st.lists(_url_bits, max_size=14).map("".join),
+    st.tuples(st.sampled_from(["http://", "https://", "http:///", "HTTP://"]), st.lists(_url_bits, max_size=12))
+    .map(lambda parts: parts[0] + "".join(parts[1])),
+)
+
+
+@given(_url_like, st.sampled_from([None, "", "https://bank.example/news/", "http://b.example/a?x=1#f"]))
+def test_the_plain_url_shortcut_equals_every_step(url: str, base: str | None) -> None:
+    assert canonical_url(url, base) == normalize._canonical_url(url, base) if url else canonical_url(url) is None
+
+
+def test_the_plain_url_shortcut_is_taken() -> None:
+    """Not a test that passes by never taking the shortcut: these are plain URLs."""
+    for url in ("https://bench000.demo.invalid/news/20261128/00044.html", "http://bank.example",
+                "https://bank.example/a?utm_source=x&id=1"):
+        assert normalize._PLAIN_URL_RE.fullmatch(url) is not None
+        assert canonical_url(url) == normalize._canonical_url(url, None)
+
+
+# clean_text and normalize_whitespace skip their regex for printable text: the same result as
+# always running it, on any text (the alphabet leans on controls, format characters, surrogates).
+_any_text = st.text(st.one_of(st.characters(), st.sampled_from(
+    "\x00\x08\t\n\x0b\x0e\x1b\x1c\x1f\x7f\x84\x85\x86\x9f\xa0\u200b\u200e\u2028\u2060\u3000\ufeff\ud800\udfff a中")))
+
+
+@given(_any_text)
+def test_clean_text_equals_its_regex(text: str) -> None:
+    expected = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]",
+                      lambda m: "\ufffd" if m.group() >= "\ud800" else "", text)
+    assert clean_text(text) == expected
+
+
+@given(_any_text)
+def test_normalize_whitespace_equals_its_regex(text: str) -> None:
+    expected = " ".join(re.sub("[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]", "", text).split())
+    assert normalize_whitespace(text) == expected
 
 
 # --- hashes and ids ------------------------------------------------------------------------------

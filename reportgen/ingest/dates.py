@@ -20,6 +20,7 @@ import logging
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,12 @@ _DAYWORD_RE = re.compile(r"(?P<day>今天|今日|昨天|昨日|前天)" + _TIME,
 _JUST_NOW = frozenset({"刚刚", "剛剛", "刚才", "just now"})
 
 _PATTERNS = (_YMD_RE, _DMY_NAME_RE, _MDY_NAME_RE, _ASCTIME_RE)
+# The canonical RFC 822 date ("Sat, 28 Nov 2026 07:20:05 +0800"): _YMD_RE cannot match it (it starts
+# with a letter), and _DMY_NAME_RE reads exactly these fields from it, so it takes a shorter road.
+_RFC822_RE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
+    r"(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}|" + "|".join(_NAMED_ZONES) + ")"
+)  # named zones only: in "07:20:05 PMT", _TIME reads "PM" and the zone is "T"
 _ISO_HINT_RE = re.compile(r"\d{4}-?\d{2}")
 
 
@@ -161,7 +168,7 @@ def read_date(text: str, tz: tzinfo, *, reference: datetime | None = None) -> Da
     """
     if not isinstance(text, str):
         return _UNREAD
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()  # NFKC keeps ASCII as is
     if not s or len(s) > _MAX_LEN:
         return _UNREAD
     try:
@@ -202,6 +209,12 @@ def _parse(s: str, tz: tzinfo, reference: datetime | None) -> datetime | None:
             pass
         else:
             return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    # Fast path: RFC 822 as RSS 2.0 writes it, read as _DMY_NAME_RE and _build read it.
+    rfc822 = _RFC822_RE.fullmatch(s)
+    if rfc822 is not None:
+        day, month, year, hour, minute, second, zone = rfc822.groups()
+        return datetime(int(year), _MONTHS[month.lower()], int(day), int(hour), int(minute), min(int(second), 59),
+                        tzinfo=_zone(zone, tz, None))
 
     forced: tzinfo | None = None
     if "时间" in s or "時間" in s or "Standard Time" in s:
@@ -261,6 +274,12 @@ def _zone(token: str | None, tz: tzinfo, forced: tzinfo | None) -> tzinfo:
     """The zone a date's zone token names; raises :class:`_Impossible` for one no date can have."""
     if token is None:
         return forced or tz
+    return _token_zone(token)
+
+
+@lru_cache(maxsize=256)
+def _token_zone(token: str) -> tzinfo:
+    """:func:`_zone` of a token: a few spellings recur in every feed (an error is not cached)."""
     spelled = token.strip()
     token = spelled.upper()
     if token in _NAMED_ZONES:

@@ -324,19 +324,22 @@ class _Replay:
         return self.feeddata
 
     def pop(self, element: str) -> str | None:
-        if not self.elementstack or self.elementstack[-1][0] != element:
+        stack = self.elementstack
+        if not stack or stack[-1][0] != element:
             return None
-        element, expecting_text, pieces = self.elementstack.pop()
-        output = "".join(pieces).strip()
+        element, expecting_text, pieces = stack.pop()
+        output = (pieces[0] if len(pieces) == 1 else "".join(pieces)).strip()
         if not expecting_text:
             return output
         params = self.contentparams
-        if element in _RELATIVE and output and (element != "id" or self.guidislink):
-            output = _urljoin(self.baseuri or "", output)
-        if not self.version.startswith("atom") and params.get("type") == "text/plain" and _LOOKS_LIKE_HTML(output):
-            params["type"] = "text/html"
-        params.pop("mode", None)
-        params.pop("base64", None)
+        if output and element in _RELATIVE and (element != "id" or self.guidislink):
+            output = _join(self.baseuri or "", output)
+        if params:
+            if params.get("type") == "text/plain" and not self.version.startswith("atom") \
+                    and _looks_like_html(output):
+                params["type"] = "text/html"
+            params.pop("mode", None)
+            params.pop("base64", None)
         if not output.isascii():  # ASCII is left as it is by both steps
             if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
                 try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
@@ -576,7 +579,7 @@ class _Replay:
             attrs.pop("uri", None)
             attrs["href"] = href
         if "href" in attrs:
-            attrs["href"] = _urljoin(self.baseuri or "", attrs["href"])
+            attrs["href"] = _join(self.baseuri or "", attrs["href"])
         expecting_text = self.infeed or self.inentry or self.insource
         context.setdefault("links", [])
         if not (self.inentry and self.inimage):
@@ -749,10 +752,25 @@ _EMAIL = re.compile(r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{
 _RELATIVE = frozenset(_FeedParserMixin.can_be_relative_uri)
 
 
+_CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}
+
+
 def _content_type(kind: str) -> str:
     kind = kind.lower()
-    return {"text": "text/plain", "plain": "text/plain", "html": "text/html",
-            "xhtml": "application/xhtml+xml"}.get(kind, kind)
+    return _CONTENT_TYPES.get(kind, kind)
+
+
+def _join(base: str, uri: str) -> str:
+    """feedparser's ``_urljoin``, without its two regex and parse steps where they change nothing:
+    with no base, ``urljoin`` gives the URI itself, and the slash fix only acts on ``scheme:///``."""
+    if not base and ":///" not in uri:
+        return uri
+    return _urljoin(base, uri)
+
+
+def _looks_like_html(text: str) -> bool:
+    """feedparser's ``looks_like_html``: a close tag or an entity needs a ``<`` or an ``&``."""
+    return ("<" in text or "&" in text) and _LOOKS_LIKE_HTML(text)
 
 
 R = _Replay

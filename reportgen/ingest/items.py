@@ -18,6 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from typing import Any, NamedTuple
 
 from reportgen.ingest.dates import normalize_published, read_date
@@ -71,19 +72,25 @@ def identity_url(url: str | None, link: Any) -> str | None:
 
 def feed_entries(entries: Iterable[Any], feed_link: str | None) -> Iterable[RawEntry]:
     for entry in entries:
-        link = get_field(entry, "link")
+        if not isinstance(entry, dict):  # get_field's rule: nothing to read from it
+            entry = _NO_FIELDS
+        get = entry.get if type(entry) is dict else partial(dict.get, entry)  # see get_field
+        link = get("link")
         url = canonical_url(link, feed_link)
-        guid = get_field(entry, "id")
+        guid = get("id")
         yield RawEntry(
-            title=field_text(get_field(entry, "title"), content_kind(get_field(entry, "title_detail")), MAX_TITLE),
+            title=field_text(get("title"), content_kind(get("title_detail")), MAX_TITLE),
             summary=_summary(entry),
             url=url,
             id_url=identity_url(url, link),
             guid=guid.strip() or None if isinstance(guid, str) else None,
-            author=field_text(get_field(entry, "author"), "text/plain", MAX_AUTHOR) or None,
-            raw_dates=tuple(get_field(entry, k) for k in _DATE_KEYS),
-            parsed_dates=tuple(get_field(entry, k) for k in _PARSED_KEYS),
+            author=field_text(get("author"), "text/plain", MAX_AUTHOR) or None,
+            raw_dates=(get("published"), get("created"), get("updated")),  # _DATE_KEYS
+            parsed_dates=(get("published_parsed"), get("created_parsed"), get("updated_parsed")),  # _PARSED_KEYS
         )
+
+
+_NO_FIELDS: dict[str, Any] = {}
 
 
 def _summary(entry: Any) -> str:
@@ -136,9 +143,9 @@ def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone:
     # reader knows to be impossible (30 February, an offset of +25:00) is no date: feedparser
     # would roll it over or apply it, so its struct is skipped too, as if the date were absent.
     problem = None
-    impossible = set()
+    impossible: set[int] = set()
     for index, raw in enumerate(raw_dates):
-        if isinstance(raw, str) and raw:
+        if raw and isinstance(raw, str):
             reading = read_date(raw, zone, reference=fetched_at)
             if reading.value is not None:
                 return reading.value, None
@@ -162,6 +169,11 @@ def _names_feed(guid: str, feed_link: str | None) -> bool:
 
 def _clean_entry(row: RawEntry) -> RawEntry:
     """The entry with every text field safe to store (see the module docstring)."""
+    title, summary, url, id_url, guid, author = row[:6]
+    if title.isprintable() and summary.isprintable() and (url is None or url.isprintable()) \
+            and (id_url is None or id_url.isprintable()) and (guid is None or guid.isprintable()) \
+            and (author is None or author.isprintable()):
+        return row  # nothing for clean_text to do (it says why)
     return row._replace(
         title=clean_text(row.title),
         summary=clean_text(row.summary),

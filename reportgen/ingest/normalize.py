@@ -38,7 +38,9 @@ def _unsafe_replacement(m: re.Match[str]) -> str:
 def clean_text(s: str) -> str:
     """``s`` with every lone surrogate as U+FFFD and C0/C1 controls except ``\\t`` and ``\\n``
     removed; everything else is kept as is.  The result always encodes as UTF-8."""
-    if _UNSAFE_RE.search(s) is None:
+    # isprintable() is one pass in C and False for every control (Cc) and surrogate (Cs): a
+    # printable string has nothing to clean, and most text is printable.
+    if s.isprintable() or _UNSAFE_RE.search(s) is None:
         return s
     return _UNSAFE_RE.sub(_unsafe_replacement, s)
 
@@ -52,7 +54,8 @@ _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\
 def normalize_whitespace(s: str) -> str:
     """Collapse every run of whitespace (incl. U+3000 ideographic space, nbsp, newlines) to one
     space and strip the ends; zero-width spaces and stray control characters are removed."""
-    if _INVISIBLE_RE.search(s) is not None:
+    # Every invisible character is a control (Cc) or a format character (Cf): none is printable.
+    if not s.isprintable() and _INVISIBLE_RE.search(s) is not None:
         s = _INVISIBLE_RE.sub("", s)
     return " ".join(s.split())
 
@@ -106,6 +109,10 @@ _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "spm"})
 
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+# The URLs most feeds give: an absolute http(s) URL in printable ASCII, host already lower-case,
+# no user, port or fragment, and a path that quote() leaves as it is.  For these the steps below
+# change nothing but the empty path and the query, so they are done directly (see _plain_url).
+_PLAIN_URL_RE = re.compile(r"(https?)://([a-z0-9.\-]+)(/[A-Za-z0-9/:@!$&'()*+,;=._~%\-]*)?(?:\?([!-\"$-~]*))?")
 
 
 def canonical_url(url: str | None, base: str | None = None) -> str | None:
@@ -118,6 +125,25 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url or not isinstance(url, str):
         return None
+    plain = _PLAIN_URL_RE.fullmatch(url)
+    if plain is not None:
+        return _plain_url(plain)
+    return _canonical_url(url, base)
+
+
+def _plain_url(plain: re.Match[str]) -> str:
+    """:func:`canonical_url` of a URL :data:`_PLAIN_URL_RE` matches: what the general steps give."""
+    scheme, host, path, query = plain.groups()
+    url = f"{scheme}://{host}{path or '/'}"
+    if query:
+        query = _clean_query(query)
+        if query:
+            url = f"{url}?{query}"
+    return url
+
+
+def _canonical_url(url: str, base: str | None) -> str | None:
+    """:func:`canonical_url`, every step (tests compare the shortcut for plain URLs with it)."""
     url = clean_text(url).strip()  # a lone surrogate would make quote() raise
     if not url:
         return None
@@ -167,7 +193,7 @@ _MAX_GUID = 512
 
 def content_hash(*parts: str | None) -> str:
     """sha256 hex over the whitespace-normalized parts (``None`` counts as empty)."""
-    joined = "\x1f".join(normalize_whitespace(p) if p else "" for p in parts)
+    joined = "\x1f".join([normalize_whitespace(p) if p else "" for p in parts])
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
