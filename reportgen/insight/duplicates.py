@@ -17,11 +17,13 @@ The merged row keeps the id, headline and first source of the earliest event.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from itertools import chain
+from operator import attrgetter
+
+import numpy as np
 
 from reportgen.models import EventSummary
 
@@ -32,8 +34,13 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _clean(title: str) -> str:
+    """The headline as the similarity reads it: tags and punctuation removed, lower case."""
+    return _NOT_WORD.sub("", _TAG.sub("", title)).lower()
+
+
 def _bigrams(title: str) -> frozenset[str]:
-    text = _NOT_WORD.sub("", _TAG.sub("", title)).lower()
+    text = _clean(title)
     return frozenset(text[i:i + 2] for i in range(len(text) - 1)) or frozenset({text})
 
 
@@ -74,70 +81,204 @@ def near_duplicate_groups(events: Sequence[EventSummary]) -> dict[str, str]:
     """Each event's representative: the earliest event of its group of near-duplicates.
 
     Groups are closed under the rule (A like B and B like C puts all three together).  Events
-    that stand alone map to themselves.  Only events that share a bank and a judgement, and lie
-    within the time window of each other, are compared.
+    that stand alone map to themselves.  Only the pairs that :func:`_candidate_pairs` finds can be
+    alike are compared by the rule; a group's representative is its earliest member whatever the
+    order its pairs are found in, so the groups are those of comparing every pair.
     """
-    ordered = sorted(events, key=lambda e: (e.first_published_at, e.event_id))
-    rank = {e.event_id: i for i, e in enumerate(ordered)}
-    parent = {e.event_id: e.event_id for e in ordered}
+    ordered = sorted(events, key=attrgetter("first_published_at", "event_id"))
+    parent: dict[int, int] = {}  # an event of a group → an earlier one of it; a group's earliest has none
 
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
+    def root(x: int) -> int:
+        while x in parent:
             x = parent[x]
         return x
 
-    for a, b in _candidates([_Story(event) for event in ordered]):
-        if a.like(b):
-            ra, rb = root(a.event.event_id), root(b.event.event_id)
-            if ra != rb:
-                keep, drop = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
-                parent[drop] = keep
-    return {event_id: root(event_id) for event_id in parent}
+    stories: dict[int, _Story] = {}  # only the events of a candidate pair: most events have none
+
+    def story(i: int) -> _Story:
+        found = stories.get(i)
+        if found is None:
+            found = stories[i] = _Story(ordered[i])
+        return found
+
+    for i, j in _candidate_pairs(ordered):
+        if story(i).like(story(j)):
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+    ids = [e.event_id for e in ordered]
+    out = dict(zip(ids, ids, strict=True))
+    for x in parent:
+        out[ids[x]] = ids[root(x)]
+    return out
 
 
-def _candidates(stories: Sequence[_Story]) -> Iterator[tuple[_Story, _Story]]:
-    """The pairs of ``stories`` (in time order, the earlier first) that can be alike: a bank and the
-    judgement in common, within the time window, and sharing a bigram among each one's rarest.
+# --- candidate pairs -----------------------------------------------------------------------------
+#
+# A busy day has tens of thousands of events, and their headlines a million bigrams: every step
+# below works on arrays of (story, bigram) entries, sorted, never on one story or one pair at a time.
+# Integer keys are packed into one int64 where they fit (one sort instead of a lexsort).
 
-    Prefix filtering (Bayardo et al., "Scaling up all pairs similarity search"): two sets with
-    Jaccard ≥ t share at least ⌈t·|x|⌉ of the |x| bigrams of either, so with every set's bigrams
-    in one order (rarest first), they share one of the first |x| − ⌈t·|x|⌉ + 1 of each.  A busy
-    day's tens of thousands of events are then compared with a handful of others each, not with
-    every event of the day; the groups are the same, since only pairs that cannot be alike are skipped.
-    Bigrams, banks and judgements are numbered, so the (bank, judgement, bigram, story) keys are
-    integers, which sort several times faster than tuples of strings.
+_SHORT = 1 << 42  # a headline of fewer than two characters is its own text (see _bigrams), not a bigram
+_SLACK_SECONDS = 1.0  # the time filter errs on the side of a candidate: the rule itself decides
+
+
+def _candidate_pairs(stories: Sequence[EventSummary]) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, of ``stories`` (in time order) that can be alike: every pair
+    the rule holds for, and few others.
+
+    A pair is a candidate when its events share a bank and a judgement, lie within
+    :data:`WITHIN_HOURS` of each other, and share two bigrams among each one's rarest.  This is
+    prefix filtering (Bayardo et al., "Scaling up all pairs similarity search"; with two tokens in
+    common, Wang et al., "Can we beat the prefix filtering?"): if two sets share at least α elements,
+    then with every set's elements in one order (here: rarest bigram first), the first |x| − α + ℓ of
+    x and the first |y| − α + ℓ of y share ℓ elements, for any ℓ ≤ α (the ℓ-th element they have in
+    common is among them in both).  Jaccard ≥ t needs α ≥ ⌈t·|x|⌉ of either set's |x| bigrams, and
+    α ≥ 2 unless both headlines are one bigram (ℓ = 1 then).  A bigram of one headline only is
+    shared with none and never makes a candidate.  Of the candidates, the pairs whose bigram counts,
+    or whose bigrams in common, already rule out the similarity are dropped, exactly (with a margin
+    for rounding: the rule itself is applied to what is left).
     """
-    ids: dict[str, int] = {}
-    numbered = [[ids.setdefault(bigram, len(ids)) for bigram in story.bigrams] for story in stories]
-    frequency = Counter(bigram for bigrams in numbered for bigram in bigrams)
-    vocabulary, count = len(ids), len(stories)
-    rarest_first = [frequency[i] * vocabulary + i for i in range(vocabulary)]  # one total order
-    groups: dict[tuple[str, str], int] = {}  # (bank, judgement) → its number
-    keyed: list[int] = []  # ((group × vocabulary) + bigram) × stories + story, sorted below
-    for j, story in enumerate(stories):
-        bigrams = sorted(numbered[j], key=rarest_first.__getitem__)
-        # the 1e-9 keeps a product such as 0.6 × 5 = 3.0000000000000004 from shortening the prefix
-        prefix = bigrams[:len(bigrams) - math.ceil(MIN_TITLE_SIMILARITY * len(bigrams) - 1e-9) + 1]
-        for bank in set(story.event.bank_ids):
-            group = groups.setdefault((bank, story.event.label), len(groups)) * vocabulary
-            keyed.extend((group + bigram) * count + j for bigram in prefix)
-    keyed.sort()
-    pairs: set[tuple[int, int]] = set()
-    run = 0  # keyed[run:k] share a bank, a judgement and a bigram; their stories in time order
-    for k in range(1, len(keyed) + 1):
-        if k < len(keyed) and keyed[k] // count == keyed[run] // count:
-            continue
-        for x in range(run, k - 1):
-            i = keyed[x] % count
-            a = stories[i].event.first_published_at
-            for y in range(x + 1, k):
-                if _hours(a, stories[keyed[y] % count].event.first_published_at) > WITHIN_HOURS:
-                    break
-                pairs.add((i, keyed[y] % count))
-        run = k
-    for i, j in sorted(pairs):
-        yield stories[i], stories[j]
+    count = len(stories)
+    if count < 2:
+        return []
+    t = MIN_TITLE_SIMILARITY
+    story, code = _bigram_entries([_clean(title) for title in map(attrgetter("title"), stories)])
+    # each story's bigrams once, and each bigram's number of stories (its rarity)
+    code, story = _sort2(code, story)
+    fresh = _changes(code) | _changes(story)
+    code, story = code[fresh], story[fresh]
+    starts = np.flatnonzero(_changes(code))
+    bigram = np.cumsum(_changes(code)) - 1  # dense ids, in code order
+    frequency = np.diff(np.append(starts, len(code)))
+    # one total order of the bigrams, rarest first: each story's bigrams in that order
+    _, by_rarity = _sort2(frequency, np.arange(len(frequency)))
+    rank = np.empty_like(by_rarity)
+    rank[by_rarity] = np.arange(len(by_rarity))
+    story, ranked = _sort2(story, rank[bigram])
+    size = np.bincount(story, minlength=count)
+    first = np.cumsum(size) - size
+    position = np.arange(len(story)) - first[story]
+    # |x| − ⌈t·|x|⌉ + 2; the 1e-9 keeps a product such as 0.6 × 5 = 3.0000000000000004 from shortening it
+    prefix = size - np.ceil(t * size - 1e-9).astype(np.int64) + 2
+    keep = (position < prefix[story]) & (frequency[by_rarity[ranked]] >= 2)
+    i, j, token = _sharing(stories, story[keep], ranked[keep], len(frequency))
+    # the bigrams each pair has in common among those prefixes
+    bits = max(count.bit_length(), 1)
+    pair, token = _sort2((i << bits) | j, token)
+    pair = pair[_changes(pair) | _changes(token)]
+    starts = np.flatnonzero(_changes(pair))
+    in_common = np.diff(np.append(starts, len(pair)))
+    pair = pair[starts]
+    i, j = pair >> bits, pair & ((1 << bits) - 1)
+    enough = (in_common >= 2) | ((size[i] == 1) & (size[j] == 1))
+    # Jaccard ≤ min(|x|, |y|) / max(|x|, |y|)
+    enough &= np.minimum(size[i], size[j]) >= t * np.maximum(size[i], size[j]) - 1e-6
+    i, j = i[enough], j[enough]
+    common = _common(i, j, ranked, first, size)
+    alike = common >= t * (size[i] + size[j] - common) - 1e-6
+    return list(zip(i[alike].tolist(), j[alike].tolist(), strict=True))
+
+
+def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(story, bigram code) for every bigram of every text, repeats included: a code is the two
+    characters' code points; a text of fewer than two characters has one code, of the text itself."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    chars = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    inside = np.ones(max(len(chars) - 1, 0), dtype=bool)  # a bigram of two characters of one text
+    ends = np.cumsum(lengths)[lengths > 0] - 1
+    inside[ends[ends < len(inside)]] = False
+    codes = ((chars[:-1] << 21) | chars[1:])[inside]
+    story = owner[:-1][inside]
+    short = np.flatnonzero(lengths < 2)
+    if len(short):
+        codes = np.concatenate([codes, np.array([_SHORT | (ord(texts[k]) + 1 if texts[k] else 0) for k in short],
+                                                dtype=np.int64)])
+        story = np.concatenate([story, short])
+    return story, codes
+
+
+def _sharing(stories: Sequence[EventSummary], story: np.ndarray, ranked: np.ndarray,
+             vocabulary: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(earlier story, later story, bigram) for each bigram of ``ranked`` that two stories have in
+    common with a bank and a judgement, within the time window of each other."""
+    labels = list(map(attrgetter("label"), stories))
+    label_number = {label: k for k, label in enumerate(dict.fromkeys(labels))}
+    label = np.fromiter(map(label_number.__getitem__, labels), dtype=np.int64, count=len(stories))
+    named = list(map(attrgetter("bank_ids"), stories))
+    bank_number = {b: k for k, b in enumerate(dict.fromkeys(chain.from_iterable(named)))}
+    n_banks = np.fromiter(map(len, named), dtype=np.int64, count=len(stories))
+    banks = np.fromiter(map(bank_number.__getitem__, chain.from_iterable(named)), dtype=np.int64,
+                        count=int(n_banks.sum()))
+    bank_first = np.cumsum(n_banks) - n_banks
+    # one entry per (story, prefix bigram) × each bank of the story
+    repeat = n_banks[story]
+    entry = np.repeat(np.arange(len(story)), repeat)
+    nth = np.arange(len(entry)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    member = story[entry]
+    group = (label[member] * max(len(bank_number), 1) + banks[bank_first[member] + nth]) * vocabulary + ranked[entry]
+    group, member = _sort2(group, member)
+    seconds = np.fromiter(map(datetime.timestamp, map(attrgetter("first_published_at"), stories)),
+                          dtype=np.float64, count=len(stories))
+    limit = WITHIN_HOURS * 3600 + _SLACK_SECONDS
+    earlier, later, tokens = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    a = np.arange(len(group))
+    step = 1
+    while len(a):  # the stories of a group are in time order: each pairs with the next few
+        a = a[a + step < len(group)]
+        b = a + step
+        near = (group[a] == group[b]) & (member[a] != member[b]) & (seconds[member[b]] - seconds[member[a]] <= limit)
+        a = a[near]
+        earlier.append(member[a])
+        later.append(member[b[near]])
+        tokens.append(group[a] % vocabulary)
+        step += 1
+    return np.concatenate(earlier), np.concatenate(later), np.concatenate(tokens)
+
+
+def _common(i: np.ndarray, j: np.ndarray, ranked: np.ndarray, first: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """The number of bigrams the stories of each pair ``(i[k], j[k])`` have in common.
+
+    Each story's bigrams are ``ranked[first[s]:first[s] + size[s]]``, ascending: tagged with the
+    pair's number, both sides are sorted, and one binary search of the one in the other counts them.
+    """
+    k_bits = max(int(len(i)).bit_length(), 1)
+    r_bits = max(int(ranked.max()).bit_length(), 1) if len(ranked) else 1
+    if k_bits + r_bits > 62:  # too many to pack: one pair at a time
+        return np.array([len(np.intersect1d(ranked[first[x]:first[x] + size[x]], ranked[first[y]:first[y] + size[y]]))
+                         for x, y in zip(i.tolist(), j.tolist(), strict=True)], dtype=np.int64)
+
+    def side(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pair = np.repeat(np.arange(len(s)), size[s])
+        nth = np.arange(len(pair)) - np.repeat(np.cumsum(size[s]) - size[s], size[s])
+        return pair, (pair << r_bits) | ranked[first[s][pair] + nth]
+
+    _, left = side(i)
+    pair, right = side(j)
+    found = np.searchsorted(left, right)
+    hit = left[np.minimum(found, len(left) - 1)] == right
+    return np.bincount(pair[hit], minlength=len(i))
+
+
+def _sort2(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays (non-negative integers) sorted by (major, minor): one sort of packed keys where
+    they fit in 63 bits, a lexsort where not."""
+    if not len(major):
+        return major, minor
+    bits = max(int(minor.max()).bit_length(), 1)
+    if int(major.max()).bit_length() + bits <= 63:
+        packed = np.sort((major << bits) | minor)
+        return packed >> bits, packed & ((1 << bits) - 1)
+    order = np.lexsort((minor, major))
+    return major[order], minor[order]
+
+
+def _changes(values: np.ndarray) -> np.ndarray:
+    """Where a sorted array starts a new run of equal values."""
+    out = np.ones(len(values), dtype=bool)
+    out[1:] = values[1:] != values[:-1]
+    return out
 
 
 def _hours(a: datetime, b: datetime) -> float:

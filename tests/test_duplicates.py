@@ -1,0 +1,126 @@
+"""Near-duplicate events: the candidate pairs found through sorted arrays give exactly the groups of
+comparing every pair of events by the rule (reportgen/insight/duplicates.py)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reportgen.insight.duplicates import near_duplicate_groups, same_story
+from reportgen.models import EventSummary
+
+SH = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 11, 29, tzinfo=SH)
+
+
+def _every_pair(events: list[EventSummary]) -> dict[str, str]:
+    """The rule applied to every pair, groups closed by union: each event's earliest group member."""
+    ordered = sorted(events, key=lambda e: (e.first_published_at, e.event_id))
+    group = list(range(len(ordered)))
+
+    def root(x: int) -> int:
+        while group[x] != x:
+            x = group[x]
+        return x
+
+    for i in range(len(ordered)):
+        for j in range(i + 1, len(ordered)):
+            if same_story(ordered[i], ordered[j]):
+                a, b = root(i), root(j)
+                group[max(a, b)] = min(a, b)
+    return {e.event_id: ordered[root(i)].event_id for i, e in enumerate(ordered)}
+
+
+def _event(event_id: str, title: str, at: datetime, banks: tuple[str, ...], label: str,
+           categories: tuple[str, ...]) -> EventSummary:
+    return EventSummary(event_id, title, None, "来源", "online", at, 1, 1, ("online",), banks, banks, label,
+                        categories, 1.0, dict.fromkeys(banks, 1.0))
+
+
+def _headline(rng: random.Random, alphabet: str) -> str:
+    n = rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 30])
+    text = "".join(rng.choice(alphabet) for _ in range(n))
+    if rng.random() < 0.2:
+        text = rng.choice(["【快讯】", "[独家]", "(转)", "#热议#", "（更新）"]) + text
+    if rng.random() < 0.2:
+        text += rng.choice(["！", "？", "...", " ", "_", "——"])
+    if rng.random() < 0.15:
+        text += str(rng.choice([5, 18, 50, 3.5]))
+    return text
+
+
+def _variant(rng: random.Random, title: str, alphabet: str) -> str:
+    """A copy of a headline with a few characters changed, added, dropped or cased differently."""
+    chars = list(title)
+    for _ in range(rng.choice([0, 1, 1, 2, 3, 6])):
+        op = rng.random()
+        k = rng.randrange(len(chars) + 1)
+        if op < 0.4:
+            chars.insert(k, rng.choice(alphabet))
+        elif chars and op < 0.7:
+            del chars[min(k, len(chars) - 1)]
+        elif chars:
+            chars[min(k, len(chars) - 1)] = rng.choice(alphabet)
+    text = "".join(chars)
+    if rng.random() < 0.2:
+        text = text.upper()
+    if rng.random() < 0.2:
+        text = "【关注】" + text
+    return text
+
+
+def _events(seed: int, n: int, alphabet: str) -> list[EventSummary]:
+    rng = random.Random(seed)
+    banks = ["icbc", "ccb", "abc", "boc"]
+    out: list[EventSummary] = []
+    for k in range(n):
+        if out and rng.random() < 0.6:
+            like = rng.choice(out)
+            title = _variant(rng, like.title, alphabet)
+            at = like.first_published_at + timedelta(hours=rng.choice([0, 0.5, 3, 23.99, 24, 24.01, 30, -5]))
+            named = like.bank_ids if rng.random() < 0.7 else tuple(rng.sample(banks, rng.randint(1, 2)))
+            label = like.label if rng.random() < 0.8 else rng.choice(["negative", "neutral", "positive"])
+            categories = like.categories if rng.random() < 0.7 else tuple(rng.sample(["outage", "fraud_crime"],
+                                                                                      rng.randint(0, 1)))
+        else:
+            title = _headline(rng, alphabet)
+            at = START + timedelta(minutes=rng.randrange(48 * 60), seconds=rng.choice([0, 0.5]))
+            named = tuple(rng.sample(banks, rng.randint(1, 3)))
+            label = rng.choice(["negative", "neutral", "positive"])
+            categories = tuple(rng.sample(["outage", "fraud_crime", "complaint"], rng.randint(0, 2)))
+        out.append(_event(f"e{k:04d}", title, at, named, label, categories))
+    rng.shuffle(out)
+    return out
+
+
+@pytest.mark.parametrize(("seed", "alphabet"), [
+    (1, "工商银行手机故障回应储户存款被盗刷"),
+    (2, "银行卡"),  # few characters: every headline shares bigrams with many others
+    (3, "abcABC工行"),
+    (4, "工商银行手机故障回应储户存款被盗刷理财产品暴雷"),
+    (5, "ab"),
+])
+def test_groups_are_those_of_comparing_every_pair(seed: int, alphabet: str) -> None:
+    events = _events(seed, 400, alphabet)
+    expected = _every_pair(events)
+    assert near_duplicate_groups(events) == expected
+    assert sum(k != v for k, v in expected.items()) > 20  # the workload has groups to find
+
+
+def test_short_empty_and_identical_headlines() -> None:
+    at = START
+    events = [_event("a", "", at, ("icbc",), "negative", ()),
+              _event("b", "！", at + timedelta(hours=1), ("icbc",), "negative", ()),  # cleans to "" as well
+              _event("c", "工", at + timedelta(hours=2), ("icbc",), "negative", ()),
+              _event("d", "工", at + timedelta(hours=3), ("icbc", "ccb"), "negative", ()),
+              _event("e", "工行", at + timedelta(hours=4), ("icbc",), "negative", ()),
+              _event("f", "工行", at + timedelta(hours=5), ("ccb",), "negative", ()),  # no bank in common with e …
+              _event("g", "工行", at + timedelta(hours=6), ("ccb", "icbc"), "negative", ()),  # … but g has both
+              _event("h", "工行", at + timedelta(hours=7), ("abc",), "negative", ())]
+    assert near_duplicate_groups(events) == _every_pair(events) == {
+        "a": "a", "b": "a", "c": "c", "d": "c", "e": "e", "f": "e", "g": "e", "h": "h"}
+    assert near_duplicate_groups([]) == {}
+    assert near_duplicate_groups(events[:1]) == {"a": "a"}
