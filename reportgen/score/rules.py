@@ -306,10 +306,10 @@ class RulesScorer:
             bystander_sentences -= named_sentences
             all_bystander = everywhere_bystander or (bool(own_clauses) and own_clauses <= bystander_clauses)
             # a short text naming no other bank is about this bank throughout (posts, hot-search titles)
-            alone = is_bank and bool(own) and not any(o in part.data for o in other_names)
-            short = alone and len(part.data) <= SHORT_BYTES
             # a post about this bank alone: its risk terms anywhere are the bank's (for categories)
-            about_it = alone and len(part.data) <= POST_BYTES
+            about_it = (is_bank and bool(own) and len(part.data) <= POST_BYTES
+                        and not any(o in part.data for o in other_names))
+            short = about_it and len(part.data) <= SHORT_BYTES
             if short and part.where != "title":
                 factor *= SHORT_FACTOR
             framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)

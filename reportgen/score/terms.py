@@ -197,11 +197,17 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
                     or (entry.shield and pattern.weight)):
                 continue
             wanted = _CUE_SETS[pattern]
-            for cue, seen in cues.items():
-                if (cue in wanted and 0 <= start - seen[0] <= pattern.window * CJK_BYTES
+            # the nearest cue in reach (a set intersection: a long text has seen many cues)
+            best: tuple[int, str] | None = None
+            for cue in (wanted.intersection(cues) if len(wanted) < len(cues) else cues.keys() & wanted):
+                seen = cues[cue]
+                if (0 <= start - seen[0] <= pattern.window * CJK_BYTES
                         and (seen[1] == clause
-                             or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))):
-                    return pattern_entry(pattern, cue, role)
+                             or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))
+                        and (best is None or (seen[0], cue) > best)):
+                    best = (seen[0], cue)
+            if best is not None:
+                return pattern_entry(pattern, best[1], role)
     return None
 
 
