@@ -407,3 +407,63 @@ def test_a_clause_naming_another_bank_is_that_banks(scorer):
 def test_version_changes_with_the_lexicon():
     assert RulesScorer().version == RulesScorer().version
     assert RulesScorer(extra_terms={"被坑惨": -3.0}).version != RulesScorer().version
+
+
+# --- word families, not the wording of a few posts (rules v5) ---------------------------------
+
+
+@pytest.mark.parametrize("text, code", [
+    ("时间长了，工行效率很低", "complaint"),  # 很低 is 低 after 效率
+    ("首卡只给3k，工行真是抠", "complaint"),  # a Latin pattern word pairs
+    ("工行手机银行又闪退了，转账转到一半", "outage"),  # the app failing is an outage, not slowness
+    ("工行网银一直报错，登陆不上", "outage"),
+    ("工行柜员挪用储户存款后潜逃", "fraud_crime"),
+    ("工商银行因理财产品销售不规范被罚款", "mis_selling"),  # a fine over a product is also mis-selling
+    ("工商银行原副行长主动投案接受调查", "personnel"),
+    ("工行App上分期的费率太高了", "fee_rate"),
+])
+def test_families_of_words_reach_their_categories(scorer, text, code):
+    j = judge(scorer, text)
+    assert j.label == "negative", j.reasons
+    assert code in codes(j), (codes(j), j.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "工商银行遭储户集体投诉：取款要开各种证明",
+    "网友曝工商银行某支行拒为老人办理业务",
+    "工商银行被曝暂停个人业务办理",
+])
+def test_exposure_frames_make_the_rest_the_banks(scorer, text):
+    assert judge(scorer, text).label == "negative"
+
+
+def test_a_fee_noun_beside_a_complaint_is_also_a_fee_dispute(scorer):
+    j = judge(scorer, "工行这年费收得太坑了，一声不吭")
+    assert {"complaint", "fee_rate"} <= codes(j), j.categories
+
+
+def test_a_post_about_one_bank_takes_its_categories_from_any_sentence(scorer):
+    # longer than a hot-search title (100 characters), shorter than a news story
+    text = ("工商银行的客服真是太差劲了，我已经忍了很久。上周末打了三次电话，每次都要排队二十多分钟才接通，"
+            "接通以后对方只会说记录下来，会有专人联系，结果到今天也没人联系我。后来翻账单才知道，"
+            "上个月被偷偷扣了一笔手续费，问了才说是系统自动扣的。大家办卡之前一定要看清楚条款。")
+    assert 100 < len(text) < 200
+    j = judge(scorer, text)
+    assert j.label == "negative"
+    assert "fee_rate" in codes(j), j.categories
+
+
+@pytest.mark.parametrize("text", [
+    "如果逾期时间较长，银行会把你列入黑名单，以后再也申请不了工行的卡",
+    "工行存款利率最高达3%，不少储户前去办理",  # a high deposit rate is no fee dispute
+    "贷后管理不要紧，只能说明工行风控严格",
+])
+def test_routine_steps_and_good_rates_are_not_grievances(scorer, text):
+    assert judge(scorer, text).label != "negative"
+
+
+def test_two_letter_chat_abbreviations_carry_no_sentiment(scorer):
+    # wd is VADER slang for "well done"; in a Chinese card post it is someone's initials
+    j = judge(scorer, "我的工行卡也是，WD封了两次，卡也注销不了")
+    assert j.label == "negative"
+    assert not any(r.term == "wd" for r in j.reasons)
