@@ -240,6 +240,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 是不是 是否 接盘方 刚性年费 分红险 不够格
     业绩发布会
     新ceo 新行长 新董事长
+    换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
     免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
 """.split())
@@ -445,9 +446,13 @@ _pattern("不良率 不良贷款率 不良贷款", "高于 上升 攀升 走高 
 # an executive's or a staff member's fate (personnel): investigated, dead, missing
 _pattern(_STAFF, "被查 落马 被带走 带走 接受审查 协助调查 纪律审查 监察调查 严重违纪 开除党籍 双开 留置", 12, -3.0,
          "personnel fraud_crime", across=True)
-_pattern(_STAFF, "失联 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 杀害 被杀 遇害 被害 去世 离世", 12, -3.0, "personnel",
+_pattern(_STAFF, "失联 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 杀害 被杀 遇害 被害 去世 离世 过劳 死亡 殉职 病逝 坠亡 "
+         "被捅 遇刺 失踪 下落不明 被通报 被处分 被问责 被免职 被撤职 被开除 被辞退 停职 被停职", 12, -3.0, "personnel",
          across=True)
-_pattern(_STAFF, "受贿 贪污 挪用 违法发放贷款 非法吸收", 16, -3.0, "personnel fraud_crime", across=True)
+_pattern(_STAFF, "受贿 贪污 挪用 违法发放贷款 非法吸收 索贿 套取 侵吞 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 "
+         "行贿 私刻", 16, -3.0, "personnel fraud_crime", across=True)
+_pattern("理财经理 客户经理 柜员 工作人员 大堂经理 业务员 银行员工", "推荐 推销 忽悠 诱导 劝我买 让我买 让买 劝说", 8,
+         -1.0, "mis_selling", across=True)
 # a staff member's misconduct (fraud_crime); the bank's conduct through its staff (complaint)
 _pattern("员工 职工 行员 柜员 保安 客户经理 理财经理 工作人员 大堂经理 保安人员 业务员",
          "打人 骂人 辱骂 殴打 猥亵 性骚扰 偷 盗取 卷款 跑路 侵占 诈骗 造假 伪造 私自 冒用 冒充 冒签 代签", 10, -3.0,
