@@ -190,3 +190,31 @@ def test_days_across_a_clock_change_are_exact(tmp_path: Path) -> None:
     data = report_data(store, config, Period.daily(date(2026, 10, 25)), now=NOW)
     assert data.current.total_items == 2  # a and b; c is the 26th, d the 24th
     assert [p.totals.total_items for p in data.trend[-3:]] == [0, 1, 2]  # the 23rd, d on the 24th, a and b
+
+
+def test_response_candidates_of_several_incidents_from_one_scan(tmp_path: Path) -> None:
+    from reportgen.insight.coverage import RESPONSE_TERMS
+    from reportgen.store import figures
+
+    store, _ = make(tmp_path)
+    titles = {"d1": "工商银行回应投诉", "d2": "两行发布声明", "d3": "建设银行 RESPONDS to users", "d4": "工行理财",
+              "prev1": "工商银行致歉", "next": "工商银行澄清"}
+    with store.engine.begin() as conn:
+        for item_id, title in titles.items():
+            conn.execute(items.update().where(items.c.item_id == item_id).values(title=title))
+    start = datetime(2026, 11, 26, tzinfo=SHANGHAI)
+    end = datetime(2026, 11, 28, tzinfo=SHANGHAI)
+    with figures.reading(store) as conn:
+        rows = figures.response_rows(conn, ["ccb", "icbc"], start, end, RESPONSE_TERMS)
+        # d2 names both banks: a row for each; d4 holds no response word; "next" is after the end
+        assert [(r["item_id"], r["bank_id"]) for r in rows] == [
+            ("prev1", "icbc"), ("d1", "icbc"), ("d2", "ccb"), ("d2", "icbc"), ("d3", "ccb")]
+        day = datetime(2026, 11, 27, tzinfo=SHANGHAI)
+        ours = figures.responses_of(rows, ["icbc"], day, 10)
+        assert [r["item_id"] for r in ours] == ["d1", "d2"]  # from the incident's first copy on
+        assert "bank_id" not in ours[0] and ours[0]["title"] == "工商银行回应投诉"
+        assert [r["item_id"] for r in figures.responses_of(rows, ["icbc", "ccb"], start, 10)] == [
+            "prev1", "d1", "d2", "d3"]  # each item once
+        assert [r["item_id"] for r in figures.responses_of(rows, ["ccb", "icbc"], start, 2)] == ["prev1", "d1"]
+        assert figures.responses_of(rows, ["abc"], start, 10) == []
+        assert figures.response_rows(conn, [], start, end, RESPONSE_TERMS) == []

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from reportgen.config.banks_en import display_names
@@ -118,7 +118,11 @@ def gather(store: Store, config: Config, period: Period, events: Sequence[EventS
         tally = figures.reason_terms(conn, window.start, window.end, scope, REASON_SCAN)
         positive = figures.labelled_item_ids(conn, window.start, window.end, banks, "positive", POSITIVE_SCAN)
         top = top_incidents(events, self_ids)
-        tracks = shared_responses(top, [_track(conn, config, period, window, e) for e in top], config)
+        # every top incident's response candidates from one scan of the titles
+        responses = figures.response_rows(conn, sorted({b for e in top for b in e.bank_ids}),
+                                          min([_responses_from(e, window) for e in top], default=window.end),
+                                          window.end, RESPONSE_TERMS)
+        tracks = shared_responses(top, [_track(conn, config, period, window, e, responses) for e in top], config)
         event_of = _event_of(store, positive)
         ids, copies, total = _positive_stories(positive, event_of, events, banks)
         rows = figures.mention_rows_for(conn, ids)
@@ -184,7 +188,13 @@ def hot_terms(tally: dict[str, tuple[int, float]], config: Config, limit: int = 
 # --- an incident's spread and timeline ----------------------------------------------------------
 
 
-def _track(conn: Any, config: Config, period: Period, window: Window, event: EventSummary) -> IncidentTrack:
+def _responses_from(event: EventSummary, window: Window) -> datetime:
+    """Where an incident's responses are looked for: from its first copy (to the window's end)."""
+    return min(event.first_published_at, window.end)
+
+
+def _track(conn: Any, config: Config, period: Period, window: Window, event: EventSummary,
+           responses: Sequence[dict[str, Any]]) -> IncidentTrack:
     tz, start_hour = config.settings.tz, config.report.day_start_hour
     if period.kind == "daily":
         hours = int((window.end - window.start).total_seconds() // 3600)
@@ -196,8 +206,7 @@ def _track(conn: Any, config: Config, period: Period, window: Window, event: Eve
         step = 24
     spread, earlier = figures.event_buckets(conn, event.event_ids, bounds)
     landmarks = figures.event_landmarks(conn, event.event_ids, window.end)
-    candidates = figures.response_candidates(conn, event.bank_ids, min(event.first_published_at, window.end),
-                                             window.end, RESPONSE_TERMS, RESPONSE_SCAN)
+    candidates = figures.responses_of(responses, event.bank_ids, _responses_from(event, window), RESPONSE_SCAN)
     # A headline that itself holds a response word (…支行回应：已上门服务) is the bank's response:
     # its first copy is, and its other copies are reprints of it, not further responses.
     own = has_response_word(event.title)

@@ -272,21 +272,40 @@ def event_landmarks(conn: Connection, event_ids: Sequence[str], end: datetime) -
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def response_candidates(conn: Connection, bank_ids: Collection[str], start: datetime, end: datetime,
-                        terms: Sequence[str], limit: int) -> list[dict[str, Any]]:
-    """Items of ``[start, end)`` naming one of ``bank_ids`` whose title holds one of ``terms`` (the
-    response verbs: 回应, 声明, 致歉…), oldest first, each with its event id (None if not clustered)."""
+def response_rows(conn: Connection, bank_ids: Collection[str], start: datetime, end: datetime,
+                  terms: Sequence[str]) -> list[dict[str, Any]]:
+    """The response candidates of several incidents in one scan of the window (the title test is
+    what costs): one row per item of ``[start, end)`` whose title holds one of ``terms`` and per bank
+    of ``bank_ids`` it names, oldest first, with its event id and that ``bank_id``.
+    :func:`responses_of` picks each incident's candidates from them."""
     if not bank_ids or not terms:
         return []
-    title = func.lower(items.c.title)
-    query = (select(*_TIMELINE_COLUMNS, event_items.c.event_id)
+    # SQLite's LIKE ignores ASCII case, and its lower() folds ASCII only: the same rows without
+    # lowering every title once per term
+    title = items.c.title if conn.dialect.name == "sqlite" else func.lower(items.c.title)
+    query = (select(*_TIMELINE_COLUMNS, event_items.c.event_id, mentions.c.bank_id)
              .select_from(items.join(mentions, mentions.c.item_id == items.c.item_id)
                           .join(sources, sources.c.source_id == items.c.source_id)
                           .outerjoin(event_items, event_items.c.item_id == items.c.item_id))
              .where(_in_window(start, end), _is_self(bank_ids), or_(*[title.contains(t.lower(), autoescape=True)
                                                                        for t in terms]))
-             .distinct().order_by(items.c.published_at, items.c.item_id).limit(limit))
+             .order_by(items.c.published_at, items.c.item_id, mentions.c.bank_id))
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def responses_of(rows: Sequence[dict[str, Any]], bank_ids: Collection[str], start: datetime,
+                 limit: int) -> list[dict[str, Any]]:
+    """From :func:`response_rows`, the candidates of one incident: the items from ``start`` that name
+    one of its ``bank_ids``, each once (without ``bank_id``), oldest first, at most ``limit``."""
+    banks, seen, out = set(bank_ids), set(), []
+    for row in rows:
+        if row["bank_id"] not in banks or row["item_id"] in seen or row["published_at"] < start:
+            continue
+        seen.add(row["item_id"])
+        out.append({k: v for k, v in row.items() if k != "bank_id"})
+        if len(out) == limit:
+            break
+    return out
 
 
 def reason_terms(conn: Connection, start: datetime, end: datetime, bank_ids: Collection[str] | None,
