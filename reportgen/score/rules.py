@@ -49,6 +49,7 @@ from reportgen.score.terms import (
     ANY_LATIN,
     BYS,
     CJK_BYTES,
+    CUE,
     DEG,
     LATIN_WORD,
     NEG,
@@ -178,7 +179,9 @@ class _Part:
         for s, e in spans:
             i = max(bisect.bisect_left(starts, s) - 1, 0)
             while i < len(starts) and starts[i] < e:
-                if self.hits[i][1] > s:
+                hit_start, hit_end, entry = self.hits[i][:3]
+                # a pattern cue that runs on past the name is the next word's (行员 in 工行员工): kept
+                if hit_end > s and not (entry.kind == CUE and (hit_start < s or hit_end > e)):
                     out.add(i)
                 i += 1
         return out
