@@ -156,13 +156,14 @@ class _Replay:
         self.guidislink = False
         self.contentparams: dict[str, Any] = {}
         self.summary_key: str | None = None
-        self.elementstack: list[list[Any]] = []
+        self.elementstack: list[list[Any]] = []  # the one list, for the whole walk
         self.title_depth = -1
         self.depth = 0
         self.property_depth: dict[int, dict[str, int]] = {}
         self._names: dict[str, str] = {}  # lxml tag → feedparser's name, while the namespaces stay put
         self._dispatch: dict[str, tuple[Any, ...]] = {}  # lxml tag → what to do with it, likewise
         self.bases = bool(baseuri)  # xml:base, or a base URI from the headers: track it per element
+        self.epoch = 0  # counts the namespace declarations that cleared the caches above
 
     # --- names and the walk ---
 
@@ -184,6 +185,7 @@ class _Replay:
             self.namespaces_in_use[prefix or ""] = uri
         self._names.clear()
         self._dispatch.clear()
+        self.epoch += 1  # the names cached so far may no longer hold
 
     def name_of(self, tag: str) -> str:
         """The element's name as feedparser's strict parser passes it on (``startElementNS``)."""
@@ -215,19 +217,19 @@ class _Replay:
                 self.declare([(p, u) for p, u in nsmap.items() if parent_nsmap.get(p) != u])
         else:
             nsmap = None
-        found = self._dispatch.get(element.tag)
+        lxml_tag = element.tag
+        found = self._dispatch.get(lxml_tag)
         if found is None:
-            found = self._dispatch[element.tag] = self.dispatch(element.tag)
-        tag, name, starting, ending, plain_textinput, plain_image, refused = found
+            found = self._dispatch[lxml_tag] = self.dispatch(lxml_tag)
+        tag, name, starting, ending, plain_textinput, plain_image, refused, lane, any_attrs = found
         attrs: dict[str, str] = {}
-        if element.attrib:
-            for key, value in element.attrib.items():
-                if key[:1] == "{":
-                    namespace, _, local = key[1:].partition("}")
-                    prefix = _NAMESPACES.get(namespace.lower(), "")
-                    key = prefix + ":" + local if prefix else local
-                key = key.lower()
-                attrs[key] = value.lower() if key in ("rel", "type") else value
+        for key, value in element.items():
+            if key[:1] == "{":
+                namespace, _, local = key[1:].partition("}")
+                prefix = _NAMESPACES.get(namespace.lower(), "")
+                key = prefix + ":" + local if prefix else local
+            key = key.lower()
+            attrs[key] = value.lower() if key in ("rel", "type") else value
         # feedparser's unknown_starttag
         self.depth += 1
         if self.bases:
@@ -236,6 +238,12 @@ class _Replay:
             self.intextinput = 0
         if plain_image:
             self.inimage = 0
+        if lane is not None and (any_attrs or not attrs) and self.inentry and not len(element) \
+                and not (self.insource or self.inimage or self.intextinput or self.incontent or self.bases):
+            lane(self, element.text or "", attrs)  # start, text and end in one step (see _LANES)
+            self.depth -= 1
+            return
+        stack = self.elementstack
         if starting is not None:
             starting(self, attrs)
         elif refused:
@@ -243,21 +251,23 @@ class _Replay:
         elif attrs:
             self.context()[_KEYMAP.get(name, name)] = attrs  # no push: its text goes to the parent
         else:
-            self.push(name, 1)
-        stack = self.elementstack
-        if element.text and stack:
-            stack[-1][2].append(element.text)
-        for child in element:
-            if isinstance(child.tag, str):
-                if self.incontent:
-                    raise Fallback(f"markup inside <{tag}>")
-                self.walk(child, nsmap)
-                stack = self.elementstack
-            if child.tail and stack:
-                stack[-1][2].append(child.tail)
-        # feedparser's unknown_endtag (the name is looked up again: a declaration inside may change it)
-        if self._dispatch.get(element.tag) is not found:
-            ending = self.dispatch(element.tag)[3]
+            stack.append([name, 1, []])  # push
+        text = element.text
+        if text and stack:
+            stack[-1][2].append(text)
+        if len(element):
+            epoch = self.epoch
+            for child in element:
+                if isinstance(child.tag, str):
+                    if self.incontent:
+                        raise Fallback(f"markup inside <{tag}>")
+                    self.walk(child, nsmap)
+                text = child.tail
+                if text and stack:
+                    stack[-1][2].append(text)
+            # feedparser's unknown_endtag looks the name up again: a declaration inside may change it
+            if self.epoch != epoch:
+                ending = self.dispatch(lxml_tag)[3]
         if ending is not None:
             ending(self)
         else:
@@ -289,9 +299,11 @@ class _Replay:
                 refused = f"<{tag}> has a feedparser handler not replayed here"
             elif name in _SENSITIVE or _KEYMAP.get(name, name) in _SENSITIVE:
                 refused = f"<{tag}> would land on a kept key"
+        lane, any_attrs = _LANES.get(name, (None, False))
         return (tag, name, _STARTS.get(name), _ENDS.get(name),
                 not prefix and tag not in ("title", "link", "description", "name"),
-                not prefix and tag not in ("title", "link", "description", "url", "href", "width", "height"), refused)
+                not prefix and tag not in ("title", "link", "description", "url", "href", "width", "height"), refused,
+                lane if _USE_LANES else None, any_attrs)
 
     def enter_base(self, attrs: Mapping[str, str]) -> None:
         base = attrs.get("xml:base", attrs.get("base")) or self.baseuri
@@ -334,20 +346,7 @@ class _Replay:
         params = self.contentparams
         if output and element in _RELATIVE and (element != "id" or self.guidislink):
             output = _join(self.baseuri or "", output)
-        if params:
-            if params.get("type") == "text/plain" and not self.version.startswith("atom") \
-                    and _looks_like_html(output):
-                params["type"] = "text/html"
-            params.pop("mode", None)
-            params.pop("base64", None)
-        if not output.isascii():  # ASCII is left as it is by both steps
-            if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
-                try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
-                    output = output.encode("iso-8859-1").decode("utf-8")
-                except (UnicodeEncodeError, UnicodeDecodeError):
-                    pass
-            if _C1.search(output) is not None:
-                output = output.translate(_cp1252)
+        output = self.fix_text(output, params)
         if element in ("category", "tags", "itunes_keywords"):
             return output
         if element == "title" and -1 < self.title_depth <= self.depth:
@@ -366,7 +365,9 @@ class _Replay:
             else:
                 if element == "description":
                     element = "summary"
-                depths = self.property_depth.setdefault(id(entry), {})
+                depths = self.property_depth.get(id(entry))
+                if depths is None:
+                    depths = self.property_depth[id(entry)] = {}
                 old = depths.get(element)
                 if old is None or self.depth <= old:
                     depths[element] = self.depth
@@ -386,15 +387,118 @@ class _Replay:
                 context[_KEYMAP.get(element + "_detail", element + "_detail")] = {**params, "value": output}
         return output
 
+    def fix_text(self, output: str, params: dict[str, Any]) -> str:
+        """What feedparser's ``pop`` does to every text before filing it: the HTML guess, and
+        the encoding repairs."""
+        if params:
+            if params.get("type") == "text/plain" and not self.version.startswith("atom") \
+                    and _looks_like_html(output):
+                params["type"] = "text/html"
+            params.pop("mode", None)
+            params.pop("base64", None)
+        if not output.isascii():  # ASCII is left as it is by both steps
+            if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
+                try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
+                    output = output.encode("iso-8859-1").decode("utf-8")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    pass
+            if not output.isprintable() and _C1.search(output) is not None:  # C1 controls are not printable
+                output = output.translate(_cp1252)
+        return output
+
+    def file_entry(self, key: str, output: str) -> None:
+        """``pop``'s filing of an entry's text under ``key``, the first (outermost) one winning."""
+        entry = self.entries[-1]
+        depths = self.property_depth.get(id(entry))
+        if depths is None:
+            depths = self.property_depth[id(entry)] = {}
+        old = depths.get(key)
+        if old is None or self.depth <= old:
+            depths[key] = self.depth
+            entry[_KEYMAP.get(key, key)] = output
+
+    # --- lanes: a leaf element of an entry, start, text and end in one step ---
+    #
+    # Taken by walk() only for an element with no children in an entry, outside <source>, <image>,
+    # <textinput>, content and xml:base, with no attributes (but <guid>'s).  Each does what the
+    # handlers named in its docstring and pop() do there, in the same order; walk() goes the
+    # long way for anything else.  tests/test_fastparse.py compares the two ways on every corpus.
+
+    def _lane_title(self, text: str, attrs: Mapping[str, str]) -> None:
+        """_start_title, push_content, pop_content, pop, _end_title."""
+        params = {"type": "text/plain"}
+        output = self.fix_text(text.strip(), params)
+        self.contentparams = {}
+        if not -1 < self.title_depth <= self.depth:
+            self.file_entry("title", output)
+            self.entries[-1]["title_detail"] = {**params, "value": output}
+        if output:
+            self.title_depth = self.depth
+
+    def _lane_description(self, text: str, attrs: Mapping[str, str]) -> None:
+        """_start_description, push_content, pop_content, pop, _end_description."""
+        entry = self.entries[-1]
+        if "summary" in entry and not self.has_content:
+            raise Fallback("a second summary, which feedparser reads as content")
+        params = {"type": "text/html"}
+        output = self.fix_text(text.strip(), params)
+        self.contentparams = {}
+        self.file_entry("summary", output)
+        entry["summary_detail"] = {**params, "value": output}
+        self.summary_key = None
+
+    def _lane_link(self, text: str, attrs: Mapping[str, str]) -> None:
+        """_start_link (no href: the text is the link), pop, _end_link."""
+        entry = self.entries[-1]
+        entry.setdefault("links", []).append({"rel": "alternate", "type": "text/html"})
+        output = text.strip()
+        if output:
+            output = _join("", output)  # no xml:base: the base is empty
+        output = self.fix_text(output, self.contentparams)
+        if "&" in output:
+            output = _LINK_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
+        entry["link"] = output
+        if output:
+            entry["links"][-1]["href"] = output
+
+    def _lane_guid(self, text: str, attrs: Mapping[str, str]) -> None:
+        """_start_guid, pop, _end_guid."""
+        self.guidislink = attrs.get("ispermalink", "true") == "true"
+        output = text.strip()
+        if output and self.guidislink:
+            output = _join("", output)
+        output = self.fix_text(output, self.contentparams)
+        self.file_entry("id", output)
+        entry = self.entries[-1]
+        if "guidislink" not in entry:
+            entry["guidislink"] = self.guidislink and "link" not in entry
+        if self.guidislink and "link" not in entry:
+            entry["link"] = output
+
+    def _lane_pubdate(self, text: str, attrs: Mapping[str, str]) -> None:
+        """_start_published, pop, _end_published."""
+        output = self.fix_text(text.strip(), self.contentparams)
+        self.file_entry("published", output)
+        self.entries[-1]["published_parsed"] = output
+
+    def _lane_author(self, text: str, attrs: Mapping[str, str]) -> None:
+        """_start_author, pop, _end_author."""
+        self.entries[-1].setdefault("authors", []).append({})
+        output = self.fix_text(text.strip(), self.contentparams)
+        self.file_entry("author", output)
+        self.inauthor = 0
+        self.sync_author_detail()
+
     def push_content(self, tag: str, attrs: Mapping[str, str], default_type: str, expecting_text: int) -> None:
+        """``default_type`` is one of :data:`_TEXT_TYPES` (what ``_content_type`` keeps as it is)."""
         self.incontent += 1
-        kind = _content_type(attrs.get("type", default_type))
+        kind = attrs.get("type")
+        kind = default_type if kind is None else _content_type(kind)
         self.contentparams = {"type": kind}
-        if attrs.get("mode", "") == "base64" or not (kind.startswith("text/") or kind.endswith(("+xml", "/xml"))):
+        # base64, a type not text/ nor XML, and any other type but plain text and HTML: feedparser's
+        if kind not in _TEXT_TYPES or attrs.get("mode") == "base64":
             raise Fallback(f"{kind} content")
-        if kind not in _TEXT_TYPES:
-            raise Fallback(f"{kind} content")
-        self.push(tag, expecting_text)
+        self.elementstack.append([tag, expecting_text, []])
 
     def pop_content(self, tag: str) -> str | None:
         value = self.pop(tag)
@@ -822,6 +926,12 @@ for _element, _name in (("rating", "media_rating"), ("credit", "media_credit"), 
                         ("license", "media_license")):
     _STARTS[_name], _ENDS[_name] = _pushing(_element)
 _DATE_PARSED = ("published_parsed", "created_parsed", "updated_parsed")
+# feedparser's name → (lane, whether the lane takes an element with attributes): see _Replay's lanes.
+_LANES: dict[str, tuple[Any, bool]] = {
+    "title": (R._lane_title, False), "description": (R._lane_description, False), "link": (R._lane_link, False),
+    "guid": (R._lane_guid, True), "pubdate": (R._lane_pubdate, False), "author": (R._lane_author, False),
+}
+_USE_LANES = True  # tests switch the lanes off to compare
 
 
 def read_feed(body: bytes, headers: Mapping[str, str]) -> FastFeed:
