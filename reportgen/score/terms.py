@@ -113,9 +113,9 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
             table[key] = Entry(old.term, SENT, old.value, tuple(codes), key in CONTEXT_ONLY)
         elif old is None or old.kind == BYS:
             weight = 0.0 if key in CONTEXT_ONLY else weights[key]
-            inside = inner_term(table, key) if weight < 0 else None
-            if inside is not None and inside.value < weight:  # 涉嫌诈骗 is at least as bad as 诈骗
-                weight = inside.value
+            strongest = inner_term(table, key) if weight < 0 else None
+            if strongest is not None and strongest.value < weight:  # 涉嫌诈骗 is at least as bad as 诈骗
+                weight = strongest.value
             table[key] = Entry(key, SENT, weight, tuple(codes), key in CONTEXT_ONLY)
     # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
     # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
