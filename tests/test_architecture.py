@@ -28,6 +28,10 @@ STAGES = ["kernel", "config", "ingest", "score", "store", "insight", "report", "
 # What an import inside a function may load: heavy or optional, and never needed on a cheap path.
 LAZY_ALLOWED = {"dask", "distributed", "psycopg", "sklearn", "scipy", "vaderSentiment", "reportgen.score.model",
                 "reportgen.score.train",
+                # what `reportgen fetch` loads only when it needs it (tests/test_startup.py)
+                "apprise", "reportgen.report.alertmsg", "reportgen.report.render", "reportgen.deliver.outbox",
+                "reportgen.deliver.mail", "reportgen.insight.aggregate", "reportgen.ingest.parse",
+                "reportgen.score.backend", "numpy",
                 "weasyprint", "matplotlib", "pyarrow", "pandas", "rich", "sqlalchemy.dialects.postgresql"}
 SQL_WORDS = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA)\b", re.IGNORECASE)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from reportgen.cli.app import State, cli, handle_errors, parse_day
+from reportgen.cli.app import State, handle_errors, parse_day
 from reportgen.config.core import Config
 from reportgen.flow.alerting import acknowledge, resolve
 from reportgen.flow.queries import day_alerts, day_events
@@ -26,7 +26,7 @@ def _config_and_day(state: State, day: str | None) -> tuple[Config, date]:
     return cfg, when
 
 
-@cli.command("events")
+@click.command("events")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to list [default: yesterday in the config zone].")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of names [default: settings.language].")
@@ -60,7 +60,7 @@ def _event_dict(e: Any) -> dict[str, Any]:
     }
 
 
-@cli.group("alerts", invoke_without_command=True)
+@click.group("alerts", invoke_without_command=True)
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to show [default: yesterday in the config zone].")
 @click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True,
               help="Show this many days ending with --date.")

@@ -1,6 +1,6 @@
 """``reportgen label``: an analyst's correction of a judgement, one mention or a whole edited CSV.
 
-Registered on the group of :mod:`reportgen.cli.app`.
+Listed in :data:`reportgen.cli.app.COMMANDS`, imported when one of them runs.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from reportgen.cli.app import State, cli, handle_errors
+from reportgen.cli.app import State, handle_errors
 from reportgen.flow.corrections import Correction, clear_correction, import_corrections, record_correction
 
 
-@cli.command("label")
+@click.command("label")
 @click.argument("item_id", required=False)
 @click.option("--bank", metavar="BANK", help="The bank's id (the export's `bank` column), name or alias.")
 @click.option("--negative/--not-negative", "negative", default=None,

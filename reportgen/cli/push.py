@@ -7,11 +7,11 @@ import sys
 
 import click
 
-from reportgen.cli.app import EXIT_UNDELIVERED, State, cli, handle_errors
+from reportgen.cli.app import EXIT_UNDELIVERED, State, handle_errors
 from reportgen.flow.alerting import check_channels
 
 
-@cli.command("push")
+@click.command("push")
 @click.argument("channel", required=False)
 @click.option("--test", "test", is_flag=True, help="Send a test message to each channel (or CHANNEL) now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

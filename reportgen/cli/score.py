@@ -1,6 +1,6 @@
-"""``reportgen score``, ``reportgen eval`` and ``reportgen model``: the judgement commands.
+"""``reportgen score`` and ``reportgen eval``: the judgement commands (``model`` is in :mod:`reportgen.cli.model`).
 
-Registered on the group of :mod:`reportgen.cli.app`.
+Listed in :data:`reportgen.cli.app.COMMANDS`, imported when one of them runs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from reportgen.cli.app import State, cli, handle_errors
+from reportgen.cli.app import State, handle_errors
 from reportgen.flow.queries import rescore
 from reportgen.score import Scorer
 from reportgen.score.datasets import load_examples
@@ -18,7 +18,7 @@ from reportgen.score.evaluate import evaluate
 from reportgen.score.rules import RulesScorer
 
 
-@cli.command("score")
+@click.command("score")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--all", "rescore_all", is_flag=True, help="Rescore every stored mention, not only the pending ones.")
 @click.pass_obj
@@ -38,7 +38,7 @@ def score_cmd(state: State, as_json: bool, rescore_all: bool) -> None:
                        "version")
 
 
-@cli.command("eval")
+@click.command("eval")
 @click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Labelled JSONL: FinNSP / FinFE fields (see `reportgen model train --help`) or bank-level rows "
                    "(bank, negative_for_bank, categories).")

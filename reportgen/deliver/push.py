@@ -34,22 +34,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import apprise
+from typing import TYPE_CHECKING
 
 from reportgen.config.core import Config
 from reportgen.config.push import PushChannel, redact_text
 from reportgen.errors import ConfigError, RenderError
 from reportgen.models import AlertIncident, PushRecord, PushState
-from reportgen.report.alertmsg import PushMessage, compose, flash_pdf
 from reportgen.store import incident_rows, push_rows
 from reportgen.store.db import Store
 
+if TYPE_CHECKING:
+    import apprise
+
+    from reportgen.report.alertmsg import PushMessage
+
 log = logging.getLogger(__name__)
 
-# The card colour (飞书) and icon apprise gives a message follow the level: 一级 red, 二级 and 三级 orange.
-NOTIFY_TYPES = {1: apprise.NotifyType.FAILURE, 2: apprise.NotifyType.WARNING, 3: apprise.NotifyType.WARNING,
-                4: apprise.NotifyType.INFO}
+# The card colour (飞书) and icon apprise gives a message follow the level: 一级 red, 二级 and 三级 orange
+# (the names of apprise.NotifyType's members; apprise itself is imported only to send).
+NOTIFY_TYPES = {1: "FAILURE", 2: "WARNING", 3: "WARNING", 4: "INFO"}
 LARK_SCHEMES = {"feishu", "lark"}  # their Markdown lives in a card: the lark_md form
 # Robots that render Markdown although apprise sends them text by default; any other service gets
 # Markdown (or HTML made from it, e-mail) only where that is its own default form.
@@ -78,6 +81,8 @@ def send_message(channel: PushChannel, message: PushMessage, *, attach: Path | N
 
     The reason never holds a secret of the channel's.
     """
+    import apprise  # heavy (~30 MB, a hundred plugins): only when a message is sent, not every fetch
+
     secrets = channel.secrets()
     try:
         url = channel.resolved_url()
@@ -95,8 +100,8 @@ def send_message(channel: PushChannel, message: PushMessage, *, attach: Path | N
             attachment = apprise.AppriseAttachment()
             attachment.add(str(attach))
         try:
-            ok = plugin.notify(body=body, title=message.title, notify_type=NOTIFY_TYPES.get(message.level,
-                                                                                             apprise.NotifyType.INFO),
+            notify_type = apprise.NotifyType[NOTIFY_TYPES.get(message.level, "INFO")]
+            ok = plugin.notify(body=body, title=message.title, notify_type=notify_type,
                                body_format=body_format, attach=attachment)
         except Exception as exc:  # a plugin's bug must not stop the run: the push is retried
             return redact_text(f"{type(exc).__name__}: {exc}", secrets)
@@ -111,6 +116,8 @@ def _flavour(channel: PushChannel, plugin: apprise.plugins.NotifyBase, message: 
     """The form of the message the service renders best: Markdown for 钉钉 and where it is the
     service's own form (e-mail turns it into HTML), Feishu's card Markdown for 飞书/Lark, else plain
     text (企业微信's robot, a JSON webhook unless ``format = "markdown"``)."""
+    import apprise  # only with a message to send (send_message imported it already)
+
     declared = plugin.notify_format
     default = declared[0] if isinstance(declared, tuple | list) else declared
     rich = channel.scheme in MARKDOWN_SCHEMES or default != apprise.NotifyFormat.TEXT
@@ -122,6 +129,8 @@ def _flavour(channel: PushChannel, plugin: apprise.plugins.NotifyBase, message: 
 
 
 def _asset() -> apprise.AppriseAsset:
+    import apprise  # only with a message to send (send_message imported it already)
+
     # memory only: apprise keeps nothing of a channel's on disk
     return apprise.AppriseAsset(app_id="reportgen", app_desc="reportgen 舆情预警", app_url="",
                                 storage_mode="memory")
@@ -287,6 +296,9 @@ def _attempt(store: Store, config: Config, channel: PushChannel, incident: Alert
     earlier = [r.level for r in everything if r.incident_id == record.incident_id and r.channel == record.channel
                and r.level > record.level]
     previous = max(earlier) if earlier else incident.first_level
+    # what a message says (and the renderer behind it) only when there is a message to send
+    from reportgen.report.alertmsg import compose
+
     message = compose(incident, config, record.reason, language, now, previous_level=previous)
     attach = _pdf(incident, config, language, now, pdfs) if channel.attach == "pdf" else None
     error = send_message(channel, message, attach=attach, timeout_s=config.push.intraday.timeout_s)
@@ -309,6 +321,8 @@ def _pdf(incident: AlertIncident, config: Config, language: str, now: datetime,
     (the message goes without it)."""
     key = (incident.incident_id, incident.level)
     if key not in made:
+        from reportgen.report.alertmsg import flash_pdf  # the renderer (WeasyPrint), only for a PDF to attach
+
         try:
             made[key] = flash_pdf(incident, config, language, now, config.settings.output_dir / ALERT_PDF_DIR)
         except RenderError as exc:

@@ -17,7 +17,6 @@ from reportgen.deliver import push
 from reportgen.errors import DataError
 from reportgen.insight import followup
 from reportgen.models import AlertIncident, IntradayOutcome
-from reportgen.report.alertmsg import compose_test
 from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -78,6 +77,8 @@ def check_channels(config: Config, channel: str | None = None, now: datetime | N
     if not channels:
         raise DataError("no push channel is configured", hint="add a [[push]] entry to sources.toml")
     now = now or datetime.now(UTC)
+    from reportgen.report.alertmsg import compose_test  # what a message says: not loaded by every fetch
+
     out = []
     for c in channels:
         message = compose_test(c.name, c.language or config.settings.language, now, config.settings.tz)

@@ -27,7 +27,6 @@ from reportgen.config.scoring import ScoringSettings
 from reportgen.flow.sources import SourceOutcome, checked_scorer, ingest_source, worker_store
 from reportgen.ingest.fetch import FetchOptions, fetch_all
 from reportgen.models import FetchRequest
-from reportgen.score.backend import score_rows
 
 __all__ = ["ScoreTask", "SourceOutcome", "SourcesTask", "partition", "run_sources", "score_chunk"]
 
@@ -79,6 +78,8 @@ def run_sources(task: SourcesTask) -> list[SourceOutcome]:
 
 def score_chunk(task: ScoreTask) -> list[dict[str, Any]]:
     """Judge a chunk of stored mentions; store the judgements when given a shared store."""
+    from reportgen.score.backend import score_rows  # the scorer's code: only where mentions are judged
+
     scorer = checked_scorer(task.scoring, task.version)
     rows = score_rows(scorer, task.rows, {b.id: b for b in task.banks}, task.scored_at)
     if task.database is None:

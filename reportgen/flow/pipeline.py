@@ -21,7 +21,6 @@ from reportgen.flow.execution import Executor, open_executor
 from reportgen.flow.partitions import ScoreTask, SourcesTask, partition, run_sources, score_chunk
 from reportgen.flow.sources import ingest_source, store_outcome, worker_store
 from reportgen.ingest.fetch import FetchOptions, fetch_all
-from reportgen.insight import aggregate
 from reportgen.insight.incidents import cluster_pending, compute_alerts
 from reportgen.insight.summaries import events_read_once
 from reportgen.models import (
@@ -34,8 +33,6 @@ from reportgen.models import (
     SourceHealth,
 )
 from reportgen.periods import Period, previous_day, previous_period
-from reportgen.report import render
-from reportgen.score.backend import make_scorer, score_rows
 from reportgen.store.db import Store
 
 if TYPE_CHECKING:
@@ -188,6 +185,8 @@ def ingest_distributed(store: Store, config: Config, requests: Sequence[FetchReq
     A shared store (PostgreSQL) is written by the workers themselves; for SQLite the workers send
     their rows back and this process writes them, one transaction per source as they arrive.
     """
+    from reportgen.score.backend import make_scorer  # the scorer's code: with news to judge, not every fetch
+
     direct = store.shared
     now = datetime.now(UTC)
     version = make_scorer(config.scoring).version
@@ -277,6 +276,8 @@ def score_pending(store: Store, config: Config, *, scorer: Scorer | None = None,
     shipped), batches of at least ``min_spread`` mentions are cut into chunks judged on its
     workers; with a shared store the workers write the judgements themselves.
     """
+    from reportgen.score.backend import make_scorer, score_rows  # the scorer's code: with news, not every fetch
+
     spread = executor is not None and executor.kind != "serial" and scorer is None
     scorer = scorer or make_scorer(config.scoring)
     banks = {b.id: b for b in config.banks}
@@ -348,14 +349,17 @@ def build_report(config: Config, period: Period | str = "daily", *, now: datetim
     if isinstance(period, str):
         period = previous_period(period, now, config.settings.tz)
     lang = language or config.settings.language
+    from reportgen.insight.aggregate import report_data  # the report's data and renderer: not loaded by `fetch`
+    from reportgen.report.render import render_report  # (jinja2, the briefing, its charts)
+
     store = store or Store.open(config.settings.database)
     score_pending(store, config)  # a changed scorer or a mention stored without a score: judge it now
     # the day's alerts and the report's events share one reading of the period's events
     with events_read_once(store, config, period.first, period.last):
         events_and_alerts(store, config, period, now=now)
-        data = aggregate.report_data(store, config, period, now=now, language=lang)
+        data = report_data(store, config, period, now=now, language=lang)
     extra = [config.settings.template_dir] if config.settings.template_dir else []
-    paths = render.render_report(data, out_dir or config.settings.output_dir, formats=formats,
+    paths = render_report(data, out_dir or config.settings.output_dir, formats=formats,
                                  basename=period.basename(lang), extra_template_dirs=extra)
     log.info("%s report for %s written: %s", period.kind, period.key, ", ".join(str(p) for p in paths.values()))
     return ReportResult(period.first, paths, data, period)

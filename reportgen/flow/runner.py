@@ -26,20 +26,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.config.core import Config
-from reportgen.deliver import outbox
-from reportgen.deliver.mail import ComposedMail, MessageTooLarge, compose_report_mail, compose_test_mail, send_now
-from reportgen.deliver.outbox import Delivery, OutboxResult, State
 from reportgen.errors import DeliveryError, Terminated
 from reportgen.flow.alerting import alert_now
 from reportgen.flow.lock import lock_for
 from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
-from reportgen.insight.aggregate import data_completeness
-from reportgen.models import Completeness, RunSummary
+from reportgen.models import Completeness, Delivery, RunSummary, State
 from reportgen.periods import Period, previous_period
 from reportgen.store.db import Store
+
+if TYPE_CHECKING:
+    from reportgen.deliver.mail import ComposedMail
+    from reportgen.deliver.outbox import OutboxResult
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,9 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
     if isinstance(period, str):
         period = previous_period(period, now, config.settings.tz)
     lang = language or config.settings.language
+    import reportgen.deliver.outbox as outbox  # the mail (templates, CSS inliner, translations): not for `fetch`
+    from reportgen.insight.aggregate import data_completeness  # the report's data: `run` only
+
     with stop_on_sigterm(), _lock(config, f"run {period.kind} {period.key}"):
         store = Store.open(config.settings.database)
         fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
@@ -189,6 +192,8 @@ def fetch(config: Config, *, progress: Progress | None = None, workers: int | No
 
 def send_pending(config: Config, now: datetime | None = None) -> OutboxResult:
     """Retry every pending mail (``reportgen send``), under the same lock as ``run``."""
+    import reportgen.deliver.outbox as outbox  # the mail's code: not loaded by `fetch`
+
     now = now or datetime.now(UTC)
     with stop_on_sigterm(), _lock(config, "send"):
         result = outbox.process(Store.open(config.settings.database), config, now)
@@ -198,6 +203,8 @@ def send_pending(config: Config, now: datetime | None = None) -> OutboxResult:
 
 def send_test(config: Config, to: list[str] | None = None, now: datetime | None = None) -> ComposedMail:
     """Send a small test mail now, outside the outbox; raise :class:`DeliveryError` on failure."""
+    from reportgen.deliver.mail import compose_test_mail, send_now  # the mail's code: not loaded by `fetch`
+
     recipients = to or list(config.email.daily.envelope)
     if not recipients:
         raise DeliveryError("no recipient for the test mail", hint="pass --to ADDRESS, or set [email.daily] to")
@@ -276,6 +283,9 @@ def _events_and_alerts(store: Store, config: Config, period: Period) -> None:
 
 def _make_report(store: Store, config: Config, period: Period, language: str, now: datetime, *,
                  send: bool) -> tuple[Delivery, dict[str, Path]]:
+    import reportgen.deliver.outbox as outbox  # the mail's code: `run` only, not `fetch`
+    from reportgen.deliver.mail import MessageTooLarge, compose_report_mail  # the same
+
     built = build_report(config, period, now=now, language=language, store=store)
     data, paths = built.data, built.paths
     mail: ComposedMail | None = None

@@ -23,10 +23,8 @@ from reportgen.config.core import BankConfig
 from reportgen.config.scoring import ScoringSettings
 from reportgen.errors import ReportgenError, StoreError
 from reportgen.ingest.fetch import redact_text
-from reportgen.ingest.parse import parse_feed
 from reportgen.models import CacheValidators, FetchResult, FetchStatus, Item, Mention, ParsedFeed, SourceHealth
 from reportgen.score import Scorer
-from reportgen.score.backend import make_scorer, score_rows
 from reportgen.score.match import Matcher
 from reportgen.store.db import Store
 
@@ -79,6 +77,8 @@ def _ingest(result: FetchResult, *, timezone: str, banks: tuple[BankConfig, ...]
             write_lock: AbstractContextManager[object] | None) -> SourceOutcome:
     feed = None
     if result.body is not None:
+        from reportgen.ingest.parse import parse_feed  # feedparser and lxml: for a body, never for a 304
+
         feed = parse_feed(result.source_id, result.body, result.headers, tz=timezone,
                           fetched_at=result.fetched_at, base_url=result.url)
     health = source_health(result, feed)
@@ -167,6 +167,8 @@ def judge(scoring: ScoringSettings, banks: tuple[BankConfig, ...], found: Sequen
         return []
     if scored_at is None:
         raise ValueError("judging needs the time the judgements are made")
+    from reportgen.score.backend import score_rows  # the scorer's code: with mentions to judge, not every fetch
+
     return score_rows(scorer_for(scoring), rows, {b.id: b for b in banks}, scored_at)
 
 
@@ -193,4 +195,6 @@ def matcher_for(banks: tuple[BankConfig, ...]) -> Matcher:
 
 @functools.cache
 def scorer_for(scoring: ScoringSettings) -> Scorer:
+    from reportgen.score.backend import make_scorer  # the scorer's code (its lexicon): only to judge
+
     return make_scorer(scoring)  # built once per process

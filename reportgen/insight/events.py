@@ -31,12 +31,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
 import ahocorasick
-import numpy as np
 
 from reportgen.config.defaults import EventSettings
 from reportgen.score.match import fold
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MASK64 = (1 << 64) - 1
 
@@ -76,6 +79,8 @@ class _Shingled:
     """Every item's shingle hashes in one array (vectorised: no per-item numpy calls)."""
 
     def __init__(self, texts: Sequence[str], k: int) -> None:
+        import numpy as np  # ~16 MB: only to cluster, not in every fetch that reads item_heat
+
         joined = "\x00".join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
@@ -97,6 +102,8 @@ class _Shingled:
         self._sets: dict[int, np.ndarray] = {}
 
     def set_of(self, i: int) -> np.ndarray:
+        import numpy as np  # only to cluster (see _Shingled.__init__)
+
         found = self._sets.get(i)
         if found is None:
             found = self._sets[i] = np.unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
@@ -109,6 +116,8 @@ def _band_keys(shingled: _Shingled, settings: EventSettings, chunk: int = 256) -
     ``chunk`` items at a time: each chunk makes a few (permutations × shingles) arrays of 8 bytes a
     cell, ~13 MB for 256 items of 150 shingles (2,000 at a time peaked at 110 MB more in a fetch of
     2,000 items, and was no faster).  The keys do not depend on it."""
+    import numpy as np  # only to cluster (see _Shingled.__init__)
+
     rng = np.random.default_rng(20261129)
     a = (rng.integers(1, 2**62, size=(settings.num_perm, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
     b = rng.integers(0, 2**62, size=(settings.num_perm, 1), dtype=np.uint64)
@@ -202,6 +211,8 @@ def _enter(index: int, event: str, keys: list[list[int]], buckets: dict[int, deq
 
 
 def _similarity(a: np.ndarray, b: np.ndarray, settings: EventSettings) -> float | None:
+    import numpy as np  # only to cluster (see _Shingled.__init__)
+
     if not a.size or not b.size:
         return None
     small, large = (a, b) if a.size <= b.size else (b, a)

@@ -1,0 +1,58 @@
+"""``reportgen export``: matched items as JSONL, CSV or Parquet, one row per item × bank."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from reportgen.cli.app import State, handle_errors, parse_day
+from reportgen.errors import DataError
+from reportgen.flow.queries import export_rows
+from reportgen.report.export import write_csv, write_jsonl, write_parquet
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
+              help="csv: cells starting with = + - @ get a leading ' (safe in Excel); parquet needs -o or a pipe.")
+@click.option("--since", metavar="YYYY-MM-DD", help="First day (inclusive, config zone) [default: 7 days ago].")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day (inclusive, config zone) [default: today].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout].")
+@click.pass_obj
+def export_cmd(state: State, fmt: str, since: str | None, until: str | None, output: Path | None) -> None:
+    """Export matched items, one row per item × bank."""
+
+
+    with handle_errors(state):
+        cfg = state.config()
+        today = datetime.now(UTC).astimezone(cfg.settings.tz).date()
+        last = parse_day(until, "--until") if until else today
+        first = parse_day(since, "--since") if since else last - timedelta(days=6)
+        if first > last:
+            raise DataError(f"--since {first} is after --until {last}")
+        if fmt == "parquet" and output is None and sys.stdout.isatty():
+            raise click.UsageError("parquet is binary: pass -o FILE or redirect stdout")
+        rows = export_rows(cfg, first, last)
+        if fmt == "parquet":
+            write_parquet(rows, str(output) if output else sys.stdout.buffer, timezone=cfg.settings.timezone)
+            sys.stdout.flush()
+        else:
+            with _open_output(output) as fh:
+                (write_jsonl if fmt == "jsonl" else write_csv)(rows, fh)
+        if output:
+            click.echo(f"{len(rows)} rows → {output}", err=True)
+
+
+@contextmanager
+def _open_output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        yield fh
