@@ -25,7 +25,13 @@ How one item is judged for one bank:
 5. ``score = tanh(sum / SCALE)``; ≤ ``NEGATIVE_AT`` (-0.4) is negative, ≥ ``POSITIVE_AT`` (0.2)
    positive.  The largest contributions are the reasons.  Risk categories fire from terms in the
    clauses that count for the bank, and attach only to a negative judgement, except results
-   (performance) and personnel changes, which are tagged whatever the label.
+   (performance) and personnel changes, which are tagged whatever the label.  A post of up to
+   ``lx.POST_TEXT`` characters that names no other bank gives the bank the risk categories of any
+   of its sentences (a complaint names the fee or the product a sentence after the bank), and a
+   fee or rate noun tags ``fee_rate`` beside a complaint (``lx.WITH_COMPLAINT``).
+
+The lexicon is written as word families (synonyms, informal and degree-marked variants: 很低 is
+低 after 效率), not as the wording of the posts it was checked on.
 """
 
 from __future__ import annotations
