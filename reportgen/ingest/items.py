@@ -103,7 +103,9 @@ def _summary(entry: Any) -> str:
     summary = get_field(entry, "summary")
     if isinstance(summary, str) and len(summary) > len(best_value):
         best_value = summary
-        best_type = content_kind(get_field(entry, "summary_detail"))
+        detail = get_field(entry, "summary_detail")
+        kind = dict.get(detail, "type") if type(detail) is dict else get_field(detail, "type")  # content_kind
+        best_type = kind if isinstance(kind, str) and kind else "text/html"
     if not best_value:
         return ""
     return convert_text(best_value, best_type, MAX_SUMMARY)

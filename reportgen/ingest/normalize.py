@@ -54,8 +54,14 @@ _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\
 def normalize_whitespace(s: str) -> str:
     """Collapse every run of whitespace (incl. U+3000 ideographic space, nbsp, newlines) to one
     space and strip the ends; zero-width spaces and stray control characters are removed."""
-    # Every invisible character is a control (Cc) or a format character (Cf): none is printable.
-    if not s.isprintable() and _INVISIBLE_RE.search(s) is not None:
+    # Every invisible character is a control (Cc) or a format character (Cf), and every whitespace
+    # character but the space a control or a separator: none is printable.  Printable text with no
+    # space at either end and no two in a row is already normalized (most text, and every text
+    # normalized once).
+    if s.isprintable():
+        if "  " not in s and s[:1] != " " and s[-1:] != " ":
+            return s
+    elif _INVISIBLE_RE.search(s) is not None:
         s = _INVISIBLE_RE.sub("", s)
     return " ".join(s.split())
 
