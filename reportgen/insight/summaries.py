@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,9 +41,10 @@ LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
 
 
 # One copy of an event: (published at (aware UTC), item id, title, url, source name, channel, source
-# weight); tuples sort by publication, then item id, the order the summaries read them in.
-_Copy = tuple[datetime, str, str, "str | None", str, str, float]
-_Judgement = tuple[str, "str | None", "str | None"]  # bank id, label, categories JSON
+# weight, event id), the row as read; tuples sort by publication, then item id, the order the
+# summaries read them in.
+_Copy = event_rows.EventCopyRow
+_Judgement = event_rows.JudgementRow  # bank id, label, categories JSON, item id
 _published = itemgetter(0)
 
 
@@ -61,14 +62,14 @@ class EventBook:
         """A few queries (see :func:`reportgen.store.event_rows.event_copies`), grouped in one pass."""
         copies, judged = event_rows.event_copies(store, start, end)
         events: dict[str, list[_Copy]] = defaultdict(list)
-        for event_id, item_id, title, url, published_at, source_name, channel, weight in copies:
-            events[event_id].append((published_at, item_id, title, url, source_name, channel, float(weight)))
+        for copy in copies:
+            events[copy[7]].append(copy)
         for members in events.values():
             if len(members) > 1:
                 members.sort()
         judgements: dict[str, list[_Judgement]] = defaultdict(list)
-        for item_id, bank_id, label, categories in judged:
-            judgements[item_id].append((bank_id, label, categories))
+        for judgement in judged:
+            judgements[judgement[3]].append(judgement)
         for named in judgements.values():
             if len(named) > 1:
                 named.sort(key=_published)  # by bank id: one order on every database
@@ -146,6 +147,8 @@ class _Figures:
         self.judgements = judgements
         self._heat: dict[tuple[str, float], float] = {}
         self._codes: dict[str, tuple[str, ...]] = {}
+        self.rank = {b: i for i, b in enumerate(self.names)}
+        self._bank_names: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def heat(self, copy: _Copy) -> float:
         if self.half_life:
@@ -172,39 +175,63 @@ class _Figures:
         labels: dict[str, int] = {}
         categories: dict[str, int] = {}
         none: list[_Judgement] = []
-        for copy in copies[first_inside:]:
+        judgements, codes = self.judgements, self._codes
+        for copy in copies[first_inside:] if first_inside else copies:
             h = self.heat(copy)
             heats.append(h)
-            for bank_id, label, raw in self.judgements.get(copy[1], none):
+            for bank_id, label, raw, _ in judgements.get(copy[1], none):
                 bank_heat[bank_id] = bank_heat.get(bank_id, 0.0) + h
                 if label is not None:
                     labels[label] = labels.get(label, 0) + 1
                 if raw and raw != "[]":
-                    for code in self.codes(raw):
+                    found = codes.get(raw)
+                    for code in found if found is not None else self.codes(raw):
                         categories[code] = categories.get(code, 0) + 1
         if not bank_heat:
             return None  # no configured bank in the window's copies: not a story the briefing is about
-        first, names = copies[0], self.names
-        label = min(labels, key=lambda k: (-labels[k], LABEL_ORDER[k])) if labels else "neutral"
+        first = copies[0]
+        first_at = first[0].astimezone(self.tz)
+        if len(labels) == 1:
+            label = next(iter(labels))
+        else:
+            label = min(labels, key=lambda k: (-labels[k], LABEL_ORDER[k])) if labels else "neutral"
         if len(copies) == 1:
             channels: tuple[str, ...] = (first[5],)
             sources = 1
+            last_at = first_at
         else:
-            counted = Counter(c[5] for c in copies)
+            counted: dict[str, int] = {}
+            for c in copies:
+                counted[c[5]] = counted.get(c[5], 0) + 1
             channels = tuple(c for c, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
             sources = len({c[4] for c in copies})
-        bank_ids = tuple(b for b in names if b in bank_heat)
-        if len(bank_ids) < len(bank_heat):
-            bank_ids += tuple(sorted(set(bank_heat) - set(names)))
+            last_at = copies[-1][0].astimezone(self.tz)
+        bank_ids = self.bank_order(bank_heat)
+        if len(categories) < 2:
+            ordered_categories = tuple(categories)
+        else:
+            ordered_categories = tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])))
         return EventSummary(
-            event_id=event_id, title=isolated(str(first[2])), url=first[3] or None,
-            first_source=str(first[4]), first_channel=str(first[5]), first_published_at=first[0].astimezone(self.tz),
-            item_count=len(copies), source_count=sources, channels=channels,
-            bank_ids=bank_ids, bank_names=tuple(names.get(b, b) for b in bank_ids), label=label,
-            categories=tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
-            heat=round(sum(heats), 2), bank_heat={b: round(h, 2) for b, h in bank_heat.items()},
-            last_published_at=copies[-1][0].astimezone(self.tz),
+            event_id, isolated(str(first[2])), first[3] or None, str(first[4]), str(first[5]), first_at,
+            len(copies), sources, channels, bank_ids, self.bank_names(bank_ids), label, ordered_categories,
+            round(sum(heats), 2), {b: round(h, 2) for b, h in bank_heat.items()}, last_at,
         )
+
+    def bank_order(self, bank_heat: Mapping[str, float]) -> tuple[str, ...]:
+        """The banks an event names: the configured ones in the configuration's order, then others by id."""
+        if len(bank_heat) == 1:
+            return tuple(bank_heat)
+        rank = self.rank
+        if rank.keys() >= bank_heat.keys():
+            return tuple(sorted(bank_heat, key=rank.__getitem__))
+        bank_ids = tuple(b for b in self.names if b in bank_heat)
+        return bank_ids + tuple(sorted(set(bank_heat) - set(self.names)))
+
+    def bank_names(self, bank_ids: tuple[str, ...]) -> tuple[str, ...]:
+        found = self._bank_names.get(bank_ids)
+        if found is None:  # a few combinations of banks repeat across thousands of events
+            found = self._bank_names[bank_ids] = tuple(self.names.get(b, b) for b in bank_ids)
+        return found
 
 
 # --- one reading per report ----------------------------------------------------------------------

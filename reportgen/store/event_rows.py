@@ -19,8 +19,10 @@ from reportgen.store.schema import alert_days, alerts, event_items, events, item
 # One copy of an event: event id, item id, title, url, published at (aware UTC), source name,
 # channel, source weight.  One judgement: item id, bank id, label and categories (JSON), the last
 # two None while the mention is unscored.
-EventCopyRow = tuple[str, str, str, str | None, datetime, str, str, float]
-JudgementRow = tuple[str, str, str | None, str | None]
+# (published at, item id, title, url, source name, channel, source weight, event id): a copy as the
+# summaries keep it, so its row is kept as it is read
+EventCopyRow = tuple[datetime, str, str, str | None, str, str, float, str]
+JudgementRow = tuple[str, str | None, str | None, str]  # bank id, label, categories, item id
 CHUNK = 500  # ids per IN (...) list: well below every database's parameter limit
 
 
@@ -89,17 +91,18 @@ def event_copies(store: Store, start: datetime, end: datetime) -> tuple[list[Eve
     """Every event with a copy in [start, end): all its copies up to ``end``, and their judgements.
 
     Returns the copies (one row per item, in no particular order) and the judgements of those items
-    (one row per item × bank named; label and categories ``None`` while unscored).  Read in a few
+    (one row per item × bank named; label and categories ``None`` while unscored), as
+    ``EventCopyRow`` and ``JudgementRow`` tuples.  Read in a few
     queries that each walk an index in order: the window's items by publication time, their banks
     and judgements, and, for the events that began before the window (``events.first_published_at``
     is the event's earliest copy), their earlier copies.  One join of everything costs twice as much
     on a busy day: it looks every row up at random.
     """
-    copy_columns = (event_items.c.event_id, items.c.item_id, items.c.title, items.c.url, items.c.published_at,
-                    sources.c.name, sources.c.channel, sources.c.weight)
+    copy_columns = (items.c.published_at, items.c.item_id, items.c.title, items.c.url, sources.c.name,
+                    sources.c.channel, sources.c.weight, event_items.c.event_id)
     copies_of = event_items.join(items, items.c.item_id == event_items.c.item_id) \
         .join(sources, sources.c.source_id == items.c.source_id)
-    judgement_columns = (mentions.c.item_id, mentions.c.bank_id, scores.c.label, scores.c.categories)
+    judgement_columns = (mentions.c.bank_id, scores.c.label, scores.c.categories, mentions.c.item_id)
     judged = mentions.outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
                                              scores.c.bank_id == mentions.c.bank_id))
     in_window = and_(items.c.published_at >= start, items.c.published_at < end)
@@ -118,7 +121,7 @@ def event_copies(store: Store, start: datetime, end: datetime) -> tuple[list[Eve
         judgements: list[JudgementRow] = [tuple(r) for r in conn.execute(
             select(*judgement_columns).select_from(judged.join(items, items.c.item_id == mentions.c.item_id))
             .where(in_window))]
-        for chunk in _chunks(sorted({row[1] for row in earlier}), CHUNK):
+        for chunk in _chunks(sorted({row[1] for row in earlier}), CHUNK):  # their item ids
             judgements.extend(tuple(r) for r in conn.execute(
                 select(*judgement_columns).select_from(judged).where(mentions.c.item_id.in_(chunk))))
     return copies + earlier, judgements
