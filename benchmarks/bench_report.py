@@ -95,6 +95,11 @@ if {alerts!r}:  # raising alerts writes them: work on a copy, so the cached stor
 config = parse_config_text(bigstore.config_toml(path), path.with_suffix(".toml"))
 store = Store.open(config.settings.database)
 period = Period.daily(bigstore.LAST_DAY) if {kind!r} == "daily" else Period.week_of(bigstore.LAST_DAY)
+if {profile!r}:  # one more run first, under cProfile, not timed: its stats to the file named
+    import cProfile
+    profile = cProfile.Profile()
+    profile.runcall(report_data, store, config, period, now=bigstore.END)
+    profile.dump_stats({profile!r})
 times = []
 for _ in range({repeat}):
     t0 = time.perf_counter()
@@ -121,17 +126,25 @@ print(json.dumps(out))
 """
 
 
-def data_bench(cache: Path, items: int, days: int, kind: str, repeat: int, *, alerts: bool = False) -> dict[str, Any]:
-    """Report data from a :mod:`bigstore` store, in a fresh process whose own peak RSS is reported."""
+def data_bench(cache: Path, items: int, days: int, kind: str, repeat: int, *, alerts: bool = False,
+               profile: Path | None = None) -> dict[str, Any]:
+    """Report data from a :mod:`bigstore` store, in a fresh process whose own peak RSS is reported
+    (with ``profile``, one more run first, under cProfile and not timed: its stats are written
+    there, and printed in short; the timed runs then find the store in the page cache)."""
     import bigstore
 
     path, counts = bigstore.cached(cache, items, days)
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as scratch:
         code = DATA_CODE.format(here=str(HERE), root=str(ROOT), path=str(path), kind=kind, repeat=repeat,
-                                alerts=alerts, scratch=scratch)
+                                alerts=alerts, scratch=scratch, profile=str(profile) if profile else "")
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if result.returncode:
         raise RuntimeError(f"the data benchmark failed:\n{result.stderr[-3000:]}")
+    if profile:
+        import pstats
+
+        print(f"--- {kind} report data, profiled (not timed): {profile}")
+        pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(30)
     return {**counts, **json.loads(result.stdout.strip().splitlines()[-1])}
 
 
@@ -151,23 +164,30 @@ def main() -> int:
     parser.add_argument("--day-items", type=int, default=100_000, help="items on the busy day (daily data)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "reportgen-bench")
     parser.add_argument("--skip-data", action="store_true", help="only the render benchmark")
+    parser.add_argument("--only", action="append", choices=("render", "day", "week"),
+                        help="run only these parts (repeatable); default all")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="profile one more run of each data benchmark: DIR/report-data-{daily,weekly}.prof")
     args = parser.parse_args()
+    parts = set(args.only or ("render", "day", "week")) - ({"day", "week"} if args.skip_data else set())
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
 
-    r = render_bench(args.repeat)
-    print(f"daily  briefing: {r['daily_s']:.2f} s (target ≤ {TARGETS['daily_s']:.1f} s) · "
-          f"{r['daily_pages']:.0f} pages · {r['daily_charts']:.0f} charts · PDF {r['daily_pdf_kb']:.0f} KB "
-          f"(target ≤ {TARGETS['pdf_kb']:.0f} KB)")
-    print(f"weekly briefing: {r['weekly_s']:.2f} s (target ≤ {TARGETS['weekly_s']:.1f} s) · "
-          f"{r['weekly_pages']:.0f} pages · {r['weekly_charts']:.0f} charts · PDF {r['weekly_pdf_kb']:.0f} KB")
-    if not args.skip_data:
-        day = data_bench(args.cache, args.day_items, 1, "daily", args.repeat, alerts=True)
+    def profile(kind: str) -> Path | None:
+        return args.profile / f"report-data-{kind}.prof" if args.profile else None
+
+    if "render" in parts:
+        render_part(args.repeat)
+    if "day" in parts:
+        day = data_bench(args.cache, args.day_items, 1, "daily", args.repeat, alerts=True, profile=profile("daily"))
         print(f"daily data, a {args.day_items:,}-item day: {day['data_s']:.2f} s median, {day['data_first_s']:.2f} s "
               f"cold (target ≤ {TARGETS['day_data_s']:.1f} s) · with the day's alerts raised first "
               f"{day['with_alerts_s']:.2f} s · peak RSS {day['data_rss_mb']:.0f} MB ({day['rss_mb']:.0f} MB with the "
               f"alerts) · report: {day['period_events']:,} "
               f"events ({day['period_events_reprinted']:,} reprinted), {day['alerts_raised']} alerts")
         print(f"    {_store_line(day)}")
-        week = data_bench(args.cache, args.items, args.days, "weekly", args.repeat)
+    if "week" in parts:
+        week = data_bench(args.cache, args.items, args.days, "weekly", args.repeat, profile=profile("weekly"))
         print(f"weekly data from {args.items:,} items: {week['data_s']:.2f} s median, {week['data_first_s']:.2f} s "
               f"cold (target ≤ {TARGETS['data_s']:.1f} s) · peak RSS {week['rss_mb']:.0f} MB "
               f"(target ≤ {TARGETS['rss_mb']:.0f} MB) · week: {week['period_items']:,} items, "
@@ -175,6 +195,15 @@ def main() -> int:
               f"({week['period_events_reprinted']:,} reprinted), {week['period_alerts']} alerts")
         print(f"    {_store_line(week)}")
     return 0
+
+
+def render_part(repeat: int) -> None:
+    r = render_bench(repeat)
+    print(f"daily  briefing: {r['daily_s']:.2f} s (target ≤ {TARGETS['daily_s']:.1f} s) · "
+          f"{r['daily_pages']:.0f} pages · {r['daily_charts']:.0f} charts · PDF {r['daily_pdf_kb']:.0f} KB "
+          f"(target ≤ {TARGETS['pdf_kb']:.0f} KB)")
+    print(f"weekly briefing: {r['weekly_s']:.2f} s (target ≤ {TARGETS['weekly_s']:.1f} s) · "
+          f"{r['weekly_pages']:.0f} pages · {r['weekly_charts']:.0f} charts · PDF {r['weekly_pdf_kb']:.0f} KB")
 
 
 if __name__ == "__main__":
