@@ -368,9 +368,8 @@ _pattern("额度 提额 固额 固定额度 临额 临时额度",
          "太低 很低 好低 才 只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 太小 低 没涨 没涨过 不涨 没变 太少 "
          "给的少 不变", 6, -2.0, "complaint")
 _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint")
-_pattern("才 只给 才给 只批 才批 只下 才下 就批了 只批了 就给了", "k w 千 万 块 几百 几千 一千 两千 三千 五千",
+_pattern("才 只给 才给 只批 才批 只下 才下 就批了 只批了 就给了", "k w 千 万 几千",
          3, -2.0, "complaint", weak=True)
-_pattern("收了 扣了 收我 扣我 被扣了 被收了 扣走", "元 块 百 多块", 6, -2.0, "fee_rate", weak=True)
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
 _pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却", 14, -2.0, "complaint", across=True)
 _pattern("保险 保单 理财 基金", "说是存款 当成存款 当存款 是存款", 6, -2.5, "mis_selling")
@@ -392,7 +391,7 @@ _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fe
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
 # customer data out of the bank's hands (data_leak)
-_pattern("信息 个人信息 客户信息 用户信息 资料 客户资料 身份证 身份信息 隐私 数据 手机号 电话号码 征信",
+_pattern("个人信息 客户信息 用户信息 客户资料 个人资料 身份证 身份信息 隐私 客户数据 用户数据 手机号 电话号码 征信",
          "泄露 泄漏 外泄 被卖 被泄露 被盗 被窃取 被出售 被倒卖 被贩卖 流出 卖给 当废品卖", 10, -2.5, "data_leak")
 # a fine over the products the bank sells (regulatory and mis_selling)
 _pattern("理财 代销 基金 保险 销售 产品 理财产品 原油宝", "罚单 被罚 罚款 处罚 被处罚", 10, -2.5,
