@@ -130,25 +130,28 @@ def category_counts(conn: Connection, start: datetime, end: datetime,
                     self_ids: Collection[str]) -> tuple[CategoryCount, ...]:
     """Per risk category: tagged judgements, negative ones, and the bank's own; most negative first.
 
-    Only judgements that carry a category come back (``categories != '[]'``), a small share of the
-    period's mentions.
+    Only judgements that carry a category are counted (``categories != '[]'``), a small share of the
+    period's mentions, grouped by their categories (a short JSON list, read here so the SQL stays
+    portable), whether they are negative and whether they are the bank's own: each distinct list is
+    read once, however many judgements carry it.
     """
-    query = (select(mentions.c.bank_id, scores.c.label, scores.c.categories).select_from(_JOINED)
-             .where(_in_window(start, end), scores.c.categories != "[]"))
+    negative, own = case((_NEGATIVE, 1), else_=0), case((_is_self(self_ids), 1), else_=0)
+    query = (select(scores.c.categories, negative, own, func.count()).select_from(_JOINED)
+             .where(_in_window(start, end), scores.c.categories != "[]")
+             .group_by(scores.c.categories, negative, own))
     tally: dict[str, Counter[str]] = {}
-    for bank_id, label, raw in conn.execute(query):
+    for raw, is_negative, is_own, n in conn.execute(query):
         try:
             codes = {c["code"] for c in json.loads(raw or "[]")}
         except (ValueError, TypeError, KeyError):
-            log.warning("unreadable categories on a judgement of %s: %.80r", bank_id, raw)
+            log.warning("unreadable categories on %d judgements: %.80r", n, raw)
             continue
-        own, negative = bank_id in self_ids, label == "negative"
         for code in codes:
             counts = tally.setdefault(code, Counter())
-            counts["mentions"] += 1
-            counts["negative"] += negative
-            counts["self_mentions"] += own
-            counts["self_negative"] += own and negative
+            counts["mentions"] += n
+            counts["negative"] += n * is_negative
+            counts["self_mentions"] += n * is_own
+            counts["self_negative"] += n * (is_own and is_negative)
     out = [CategoryCount(code, c["mentions"], c["negative"], c["self_mentions"], c["self_negative"])
            for code, c in tally.items()]
     out.sort(key=lambda c: (-c.self_negative, -c.negative, -c.mentions, c.code))
