@@ -199,7 +199,9 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
             wanted = _CUE_SETS[pattern]
             # the nearest cue in reach (a set intersection: a long text has seen many cues)
             best: tuple[int, str] | None = None
-            for cue in (wanted.intersection(cues) if len(wanted) < len(cues) else cues.keys() & wanted):
+            for cue in (cues if len(cues) <= 8 else wanted.intersection(cues)):
+                if cue not in wanted:
+                    continue
                 seen = cues[cue]
                 if (0 <= start - seen[0] <= pattern.window * CJK_BYTES
                         and (seen[1] == clause
