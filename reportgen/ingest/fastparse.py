@@ -159,7 +159,7 @@ class _Replay:
         self.elementstack: list[list[Any]] = []  # the one list, for the whole walk
         self.title_depth = -1
         self.depth = 0
-        self.property_depth: dict[int, dict[str, int]] = {}
+        self.entry_depths: dict[str, int] = {}  # feedparser's property_depth[id(the entry)]
         self._names: dict[str, str] = {}  # lxml tag → feedparser's name, while the namespaces stay put
         self._dispatch: dict[str, tuple[Any, ...]] = {}  # lxml tag → what to do with it, likewise
         self.bases = bool(baseuri)  # xml:base, or a base URI from the headers: track it per element
@@ -222,14 +222,8 @@ class _Replay:
         if found is None:
             found = self._dispatch[lxml_tag] = self.dispatch(lxml_tag)
         tag, name, starting, ending, plain_textinput, plain_image, refused, lane, any_attrs = found
-        attrs: dict[str, str] = {}
-        for key, value in element.items():
-            if key[:1] == "{":
-                namespace, _, local = key[1:].partition("}")
-                prefix = _NAMESPACES.get(namespace.lower(), "")
-                key = prefix + ":" + local if prefix else local
-            key = key.lower()
-            attrs[key] = value.lower() if key in ("rel", "type") else value
+        items = element.items()
+        attrs = _attributes(items) if items else {}
         # feedparser's unknown_starttag
         self.depth += 1
         if self.bases:
@@ -257,10 +251,31 @@ class _Replay:
             stack[-1][2].append(text)
         if len(element):
             epoch = self.epoch
+            dispatch = self._dispatch
             for child in element:
-                if isinstance(child.tag, str):
+                child_tag = child.tag
+                if isinstance(child_tag, str):
                     if self.incontent:
                         raise Fallback(f"markup inside <{tag}>")
+                    # A leaf with a lane, as walk() would take it, without the call (namespaces
+                    # on the root alone, so nothing to declare; walk() does the rest)
+                    leaf = dispatch.get(child_tag) if nsmap is None else None
+                    if leaf is not None and leaf[7] is not None and self.inentry and not self.bases \
+                            and not len(child):
+                        items = child.items()
+                        if leaf[8] or not items:
+                            if leaf[4]:
+                                self.intextinput = 0
+                            if leaf[5]:
+                                self.inimage = 0
+                            if not (self.insource or self.inimage or self.intextinput):
+                                self.depth += 1
+                                leaf[7](self, child.text or "", _attributes(items) if items else {})
+                                self.depth -= 1
+                                text = child.tail
+                                if text and stack:
+                                    stack[-1][2].append(text)
+                                continue
                     self.walk(child, nsmap)
                 text = child.tail
                 if text and stack:
@@ -365,9 +380,7 @@ class _Replay:
             else:
                 if element == "description":
                     element = "summary"
-                depths = self.property_depth.get(id(entry))
-                if depths is None:
-                    depths = self.property_depth[id(entry)] = {}
+                depths = self.entry_depths
                 old = depths.get(element)
                 if old is None or self.depth <= old:
                     depths[element] = self.depth
@@ -396,26 +409,16 @@ class _Replay:
                 params["type"] = "text/html"
             params.pop("mode", None)
             params.pop("base64", None)
-        if not output.isascii():  # ASCII is left as it is by both steps
-            if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
-                try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
-                    output = output.encode("iso-8859-1").decode("utf-8")
-                except (UnicodeEncodeError, UnicodeDecodeError):
-                    pass
-            if not output.isprintable() and _C1.search(output) is not None:  # C1 controls are not printable
-                output = output.translate(_cp1252)
-        return output
+        return output if output.isascii() else _repaired(output)  # ASCII is left as it is by both steps
 
-    def file_entry(self, key: str, output: str) -> None:
-        """``pop``'s filing of an entry's text under ``key``, the first (outermost) one winning."""
-        entry = self.entries[-1]
-        depths = self.property_depth.get(id(entry))
-        if depths is None:
-            depths = self.property_depth[id(entry)] = {}
+    def file_entry(self, entry: dict[str, Any], key: str, output: str) -> None:
+        """``pop``'s filing of the entry's text under ``key`` (its own name: see _KEYMAP), the first
+        (outermost) one winning."""
+        depths = self.entry_depths
         old = depths.get(key)
         if old is None or self.depth <= old:
             depths[key] = self.depth
-            entry[_KEYMAP.get(key, key)] = output
+            entry[key] = output
 
     # --- lanes: a leaf element of an entry, start, text and end in one step ---
     #
@@ -425,67 +428,85 @@ class _Replay:
     # long way for anything else.  tests/test_fastparse.py compares the two ways on every corpus.
 
     def _lane_title(self, text: str, attrs: Mapping[str, str]) -> None:
-        """_start_title, push_content, pop_content, pop, _end_title."""
-        params = {"type": "text/plain"}
-        output = self.fix_text(text.strip(), params)
+        """_start_title, push_content, pop_content, pop (fix_text's guess: params are text/plain), _end_title."""
+        output = text.strip()
+        kind = "text/html" if ("<" in output or "&" in output) and not self.version.startswith("atom") \
+            and _LOOKS_LIKE_HTML(output) else "text/plain"
+        if not output.isascii():
+            output = _repaired(output)
         self.contentparams = {}
         if not -1 < self.title_depth <= self.depth:
-            self.file_entry("title", output)
-            self.entries[-1]["title_detail"] = {**params, "value": output}
+            entry = self.entries[-1]
+            self.file_entry(entry, "title", output)
+            entry["title_detail"] = {"type": kind, "value": output}
         if output:
             self.title_depth = self.depth
 
     def _lane_description(self, text: str, attrs: Mapping[str, str]) -> None:
-        """_start_description, push_content, pop_content, pop, _end_description."""
+        """_start_description, push_content, pop_content, pop (no guess: params are text/html),
+        _end_description."""
         entry = self.entries[-1]
         if "summary" in entry and not self.has_content:
             raise Fallback("a second summary, which feedparser reads as content")
-        params = {"type": "text/html"}
-        output = self.fix_text(text.strip(), params)
+        output = text.strip()
+        if not output.isascii():
+            output = _repaired(output)
         self.contentparams = {}
-        self.file_entry("summary", output)
-        entry["summary_detail"] = {**params, "value": output}
+        self.file_entry(entry, "summary", output)
+        entry["summary_detail"] = {"type": "text/html", "value": output}
         self.summary_key = None
 
     def _lane_link(self, text: str, attrs: Mapping[str, str]) -> None:
         """_start_link (no href: the text is the link), pop, _end_link."""
         entry = self.entries[-1]
-        entry.setdefault("links", []).append({"rel": "alternate", "type": "text/html"})
+        links = entry.get("links")
+        link = {"rel": "alternate", "type": "text/html"}
+        if links is None:
+            entry["links"] = [link]
+        else:
+            links.append(link)
         output = text.strip()
-        if output:
+        if output and ":///" in output:
             output = _join("", output)  # no xml:base: the base is empty
-        output = self.fix_text(output, self.contentparams)
+        output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
         if "&" in output:
             output = _LINK_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
         entry["link"] = output
         if output:
-            entry["links"][-1]["href"] = output
+            link["href"] = output
 
     def _lane_guid(self, text: str, attrs: Mapping[str, str]) -> None:
         """_start_guid, pop, _end_guid."""
-        self.guidislink = attrs.get("ispermalink", "true") == "true"
+        self.guidislink = guidislink = attrs.get("ispermalink", "true") == "true" if attrs else True
         output = text.strip()
-        if output and self.guidislink:
+        if output and guidislink and ":///" in output:
             output = _join("", output)
-        output = self.fix_text(output, self.contentparams)
-        self.file_entry("id", output)
+        output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
         entry = self.entries[-1]
+        self.file_entry(entry, "id", output)
         if "guidislink" not in entry:
-            entry["guidislink"] = self.guidislink and "link" not in entry
-        if self.guidislink and "link" not in entry:
+            entry["guidislink"] = guidislink and "link" not in entry
+        if guidislink and "link" not in entry:
             entry["link"] = output
 
     def _lane_pubdate(self, text: str, attrs: Mapping[str, str]) -> None:
         """_start_published, pop, _end_published."""
-        output = self.fix_text(text.strip(), self.contentparams)
-        self.file_entry("published", output)
-        self.entries[-1]["published_parsed"] = output
+        output = text.strip()
+        output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
+        entry = self.entries[-1]
+        self.file_entry(entry, "published", output)
+        entry["published_parsed"] = output
 
     def _lane_author(self, text: str, attrs: Mapping[str, str]) -> None:
         """_start_author, pop, _end_author."""
-        self.entries[-1].setdefault("authors", []).append({})
-        output = self.fix_text(text.strip(), self.contentparams)
-        self.file_entry("author", output)
+        entry = self.entries[-1]
+        authors = entry.get("authors")
+        if authors is None:
+            entry["authors"] = authors = []
+        authors.append({})
+        output = text.strip()
+        output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
+        self.file_entry(entry, "author", output)
         self.inauthor = 0
         self.sync_author_detail()
 
@@ -634,6 +655,7 @@ class _Replay:
 
     def _start_item(self, attrs: Mapping[str, str]) -> None:
         self.entries.append({})
+        self.entry_depths = {}
         self.push("item", 0)
         self.inentry = 1
         self.guidislink = False
@@ -862,6 +884,32 @@ _CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/htm
 def _content_type(kind: str) -> str:
     kind = kind.lower()
     return _CONTENT_TYPES.get(kind, kind)
+
+
+def _attributes(items: list[tuple[str, str]]) -> dict[str, str]:
+    """An element's attributes as feedparser's strict parser passes them on: names lower-case, a
+    known namespace as its prefix, ``rel`` and ``type`` values lower-case."""
+    attrs: dict[str, str] = {}
+    for key, value in items:
+        if key[:1] == "{":
+            namespace, _, local = key[1:].partition("}")
+            prefix = _NAMESPACES.get(namespace.lower(), "")
+            key = prefix + ":" + local if prefix else local
+        key = key.lower()
+        attrs[key] = value.lower() if key in ("rel", "type") else value
+    return attrs
+
+
+def _repaired(output: str) -> str:
+    """fix_text's encoding repairs of a text that is not ASCII."""
+    if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
+        try:  # feedparser's repair of UTF-8 read as ISO-8859-1 and encoded again
+            output = output.encode("iso-8859-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    if not output.isprintable() and _C1.search(output) is not None:  # C1 controls are not printable
+        output = output.translate(_cp1252)
+    return output
 
 
 def _join(base: str, uri: str) -> str:
