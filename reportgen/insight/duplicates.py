@@ -193,8 +193,8 @@ def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     story = owner[:-1][inside]
     short = np.flatnonzero(lengths < 2)
     if len(short):
-        codes = np.concatenate([codes, np.array([_SHORT | (ord(texts[k]) + 1 if texts[k] else 0) for k in short],
-                                                dtype=np.int64)])
+        own = [_SHORT | (ord(texts[k]) + 1 if texts[k] else 0) for k in short.tolist()]
+        codes = np.concatenate([codes, np.array(own, dtype=np.int64)])
         story = np.concatenate([story, short])
     return story, codes
 
