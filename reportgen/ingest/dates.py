@@ -188,6 +188,8 @@ def _check_representable(value: datetime) -> None:
     offset = value.utcoffset()
     if offset is not None and abs(offset) > MAX_OFFSET:
         raise _Impossible(f"offset {_format_offset(offset)} is beyond ±14:00")
+    if 1 < value.year < 9999:
+        return  # an offset within ±14:00 moves it less than a day: UTC holds it
     try:
         value.astimezone(UTC)
     except OverflowError:

@@ -29,7 +29,7 @@ from reportgen.ingest.normalize import (
     html_to_text,
     is_trusted_guid,
     normalize_whitespace,
-    stable_item_id,
+    trusted_item_id,
 )
 from reportgen.models import Item, ParsedFeed
 
@@ -144,6 +144,11 @@ def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone:
     # zone-less read as UTC) only for a string our reader cannot make sense of.  A string our
     # reader knows to be impossible (30 February, an offset of +25:00) is no date: feedparser
     # would roll it over or apply it, so its struct is skipped too, as if the date were absent.
+    first = raw_dates[0] if raw_dates else None
+    if first and isinstance(first, str):  # the first string, when it reads, is all it takes
+        reading = read_date(first, zone, reference=fetched_at)
+        if reading.value is not None:
+            return reading.value, None
     problem = None
     impossible: set[int] = set()
     for index, raw in enumerate(raw_dates):
@@ -198,39 +203,46 @@ def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_
     # <guid>) cannot key anything: those entries fall back to their URL or content.  The same
     # entry listed twice keeps its guid, so its id does not flip when the repeat goes away.
     owners: defaultdict[str, set[str]] = defaultdict(set)
-    for row in rows:
+    hashes: list[str | None] = [None] * len(rows)  # content_hash(title, summary), once per row
+    for index, row in enumerate(rows):
         if row.guid:
-            owners[row.guid].add(row.id_url or content_hash(row.title, row.summary))
+            if row.id_url:
+                owners[row.guid].add(row.id_url)
+            else:
+                hashes[index] = digest = content_hash(row.title, row.summary)
+                owners[row.guid].add(digest)
     fetched_utc = fetched_at.astimezone(UTC)
     items: list[Item] = []
     seen: set[str] = set()
     date_problems: list[str] = []
-    for row in rows:
-        if not (row.title or row.summary or row.url):
+    for index, row in enumerate(rows):
+        title, summary, url, id_url, row_guid, author, raw_dates, parsed_dates = row
+        if not (title or summary or url):
             continue
-        guid = row.guid if row.guid is not None and is_trusted_guid(row.guid) else None
+        guid = row_guid if row_guid is not None and is_trusted_guid(row_guid) else None
         key_guid = guid if guid and len(owners[guid]) == 1 and not _names_feed(guid, feed_link) else None
-        item_id = stable_item_id(source_id, key_guid, row.id_url, row.title, row.summary)
+        digest = hashes[index] or content_hash(title, summary)
+        item_id = trusted_item_id(source_id, key_guid, id_url, digest)  # stable_item_id, key_guid trusted
         if item_id in seen:
             continue
         seen.add(item_id)
-        published, date_problem = _entry_date(row.raw_dates, row.parsed_dates, zone, fetched_at)
+        published, date_problem = _entry_date(raw_dates, parsed_dates, zone, fetched_at)
         if date_problem is not None:
             date_problems.append(date_problem)
         published_at, date_missing, date_capped = normalize_published(published, fetched_at=fetched_utc)
         items.append(Item(
             item_id=item_id,
             source_id=source_id,
-            title=row.title,
-            summary=row.summary,
-            url=row.url,
+            title=title,
+            summary=summary,
+            url=url,
             guid=guid,
-            author=row.author,
+            author=author,
             published_at=published_at,
             fetched_at=fetched_utc,
             date_missing=date_missing,
             date_capped=date_capped,
-            content_hash=content_hash(row.title, row.summary),
+            content_hash=digest,
         ))
     if date_problems and warnings is not None:
         count = len(date_problems)

@@ -21,6 +21,7 @@ __all__ = [
     "canonical_url",
     "content_hash",
     "stable_item_id",
+    "trusted_item_id",
     "is_trusted_guid",
 ]
 
@@ -228,10 +229,18 @@ def stable_item_id(
     canonical URL (global: the same article from two routes is one item); then a hash of source,
     title and summary.  The prefixes keep the three kinds from ever colliding.
     """
-    if guid is not None and is_trusted_guid(guid):
-        key = f"guid\0{source_id}\0{guid.strip()}"
+    trusted = guid if guid is not None and is_trusted_guid(guid) else None
+    return trusted_item_id(source_id, trusted, canonical_url, None if trusted or canonical_url
+                           else content_hash(title, summary))
+
+
+def trusted_item_id(source_id: str, trusted_guid: str | None, canonical_url: str | None, digest: str | None) -> str:
+    """:func:`stable_item_id` for a guid already found trusted (or ``None``) and the entry's
+    :func:`content_hash` of title and summary (``digest``; read only when neither guid nor URL is given)."""
+    if trusted_guid:
+        key = f"guid\0{source_id}\0{trusted_guid.strip()}"
     elif canonical_url:
         key = f"url\0{canonical_url}"
     else:
-        key = f"hash\0{source_id}\0{content_hash(title, summary)}"
+        key = f"hash\0{source_id}\0{digest}"
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
