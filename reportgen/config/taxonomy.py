@@ -83,6 +83,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "一点作为都没有 毫无作为 没有作为 坐视不管 袖手旁观 放任不管 负有责任 难逃其责 脱不了干系 脱不开干系 "
         "遭拒 拒兑 拒付 被拒收 拒为 拒绝为 不愿赔偿 不赔偿 拒不赔偿 不愿赔 遭拖延 催债 逼人 逼上绝路 上绝路 "
         "未施救 没施救 遭盘问 盘问 插队 查不到 提现难 只能取 迟迟未 强迫 指责 不营业 难存 兑现难 骗子 骗局 "
+        "过度反诈 过度营销 过度催收 没办成 办不成 办不了 拒收 收缩权益 缩减权益 权益收缩 权益缩减 "
         "complaint complaints"), -1.5),
     Category("mis_selling", "误导销售/虚假宣传", "Mis-selling / false advertising", split_terms(
         "误导 误导销售 虚假宣传 夸大收益 夸大宣传 保本 承诺收益 飞单 理财亏损 净值亏损 产品亏损 代销 兑付延迟 "
@@ -117,6 +118,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "高额罚息 收违约金 收取违约金 收手续费 多收 多扣 乱扣 账户管理费 小额账户管理费 "
         "小额管理费 短信费 短信通知费 扣短信费 收短信费 提前还款违约金 收费项目 额外收费 偷偷收费 "
         "加息 涨息 "
+        "过度收费 只剩下 仅剩 "
         "fee fees overcharge overcharged"), -1.0),
     Category("ops_loss", "操作失误/资金损失", "Operational error / funds lost", split_terms(
         "资金不翼而飞 不翼而飞 盗刷 被盗刷 错账 被转走 莫名扣款 吞卡 少了 丢失 存款丢失 存款被取 资金被挪用 挪用 "
@@ -126,6 +128,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "钱被转 钱被盗 被提走 被支取 丢了 内控缺陷 内控失效 盗取客户资金 挪用客户资金 挪用资金 "
         "冒领存款 "
         "划扣 被划扣 扣划 被清零 "
+        "错给 多给 给错 错付 错转 多付 "
         "funds missing unauthorised unauthorized"), -2.0),
     Category("regulatory", "违规/监管处罚", "Violation / regulatory penalty", split_terms(
         "罚款 罚单 被罚 遭罚 罚没 吃罚单 领罚单 行政处罚 处罚 "
@@ -136,6 +139,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "监管通报 被通报 通报批评 责令 责令停止 暂停新增 禁止新增 被点名 监管点名 违反规定 "
         "未按规定 违反审慎经营规则 严重违反 被罚没 违规放贷 违规发放 违规经营 被责令 被立案 "
         "追责 被追责 踩红线 踩中红线 触碰红线 红线 "
+        "监管介入 介入调查 "
         "外汇局 fined penalty penalised penalized sanctioned regulator"), -2.0),
     Category("fraud_crime", "诈骗/违法犯罪", "Fraud / crime", split_terms(
         "诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 非法集资 非法吸收公众存款 非法吸存 洗钱 传销 套路贷 涉黑 地下钱庄 "
