@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,22 +82,26 @@ class _Shingled:
         import numpy as np  # ~16 MB: only to cluster, not in every fetch that reads item_heat
 
         joined = "\x00".join(texts)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(texts) else np.zeros(0, np.int64)
         n = max(codes.size - k + 1, 0)
         h = np.zeros(n, dtype=np.uint64)
-        for i in range(k):  # polynomial combination; uint64 arithmetic wraps on purpose
-            h = h * np.uint64(0x100000001B3) + codes[i:i + n] + np.uint64(i + 1)
+        # in place, no temporaries (a fetch's peak RSS is made here): polynomial combination, the
+        # uint64 arithmetic wrapping on purpose
+        for i in range(k):
+            h *= np.uint64(0x100000001B3)
+            h += codes[i:i + n]
+            h += np.uint64(i + 1)
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)
-        # shingles of item j start at starts[j] .. starts[j] + len - k (none cross a separator)
+        # shingles of item j start at starts[j] .. starts[j] + len - k (none cross a separator):
+        # the m-th shingle of the run is at starts[j] + (m - first[j]), first[j] its first index
         counts = np.maximum(lengths - k + 1, 0)
-        keep = np.zeros(n, dtype=bool)
-        index = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
-        keep[index] = True
-        self.hashes = h[keep]
+        index = np.arange(counts.sum(), dtype=np.int64)
+        index += np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        self.hashes = h[index]  # index is increasing: the same order as a mask would keep
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._sets: dict[int, np.ndarray] = {}
 
@@ -160,7 +164,7 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None)
     keys = _band_keys(shingled, settings).tolist()
     times = [i.published_at.timestamp() for i in items]
     window_s = settings.window_hours * 3600
-    buckets: dict[int, deque[int]] = {}  # band key (band salted in) → latest members
+    buckets: dict[int, list[int]] = {}  # band key (band salted in) → latest members
     event_of: dict[int, str] = {}
     facts: dict[str, Details] = {}
     for index, item in enumerate(items):  # the stored events are the context
@@ -198,15 +202,18 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None)
     return out
 
 
-def _enter(index: int, event: str, keys: list[list[int]], buckets: dict[int, deque[int]],
+def _enter(index: int, event: str, keys: list[list[int]], buckets: dict[int, list[int]],
            event_of: dict[int, str], facts: dict[str, Details], details: Details) -> None:
     for key in keys[index]:
         bucket = buckets.get(key)
         if bucket is None:
-            # the most recent members are the likeliest matches for what comes next
-            buckets[key] = deque((index,), maxlen=BUCKET_CAP)
+            # a list, not a deque(maxlen=…): most keys keep one member, and a deque costs 760 bytes
+            # (40,000 keys for 2,000 items: ~25 MB of a fetch's peak), a one-item list 64
+            buckets[key] = [index]
         else:
             bucket.append(index)
+            if len(bucket) > BUCKET_CAP:  # the most recent members are the likeliest matches for what comes next
+                del bucket[0]
     event_of[index] = event
     facts[event] = _merge(facts[event], details) if event in facts else details
 
