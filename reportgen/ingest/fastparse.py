@@ -164,6 +164,7 @@ class _Replay:
         self._dispatch: dict[str, tuple[Any, ...]] = {}  # lxml tag → what to do with it, likewise
         self.bases = bool(baseuri)  # xml:base, or a base URI from the headers: track it per element
         self.epoch = 0  # counts the namespace declarations that cleared the caches above
+        self.unsettled = False  # a date handler filed a string under *_parsed (see _settle_dates)
 
     # --- names and the walk ---
 
@@ -234,7 +235,7 @@ class _Replay:
             self.inimage = 0
         if lane is not None and (any_attrs or not attrs) and self.inentry and not len(element) \
                 and not (self.insource or self.inimage or self.intextinput or self.incontent or self.bases):
-            lane(self, element.text or "", attrs)  # start, text and end in one step (see _LANES)
+            lane(self, self.entries[-1], element.text or "", attrs)  # start, text and end in one step (see _LANES)
             self.depth -= 1
             return
         stack = self.elementstack
@@ -251,35 +252,17 @@ class _Replay:
             stack[-1][2].append(text)
         if len(element):
             epoch = self.epoch
-            dispatch = self._dispatch
-            for child in element:
-                child_tag = child.tag
-                if isinstance(child_tag, str):
-                    if self.incontent:
-                        raise Fallback(f"markup inside <{tag}>")
-                    # A leaf with a lane, as walk() would take it, without the call (namespaces
-                    # on the root alone, so nothing to declare; walk() does the rest)
-                    leaf = dispatch.get(child_tag) if nsmap is None else None
-                    if leaf is not None and leaf[7] is not None and self.inentry and not self.bases \
-                            and not len(child):
-                        items = child.items()
-                        if leaf[8] or not items:
-                            if leaf[4]:
-                                self.intextinput = 0
-                            if leaf[5]:
-                                self.inimage = 0
-                            if not (self.insource or self.inimage or self.intextinput):
-                                self.depth += 1
-                                leaf[7](self, child.text or "", _attributes(items) if items else {})
-                                self.depth -= 1
-                                text = child.tail
-                                if text and stack:
-                                    stack[-1][2].append(text)
-                                continue
-                    self.walk(child, nsmap)
-                text = child.tail
-                if text and stack:
-                    stack[-1][2].append(text)
+            if starting is _START_ITEM and nsmap is None and not (self.bases or self.insource):
+                self.walk_entry(element, tag, stack)
+            else:
+                for child in element:
+                    if isinstance(child.tag, str):
+                        if self.incontent:
+                            raise Fallback(f"markup inside <{tag}>")
+                        self.walk(child, nsmap)
+                    text = child.tail
+                    if text and stack:
+                        stack[-1][2].append(text)
             # feedparser's unknown_endtag looks the name up again: a declaration inside may change it
             if self.epoch != epoch:
                 ending = self.dispatch(lxml_tag)[3]
@@ -290,6 +273,38 @@ class _Replay:
         if self.bases:
             self.leave_base()
         self.depth -= 1
+
+    def walk_entry(self, element: Any, tag: str, stack: list[list[Any]]) -> None:
+        """The children of an entry that has just started, as walk() takes them, with a leaf's
+        lane taken here, without a call to walk() (the namespaces are declared on the root alone,
+        so there is nothing to declare, and no xml:base).
+
+        In an entry, ``inimage`` and ``intextinput`` stay 0 (their start handlers fall back there) and
+        a child leaves ``insource`` as it found it (0), so walk()'s lane test comes down to the
+        leaf's own and ``inentry`` (which a nested entry's end clears for the rest of this one).
+        """
+        entry = self.entries[-1]
+        dispatch = self._dispatch
+        for child in element:
+            child_tag = child.tag
+            if isinstance(child_tag, str):
+                if self.incontent:
+                    raise Fallback(f"markup inside <{tag}>")
+                leaf = dispatch.get(child_tag)
+                if leaf is not None and leaf[7] is not None and self.inentry and not len(child):
+                    items = child.items()
+                    if leaf[8] or not items:
+                        self.depth += 1
+                        leaf[7](self, entry, child.text or "", _attributes(items) if items else {})
+                        self.depth -= 1
+                        text = child.tail
+                        if text and stack:
+                            stack[-1][2].append(text)
+                        continue
+                self.walk(child, None)
+            text = child.tail
+            if text and stack:
+                stack[-1][2].append(text)
 
     def declare(self, declared: list[tuple[str | None, str]]) -> None:
         """``startPrefixMapping`` for an element's namespace declarations."""
@@ -427,7 +442,7 @@ class _Replay:
     # handlers named in its docstring and pop() do there, in the same order; walk() goes the
     # long way for anything else.  tests/test_fastparse.py compares the two ways on every corpus.
 
-    def _lane_title(self, text: str, attrs: Mapping[str, str]) -> None:
+    def _lane_title(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
         """_start_title, push_content, pop_content, pop (fix_text's guess: params are text/plain), _end_title."""
         output = text.strip()
         kind = "text/html" if ("<" in output or "&" in output) and not self.version.startswith("atom") \
@@ -436,16 +451,14 @@ class _Replay:
             output = _repaired(output)
         self.contentparams = {}
         if not -1 < self.title_depth <= self.depth:
-            entry = self.entries[-1]
             self.file_entry(entry, "title", output)
             entry["title_detail"] = {"type": kind, "value": output}
         if output:
             self.title_depth = self.depth
 
-    def _lane_description(self, text: str, attrs: Mapping[str, str]) -> None:
+    def _lane_description(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
         """_start_description, push_content, pop_content, pop (no guess: params are text/html),
         _end_description."""
-        entry = self.entries[-1]
         if "summary" in entry and not self.has_content:
             raise Fallback("a second summary, which feedparser reads as content")
         output = text.strip()
@@ -456,9 +469,8 @@ class _Replay:
         entry["summary_detail"] = {"type": "text/html", "value": output}
         self.summary_key = None
 
-    def _lane_link(self, text: str, attrs: Mapping[str, str]) -> None:
+    def _lane_link(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
         """_start_link (no href: the text is the link), pop, _end_link."""
-        entry = self.entries[-1]
         links = entry.get("links")
         link = {"rel": "alternate", "type": "text/html"}
         if links is None:
@@ -475,40 +487,42 @@ class _Replay:
         if output:
             link["href"] = output
 
-    def _lane_guid(self, text: str, attrs: Mapping[str, str]) -> None:
+    def _lane_guid(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
         """_start_guid, pop, _end_guid."""
         self.guidislink = guidislink = attrs.get("ispermalink", "true") == "true" if attrs else True
         output = text.strip()
         if output and guidislink and ":///" in output:
             output = _join("", output)
         output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
-        entry = self.entries[-1]
         self.file_entry(entry, "id", output)
         if "guidislink" not in entry:
             entry["guidislink"] = guidislink and "link" not in entry
         if guidislink and "link" not in entry:
             entry["link"] = output
 
-    def _lane_pubdate(self, text: str, attrs: Mapping[str, str]) -> None:
-        """_start_published, pop, _end_published."""
+    def _lane_pubdate(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
+        """_start_published, pop, _end_published (and what read_feed's _settle_dates makes of its string)."""
         output = text.strip()
         output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
-        entry = self.entries[-1]
         self.file_entry(entry, "published", output)
-        entry["published_parsed"] = output
+        entry["published_parsed"] = _LazyStruct(output) if output else None
 
-    def _lane_author(self, text: str, attrs: Mapping[str, str]) -> None:
-        """_start_author, pop, _end_author."""
-        entry = self.entries[-1]
+    def _lane_author(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
+        """_start_author, pop, _end_author (sync_author_detail: the entry is the context, and the
+        author just added has no details)."""
+        detail: dict[str, Any] = {}
         authors = entry.get("authors")
         if authors is None:
-            entry["authors"] = authors = []
-        authors.append({})
+            entry["authors"] = [detail]
+        else:
+            authors.append(detail)
         output = text.strip()
         output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
         self.file_entry(entry, "author", output)
         self.inauthor = 0
-        self.sync_author_detail()
+        author = entry.get("author")
+        if author:
+            _split_author(entry, detail, author)
 
     def push_content(self, tag: str, attrs: Mapping[str, str], default_type: str, expecting_text: int) -> None:
         """``default_type`` is one of :data:`_TEXT_TYPES` (what ``_content_type`` keeps as it is)."""
@@ -634,24 +648,8 @@ class _Replay:
                 context["author"] = email
             return
         author = context.get("author")
-        if not author:
-            return
-        match = _EMAIL.search(author)
-        email = None
-        if match:
-            email = match.group(0)
-            author = author.replace(email, "").replace("()", "").replace("<>", "").replace("&lt;&gt;", "").strip()
-            if author and author[0] == "(":
-                author = author[1:]
-            if author and author[-1] == ")":
-                author = author[:-1]
-            author = author.strip()
-        if author or email:
-            context.setdefault("author_detail", detail)
         if author:
-            detail["name"] = author
-        if email:
-            detail["email"] = email
+            _split_author(context, detail, author)
 
     def _start_item(self, attrs: Mapping[str, str]) -> None:
         self.entries.append({})
@@ -676,18 +674,21 @@ class _Replay:
 
     def _end_published(self) -> None:
         self.save("published_parsed", self.pop("published"), overwrite=True)  # read in _settle_dates
+        self.unsettled = self.unsettled or bool(self.inentry)
 
     def _start_updated(self, attrs: Mapping[str, str]) -> None:
         self.push("updated", 1)
 
     def _end_updated(self) -> None:
         self.save("updated_parsed", self.pop("updated"), overwrite=True)
+        self.unsettled = self.unsettled or bool(self.inentry)
 
     def _start_created(self, attrs: Mapping[str, str]) -> None:
         self.push("created", 1)
 
     def _end_created(self) -> None:
         self.save("created_parsed", self.pop("created"), overwrite=True)
+        self.unsettled = self.unsettled or bool(self.inentry)
 
     def _start_category(self, attrs: Mapping[str, str]) -> None:
         self.push("category", 1)
@@ -900,6 +901,26 @@ def _attributes(items: list[tuple[str, str]]) -> dict[str, str]:
     return attrs
 
 
+def _split_author(context: dict[str, Any], detail: dict[str, Any], author: str) -> None:
+    """sync_author_detail's reading of an author string with no details yet: name and e-mail."""
+    match = _EMAIL.search(author)
+    email = None
+    if match:
+        email = match.group(0)
+        author = author.replace(email, "").replace("()", "").replace("<>", "").replace("&lt;&gt;", "").strip()
+        if author and author[0] == "(":
+            author = author[1:]
+        if author and author[-1] == ")":
+            author = author[:-1]
+        author = author.strip()
+    if author or email:
+        context.setdefault("author_detail", detail)
+    if author:
+        detail["name"] = author
+    if email:
+        detail["email"] = email
+
+
 def _repaired(output: str) -> str:
     """fix_text's encoding repairs of a text that is not ASCII."""
     if _BEYOND_LATIN1.search(output) is None:  # else the encoding fails: nothing to repair
@@ -980,6 +1001,7 @@ _LANES: dict[str, tuple[Any, bool]] = {
     "guid": (R._lane_guid, True), "pubdate": (R._lane_pubdate, False), "author": (R._lane_author, False),
 }
 _USE_LANES = True  # tests switch the lanes off to compare
+_START_ITEM = R._start_item
 
 
 def read_feed(body: bytes, headers: Mapping[str, str]) -> FastFeed:
@@ -1004,8 +1026,9 @@ def read_feed(body: bytes, headers: Mapping[str, str]) -> FastFeed:
         replay.walk(root, {})
     if not replay.version:
         raise Fallback("not RSS, Atom or RDF")
-    for entry in replay.entries:
-        _settle_dates(entry)
+    if replay.unsettled:
+        for entry in replay.entries:
+            _settle_dates(entry)
     return FastFeed(replay.version, replay.feeddata, replay.entries)
 
 
@@ -1034,5 +1057,5 @@ class _LazyStruct:
 def _settle_dates(entry: dict[str, Any]) -> None:
     for key in _DATE_PARSED:
         raw = entry.get(key)  # the string feedparser would have read into its struct
-        if raw is not None:
+        if isinstance(raw, str):  # (a lane files the struct itself)
             entry[key] = _LazyStruct(raw) if raw else None
