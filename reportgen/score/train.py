@@ -14,7 +14,11 @@ Three linear heads, each trained only from the rows that label it:
     out-of-fold values; the decision threshold is where the combined score crosses zero.
 ``polarity`` (rows with ``label``, FinFE style)
     Three-class sentiment of the text as a whole; per-class offsets chosen by cross-validation
-    for macro-F1 (the neutral class is the hard one).
+    for macro-F1 (the neutral class is the hard one).  The sum of two linear SVMs over the text
+    block: a plain one, and an NB-SVM (the features scaled by each class's naive-Bayes log-count
+    ratio, Wang & Manning 2012), whose coefficients fold back onto the text block, so the head is
+    one linear map and scoring is unchanged (:class:`_NBSVMSum`; CV macro-F1 on FinFE train
+    0.663 → 0.675).
 ``bank`` (rows with ``bank`` + ``negative_for_bank``: the project's devset, a bank's own labels,
 analyst corrections)
     Is the item bad news for *this bank*?  Logistic regression over the text, a wider marked
@@ -79,7 +83,8 @@ log = logging.getLogger(__name__)
 WINDOW, MIN_DF, MAX_CHARS = 8, 2, 256
 FEATURIZER: dict[str, Any] = {"name": "charngram", "version": 1, "ngram": [1, 3], "window": WINDOW, "min_df": MIN_DF,
                               "max_chars": MAX_CHARS}
-C_TARGET, C_ITEM, C_POLARITY = 0.5, 1.0, 0.5
+C_TARGET, C_ITEM, C_POLARITY = 0.5, 1.0, 0.3
+C_POLARITY_NB = 0.05  # the polarity head's NB-SVM half (chosen with C_POLARITY by 4-fold CV on FinFE train)
 BANK_WINDOW = 16  # characters each side of the bank: short posts put the cue a few characters away
 C_BANK_GRID = (0.3, 1.0, 3.0, 10.0)  # logistic regression's C for the bank-level heads, chosen by CV
 MIN_CODE_ROWS = 5  # a category with fewer positive rows gets no head: the rules tag it
@@ -276,13 +281,50 @@ def _tune_rule(t: np.ndarray, i: np.ndarray, prow: np.ndarray, names: Sequence[s
 # --- the FinFE-style head -----------------------------------------------------------------------------------
 
 
+class _NBSVMSum:
+    """A plain LinearSVC plus an NB-SVM over the same features, folded into one linear model.
+
+    The NB-SVM sees, for each class c, the features scaled by r_c, the log-ratio of how often each
+    term is present in class c against the other classes (add-one smoothed); a linear decision over
+    those blocks is ``X @ sum_c(r_c * W_c)``, so ``coef_`` is an ordinary coefficient matrix over X.
+    The ratios are learnt inside ``fit``, so out-of-fold decisions never see the held-out labels.
+    """
+
+    def __init__(self, svm: Any, c_plain: float, c_nb: float, seed: int) -> None:
+        self.svm, self.c_plain, self.c_nb, self.seed = svm, c_plain, c_nb, seed
+        self.coef_: np.ndarray = np.zeros((0, 0))
+        self.intercept_: np.ndarray = np.zeros(0)
+
+    def fit(self, X: Any, y: np.ndarray) -> _NBSVMSum:
+        import scipy.sparse as sp  # optional: scipy (with the ml extra), only for training
+
+        present = (X > 0).astype(np.float64).tocsr()
+        ratios = []
+        for c in np.unique(y):
+            p = np.asarray(present[y == c].sum(0)).ravel() + 1.0
+            q = np.asarray(present[y != c].sum(0)).ravel() + 1.0
+            ratios.append(np.log(p / p.sum()) - np.log(q / q.sum()))
+        Z = sp.hstack([sp.csr_matrix(X.multiply(r)) for r in ratios]).tocsr()
+        plain = self.svm.LinearSVC(C=self.c_plain, class_weight="balanced", random_state=self.seed).fit(X, y)
+        nb = self.svm.LinearSVC(C=self.c_nb, class_weight="balanced", random_state=self.seed).fit(Z, y)
+        width = X.shape[1]
+        folded = sum(nb.coef_[:, k * width:(k + 1) * width] * r for k, r in enumerate(ratios))
+        self.coef_ = np.asarray(plain.coef_ + folded)
+        self.intercept_ = np.asarray(plain.intercept_ + nb.intercept_)
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        d = np.asarray(X @ self.coef_.T) + self.intercept_
+        return d.ravel() if d.shape[1] == 1 else d
+
+
 def _train_polarity(rows: Sequence[Example], X: Any, folds_k: int, seed: int, pool: ThreadPoolExecutor,
                     svm: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     y = np.array([LABELS.index(ex.label or "neutral") for ex in rows], dtype=np.int64)
     present = sorted(set(y.tolist()))
     if len(present) < 2:
         raise DataError("the `label` rows need at least two different labels to train the polarity head")
-    oof, model = _oof(lambda: svm.LinearSVC(C=C_POLARITY, class_weight="balanced", random_state=seed), X, y,
+    oof, model = _oof(lambda: _NBSVMSum(svm, C_POLARITY, C_POLARITY_NB, seed), X, y,
                       _folds(len(rows), folds_k, seed, y), pool)
     coef, intercept = model.coef_, model.intercept_
     if len(present) == 2:  # binary LinearSVC: one row for the second class against the first
@@ -575,6 +617,7 @@ def train_model(data: Sequence[str | PathLike[str]], out: str | PathLike[str], *
         "training": {"files": files, "folds": folds, "seed": seed, "cv": cv, "seconds": round(seconds, 2),
                      "rules_version": rules_version,
                      "params": {"C_target": C_TARGET, "C_item": C_ITEM, "C_polarity": C_POLARITY,
+                                "C_polarity_nb": C_POLARITY_NB,
                                 "bank_window": BANK_WINDOW, "C_bank_grid": list(C_BANK_GRID),
                                 "min_code_rows": MIN_CODE_ROWS}},
         "blocks": enc_blocks, "heads": enc_heads,
