@@ -97,23 +97,23 @@ def _raise(store: Store, config: Config, day: date) -> list[Alert]:
     settings = config.events.alerts
     first_day = day - timedelta(days=settings.baseline_days)
     start, end = day_start(first_day, tz), day_start(day + timedelta(days=1), tz)
-    rows = store.mention_rows(start, end)
+    rows = event_rows.negative_judgements(store, start, end)  # newest first
     earliest = event_rows.earliest_published(store)
     history_from = max(first_day, earliest.astimezone(tz).date()) if earliest else day
     weights = config.events.channel_weights
     per_day: dict[tuple[str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
     main_category: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[tuple[str, str]] = set()
-    for r in rows:
-        if r["label"] != "negative" or (r["item_id"], r["bank_id"]) in seen:
-            continue
-        seen.add((r["item_id"], r["bank_id"]))
-        local = r["published_at"].astimezone(tz).date()
-        cell = per_day[(r["bank_id"], local)]
+    heats: dict[tuple[str, float | None], float] = {}
+    for _item_id, bank_id, published_at, channel, weight, categories in rows:  # one row per (item, bank)
+        local = published_at.astimezone(tz).date()
+        cell = per_day[(bank_id, local)]
         cell[0] += 1
-        cell[1] += item_heat(r["channel"], float(r.get("weight") or 1.0), weights)
-        if local == day:
-            main_category[r["bank_id"]].update(c["code"] for c in json.loads(r["categories"] or "[]"))
+        heat = heats.get((channel, weight))
+        if heat is None:
+            heat = heats[(channel, weight)] = item_heat(channel, float(weight or 1.0), weights)
+        cell[1] += heat
+        if local == day and categories and categories != "[]":
+            main_category[bank_id].update(c["code"] for c in json.loads(categories))
     day_events = event_summaries(store, config, day_start(day, tz), end, merge_near_duplicates=True)
     category_names = {c.code: (c.name_zh, c.name_en) for c in config.scoring.category_rules()}
     history_days = [history_from + timedelta(days=i) for i in range((day - history_from).days)]

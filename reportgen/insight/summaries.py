@@ -56,6 +56,8 @@ class EventBook:
         self.start, self.end = start.astimezone(UTC), end.astimezone(UTC)
         self._events = events  # event id → copies, earliest first
         self._judgements = judgements  # item id → its judgements, one per bank it names
+        # (config, start, end, decay, merged) → summaries: a day's alerts and its report ask for the same
+        self._computed: dict[tuple[int, datetime, datetime, bool, bool], tuple[Config, list[EventSummary]]] = {}
 
     @classmethod
     def read(cls, store: Store, start: datetime, end: datetime) -> EventBook:
@@ -89,6 +91,14 @@ class EventBook:
         if not self.covers(start, end):
             raise ValueError(f"[{start}, {end}) is not inside the window read, [{self.start}, {self.end})")
         start, end = start.astimezone(UTC), end.astimezone(UTC)
+        key = (id(config), start, end, decay, merge_near_duplicates)
+        found = self._computed.get(key)
+        if found is None or found[0] is not config:
+            found = self._computed[key] = (config, self._summaries(config, start, end, decay, merge_near_duplicates))
+        return found[1][:limit] if limit else list(found[1])
+
+    def _summaries(self, config: Config, start: datetime, end: datetime, decay: bool,
+                   merge_near_duplicates: bool) -> list[EventSummary]:
         figures = _Figures(config, end, decay, self._judgements)
         windowed: dict[str, tuple[list[_Copy], int]] = {}  # event id → (copies up to end, first inside)
         out: list[EventSummary] = []
@@ -106,7 +116,7 @@ class EventBook:
         if merge_near_duplicates:
             out = _merged(out, windowed, figures, start)
         out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
-        return out[:limit] if limit else out
+        return out
 
 
 def _merged(out: list[EventSummary], windowed: Mapping[str, tuple[list[_Copy], int]], figures: _Figures,

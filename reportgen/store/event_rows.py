@@ -127,6 +127,24 @@ def event_copies(store: Store, start: datetime, end: datetime) -> tuple[list[Eve
     return copies + earlier, judgements
 
 
+def negative_judgements(store: Store, start: datetime, end: datetime,
+                        ) -> list[tuple[str, str, datetime, str, float | None, str | None]]:
+    """The mentions of items published in ``[start, end)`` judged negative for their bank, newest
+    first (then by item and bank id): (item id, bank id, published at, channel, source weight,
+    categories JSON).  What a day's alerts count against the bank's baseline: only the negative
+    rows and the columns counted, not every mention of the baseline's weeks."""
+    query = (select(items.c.item_id, mentions.c.bank_id, items.c.published_at, sources.c.channel, sources.c.weight,
+                    scores.c.categories)
+             .select_from(items.join(mentions, mentions.c.item_id == items.c.item_id)
+                          .join(sources, sources.c.source_id == items.c.source_id)
+                          .join(scores, and_(scores.c.item_id == mentions.c.item_id,
+                                             scores.c.bank_id == mentions.c.bank_id)))
+             .where(items.c.published_at >= start, items.c.published_at < end, scores.c.label == "negative")
+             .order_by(items.c.published_at.desc(), items.c.item_id, mentions.c.bank_id))
+    with store.begin() as conn:
+        return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
+
+
 def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
     """Each clustered item's event id."""
     out: dict[str, str] = {}
