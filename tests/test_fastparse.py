@@ -378,8 +378,12 @@ def test_the_lanes_are_taken() -> None:
     plain = b"<rss version='2.0'><channel><item><title>t</title><link>http://a.example/x</link></item></channel></rss>"
     real = fastparse._Replay._lane_title
     calls: list[str] = []
-    fastparse._LANES["title"] = (lambda replay, entry, text, attrs: (calls.append(text), real(replay, entry, text, attrs)),
-                                 False)
+
+    def counted(replay: fastparse._Replay, entry: dict[str, object], text: str, attrs: dict[str, str]) -> None:
+        calls.append(text)
+        real(replay, entry, text, attrs)
+
+    fastparse._LANES["title"] = (counted, False)
     try:
         entries = fastparse.read_feed(plain, RSS_HEADERS).entries
     finally:

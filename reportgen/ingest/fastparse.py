@@ -247,14 +247,14 @@ class _Replay:
             self.context()[_KEYMAP.get(name, name)] = attrs  # no push: its text goes to the parent
         else:
             stack.append([name, 1, []])  # push
-        text = element.text
-        if text and stack:
-            stack[-1][2].append(text)
-        if len(element):
-            epoch = self.epoch
-            if starting is _START_ITEM and nsmap is None and not (self.bases or self.insource):
-                self.walk_entry(element, tag, stack)
-            else:
+        if starting is _START_ITEM and nsmap is None and not (self.bases or self.insource):
+            self.walk_entry(element, tag, stack)  # (no declaration inside: the epoch stays)
+        else:
+            text = element.text
+            if text and stack:
+                stack[-1][2].append(text)
+            if len(element):
+                epoch = self.epoch
                 for child in element:
                     if isinstance(child.tag, str):
                         if self.incontent:
@@ -263,9 +263,9 @@ class _Replay:
                     text = child.tail
                     if text and stack:
                         stack[-1][2].append(text)
-            # feedparser's unknown_endtag looks the name up again: a declaration inside may change it
-            if self.epoch != epoch:
-                ending = self.dispatch(lxml_tag)[3]
+                # feedparser's unknown_endtag looks the name up again: a declaration inside may change it
+                if self.epoch != epoch:
+                    ending = self.dispatch(lxml_tag)[3]
         if ending is not None:
             ending(self)
         else:
@@ -275,16 +275,19 @@ class _Replay:
         self.depth -= 1
 
     def walk_entry(self, element: Any, tag: str, stack: list[list[Any]]) -> None:
-        """The children of an entry that has just started, as walk() takes them, with a leaf's
-        lane taken here, without a call to walk() (the namespaces are declared on the root alone,
-        so there is nothing to declare, and no xml:base).
+        """The text and children of an entry that has just started, as walk() takes them, with a
+        leaf's lane taken here, without a call to walk() (the namespaces are declared on the root
+        alone, so there is nothing to declare, and no xml:base).
 
         In an entry, ``inimage`` and ``intextinput`` stay 0 (their start handlers fall back there) and
         a child leaves ``insource`` as it found it (0), so walk()'s lane test comes down to the
         leaf's own and ``inentry`` (which a nested entry's end clears for the rest of this one).
+        Text that would go to the entry's own frame on the stack is not read: _end_item's pop
+        drops it (a frame left above it, as ``<content>`` leaves one, gets its text as before).
         """
         entry = self.entries[-1]
         dispatch = self._dispatch
+        frame = stack[-1]  # _start_item's: the entry's own text goes there
         for child in element:
             child_tag = child.tag
             if isinstance(child_tag, str):
@@ -297,14 +300,16 @@ class _Replay:
                         self.depth += 1
                         leaf[7](self, entry, child.text or "", _attributes(items) if items else {})
                         self.depth -= 1
-                        text = child.tail
-                        if text and stack:
-                            stack[-1][2].append(text)
+                        if stack[-1] is not frame:
+                            text = child.tail
+                            if text:
+                                stack[-1][2].append(text)
                         continue
                 self.walk(child, None)
-            text = child.tail
-            if text and stack:
-                stack[-1][2].append(text)
+            if not stack or stack[-1] is not frame:
+                text = child.tail
+                if text and stack:
+                    stack[-1][2].append(text)
 
     def declare(self, declared: list[tuple[str | None, str]]) -> None:
         """``startPrefixMapping`` for an element's namespace declarations."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import Any, NamedTuple
@@ -78,32 +78,35 @@ def feed_entries(entries: Iterable[Any], feed_link: str | None) -> Iterable[RawE
         link = get("link")
         url = canonical_url(link, feed_link)
         guid = get("id")
+        title = get("title")
+        author = get("author")
         yield RawEntry(
-            title=field_text(get("title"), content_kind(get("title_detail")), MAX_TITLE),
-            summary=_summary(entry),
-            url=url,
-            id_url=identity_url(url, link),
-            guid=guid.strip() or None if isinstance(guid, str) else None,
-            author=field_text(get("author"), "text/plain", MAX_AUTHOR) or None,
-            raw_dates=(get("published"), get("created"), get("updated")),  # _DATE_KEYS
-            parsed_dates=(get("published_parsed"), get("created_parsed"), get("updated_parsed")),  # _PARSED_KEYS
+            field_text(title, content_kind(get("title_detail")), MAX_TITLE) if title else "",  # title
+            _summary(get),  # summary
+            url,  # url
+            identity_url(url, link),  # id_url
+            guid.strip() or None if isinstance(guid, str) else None,  # guid
+            field_text(author, "text/plain", MAX_AUTHOR) or None if author else None,  # author
+            (get("published"), get("created"), get("updated")),  # raw_dates: _DATE_KEYS
+            (get("published_parsed"), get("created_parsed"), get("updated_parsed")),  # parsed_dates: _PARSED_KEYS
         )
 
 
 _NO_FIELDS: dict[str, Any] = {}
 
 
-def _summary(entry: Any) -> str:
-    """The longest of content / summary (feedparser files RSS description under summary)."""
+def _summary(get: Callable[[str], Any]) -> str:
+    """The longest of content / summary (feedparser files RSS description under summary), of the
+    entry that ``get`` reads (see get_field)."""
     best_value, best_type = "", ""
-    for detail in get_field(entry, "content") or ():
+    for detail in get("content") or ():
         value = get_field(detail, "value") or ""
         if isinstance(value, str) and len(value) > len(best_value):
             best_value, best_type = value, get_field(detail, "type") or ""
-    summary = get_field(entry, "summary")
+    summary = get("summary")
     if isinstance(summary, str) and len(summary) > len(best_value):
         best_value = summary
-        detail = get_field(entry, "summary_detail")
+        detail = get("summary_detail")
         kind = dict.get(detail, "type") if type(detail) is dict else get_field(detail, "type")  # content_kind
         best_type = kind if isinstance(kind, str) and kind else "text/html"
     if not best_value:
