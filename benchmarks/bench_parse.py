@@ -76,7 +76,7 @@ def fast_reading(feeds: list[tuple[str, bytes]]) -> int:
 def feedparser_path(feeds: list[tuple[str, bytes]]) -> int:
     real = fastparse.read_feed
 
-    def off(body: bytes, headers: object) -> fastparse.FastFeed:
+    def off(body: bytes, headers: object, **_: object) -> fastparse.FastFeed:
         raise fastparse.Fallback("switched off")
 
     fastparse.read_feed = off  # type: ignore[assignment]
@@ -116,9 +116,10 @@ def shares() -> dict[str, Counter[str]]:
             continue
         seen: Counter[str] = Counter()
 
-        def counted(body: bytes, hdrs: dict[str, str], seen: Counter[str] = seen) -> fastparse.FastFeed:
+        def counted(body: bytes, hdrs: dict[str, str], *, seen: Counter[str] = seen, **kwargs: bool) \
+                -> fastparse.FastFeed:
             try:
-                result = real(body, hdrs)
+                result = real(body, hdrs, **kwargs)
             except fastparse.Fallback as why:
                 seen["fallback"] += 1
                 seen[_reason(str(why))] += 1

@@ -86,8 +86,9 @@ _LOOKS_LIKE_HTML = _FeedParserMixin.looks_like_html
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
-def _checked_body(body: bytes, headers: Mapping[str, str]) -> bytes:
-    """The bytes for lxml, when feedparser would read them as UTF-8 (or ASCII) without complaint."""
+def _checked_body(body: bytes, headers: Mapping[str, str], utf8: bool = False) -> bytes:
+    """The bytes for lxml, when feedparser would read them as UTF-8 (or ASCII) without complaint
+    (``utf8``: the caller has found them valid UTF-8)."""
     if body.startswith(b"\xef\xbb\xbf"):
         body = body[3:]
     elif body[:2] in (b"\xfe\xff", b"\xff\xfe") or body[:4] in (b"\x00\x00\x00<", b"<\x00\x00\x00",
@@ -119,7 +120,7 @@ def _checked_body(body: bytes, headers: Mapping[str, str]) -> bytes:
             raise Fallback("declared ASCII, is not")
     elif encoding not in _UTF8:
         raise Fallback(f"encoding {encoding}")
-    elif not body.isascii():
+    elif not utf8 and not body.isascii():
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
@@ -1009,15 +1010,16 @@ _USE_LANES = True  # tests switch the lanes off to compare
 _START_ITEM = R._start_item
 
 
-def read_feed(body: bytes, headers: Mapping[str, str]) -> FastFeed:
+def read_feed(body: bytes, headers: Mapping[str, str], *, utf8: bool = False) -> FastFeed:
     """The feed and its entries as feedparser's strict parser would give them, for the keys reportgen
     reads, or :class:`Fallback` (with the reason) when only feedparser can tell.
 
     ``body`` and ``headers`` (lower-case names) are what :mod:`reportgen.ingest.parse` hands to
     feedparser.  An entry's ``*_parsed`` dates (feedparser's own reading, which reportgen uses only
     when it cannot read any of the entry's date strings) are worked out when they are read.
+    ``utf8`` says that the caller has found the body valid UTF-8, which spares checking it again.
     """
-    body = _checked_body(body, headers)
+    body = _checked_body(body, headers, utf8)
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:

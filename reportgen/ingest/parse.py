@@ -104,6 +104,13 @@ def _is_big5(name: str) -> bool:
         return False
 
 
+def _is_utf8(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name == "utf-8"
+    except LookupError:
+        return False
+
+
 def _decodes(body: bytes, encoding: str) -> bool:
     try:
         body.decode(encoding)
@@ -148,37 +155,41 @@ def _partial_utf8_end(body: bytes) -> int | None:
     return None
 
 
-def _choose_encoding(body: bytes, xml_charset: str, http_charset: str) -> str | None:
-    """The encoding to transcode from, or ``None`` to leave the body to feedparser."""
+def _choose_encoding(body: bytes, xml_charset: str, http_charset: str) -> tuple[str | None, bool]:
+    """The encoding to transcode from, or ``None`` to leave the body to feedparser; and whether
+    the body was found to be valid UTF-8 on the way (so that nobody decodes it again to know)."""
     if body.isascii():
-        return None
+        return None, True
     declared = [c for c in (http_charset, xml_charset) if c]
     if any(_is_gb(c) for c in declared):
         # Genuine UTF-8 mislabelled as gb2312 also happens; GBK text is practically never valid
         # UTF-8 (its common lead bytes are UTF-8 continuation bytes), so validity decides.
-        return "utf-8" if _decodes(body, "utf-8") else "gb18030"
+        return ("utf-8", True) if _decodes(body, "utf-8") else ("gb18030", False)
     if not declared:
         # Declare valid UTF-8 explicitly: with headers but no Content-Type, feedparser would
         # otherwise read it as iso-8859-1.
-        return "utf-8" if _decodes(body, "utf-8") else _guess_encoding(body)
-    if _decodes(body, declared[0]) or _decodes(body, "utf-8"):
-        return None  # feedparser reads it (falling back to UTF-8 by itself where needed)
+        return ("utf-8", True) if _decodes(body, "utf-8") else (_guess_encoding(body), False)
+    if _decodes(body, declared[0]):
+        return None, _is_utf8(declared[0])  # feedparser reads it
+    if _decodes(body, "utf-8"):
+        return None, True  # feedparser falls back to UTF-8 by itself
     # big5 mislabels Hong Kong big5-hkscs the way gb2312 mislabels GBK
     if _is_big5(declared[0]) and _decodes(body, "big5hkscs"):
-        return "big5hkscs"
+        return "big5hkscs", False
     guess = _guess_encoding(body)
-    return guess if guess == "gb18030" else None
+    return guess if guess == "gb18030" else None, False
 
 
-def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], list[str]]:
-    """Fix the encoding feedparser would get wrong.  Returns body, headers and warnings."""
+def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], list[str], bool]:
+    """Fix the encoding feedparser would get wrong.  Returns body, headers, warnings, and whether
+    the body is known to be valid UTF-8 (transcoded to it, or checked)."""
     warnings = []
     partial = _partial_utf8_end(body)
     if partial is not None:
         body = body[:partial]
         warnings.append(TRUNCATED_UTF8)
     if body.startswith(_BOMS) or body[:4] in _WIDE_MARKERS:
-        return body, headers, warnings  # BOMs and UTF-16/32 are feedparser's strength
+        return body, headers, warnings, False  # BOMs and UTF-16/32 are feedparser's strength
     decl = _XML_DECL_RE.match(body)
     if decl is not None and _BAD_DECL_BYTE_RE.search(decl.group()):
         # A NUL, control or non-ASCII byte in the declaration reaches feedparser inside the encoding
@@ -192,9 +203,9 @@ def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str,
         if found is not None:
             xml_charset = found.group(1).decode("ascii")
     media, http_charset = _split_content_type(headers.get("content-type", ""))
-    source = _choose_encoding(body, xml_charset, http_charset)
+    source, utf8 = _choose_encoding(body, xml_charset, http_charset)
     if source is None:
-        return body, headers, warnings
+        return body, headers, warnings, utf8
     try:
         text = body.decode(source)
     except UnicodeDecodeError:
@@ -207,7 +218,7 @@ def _prepare_xml(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str,
     if media:
         headers = {**headers, "content-type": f"{media}; charset=utf-8"}
     logger.debug("transcoded body from %s (declared xml=%r http=%r)", source, xml_charset, http_charset)
-    return new_body, headers, warnings
+    return new_body, headers, warnings, True  # (text.encode("utf-8") raises on what is not)
 
 
 # --- character references ---------------------------------------------------------------------
@@ -347,10 +358,10 @@ def _parse(
     if _looks_like_html(head):
         return feed_result(source_id, error=_html_error(body, base_url))
 
-    body, hdrs, encoding_warnings = _prepare_xml(body, hdrs)
+    body, hdrs, encoding_warnings, utf8 = _prepare_xml(body, hdrs)
     warnings += encoding_warnings
-    body = _fix_char_refs(body)
-    result = _read(source_id, body, hdrs)
+    body = _fix_char_refs(body)  # (ASCII for ASCII: valid UTF-8 stays so)
+    result = _read(source_id, body, hdrs, utf8)
     bozo = bool(get_field(result, "bozo"))
     if bozo:
         warnings.insert(0, describe_error(get_field(result, "bozo_exception")))
@@ -369,11 +380,12 @@ def _parse(
     return feed_result(source_id, items, feed_title=feed_title, bozo=bozo, warnings=warnings, error=error)
 
 
-def _read(source_id: str, body: bytes, hdrs: dict[str, str]) -> Mapping[str, Any]:
+def _read(source_id: str, body: bytes, hdrs: dict[str, str], utf8: bool) -> Mapping[str, Any]:
     """feedparser's result for the keys read above: from lxml when the document is one that
-    :mod:`reportgen.ingest.fastparse` reads exactly as feedparser would, else from feedparser."""
+    :mod:`reportgen.ingest.fastparse` reads exactly as feedparser would, else from feedparser.
+    ``utf8``: the body is known to be valid UTF-8."""
     try:
-        fast = fastparse.read_feed(body, hdrs)
+        fast = fastparse.read_feed(body, hdrs, utf8=utf8)
         return {"bozo": False, "feed": fast.feed, "entries": fast.entries, "version": fast.version}
     except fastparse.Fallback as why:
         logger.debug("%s: read by feedparser (%s)", source_id, why)
