@@ -13,7 +13,7 @@ the entity heads (``target`` with ``item``).  A text with no target is judged as
 Categories attach only to a judgement that is negative for the target, except the neutral ones
 (performance, personnel: a profit rise, a routine appointment).  With a ``categories`` head the
 model picks them (one linear decision per code, thresholds chosen by cross-validation; a
-negative judgement gets at least its most likely code), codes it had too few examples of come from
+negative judgement with no code gets its most likely risk code), codes it had too few examples of come from
 the rules; without one the rules' categories are kept, under the same condition.
 
 Speed: items usually mention several banks, so :meth:`ModelScorer.score_many` analyses each
@@ -354,8 +354,10 @@ class ModelScorer:
                   if m > 0 and (negative or code in self._neutral_codes)]
         # codes the head has too few examples of (and a config's own categories) come from the rules
         chosen += [code for code in by_rules if code not in self._code_set and (negative or code in NEUTRAL_CATEGORIES)]
-        if negative and not any(code not in self._neutral_codes for code in chosen):
-            # bad news always has a category (shared/LABELLING.md): the likeliest one
+        if negative and not chosen:
+            # bad news always has a category (shared/LABELLING.md): the likeliest one.  A neutral code
+            # alone is one (a results miss, an executive's departure): forcing a risk code beside it
+            # tagged most such rows with whichever code had the widest margin
             best = max(((m, code) for code, m in zip(self._codes, margins, strict=True)
                         if code not in self._neutral_codes), default=None)
             if best is not None:

@@ -506,15 +506,15 @@ def _train_bank_level(rows: Sequence[Example], docs: Sequence[tuple[str, int]], 
 
 def _code_cv(codes: Sequence[str], margins: np.ndarray, rows: Sequence[Example], with_codes: Sequence[int],
              gold: dict[int, set[str]]) -> dict[str, float]:
-    """Out-of-fold micro-F1 of the category heads on the rows gold-labelled negative (with at least
-    the likeliest code for each, as scoring does)."""
+    """Out-of-fold micro-F1 of the category heads on the rows gold-labelled negative (a row with no
+    code gets the likeliest risk code, as scoring does)."""
     tp = fp = fn = 0
     for i in with_codes:
         if not rows[i].negative_for_bank:
             continue
         m = margins[i]
         chosen = {c for c, v in zip(codes, m, strict=True) if v > 0}
-        if not chosen - NEUTRAL_CATEGORIES:
+        if not chosen:
             finite = [(v, c) for c, v in zip(codes, m, strict=True) if c not in NEUTRAL_CATEGORIES and np.isfinite(v)]
             if finite:
                 chosen.add(max(finite)[1])
