@@ -33,10 +33,10 @@ from datetime import date
 from typing import Any
 
 from reportgen.config.defaults import DEFAULT_PLAYBOOK, AlertSettings, PlaybookEntry
-from reportgen.models import LEVEL_COLOURS, LEVEL_COLOURS_ZH, LEVEL_NAMES_ZH
+from reportgen.models import LEVEL_COLOURS, LEVEL_COLOURS_ZH, LEVEL_NAMES_ZH, EventSummary
 
 __all__ = ["DEFAULT_PLAYBOOK", "Alert", "AlertSettings", "CategoryEvent", "PlaybookEntry", "bank_alerts",
-           "incidents", "level_name", "playbook_for"]
+           "incidents", "level_name", "negative_events_by_bank", "playbook_for"]
 
 # Within one incident the triggers are listed most severe first; on a tie, the category (what
 # happened) before the volume and the heat (how loud it got).
@@ -76,6 +76,17 @@ class CategoryEvent:
     title: str
     categories: tuple[str, ...]
     heat: float
+
+
+def negative_events_by_bank(events: Sequence[EventSummary]) -> dict[str, list[CategoryEvent]]:
+    """Each bank's negative events among ``events``, in their order, with the event's heat for the
+    bank: what :func:`bank_alerts` weighs, for every bank in one pass."""
+    out: dict[str, list[CategoryEvent]] = {}
+    for e in events:
+        if e.label == "negative":
+            for bank_id, heat in e.bank_heat.items():
+                out.setdefault(bank_id, []).append(CategoryEvent(e.event_id, e.title, e.categories, heat))
+    return out
 
 
 def baseline(history: Sequence[float], settings: AlertSettings, *, prior: float) -> tuple[float, float]:

@@ -24,7 +24,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,9 +34,9 @@ from reportgen.errors import DataError
 from reportgen.insight.alerts import (
     KIND_ORDER,
     Alert,
-    CategoryEvent,
     bank_alerts,
     incidents,
+    negative_events_by_bank,
     playbook_for,
     with_incident_event,
 )
@@ -124,17 +124,17 @@ def evaluate_window(store: Store, config: Config, end: datetime) -> tuple[dateti
     when = (f"近{hours:g}小时", f"in the last {hours:g} hours")
     day = end.astimezone(tz).date()
     out: list[Observation] = []
+    negative_events, index = negative_events_by_bank(events), by_event_id(events)
     for bank in config.banks:
         negatives, heat = current.get(bank.id, [0.0, 0.0])
-        category_events = [CategoryEvent(e.event_id, e.title, e.categories, e.bank_heat.get(bank.id, 0.0))
-                           for e in events if bank.id in e.bank_heat and e.label == "negative"]
+        category_events = negative_events.get(bank.id, [])
         raised = bank_alerts(
             bank.id, bank.name, day, negatives=negatives,
             negative_history=[history.get((bank.id, k), [0.0, 0.0])[0] for k in blocks],
             heat=heat, heat_history=[history.get((bank.id, k), [0.0, 0.0])[1] for k in blocks],
             events=category_events, category_names=category_names, settings=settings, when=when)
         triggers = with_incident_event(raised, main_category[bank.id], category_events)
-        seen_now = [observation(group, events, growth_events, bank_growth=recent.get(bank.id, 0.0))
+        seen_now = [observation(group, events, growth_events, bank_growth=recent.get(bank.id, 0.0), index=index)
                     for group in incidents(triggers)]
         out += merged(seen_now)
     return start, out
@@ -167,10 +167,17 @@ def _combined(a: Observation, b: Observation) -> Observation:
         reasons_zh=head.reasons_zh + tail.reasons_zh, reasons_en=head.reasons_en + tail.reasons_en)
 
 
+def by_event_id(events: Sequence[EventSummary]) -> dict[str, EventSummary]:
+    """Each event id of ``events``, near-duplicates merged into an event included, → its event."""
+    return {i: e for e in events for i in e.event_ids}
+
+
 def observation(group: Sequence[Alert], events: Sequence[EventSummary],
-                growth_events: Sequence[EventSummary] = (), *, bank_growth: float = 0.0) -> Observation:
+                growth_events: Sequence[EventSummary] = (), *, bank_growth: float = 0.0,
+                index: Mapping[str, EventSummary] | None = None) -> Observation:
     """One incident's triggers (most severe first) with its event's headline, first source, heat
     for the bank and the heat it gained lately (``growth_events``: the events of the last hours).
+    ``index`` is :func:`by_event_id` of ``events``, when several incidents read the same events.
 
     An incident a heat or volume trigger raised is as hot as the bank's negative coverage in the
     window, and grows as fast (``bank_growth``); one a category trigger raised alone, as its event.
@@ -179,7 +186,7 @@ def observation(group: Sequence[Alert], events: Sequence[EventSummary],
     by_kind = {t.kind: t for t in reversed(group)}  # each kind's most severe trigger
     category = by_kind["category"].category if "category" in by_kind else head.category
     trigger_ids = tuple(dict.fromkeys(e for t in group for e in t.event_ids))
-    by_id = {i: e for e in events for i in e.event_ids}  # near-duplicates merged into an event, too
+    by_id = index if index is not None else by_event_id(events)  # near-duplicates merged into an event, too
     event = by_id.get(trigger_ids[0]) if trigger_ids else None
     merged_ids = (i for t in trigger_ids if t in by_id for i in by_id[t].event_ids)
     event_ids = tuple(dict.fromkeys([*trigger_ids, *merged_ids]))
@@ -390,7 +397,7 @@ def _register_days(store: Store, config: Config, first: date, last: date) -> Non
                       tuple(json.loads(r.event_ids)), r.reason_zh, r.reason_en) for r in rows]
     candidates = incident_rows.of_banks_since(store, {t.bank_id for t in triggers}, first - MATCH_DAYS * DAY)
     tz = config.settings.tz
-    day_events: dict[date, list[EventSummary]] = {}
+    day_events: dict[date, tuple[list[EventSummary], dict[str, EventSummary]]] = {}  # with by_event_id
     for group in incidents(triggers):
         head = group[0]
         key = head.event_ids[0] if head.event_ids else f"day {head.day.isoformat()}"
@@ -400,7 +407,10 @@ def _register_days(store: Store, config: Config, first: date, last: date) -> Non
             continue
         day = min(t.day for t in group)
         if day not in day_events:
-            day_events[day] = event_summaries(store, config, day_start(day, tz), day_start(day + DAY, tz),
-                                              merge_near_duplicates=True)
+            events = event_summaries(store, config, day_start(day, tz), day_start(day + DAY, tz),
+                                     merge_near_duplicates=True)
+            day_events[day] = (events, by_event_id(events))
         at = computed.get((head.bank_id, day)) or datetime.now(tz)
-        observe(store, config, [observation(group, day_events[day])], at, source="daily", candidates=candidates)
+        events, index = day_events[day]
+        observe(store, config, [observation(group, events, index=index)], at, source="daily",
+                candidates=candidates)

@@ -16,7 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from reportgen.config.core import Config
 from reportgen.insight import summaries
-from reportgen.insight.alerts import Alert, CategoryEvent, bank_alerts, incidents, playbook_for, with_incident_event
+from reportgen.insight.alerts import (
+    Alert,
+    bank_alerts,
+    incidents,
+    negative_events_by_bank,
+    playbook_for,
+    with_incident_event,
+)
 from reportgen.insight.events import ClusterItem, cluster, item_heat
 from reportgen.models import AlertSummary, EventSummary
 from reportgen.periods import day_start
@@ -118,10 +125,10 @@ def _raise(store: Store, config: Config, day: date) -> list[Alert]:
     category_names = {c.code: (c.name_zh, c.name_en) for c in config.scoring.category_rules()}
     history_days = [history_from + timedelta(days=i) for i in range((day - history_from).days)]
     out: list[Alert] = []
+    negative_events = negative_events_by_bank(day_events)
     for bank in config.banks:
         negatives, heat = per_day.get((bank.id, day), [0.0, 0.0])
-        category_events = [CategoryEvent(e.event_id, e.title, e.categories, e.bank_heat.get(bank.id, 0.0))
-                           for e in day_events if bank.id in e.bank_heat and e.label == "negative"]
+        category_events = negative_events.get(bank.id, [])
         raised = bank_alerts(
             bank.id, bank.name, day, negatives=negatives,
             negative_history=[per_day.get((bank.id, d), [0.0, 0.0])[0] for d in history_days],
