@@ -216,7 +216,7 @@ def _parse(s: str, tz: tzinfo, reference: datetime | None) -> datetime | None:
     if rfc822 is not None:
         day, month, year, hour, minute, second, zone = rfc822.groups()
         return datetime(int(year), _MONTHS[month.lower()], int(day), int(hour), int(minute), min(int(second), 59),
-                        tzinfo=_zone(zone, tz, None))
+                        tzinfo=_token_zone(zone))  # (_zone of a token: the pattern always has one)
 
     forced: tzinfo | None = None
     if "时间" in s or "時間" in s or "Standard Time" in s:
@@ -369,7 +369,7 @@ def normalize_published(
     so it cannot sit at the top of every report until it comes true.  Naive datetimes are taken
     as UTC.
     """
-    fetched = _as_utc(fetched_at)
+    fetched = fetched_at if fetched_at.tzinfo is UTC else _as_utc(fetched_at)  # (astimezone would return it)
     if raw is None:
         return fetched, True, False
     try:
