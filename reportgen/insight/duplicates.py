@@ -22,10 +22,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import chain
 from operator import attrgetter
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from reportgen.models import EventSummary
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WITHIN_HOURS = 24.0  # a day: later copies of one story, not next week's similar story
 MIN_TITLE_SIMILARITY = 0.6  # headlines that differ by a tag or a few words, not by the branch named
@@ -142,6 +144,9 @@ def _candidate_pairs(stories: Sequence[EventSummary]) -> list[tuple[int, int]]:
     count = len(stories)
     if count < 2:
         return []
+    # ~16 MB and ~0.15 s: not for every `reportgen fetch`, whose rolling window often has no two events
+    import numpy as np
+
     t = MIN_TITLE_SIMILARITY
     story, code = _bigram_entries([_clean(title) for title in map(attrgetter("title"), stories)])
     # each story's bigrams once, and each bigram's number of stories (its rarity)
@@ -183,6 +188,8 @@ def _candidate_pairs(stories: Sequence[EventSummary]) -> list[tuple[int, int]]:
 def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(story, bigram code) for every bigram of every text, repeats included: a code is the two
     characters' code points; a text of fewer than two characters has one code, of the text itself."""
+    import numpy as np  # only with two events or more to compare (see _candidate_pairs)
+
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     chars = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
@@ -203,6 +210,8 @@ def _sharing(stories: Sequence[EventSummary], story: np.ndarray, ranked: np.ndar
              vocabulary: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(earlier story, later story, bigram) for each bigram of ``ranked`` that two stories have in
     common with a bank and a judgement, within the time window of each other."""
+    import numpy as np  # only with two events or more to compare (see _candidate_pairs)
+
     labels = list(map(attrgetter("label"), stories))
     label_number = {label: k for k, label in enumerate(dict.fromkeys(labels))}
     label = np.fromiter(map(label_number.__getitem__, labels), dtype=np.int64, count=len(stories))
@@ -243,6 +252,8 @@ def _common(i: np.ndarray, j: np.ndarray, ranked: np.ndarray, first: np.ndarray,
     Each story's bigrams are ``ranked[first[s]:first[s] + size[s]]``, ascending: tagged with the
     pair's number, both sides are sorted, and one binary search of the one in the other counts them.
     """
+    import numpy as np  # only with two events or more to compare (see _candidate_pairs)
+
     k_bits = max(int(len(i)).bit_length(), 1)
     r_bits = max(int(ranked.max()).bit_length(), 1) if len(ranked) else 1
     if k_bits + r_bits > 62:  # too many to pack: one pair at a time
@@ -264,6 +275,8 @@ def _common(i: np.ndarray, j: np.ndarray, ranked: np.ndarray, first: np.ndarray,
 def _sort2(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Both arrays (non-negative integers) sorted by (major, minor): one sort of packed keys where
     they fit in 63 bits, a lexsort where not."""
+    import numpy as np  # only with two events or more to compare (see _candidate_pairs)
+
     if not len(major):
         return major, minor
     bits = max(int(minor.max()).bit_length(), 1)
@@ -276,6 +289,8 @@ def _sort2(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def _changes(values: np.ndarray) -> np.ndarray:
     """Where a sorted array starts a new run of equal values."""
+    import numpy as np  # only with two events or more to compare (see _candidate_pairs)
+
     out = np.ones(len(values), dtype=bool)
     out[1:] = values[1:] != values[:-1]
     return out
