@@ -33,7 +33,8 @@ analyst corrections)
 
 Only the coefficients come from scikit-learn (LinearSVC, LogisticRegression); features are computed by
 :mod:`.features`, the same code that serves them, so inference needs numpy only.  Cross-validation
-folds are split by row and run two at a time (liblinear releases the GIL).  The vocabularies are
+folds are split by row (the bank-level heads keep the rows of one text, judged for two banks, in one
+fold) and run two at a time (liblinear releases the GIL).  The vocabularies are
 learnt once from all training rows, a small optimism in the CV figures that keeps training fast.
 """
 
@@ -121,10 +122,14 @@ def _fit_block(keys: np.ndarray, owner: np.ndarray, n: int) -> tuple[Block, Any]
     return block, sp.csr_matrix((val, (row, col)), shape=(n, len(block)))
 
 
-def _folds(n: int, k: int, seed: int, y: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+def _folds(n: int, k: int, seed: int, y: np.ndarray | None = None,
+           groups: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k folds over n rows: stratified by ``y`` when given, and rows of one ``group`` kept in one fold."""
     # optional: scikit-learn (the ml extra), only for training
-    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.model_selection import KFold, StratifiedGroupKFold, StratifiedKFold
 
+    if y is not None and groups is not None and len(np.unique(groups)) < n:
+        return list(StratifiedGroupKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), y, groups))
     if y is not None:
         return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), y))
     return list(KFold(k, shuffle=True, random_state=seed).split(np.zeros(n)))
@@ -391,10 +396,13 @@ def _best_cut(d: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(cuts[best]), scores[best][0]
 
 
-def _binary_head(X: Any, y: np.ndarray, folds_k: int, seed: int,
-                 pool: ThreadPoolExecutor) -> tuple[Any, np.ndarray, float, float, float]:
-    """C by cross-validated F1 (threshold tuned per C) → (model, out-of-fold decisions, C, cut, F1)."""
-    folds = _folds(len(y), min(folds_k, int(min(np.bincount(y, minlength=2)))), seed, y)
+def _binary_head(X: Any, y: np.ndarray, folds_k: int, seed: int, pool: ThreadPoolExecutor,
+                 groups: np.ndarray | None = None) -> tuple[Any, np.ndarray, float, float, float]:
+    """C by cross-validated F1 (threshold tuned per C) → (model, out-of-fold decisions, C, cut, F1).
+
+    Rows of one ``group`` (one text judged for two banks) stay in one fold: otherwise the text's
+    n-grams are learnt from one row and tested on the other."""
+    folds = _folds(len(y), min(folds_k, int(min(np.bincount(y, minlength=2)))), seed, y, groups)
     best: tuple[float, float, float, np.ndarray, Any] | None = None
     for C in C_BANK_GRID:
         oof, model = _oof(functools.partial(_logistic, C, seed), X, y, folds, pool)
@@ -441,6 +449,8 @@ def _train_bank_level(rows: Sequence[Example], docs: Sequence[tuple[str, int]], 
         parts.append(sp.csr_matrix(np.array([rule_features(j) for j in RulesScorer().score_many(inputs)])))
     X = sp.hstack(parts).tocsr()
     width = {"bank_text": len(text_block), "bank_window": len(window_block)}
+    seen_docs: dict[str, int] = {}
+    text_group = np.array([seen_docs.setdefault(d, len(seen_docs)) for d, _ in docs], dtype=np.int64)
     heads: dict[str, dict[str, Any]] = {}
     cv: dict[str, Any] = {}
 
@@ -452,7 +462,7 @@ def _train_bank_level(rows: Sequence[Example], docs: Sequence[tuple[str, int]], 
         if y.min() == y.max() or min(np.bincount(y)) < 2:
             raise DataError("the bank-level rows need both negative and not-negative examples (two of each at "
                             f"least) to train the bank head; found {int(y.sum())} negative of {len(y)}")
-        model, oof, C, cut, f1 = _binary_head(X[idx], y, folds_k, seed, pool)
+        model, oof, C, cut, f1 = _binary_head(X[idx], y, folds_k, seed, pool, text_group[idx])
         k, k0 = _sigmoid_fit(oof - cut, y)
         heads["bank"] = _bank_head_arrays(model, width, use_rules) | {
             "offset": cut, "calibration": [k, k0]}
@@ -480,7 +490,7 @@ def _train_bank_level(rows: Sequence[Example], docs: Sequence[tuple[str, int]], 
                 if seen[code]:
                     report[code] = {"rows": seen[code], "head": False}
                 continue
-            model, oof, C, cut, f1 = _binary_head(X[pool_rows], y, folds_k, seed, pool)
+            model, oof, C, cut, f1 = _binary_head(X[pool_rows], y, folds_k, seed, pool, text_group[pool_rows])
             codes.append(code)
             models.append((model, cut))
             margin = np.full(len(rows), -np.inf)
