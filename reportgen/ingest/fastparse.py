@@ -432,32 +432,30 @@ class _Replay:
             params.pop("base64", None)
         return output if output.isascii() else _repaired(output)  # ASCII is left as it is by both steps
 
-    def file_entry(self, entry: dict[str, Any], key: str, output: str) -> None:
-        """``pop``'s filing of the entry's text under ``key`` (its own name: see _KEYMAP), the first
-        (outermost) one winning."""
-        depths = self.entry_depths
-        old = depths.get(key)
-        if old is None or self.depth <= old:
-            depths[key] = self.depth
-            entry[key] = output
-
     # --- lanes: a leaf element of an entry, start, text and end in one step ---
     #
     # Taken by walk() only for an element with no children in an entry, outside <source>, <image>,
     # <textinput>, content and xml:base, with no attributes (but <guid>'s).  Each does what the
     # handlers named in its docstring and pop() do there, in the same order; walk() goes the
     # long way for anything else.  tests/test_fastparse.py compares the two ways on every corpus.
+    # pop()'s filing of an entry's text under a key (the first, outermost one winning: see
+    # entry_depths) is written out in each.
 
     def _lane_title(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
         """_start_title, push_content, pop_content, pop (fix_text's guess: params are text/plain), _end_title."""
         output = text.strip()
         kind = "text/html" if ("<" in output or "&" in output) and not self.version.startswith("atom") \
             and _LOOKS_LIKE_HTML(output) else "text/plain"
-        if not output.isascii():
-            output = _repaired(output)
-        self.contentparams = {}
+        if not output.isascii() and (_BEYOND_LATIN1.search(output) is None or not output.isprintable()):
+            output = _repaired(output)  # (else it has nothing to repair)
+        if self.contentparams:
+            self.contentparams = {}
         if not -1 < self.title_depth <= self.depth:
-            self.file_entry(entry, "title", output)
+            depths = self.entry_depths  # file_entry(entry, "title", output)
+            old = depths.get("title")
+            if old is None or self.depth <= old:
+                depths["title"] = self.depth
+                entry["title"] = output
             entry["title_detail"] = {"type": kind, "value": output}
         if output:
             self.title_depth = self.depth
@@ -468,10 +466,15 @@ class _Replay:
         if "summary" in entry and not self.has_content:
             raise Fallback("a second summary, which feedparser reads as content")
         output = text.strip()
-        if not output.isascii():
-            output = _repaired(output)
-        self.contentparams = {}
-        self.file_entry(entry, "summary", output)
+        if not output.isascii() and (_BEYOND_LATIN1.search(output) is None or not output.isprintable()):
+            output = _repaired(output)  # (else it has nothing to repair)
+        if self.contentparams:
+            self.contentparams = {}
+        depths = self.entry_depths  # file_entry(entry, "summary", output)
+        old = depths.get("summary")
+        if old is None or self.depth <= old:
+            depths["summary"] = self.depth
+            entry["summary"] = output
         entry["summary_detail"] = {"type": "text/html", "value": output}
         self.summary_key = None
 
@@ -500,7 +503,11 @@ class _Replay:
         if output and guidislink and ":///" in output:
             output = _join("", output)
         output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
-        self.file_entry(entry, "id", output)
+        depths = self.entry_depths  # file_entry(entry, "id", output)
+        old = depths.get("id")
+        if old is None or self.depth <= old:
+            depths["id"] = self.depth
+            entry["id"] = output
         if "guidislink" not in entry:
             entry["guidislink"] = guidislink and "link" not in entry
         if guidislink and "link" not in entry:
@@ -510,7 +517,11 @@ class _Replay:
         """_start_published, pop, _end_published (and what read_feed's _settle_dates makes of its string)."""
         output = text.strip()
         output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
-        self.file_entry(entry, "published", output)
+        depths = self.entry_depths  # file_entry(entry, "published", output)
+        old = depths.get("published")
+        if old is None or self.depth <= old:
+            depths["published"] = self.depth
+            entry["published"] = output
         entry["published_parsed"] = _LazyStruct(output) if output else None
 
     def _lane_author(self, entry: dict[str, Any], text: str, attrs: Mapping[str, str]) -> None:
@@ -524,7 +535,11 @@ class _Replay:
             authors.append(detail)
         output = text.strip()
         output = self.fix_text(output, self.contentparams) if self.contentparams or not output.isascii() else output
-        self.file_entry(entry, "author", output)
+        depths = self.entry_depths  # file_entry(entry, "author", output)
+        old = depths.get("author")
+        if old is None or self.depth <= old:
+            depths["author"] = self.depth
+            entry["author"] = output
         self.inauthor = 0
         author = entry.get("author")
         if author:
@@ -664,11 +679,12 @@ class _Replay:
         self.inentry = 1
         self.guidislink = False
         self.title_depth = -1
-        about = attrs.get(self.namespacemap.get("rdf", "rdf") + ":about")
-        if about:
-            self.context()["id"] = about
-        if "lastmod" in attrs or "href" in attrs:
-            raise Fallback("CDF attributes")
+        if attrs:
+            about = attrs.get(self.namespacemap.get("rdf", "rdf") + ":about")
+            if about:
+                self.context()["id"] = about
+            if "lastmod" in attrs or "href" in attrs:
+                raise Fallback("CDF attributes")
 
     def _end_item(self) -> None:
         self.pop("item")
