@@ -250,7 +250,7 @@ def _fix_char_refs(body: bytes) -> bytes:
                 return body  # feedparser's to judge
             fixed = _CHAR_REF_RE.sub(lambda m: "&#xFFFD;" if _names_no_character(m) else m.group(), text)
             return body if fixed == text else body[:bom] + fixed.encode(codec)
-    if b"&#" not in body:
+    if _CHAR_REF_BYTES_RE.search(body) is None:  # (sooner than b"&#" in body, in text full of &lt;)
         return body
     return _CHAR_REF_BYTES_RE.sub(lambda m: b"&#xFFFD;" if _names_no_character(m) else m.group(), body)
 
