@@ -132,8 +132,8 @@ def column_chart(labels: Sequence[str], series: Sequence[Series], *, title: str 
     top = max((v for s in series for v in s.values), default=0)
     for k, s in enumerate(series):
         offsets = [p - 0.4 + width * (k + 0.5) for p in positions]
-        bars = ax.bar(offsets, list(s.values), width=width * 0.92, color=s.fill, edgecolor=EDGE, linewidth=0.5,
-                      hatch=s.hatch, label=s.label, zorder=2)
+        bars = ax.bar(offsets, list(s.values), width=width * 0.92, label=s.label)
+        _draw_bars(ax, bars, [s.fill] * len(bars), [s.hatch] * len(bars))
         if s.value_labels:
             texts = s.labels if s.labels is not None else [_number(v) if v else "" for v in s.values]
             ax.bar_label(bars, labels=list(texts), padding=1.5, fontsize=6.5, color="#222222")
@@ -166,10 +166,8 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
         offsets = [r - 0.4 + height * (k + 0.5) for r in rows]
         fills = [FILL_MID if (k == 0 and r in highlight) else s.fill for r in rows]
         hatches = [HATCH_SELF if (k == 0 and r in highlight) else s.hatch for r in rows]
-        bars = ax.barh(offsets, list(s.values), height=height * 0.92, color=fills, edgecolor=EDGE, linewidth=0.5,
-                       label=s.label, zorder=2)
-        for bar, hatch in zip(bars, hatches, strict=True):
-            bar.set_hatch(hatch)
+        bars = ax.barh(offsets, list(s.values), height=height * 0.92, label=s.label)
+        _draw_bars(ax, bars, fills, hatches)
         if s.value_labels:
             texts = s.labels if s.labels is not None else [_number(v) for v in s.values]
             ax.bar_label(bars, labels=list(texts), padding=2, fontsize=6.5, color="#222222")
@@ -189,6 +187,32 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
         ax.set_title(title)
     _legend(ax, series)
     return _svg(fig)
+
+
+def _draw_bars(ax: Any, bars: Any, fills: Sequence[str], hatches: Sequence[str | None]) -> None:
+    """Draw ``bars`` as one path per look (fill and hatch) instead of one per bar, and hide the bars.
+
+    The page looks the same (the bars never overlap, and a hatch is anchored to the chart, not to
+    the bar), but a renderer has far fewer shapes to draw: WeasyPrint draws an SVG path and its
+    hatch pattern one by one, so a trend chart's negatives cost one pattern instead of one per day,
+    and the PDF holds one copy of it.  The hidden bars still place the value labels and the axis
+    limits.
+    """
+    from matplotlib.patches import PathPatch  # heavy: matplotlib, only when a report draws its charts
+    from matplotlib.path import Path
+
+    looks: dict[tuple[str, str | None], list[Any]] = {}
+    for bar, fill, hatch in zip(bars, fills, hatches, strict=True):
+        looks.setdefault((fill, hatch), []).append(bar)
+        bar.set_visible(False)
+    for (fill, hatch), group in looks.items():
+        vertices: list[tuple[float, float]] = []
+        for bar in group:
+            x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
+            vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
+        codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(group)
+        ax.add_patch(PathPatch(Path(vertices, codes), facecolor=fill, edgecolor=EDGE, linewidth=0.5, hatch=hatch,
+                               zorder=2))
 
 
 def _legend(ax: Any, series: Sequence[Series]) -> None:
