@@ -259,11 +259,18 @@ class _Replay:
                 stack[-1][2].append(text)
             if len(element):
                 epoch = self.epoch
+                dispatch = self._dispatch
                 for child in element:
-                    if isinstance(child.tag, str):
+                    child_tag = child.tag
+                    if isinstance(child_tag, str):
                         if self.incontent:
                             raise Fallback(f"markup inside <{tag}>")
-                        self.walk(child, nsmap)
+                        found = dispatch.get(child_tag) if nsmap is None else None
+                        if found is not None and found[2] is _START_ITEM and not (self.bases or self.insource) \
+                                and not child.items():
+                            self.walk_item(child, found)
+                        else:
+                            self.walk(child, nsmap)
                     text = child.tail
                     if text and stack:
                         stack[-1][2].append(text)
@@ -276,6 +283,19 @@ class _Replay:
             self.pop(name)
         if self.bases:
             self.leave_base()
+        self.depth -= 1
+
+    def walk_item(self, element: Any, found: tuple[Any, ...]) -> None:
+        """walk() of an entry with no attributes, the namespaces declared on the root alone, no
+        xml:base, outside ``<source>``: what walk() does there, without its general steps."""
+        self.depth += 1
+        if found[4]:
+            self.intextinput = 0
+        if found[5]:
+            self.inimage = 0
+        _START_ITEM(self, {})
+        self.walk_entry(element, found[0], self.elementstack)
+        found[3](self)  # _end_item (no declaration inside: the name stays)
         self.depth -= 1
 
     def walk_entry(self, element: Any, tag: str, stack: list[list[Any]]) -> None:
