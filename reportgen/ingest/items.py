@@ -79,14 +79,21 @@ def feed_entries(entries: Iterable[Any], feed_link: str | None) -> Iterable[RawE
         url = canonical_url(link, feed_link)
         guid = get("id")
         title = get("title")
+        if title and isinstance(title, str):  # field_text(title, content_kind(title_detail), MAX_TITLE)
+            detail = get("title_detail")
+            kind = dict.get(detail, "type") if type(detail) is dict else get_field(detail, "type")
+            title = convert_text(title, kind if isinstance(kind, str) and kind else "text/html", MAX_TITLE)
+        else:
+            title = ""
         author = get("author")
         yield RawEntry(
-            field_text(title, content_kind(get("title_detail")), MAX_TITLE) if title else "",  # title
+            title,  # title
             _summary(get),  # summary
             url,  # url
             identity_url(url, link),  # id_url
             guid.strip() or None if isinstance(guid, str) else None,  # guid
-            field_text(author, "text/plain", MAX_AUTHOR) or None if author else None,  # author
+            convert_text(author, "text/plain", MAX_AUTHOR) or None if author and isinstance(author, str)
+            else None,  # author: field_text(author, "text/plain", MAX_AUTHOR) or None
             (get("published"), get("created"), get("updated")),  # raw_dates: _DATE_KEYS
             (get("published_parsed"), get("created_parsed"), get("updated_parsed")),  # parsed_dates: _PARSED_KEYS
         )

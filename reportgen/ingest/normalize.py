@@ -200,7 +200,11 @@ _MAX_GUID = 512
 
 def content_hash(*parts: str | None) -> str:
     """sha256 hex over the whitespace-normalized parts (``None`` counts as empty)."""
-    joined = "\x1f".join([normalize_whitespace(p) if p else "" for p in parts])
+    if len(parts) == 2:  # title and summary: the same, without a list
+        first, second = parts
+        joined = f"{normalize_whitespace(first) if first else ''}\x1f{normalize_whitespace(second) if second else ''}"
+    else:
+        joined = "\x1f".join([normalize_whitespace(p) if p else "" for p in parts])
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
