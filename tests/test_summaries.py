@@ -130,3 +130,23 @@ def test_one_reading_inside_events_read_once_and_a_fresh_one_after_clustering(tm
     summaries.forget_reading(store)  # outside a reading: nothing to forget, and no error
     assert event_summaries(store, config, day.start, day.end) == after
     assert len(reads) == 3  # outside, each call reads
+
+
+def test_one_copy_events_the_short_way_are_the_long_way(demo):
+    """An event of one copy takes its banks, judgement and categories from the first item judged
+    alike (``_Figures.single``): each must equal what the general pass computes from its copy."""
+    store, config = demo
+    tz = config.settings.tz
+    last = (NOW - timedelta(days=1)).astimezone(tz).date()
+    week = Window.for_days(last - timedelta(days=4), last, tz)
+    book = EventBook.read(store, week.start, week.end)
+    figures = summaries._Figures(config, week.end, False, book._judgements)
+    singles = [(event_id, copies[0]) for event_id, copies in book._events.items() if len(copies) == 1]
+    assert len(singles) > 20
+    judged_alike = 0
+    for event_id, copy in singles:
+        judged_alike += book._judgements.get(copy[1]) in figures._alike
+        short = figures.single(event_id, copy)
+        assert short == figures.summary(event_id, [copy], 0)
+        assert repr(short) == repr(figures.summary(event_id, [copy], 0))  # dicts in the same order, too
+    assert judged_alike, "some items are judged alike: the shared figures must be reused"

@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from operator import itemgetter
+from typing import Any
 
 from reportgen.config.core import Config
 from reportgen.insight.duplicates import near_duplicate_groups
@@ -44,7 +45,7 @@ LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
 # weight, event id), the row as read; tuples sort by publication, then item id, the order the
 # summaries read them in.
 _Copy = event_rows.EventCopyRow
-_Judgement = event_rows.JudgementRow  # bank id, label, categories JSON, item id
+_Judgement = tuple[str, str | None, str | None]  # an item's judgement for one bank: bank id, label, categories JSON
 _published = itemgetter(0)
 
 
@@ -52,10 +53,10 @@ class EventBook:
     """The events with a copy in [``start``, ``end``), each with all its copies up to ``end``."""
 
     def __init__(self, start: datetime, end: datetime, events: dict[str, list[_Copy]],
-                 judgements: dict[str, list[_Judgement]]) -> None:
+                 judgements: dict[str, tuple[_Judgement, ...]]) -> None:
         self.start, self.end = start.astimezone(UTC), end.astimezone(UTC)
         self._events = events  # event id → copies, earliest first
-        self._judgements = judgements  # item id → its judgements, one per bank it names
+        self._judgements = judgements  # item id → its judgements, one per bank it names, by bank id
         # (config, start, end, decay, merged) → summaries: a day's alerts and its report ask for the same
         self._computed: dict[tuple[int, datetime, datetime, bool, bool], tuple[Config, list[EventSummary]]] = {}
 
@@ -69,14 +70,14 @@ class EventBook:
         for members in events.values():
             if len(members) > 1:
                 members.sort()
-        judgements: dict[str, list[_Judgement]] = defaultdict(list)
-        for judgement in judged:
-            judgements[judgement[3]].append(judgement)
-        for named in judgements.values():
-            if len(named) > 1:
-                named.sort(key=_published)  # by bank id: one order on every database
+        grouped: dict[str, list[_Judgement]] = defaultdict(list)
+        for bank_id, label, categories, item_id in judged:
+            grouped[item_id].append((bank_id, label, categories))
+        # by bank id (one per bank): one order on every database
+        judgements = {item_id: (named[0],) if len(named) == 1 else tuple(sorted(named))
+                      for item_id, named in grouped.items()}
         log.debug("read %d events with a copy in [%s, %s)", len(events), start, end)
-        return cls(start, end, dict(events), dict(judgements))
+        return cls(start, end, dict(events), judgements)
 
     def covers(self, start: datetime, end: datetime) -> bool:
         return self.start <= start and end <= self.end
@@ -100,27 +101,38 @@ class EventBook:
     def _summaries(self, config: Config, start: datetime, end: datetime, decay: bool,
                    merge_near_duplicates: bool) -> list[EventSummary]:
         figures = _Figures(config, end, decay, self._judgements)
-        windowed: dict[str, tuple[list[_Copy], int]] = {}  # event id → (copies up to end, first inside)
         out: list[EventSummary] = []
+        append, summary, single = out.append, figures.summary, figures.single
         for event_id, copies in self._events.items():
-            hi = len(copies) if copies[-1][0] < end else bisect_left(copies, end, key=_published)
-            lo = 0 if copies[0][0] >= start else bisect_left(copies, start, hi=hi, key=_published)
-            if lo >= hi:
-                continue  # no copy in this window
-            if hi < len(copies):
-                copies = copies[:hi]
-            windowed[event_id] = (copies, lo)
-            summary = figures.summary(event_id, copies, lo)
-            if summary is not None:
-                out.append(summary)
+            if len(copies) == 1:  # most events: one copy, its figures shared with every copy like it
+                if start <= copies[0][0] < end:
+                    found = single(event_id, copies[0])
+                    if found is not None:
+                        append(found)
+                continue
+            inside = _inside(copies, start, end)
+            if inside is not None:
+                found = summary(event_id, *inside)
+                if found is not None:
+                    append(found)
         if merge_near_duplicates:
-            out = _merged(out, windowed, figures, start)
+            out = _merged(out, self._events, figures, start, end)
         out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
         return out
 
 
-def _merged(out: list[EventSummary], windowed: Mapping[str, tuple[list[_Copy], int]], figures: _Figures,
-            start: datetime) -> list[EventSummary]:
+def _inside(copies: list[_Copy], start: datetime, end: datetime) -> tuple[list[_Copy], int] | None:
+    """An event's copies up to ``end`` and the index of its first copy from ``start``; ``None``
+    when it has no copy in [start, end)."""
+    hi = len(copies) if copies[-1][0] < end else bisect_left(copies, end, key=_published)
+    lo = 0 if copies[0][0] >= start else bisect_left(copies, start, hi=hi, key=_published)
+    if lo >= hi:
+        return None
+    return (copies[:hi] if hi < len(copies) else copies), lo
+
+
+def _merged(out: list[EventSummary], events: Mapping[str, list[_Copy]], figures: _Figures,
+            start: datetime, end: datetime) -> list[EventSummary]:
     """Near-duplicate events folded into their group's earliest event, its figures over all copies."""
     representative = near_duplicate_groups(out)
     members: dict[str, list[str]] = defaultdict(list)
@@ -136,7 +148,12 @@ def _merged(out: list[EventSummary], windowed: Mapping[str, tuple[list[_Copy], i
             continue
         extra = members.get(summary.event_id)
         if extra:
-            copies = sorted(c for e in (summary.event_id, *extra) for c in windowed[e][0])
+            copies = []
+            for e in (summary.event_id, *extra):
+                inside = _inside(events[e], start, end)
+                assert inside is not None  # a summary of the window: a copy inside it
+                copies += inside[0]
+            copies.sort()
             merged = figures.summary(summary.event_id, copies, bisect_left(copies, start, key=_published))
             assert merged is not None  # its own copies already named a configured bank
             summary = replace(merged, merged_event_ids=tuple(sorted(extra)))
@@ -148,7 +165,7 @@ class _Figures:
     """One event's figures from its copies: what the report shows of it."""
 
     def __init__(self, config: Config, end: datetime, decay: bool,
-                 judgements: Mapping[str, list[_Judgement]]) -> None:
+                 judgements: Mapping[str, tuple[_Judgement, ...]]) -> None:
         self.names = {b.id: b.name for b in config.banks}
         self.weights = config.events.channel_weights
         self.half_life = config.events.events.half_life_days if decay else None
@@ -159,6 +176,9 @@ class _Figures:
         self._codes: dict[str, tuple[str, ...]] = {}
         self.rank = {b: i for i, b in enumerate(self.names)}
         self._bank_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # an item's judgements → what a one-copy event of that item shows (see single)
+        self._alike: dict[tuple[_Judgement, ...], tuple[Any, ...]] = {}
+        self._rounded: dict[tuple[str, float], float] = {}  # (channel, source weight) → rounded heat
 
     def heat(self, copy: _Copy) -> float:
         if self.half_life:
@@ -176,6 +196,29 @@ class _Figures:
             found = self._codes[categories] = tuple(c["code"] for c in json.loads(categories))
         return found
 
+    def single(self, event_id: str, copy: _Copy) -> EventSummary | None:
+        """:meth:`summary` of an event of one copy (inside the window), the short way: its banks,
+        judgement and categories are those of its judgements, worked out once for every item judged
+        alike, and its heat the copy's (unless the heat decays with age)."""
+        judged = self.judgements.get(copy[1])
+        if judged is None or self.half_life:
+            return self.summary(event_id, [copy], 0)
+        alike = self._alike.get(judged)
+        if alike is None:
+            found = self.summary(event_id, [copy], 0)
+            assert found is not None  # a judgement names a bank
+            alike = self._alike[judged] = (found.bank_ids, found.bank_names, found.label, found.categories,
+                                           tuple(found.bank_heat))
+        bank_ids, bank_names, label, categories, heated = alike
+        key = (copy[5], copy[6])
+        heat = self._rounded.get(key)
+        if heat is None:
+            heat = self._rounded[key] = round(self.heat(copy), 2)
+        first_at = copy[0].astimezone(self.tz)
+        return EventSummary(event_id, isolated(str(copy[2])), copy[3] or None, str(copy[4]), str(copy[5]), first_at,
+                            1, 1, (copy[5],), bank_ids, bank_names, label, categories, heat,
+                            dict.fromkeys(heated, heat), first_at)
+
     def summary(self, event_id: str, copies: list[_Copy], first_inside: int) -> EventSummary | None:
         """The event's figures: heat, banks, judgement and categories from its copies inside the window
         (``copies[first_inside:]``), reprints, sources and channels from all its copies up to the
@@ -184,12 +227,12 @@ class _Figures:
         bank_heat: dict[str, float] = {}
         labels: dict[str, int] = {}
         categories: dict[str, int] = {}
-        none: list[_Judgement] = []
+        none: tuple[_Judgement, ...] = ()
         judgements, codes = self.judgements, self._codes
         for copy in copies[first_inside:] if first_inside else copies:
             h = self.heat(copy)
             heats.append(h)
-            for bank_id, label, raw, _ in judgements.get(copy[1], none):
+            for bank_id, label, raw in judgements.get(copy[1], none):
                 bank_heat[bank_id] = bank_heat.get(bank_id, 0.0) + h
                 if label is not None:
                     labels[label] = labels.get(label, 0) + 1
