@@ -174,7 +174,9 @@ def read_date(text: str, tz: tzinfo, *, reference: datetime | None = None) -> Da
     try:
         value = _parse(s, tz, reference)
         if value is not None:
-            _check_representable(value)
+            offset = value.utcoffset()
+            if not 1 < value.year < 9999 or (offset is not None and not -MAX_OFFSET <= offset <= MAX_OFFSET):
+                _check_representable(value)  # (else it is: an offset within ±14:00 keeps it in UTC's range)
     except (ValueError, OverflowError) as exc:
         # An impossible field of a recognised shape (datetime's own messages: "day is out of
         # range for month", "month must be in 1..12"), an offset beyond ±14:00, an unknown

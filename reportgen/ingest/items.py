@@ -154,11 +154,6 @@ def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone:
     # zone-less read as UTC) only for a string our reader cannot make sense of.  A string our
     # reader knows to be impossible (30 February, an offset of +25:00) is no date: feedparser
     # would roll it over or apply it, so its struct is skipped too, as if the date were absent.
-    first = raw_dates[0] if raw_dates else None
-    if first and isinstance(first, str):  # the first string, when it reads, is all it takes
-        reading = read_date(first, zone, reference=fetched_at)
-        if reading.value is not None:
-            return reading.value, None
     problem = None
     impossible: set[int] = set()
     for index, raw in enumerate(raw_dates):
@@ -236,9 +231,12 @@ def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_
         if item_id in seen:
             continue
         seen.add(item_id)
-        published, date_problem = _entry_date(raw_dates, parsed_dates, zone, fetched_at)
-        if date_problem is not None:
-            date_problems.append(date_problem)
+        first = raw_dates[0] if raw_dates else None  # the first string, when it reads, is all it takes
+        published = read_date(first, zone, reference=fetched_at).value if first and isinstance(first, str) else None
+        if published is None:
+            published, date_problem = _entry_date(raw_dates, parsed_dates, zone, fetched_at)
+            if date_problem is not None:
+                date_problems.append(date_problem)
         published_at, date_missing, date_capped = normalize_published(published, fetched_at=fetched_utc)
         items.append(Item(
             item_id=item_id,
