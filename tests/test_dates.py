@@ -321,3 +321,18 @@ def test_the_rfc822_shortcut_is_taken() -> None:
         assert dates._RFC822_RE.fullmatch(text) is not None
         assert read_date(text, SHANGHAI) == _general_reading(text, None)
         assert read_date(text, SHANGHAI).value is not None
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
+       st.integers(min_value=-23 * 60, max_value=23 * 60))
+def test_the_inline_range_check_is_check_representable(naive: datetime, minutes: int) -> None:
+    """read_date calls _check_representable only for a date that may fail it: the same dates read."""
+    value = naive.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    try:
+        dates._check_representable(value)
+        representable = True
+    except ValueError:
+        representable = False
+    reading = read_date(value.isoformat(), UTC)
+    assert (reading.value == value) is representable
+    assert (reading.problem is None) is representable

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.ingest import fastparse
+from reportgen.ingest import fastparse, parse
 from reportgen.ingest.parse import parse_feed
 from reportgen.models import ParsedFeed
 
@@ -328,10 +328,10 @@ def test_generated_feeds_mostly_take_the_fast_path() -> None:
 # --- the lanes: a leaf element of an entry in one step, or the long way --------------------------
 
 
-def _reading(body: bytes, headers: dict[str, str]) -> object:
+def _reading(body: bytes, headers: dict[str, str], utf8: bool = False) -> object:
     """read_feed's answer as plain data (a lazy date struct as its string), or why it fell back."""
     try:
-        found = fastparse.read_feed(body, headers)
+        found = fastparse.read_feed(body, headers, utf8=utf8)
     except fastparse.Fallback as why:
         return f"fallback: {why}"
 
@@ -395,3 +395,18 @@ def test_the_lanes_are_taken() -> None:
 @given(_document(), _headers)
 def test_the_lanes_read_generated_feeds_as_the_long_way(body: bytes, headers: dict[str, str] | None) -> None:
     assert not (failures := _lane_differences("generated", body, headers or {})), "\n".join(failures)
+
+
+def test_a_body_parse_found_valid_utf8_is_read_as_one_checked_again() -> None:
+    """parse_feed's encoding checks tell read_feed when they found the body valid UTF-8 (read_feed then
+    does not decode it again): on every corpus document the flag holds, and read_feed's answer is the same."""
+    flagged = 0
+    for name, body, headers in _corpus():
+        hdrs = {key.lower(): value for key, value in headers.items()}
+        prepared, prepared_headers, _, utf8 = parse._prepare_xml(body.lstrip(), hdrs)
+        if utf8:
+            flagged += 1
+            prepared.decode("utf-8")  # raises where the flag is wrong
+            checked_again = _reading(prepared, prepared_headers)
+            assert repr(_reading(prepared, prepared_headers, utf8=True)) == repr(checked_again), name
+    assert flagged

@@ -18,6 +18,7 @@ from reportgen.ingest.normalize import (
     is_trusted_guid,
     normalize_whitespace,
     stable_item_id,
+    trusted_item_id,
 )
 
 # --- whitespace ----------------------------------------------------------------------------------
@@ -249,3 +250,24 @@ def test_stable_item_id_is_deterministic(source: str, guid: str | None, url: str
     first = stable_item_id(source, guid, url, title, summary)
     assert first == stable_item_id(source, guid, url, title, summary)
     assert len(first) == 24 and all(c in "0123456789abcdef" for c in first)
+
+
+_spaced_text = st.text(st.one_of(st.characters(), st.sampled_from([" ", "\n", "\u3000", "\u200b"])), max_size=20)
+
+
+@given(st.none() | _spaced_text, st.none() | _spaced_text)
+def test_content_hash_of_two_parts_is_the_general_one(title: str | None, summary: str | None) -> None:
+    """Two parts take a shortcut (no list); it hashes what the general join hashes."""
+    joined = "\x1f".join([normalize_whitespace(p) if p else "" for p in (title, summary)])
+    assert content_hash(title, summary) == hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+    assert content_hash(title, summary, None) != content_hash(title, summary)  # three parts: another join
+
+
+@given(_short_text, st.none() | st.sampled_from(["", " ", "null", "g-1", " g-2 ", "x" * 513]) | _short_text,
+       st.none() | st.sampled_from(["", "https://bank.example/a"]), _short_text, _short_text)
+def test_trusted_item_id_is_stable_item_id(source: str, guid: str | None, url: str | None, title: str,
+                                           summary: str) -> None:
+    """build_items checks the guid and hashes the content once, and hands both to trusted_item_id."""
+    trusted = guid if is_trusted_guid(guid) else None
+    assert trusted_item_id(source, trusted, url, content_hash(title, summary)) \
+        == stable_item_id(source, guid, url, title, summary)
