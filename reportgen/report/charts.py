@@ -132,8 +132,8 @@ def column_chart(labels: Sequence[str], series: Sequence[Series], *, title: str 
     top = max((v for s in series for v in s.values), default=0)
     for k, s in enumerate(series):
         offsets = [p - 0.4 + width * (k + 0.5) for p in positions]
-        bars = ax.bar(offsets, list(s.values), width=width * 0.92, label=s.label)
-        _draw_bars(ax, bars, [s.fill] * len(bars), [s.hatch] * len(bars))
+        bars = _bars(ax, "vertical", offsets, s.values, width * 0.92, [s.fill] * len(offsets),
+                     [s.hatch] * len(offsets))
         if s.value_labels:
             texts = s.labels if s.labels is not None else [_number(v) if v else "" for v in s.values]
             ax.bar_label(bars, labels=list(texts), padding=1.5, fontsize=6.5, color="#222222")
@@ -166,8 +166,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
         offsets = [r - 0.4 + height * (k + 0.5) for r in rows]
         fills = [FILL_MID if (k == 0 and r in highlight) else s.fill for r in rows]
         hatches = [HATCH_SELF if (k == 0 and r in highlight) else s.hatch for r in rows]
-        bars = ax.barh(offsets, list(s.values), height=height * 0.92, label=s.label)
-        _draw_bars(ax, bars, fills, hatches)
+        bars = _bars(ax, "horizontal", offsets, s.values, height * 0.92, fills, hatches)
         if s.value_labels:
             texts = s.labels if s.labels is not None else [_number(v) for v in s.values]
             ax.bar_label(bars, labels=list(texts), padding=2, fontsize=6.5, color="#222222")
@@ -189,30 +188,40 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
     return _svg(fig)
 
 
-def _draw_bars(ax: Any, bars: Any, fills: Sequence[str], hatches: Sequence[str | None]) -> None:
-    """Draw ``bars`` as one path per look (fill and hatch) instead of one per bar, and hide the bars.
+def _bars(ax: Any, orientation: str, centres: Sequence[float], values: Sequence[float], thickness: float,
+          fills: Sequence[str], hatches: Sequence[str | None]) -> Any:
+    """Draw bars from the baseline (0) at ``centres``, one path per look (fill and hatch), and return
+    their container for :meth:`~matplotlib.axes.Axes.bar_label`.
 
-    The page looks the same (the bars never overlap, and a hatch is anchored to the chart, not to
-    the bar), but a renderer has far fewer shapes to draw: WeasyPrint draws an SVG path and its
-    hatch pattern one by one, so a trend chart's negatives cost one pattern instead of one per day,
-    and the PDF holds one copy of it.  The hidden bars still place the value labels and the axis
-    limits.
+    ``ax.bar`` would add one patch per bar.  The page looks the same with one path per look (the bars
+    never overlap, and a hatch is anchored to the chart, not to the bar), but a renderer has far fewer
+    shapes to draw: WeasyPrint draws each SVG path and its hatch pattern one by one, so the negatives
+    of a trend chart cost one pattern instead of one per day, and the PDF holds one copy of it.  The
+    rectangles are the ones ``ax.bar`` makes (same corners, in the same order); they only place the
+    value labels and are never drawn.
     """
-    from matplotlib.patches import PathPatch  # heavy: matplotlib, only when a report draws its charts
+    from matplotlib.container import BarContainer  # heavy: matplotlib, only when a report draws its charts
+    from matplotlib.patches import PathPatch, Rectangle
     from matplotlib.path import Path
 
-    looks: dict[tuple[str, str | None], list[Any]] = {}
-    for bar, fill, hatch in zip(bars, fills, hatches, strict=True):
-        looks.setdefault((fill, hatch), []).append(bar)
-        bar.set_visible(False)
+    rects = []
+    looks: dict[tuple[str, str | None], list[Rectangle]] = {}
+    for centre, value, fill, hatch in zip(centres, values, fills, hatches, strict=True):
+        start = centre - thickness / 2
+        rect = (Rectangle((start, 0.0), thickness, value) if orientation == "vertical"
+                else Rectangle((0.0, start), value, thickness))
+        rects.append(rect)
+        looks.setdefault((fill, hatch), []).append(rect)
     for (fill, hatch), group in looks.items():
         vertices: list[tuple[float, float]] = []
-        for bar in group:
-            x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
+        for r in group:
+            x, y, w, h = r.get_x(), r.get_y(), r.get_width(), r.get_height()
             vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
         codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(group)
         ax.add_patch(PathPatch(Path(vertices, codes), facecolor=fill, edgecolor=EDGE, linewidth=0.5, hatch=hatch,
                                zorder=2))
+    ax.autoscale_view()  # as ax.bar would have it: the limits an axis the caller does not set takes
+    return BarContainer(rects, datavalues=[float(v) for v in values], orientation=orientation)
 
 
 def _legend(ax: Any, series: Sequence[Series]) -> None:
