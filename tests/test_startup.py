@@ -115,9 +115,10 @@ def test_the_lazy_listing_is_what_the_loaded_commands_list() -> None:
 # --- `reportgen fetch` loads neither the push and report code nor, for 304s, the parser or the scorer --
 
 # Never needed by a fetch that pushes nothing: the push client, what an alert message says, the mail,
-# the report (templates, translations, PDF) and the demo.
+# the report (templates, translations, PDF) and the demo; nor httpx's own command-line client (rich,
+# pygments), which the CLI marks absent, nor rich's progress bar when stderr is no terminal.
 NOT_FOR_FETCH = ("apprise", "reportgen.report", "reportgen.deliver.mail", "reportgen.deliver.outbox",
-                 "reportgen.insight.aggregate", "reportgen.demo", "jinja2", "babel", *HEAVY)
+                 "reportgen.insight.aggregate", "reportgen.demo", "jinja2", "babel", "rich", "pygments", *HEAVY)
 # Not needed when every source answered 304: nothing to parse, match or judge.
 NOT_FOR_304 = ("feedparser", "lxml", "chardet", "reportgen.ingest.parse", "reportgen.score.rules",
                "reportgen.score.backend")
