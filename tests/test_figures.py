@@ -218,3 +218,34 @@ def test_response_candidates_of_several_incidents_from_one_scan(tmp_path: Path) 
         assert [r["item_id"] for r in figures.responses_of(rows, ["ccb", "icbc"], start, 2)] == ["prev1", "d1"]
         assert figures.responses_of(rows, ["abc"], start, 10) == []
         assert figures.response_rows(conn, [], start, end, RESPONSE_TERMS) == []
+
+
+@pytest.mark.parametrize("hour", [0, 8, 13])
+@pytest.mark.parametrize("whose", ["self", "all"])
+def test_period_counts_are_the_separate_counts(tmp_path: Path, hour: int, whose: str) -> None:
+    """period_counts (two scans) answers what bucket_totals, bank_counts, channel_counts,
+    category_counts, label_counts and source_counts answer one scan each: for the bank's own
+    coverage and everyone's, for a daily and a weekly report's windows, and for a window whose
+    bounds are not the trend's day bounds (13:00 against days from 08:00: buckets split further)."""
+    from reportgen.periods import Window, day_start
+    from reportgen.store import figures
+
+    store, config = make(tmp_path, f"[report]\nday_start_hour = {hour}\n" if hour in (0, 8) else "")
+    self_ids, scope = (frozenset({"icbc"}), frozenset({"icbc"})) if whose == "self" else (frozenset(), None)
+    tz = SHANGHAI
+    for first, last, step in ((DAY, DAY, 1), (date(2026, 11, 23), date(2026, 11, 29), 7)):
+        trend_first = first - timedelta(days=13)
+        trend = [day_start(trend_first + timedelta(days=i), tz, 8 if hour == 13 else hour)
+                 for i in range((last - trend_first).days + 2)]
+        window = Window.for_days(first, last, tz, hour)
+        previous = Window.for_days(first - timedelta(days=step), last - timedelta(days=step), tz, hour)
+        bounds = [previous.start, window.start, window.end]
+        with figures.reading(store) as conn:
+            counted = figures.period_counts(conn, trend, previous.start, (window.start, window.end), self_ids, scope)
+            assert counted.trend == figures.bucket_totals(conn, trend, self_ids)
+            assert counted.banks == figures.bank_counts(conn, bounds)
+            assert counted.channels == figures.channel_counts(conn, window.start, window.end, self_ids)
+            assert counted.categories == figures.category_counts(conn, window.start, window.end, self_ids)
+            assert counted.labels == figures.label_counts(conn, bounds, scope)
+            assert counted.sources == figures.source_counts(conn, window.start, window.end, scope)
+        assert sum(t.total_items for t in counted.trend) and counted.channels and counted.sources

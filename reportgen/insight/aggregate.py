@@ -210,14 +210,17 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     days = [first_trend_day + timedelta(days=i) for i in range((last_trend_day - first_trend_day).days + 1)]
     events, alerts, actions = events_and_alerts(store, config, period, lang)
     events, alerts = coverage.localised(events, alerts, config, lang)
-    cover = coverage.gather(store, config, period, events)
+    banks, is_self = coverage.whose(config)
+    with figures.reading(store) as conn:  # the trend, banks, channels, categories, 情感分布 and 媒体来源, in two scans
+        counted = figures.period_counts(conn, [day_start(d, tz, start_hour) for d in days]
+                                        + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)],
+                                        prev_window.start, (window.start, window.end), self_ids,
+                                        banks if is_self else None)
+    cover = coverage.gather(store, config, period, events, counted)
     story_of = {merged: e.event_id for e in events for merged in e.merged_event_ids}
+    buckets, (previous_counts, counts) = counted.trend, counted.banks
+    channels, categories = counted.channels, counted.categories
     with figures.reading(store) as conn:
-        buckets = figures.bucket_totals(conn, [day_start(d, tz, start_hour) for d in days]
-                                        + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)], self_ids)
-        previous_counts, counts = figures.bank_counts(conn, [prev_window.start, window.start, window.end])
-        channels = figures.channel_counts(conn, window.start, window.end, self_ids)
-        categories = figures.category_counts(conn, window.start, window.end, self_ids)
         negatives = figures.negative_item_ids(conn, window.start, window.end, self_ids, NEGATIVE_SCAN)
         # the stories as the events table shows them: near-duplicate events are one story there too
         event_of = {i: story_of.get(e, e) for i, e in event_ids_of(store, negatives).items()}

@@ -103,8 +103,11 @@ def top_incidents(events: Sequence[EventSummary], self_ids: Collection[str],
     return ordered[:n]
 
 
-def gather(store: Store, config: Config, period: Period, events: Sequence[EventSummary]) -> Coverage:
-    """The sections' data for ``period``: counted in SQL, rows only for what is shown."""
+def gather(store: Store, config: Config, period: Period, events: Sequence[EventSummary],
+           counts: figures.PeriodCounts | None = None) -> Coverage:
+    """The sections' data for ``period``: counted in SQL, rows only for what is shown.  ``counts``
+    are the period's :func:`reportgen.store.figures.period_counts` where the report has them (with
+    :func:`whose`'s banks as scope), else they are counted here."""
     tz, start_hour = config.settings.tz, config.report.day_start_hour
     window = Window.for_days(period.first, period.last, tz, start_hour)
     step = timedelta(days=1 if period.kind == "daily" else 7)
@@ -113,8 +116,11 @@ def gather(store: Store, config: Config, period: Period, events: Sequence[EventS
     self_ids = banks if is_self else frozenset()
     scope = banks if is_self else None
     with figures.reading(store) as conn:
-        before, now = figures.label_counts(conn, [previous.start, window.start, window.end], scope)
-        sources = figures.source_counts(conn, window.start, window.end, scope)
+        if counts is not None:
+            (before, now), sources = counts.labels, counts.sources
+        else:
+            before, now = figures.label_counts(conn, [previous.start, window.start, window.end], scope)
+            sources = figures.source_counts(conn, window.start, window.end, scope)
         tally = figures.reason_terms(conn, window.start, window.end, scope, REASON_SCAN)
         positive = figures.labelled_item_ids(conn, window.start, window.end, banks, "positive", POSITIVE_SCAN)
         top = top_incidents(events, self_ids)

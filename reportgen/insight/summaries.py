@@ -14,6 +14,7 @@ each of its days and the report's own events read the store once, after clusteri
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from bisect import bisect_left
@@ -63,6 +64,11 @@ class EventBook:
     @classmethod
     def read(cls, store: Store, start: datetime, end: datetime) -> EventBook:
         """A few queries (see :func:`reportgen.store.event_rows.event_copies`), grouped in one pass."""
+        with _no_collection():
+            return cls._read(store, start, end)
+
+    @classmethod
+    def _read(cls, store: Store, start: datetime, end: datetime) -> EventBook:
         copies, judged = event_rows.event_copies(store, start, end)
         events: dict[str, list[_Copy]] = defaultdict(list)
         for copy in copies:
@@ -95,7 +101,9 @@ class EventBook:
         key = (id(config), start, end, decay, merge_near_duplicates)
         found = self._computed.get(key)
         if found is None or found[0] is not config:
-            found = self._computed[key] = (config, self._summaries(config, start, end, decay, merge_near_duplicates))
+            with _no_collection():
+                summarised = self._summaries(config, start, end, decay, merge_near_duplicates)
+            found = self._computed[key] = (config, summarised)
         return found[1][:limit] if limit else list(found[1])
 
     def _summaries(self, config: Config, start: datetime, end: datetime, decay: bool,
@@ -119,6 +127,20 @@ class EventBook:
             out = _merged(out, self._events, figures, start, end)
         out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
         return out
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection while a busy day's rows and summaries are built: they are
+    hundreds of thousands of tuples and records, none of them garbage, that the collector would
+    otherwise walk again and again as they grow (a fifth of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _inside(copies: list[_Copy], start: datetime, end: datetime) -> tuple[list[_Copy], int] | None:

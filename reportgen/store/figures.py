@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 _JOINED = (items.join(mentions, mentions.c.item_id == items.c.item_id)
            .outerjoin(scores, (scores.c.item_id == mentions.c.item_id) & (scores.c.bank_id == mentions.c.bank_id)))
 _NEGATIVE = scores.c.label == "negative"
+_POSITIVE = scores.c.label == "positive"
 
 
 @contextmanager
@@ -86,6 +89,136 @@ def _bucket(conn: Connection, bounds: Sequence[datetime]) -> ColumnElement[int]:
         seconds = func.cast(func.strftime("%s", items.c.published_at), Integer)
         return (seconds - int(bounds[0].timestamp())) // 86400
     return case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCounts:
+    """A report period's counts, from two scans of its mentions (see :func:`period_counts`)."""
+
+    trend: list[PeriodTotals]  # one per trend bucket, as bucket_totals
+    banks: list[dict[str, tuple[int, int, int]]]  # [previous, current], as bank_counts
+    channels: tuple[ChannelCount, ...]  # the current period's, as channel_counts
+    categories: tuple[CategoryCount, ...]  # the current period's, as category_counts
+    labels: list[dict[str, int]]  # [previous, current] of the banks in scope, as label_counts
+    sources: list[tuple[str, str, str, int, int, int]]  # the current period's, as source_counts
+
+
+def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetime, window: tuple[datetime, datetime],
+                  self_ids: Collection[str], scope: Collection[str] | None) -> PeriodCounts:
+    """What :func:`bucket_totals` (``trend``), :func:`bank_counts` and :func:`label_counts`
+    (``[previous, window start, window end]``), :func:`channel_counts`, :func:`category_counts`
+    and :func:`source_counts` (the window) return, from two scans instead of six: the items per
+    day bucket and source (distinct items are counted per bucket and source, and an item lies in
+    one of each, so the sums over buckets and sources are exact), and the mentions per period,
+    bank, judgement, title flag and categories.  Each bucket holds one day; the window's bounds and
+    the trend's are day bounds of the same zone and hour, as a report's are (any others split the
+    buckets further, and stay exact)."""
+    start, end = window
+    bounds = sorted({*trend, start, end})
+    per_source = _source_buckets(conn, bounds, self_ids, scope)
+    names = {source_id: (name, channel) for source_id, name, channel in
+             conn.execute(select(sources.c.source_id, sources.c.name, sources.c.channel))}
+    # each fine bucket's trend bucket (or -1 outside the trend), and whether it lies in the window
+    edges = list(trend)
+    home = [bisect_right(edges, b) - 1 if edges and edges[0] <= b < edges[-1] else -1 for b in bounds[:-1]]
+    inside = [start <= b < end for b in bounds[:-1]]
+    totals = [[0] * 5 for _ in edges[1:]]
+    channels: dict[str, list[int]] = {}
+    in_sources: dict[str, list[int]] = {}
+    for (bucket, source_id), measures in per_source.items():
+        if source_id not in names:
+            continue  # as the join with sources drops it
+        if home[bucket] >= 0:
+            cell = totals[home[bucket]]
+            for k in range(5):
+                cell[k] += measures[k]
+        if inside[bucket]:
+            cell = channels.setdefault(names[source_id][1], [0] * 5)
+            for k in range(5):
+                cell[k] += measures[k]
+            cell = in_sources.setdefault(source_id, [0] * 3)
+            for k in range(3):
+                cell[k] += measures[5 + k]
+    channel_rows = [ChannelCount(channel, t[0], t[1], t[3], t[4]) for channel, t in channels.items()]
+    channel_rows.sort(key=lambda c: (-c.items, c.channel))
+    source_rows = [(source_id, *names[source_id], n, negative, positive)
+                   for source_id, (n, negative, positive) in in_sources.items() if n]
+    source_rows.sort(key=lambda r: (-r[3], r[0]))
+    banks, labels, categories = _mention_counts(conn, [previous, start, end], self_ids, scope)
+    return PeriodCounts([PeriodTotals(*t) for t in totals], banks, tuple(channel_rows), categories, labels,
+                        source_rows)
+
+
+def _source_buckets(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str],
+                    scope: Collection[str] | None) -> dict[tuple[int, str], tuple[int, ...]]:
+    """(bucket, source id) → total items, negative items, mentions, self mentions, self negative
+    (``_measures``), then the items naming a bank in ``scope`` (any for ``None``), those of them
+    judged negative for it, and positive."""
+    if len(bounds) < 2:
+        return {}
+    bucket = _bucket(conn, bounds)
+    scoped = _is_self(scope) if scope is not None else None
+
+    def items_where(condition: ColumnElement[bool] | None) -> Any:
+        return func.count(distinct(case((condition, items.c.item_id)) if condition is not None else items.c.item_id))
+
+    query = (select(bucket, items.c.source_id, *_measures(self_ids), items_where(scoped),
+                    items_where(_NEGATIVE if scoped is None else and_(scoped, _NEGATIVE)),
+                    items_where(_POSITIVE if scoped is None else and_(scoped, _POSITIVE)))
+             .select_from(_JOINED).where(_in_window(bounds[0], bounds[-1])).group_by(bucket, items.c.source_id))
+    return {(int(b), source_id): tuple(int(v or 0) for v in measures)
+            for b, source_id, *measures in conn.execute(query)}
+
+
+def _mention_counts(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str],
+                    scope: Collection[str] | None,
+                    ) -> tuple[list[dict[str, tuple[int, int, int]]], list[dict[str, int]], tuple[CategoryCount, ...]]:
+    """bank_counts and label_counts over ``bounds``, and category_counts over its last period, from
+    the mentions grouped by period, bank, judgement, title flag and categories."""
+    period = case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
+    query = (select(period, mentions.c.bank_id, scores.c.label, mentions.c.in_title, scores.c.categories, func.count())
+             .select_from(_JOINED).where(_in_window(bounds[0], bounds[-1]))
+             .group_by(period, mentions.c.bank_id, scores.c.label, mentions.c.in_title, scores.c.categories))
+    periods = len(bounds) - 1
+    banks: list[dict[str, list[int]]] = [{} for _ in range(periods)]
+    labels: list[dict[str, int]] = [{} for _ in range(periods)]
+    in_scope = set(scope) if scope is not None else None
+    own = set(self_ids)
+    tally: dict[str, Counter[str]] = {}
+    read: dict[str, set[str] | None] = {}
+    for i, bank_id, label, in_title, raw, n in conn.execute(query):
+        i, n = int(i), int(n)
+        negative = label == "negative"
+        cell = banks[i].setdefault(bank_id, [0, 0, 0])
+        cell[0] += n
+        cell[1] += n if in_title else 0
+        cell[2] += n if negative else 0
+        if in_scope is None or bank_id in in_scope:
+            key = label if isinstance(label, str) else "unscored"
+            labels[i][key] = labels[i].get(key, 0) + n
+        if i != periods - 1 or raw is None or raw == "[]":
+            continue
+        if raw not in read:
+            try:
+                read[raw] = {c["code"] for c in json.loads(raw or "[]")}
+            except (ValueError, TypeError, KeyError):
+                read[raw] = None
+        codes = read[raw]
+        if codes is None:
+            log.warning("unreadable categories on %d judgements: %.80r", n, raw)
+            continue
+        is_own = bank_id in own
+        for code in codes:
+            counts = tally.setdefault(code, Counter())
+            counts["mentions"] += n
+            counts["negative"] += n * negative
+            counts["self_mentions"] += n * is_own
+            counts["self_negative"] += n * (is_own and negative)
+    out = [CategoryCount(code, c["mentions"], c["negative"], c["self_mentions"], c["self_negative"])
+           for code, c in tally.items()]
+    out.sort(key=lambda c: (-c.self_negative, -c.negative, -c.mentions, c.code))
+    return ([{bank_id: (n, title, negative) for bank_id, (n, title, negative) in counted.items()} for counted in banks],
+            labels, tuple(out))
 
 
 def bucket_totals(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str]) -> list[PeriodTotals]:
