@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reportgen.score import lexicon as lx
@@ -120,11 +120,16 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
     # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
     # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
     # 客服态度差 does not make a complaint; the phrase's own category terms do.)
-    inner = [(key, codes) for key, codes in by_term.items() if len(key) >= 2 and key not in CONTEXT_ONLY]
+    # (Each key's pieces are looked up, not every category term searched for in every key: the
+    # terms' order, as configured, is kept by their position.)
+    inner = {key: (rank, codes) for rank, (key, codes) in enumerate(by_term.items())
+             if len(key) >= 2 and key not in CONTEXT_ONLY}
+    inner_lengths = sorted({len(key) for key in inner})
     for key, entry in list(table.items()):
         if entry.kind != SENT or entry.value >= 0 or entry.categories:
             continue
-        inherited = tuple(dict.fromkeys(c for term, codes in inner if term in key and term != key for c in codes))
+        found = sorted(inner[piece] for piece in pieces(key, inner_lengths) if piece in inner)
+        inherited = tuple(dict.fromkeys(c for _rank, codes in found for c in codes))
         if inherited:
             table[key] = Entry(entry.term, SENT, entry.value, inherited)
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
@@ -143,15 +148,19 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         swallowed = inner_term(table, key)
         if swallowed is not None and swallowed.value < 0 and table[key].kind == SENT and not table[key].value:
             table[key] = replace(table[key], shield=True)
-    pattern_words = set(PATTERN_WORDS)
+    pattern_rank = {w: rank for rank, w in enumerate(PATTERN_WORDS)}
+    pattern_lengths = sorted({len(w) for w in PATTERN_WORDS})
     for key, entry in list(table.items()):
         if is_latin_word(key):
-            if key in pattern_words:  # 只给3k: a Latin pattern word plays its part as itself
+            if key in pattern_rank:  # 只给3k: a Latin pattern word plays its part as itself
                 table[key] = replace(entry, cue_of=(key,) if key in CUE_WORDS else (),
                                      object_of=(key,) if key in BY_OBJECT else ())
             continue
-        inside = substrings(key) & pattern_words if len(key) < 24 else {w for w in pattern_words if w in key}
-        roles = [w for w in PATTERN_WORDS if w in inside and (len(w) > 1 or w == key or _adverb_form(key, w))]
+        inside = {w for w in pieces(key, pattern_lengths, whole=True) if w in pattern_rank}
+        if not inside:
+            continue
+        roles = [w for w in sorted(inside, key=pattern_rank.__getitem__)
+                 if len(w) > 1 or w == key or _adverb_form(key, w)]
         if roles:
             table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
                                  object_of=tuple(w for w in roles if w in BY_OBJECT))
@@ -171,17 +180,31 @@ def _adverb_form(key: str, word: str) -> bool:
     return key.endswith(word) and key[:-len(word)] in _ADVERBS
 
 
-def substrings(key: str) -> set[str]:
-    return {key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1)}
+def pieces(key: str, lengths: Sequence[int], *, whole: bool = False) -> Iterator[str]:
+    """The pieces of ``key`` of the given lengths (the lengths of the words looked for), shorter
+    than ``key`` or, with ``whole``, ``key`` itself too; a piece may come more than once."""
+    size = len(key)
+    for length in lengths:
+        if length > size or (length == size and not whole):
+            break
+        for i in range(size - length + 1):
+            yield key[i:i + length]
 
 
 def inner_term(table: Mapping[str, Entry], key: str) -> Entry | None:
-    """The strongest sentiment term inside a new key, standing for the key."""
-    inner = [e for k in substrings(key) if k != key and len(k) > 1
-             for e in (table.get(k),) if e is not None and e.kind == SENT and e.value]
-    if not inner:
+    """The strongest sentiment term inside a new key, standing for the key; of two as strong, the
+    longer, then the later one (被停职 is 停职, personnel, not 被停: the same every run, where a
+    set's order once chose, and the scorer's version changed from one process to the next)."""
+    best: Entry | None = None
+    rank = (0.0, 0, 0)
+    size = len(key)
+    for length in range(2, size):
+        for start in range(size - length + 1):
+            entry = table.get(key[start:start + length])
+            if entry is not None and entry.kind == SENT and entry.value and (abs(entry.value), length, start) > rank:
+                best, rank = entry, (abs(entry.value), length, start)
+    if best is None:
         return None
-    best = max(inner, key=lambda e: abs(e.value))
     return Entry(key, SENT, best.value, best.categories, best.context_only)
 
 
