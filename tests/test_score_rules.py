@@ -467,3 +467,28 @@ def test_two_letter_chat_abbreviations_carry_no_sentiment(scorer):
     j = judge(scorer, "我的工行卡也是，WD封了两次，卡也注销不了")
     assert j.label == "negative"
     assert not any(r.term == "wd" for r in j.reasons)
+
+
+def test_the_rules_version_is_the_same_in_every_process():
+    # the version decides which stored judgements are stale: one that changed with the hash seed
+    # (a set's order once picked 被停职's inner term) would rescore the whole store on every other run
+    import os
+    import subprocess
+    import sys
+
+    code = "from reportgen.score.rules import RulesScorer; print(RulesScorer().version)"
+    versions = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+                for seed in ("1", "2", "3")}
+    assert len(versions) == 1, versions
+
+
+def test_a_new_phrase_takes_the_longer_then_later_of_two_equally_strong_inner_terms():
+    from reportgen.score.terms import SENT, Entry, inner_term
+
+    table = {"被停": Entry("被停", SENT, -2.0, ("complaint",)), "停职": Entry("停职", SENT, -2.0, ("personnel",)),
+             "停": Entry("停", SENT, -3.0, ("other",))}  # one character: never an inner term
+    assert inner_term(table, "被停职") == Entry("被停职", SENT, -2.0, ("personnel",))
+    table["被停职务"] = Entry("被停职务", SENT, -1.0)
+    assert inner_term(table, "被停职务处分").categories == ("personnel",)  # stronger wins over longer
+    assert inner_term(table, "无关") is None
