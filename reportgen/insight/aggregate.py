@@ -157,12 +157,17 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
                                    merge_near_duplicates=True))
     alerts = alert_summaries(store, config, period.first, period.last, language)
     alerts = with_followup(store, config, alerts, period.first, period.last, language)  # ids, 处置状态, pushes
+    lines: dict[str | None, str] = {}  # main category → its action line: a handful for thousands of events
     actions = {}
     for event in events:
-        entry = playbook_for(event.categories[0] if event.categories else None, config.events.playbook)
-        owner = entry.owner(language)
-        steps = ("；" if language == "zh" else "; ").join(entry.actions(language)[:2])
-        actions[event.event_id] = f"{steps}（{owner}）" if language == "zh" else f"{steps} ({owner})"
+        category = event.categories[0] if event.categories else None
+        line = lines.get(category)
+        if line is None:
+            entry = playbook_for(category, config.events.playbook)
+            owner = entry.owner(language)
+            steps = ("；" if language == "zh" else "; ").join(entry.actions(language)[:2])
+            line = lines[category] = f"{steps}（{owner}）" if language == "zh" else f"{steps} ({owner})"
+        actions[event.event_id] = line
     return events, alerts, actions
 
 

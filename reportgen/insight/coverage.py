@@ -97,10 +97,15 @@ def top_incidents(events: Sequence[EventSummary], self_ids: Collection[str],
                   n: int = TOP_INCIDENTS) -> list[EventSummary]:
     """Page 1's top events: the bank's own negative events, its other events, then the others'
     negative ones, each group hottest first (``events`` arrive hottest first)."""
-    own = set(self_ids)
-    rank = {e.event_id: i for i, e in enumerate(events)}
-    ordered = sorted(events, key=lambda e: (not own & set(e.bank_ids), e.label != "negative", rank[e.event_id]))
-    return ordered[:n]
+    own = frozenset(self_ids)
+    groups: list[list[EventSummary]] = [[], [], [], []]  # own negative, own other, others' negative, others' other
+    for event in events:  # one pass, hottest first, until the first group alone has enough
+        group = groups[2 * own.isdisjoint(event.bank_ids) + (event.label != "negative")]
+        if len(group) < n:
+            group.append(event)
+            if len(groups[0]) >= n:
+                break
+    return [e for group in groups for e in group][:n]
 
 
 def gather(store: Store, config: Config, period: Period, events: Sequence[EventSummary],

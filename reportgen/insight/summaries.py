@@ -46,18 +46,15 @@ LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
 # weight, event id), the row as read; tuples sort by publication, then item id, the order the
 # summaries read them in.
 _Copy = event_rows.EventCopyRow
-_Judgement = tuple[str, str | None, str | None]  # an item's judgement for one bank: bank id, label, categories JSON
 _published = itemgetter(0)
 
 
 class EventBook:
     """The events with a copy in [``start``, ``end``), each with all its copies up to ``end``."""
 
-    def __init__(self, start: datetime, end: datetime, events: dict[str, list[_Copy]],
-                 judgements: dict[str, tuple[_Judgement, ...]]) -> None:
+    def __init__(self, start: datetime, end: datetime, events: dict[str, list[_Copy]]) -> None:
         self.start, self.end = start.astimezone(UTC), end.astimezone(UTC)
         self._events = events  # event id → copies, earliest first
-        self._judgements = judgements  # item id → its judgements, one per bank it names, by bank id
         # (config, start, end, decay, merged) → summaries: a day's alerts and its report ask for the same
         self._computed: dict[tuple[int, datetime, datetime, bool, bool], tuple[Config, list[EventSummary]]] = {}
 
@@ -69,21 +66,15 @@ class EventBook:
 
     @classmethod
     def _read(cls, store: Store, start: datetime, end: datetime) -> EventBook:
-        copies, judged = event_rows.event_copies(store, start, end)
+        copies = event_rows.event_copies(store, start, end)
         events: dict[str, list[_Copy]] = defaultdict(list)
         for copy in copies:
             events[copy[7]].append(copy)
         for members in events.values():
             if len(members) > 1:
                 members.sort()
-        grouped: dict[str, list[_Judgement]] = defaultdict(list)
-        for bank_id, label, categories, item_id in judged:
-            grouped[item_id].append((bank_id, label, categories))
-        # by bank id (one per bank): one order on every database
-        judgements = {item_id: (named[0],) if len(named) == 1 else tuple(sorted(named))
-                      for item_id, named in grouped.items()}
         log.debug("read %d events with a copy in [%s, %s)", len(events), start, end)
-        return cls(start, end, dict(events), judgements)
+        return cls(start, end, dict(events))
 
     def covers(self, start: datetime, end: datetime) -> bool:
         return self.start <= start and end <= self.end
@@ -108,7 +99,7 @@ class EventBook:
 
     def _summaries(self, config: Config, start: datetime, end: datetime, decay: bool,
                    merge_near_duplicates: bool) -> list[EventSummary]:
-        figures = _Figures(config, end, decay, self._judgements)
+        figures = _Figures(config, end, decay)
         out: list[EventSummary] = []
         append, summary, single = out.append, figures.summary, figures.single
         for event_id, copies in self._events.items():
@@ -186,20 +177,19 @@ def _merged(out: list[EventSummary], events: Mapping[str, list[_Copy]], figures:
 class _Figures:
     """One event's figures from its copies: what the report shows of it."""
 
-    def __init__(self, config: Config, end: datetime, decay: bool,
-                 judgements: Mapping[str, tuple[_Judgement, ...]]) -> None:
+    def __init__(self, config: Config, end: datetime, decay: bool) -> None:
         self.names = {b.id: b.name for b in config.banks}
         self.weights = config.events.channel_weights
         self.half_life = config.events.events.half_life_days if decay else None
         self.tz = config.settings.tz
         self.end = end
-        self.judgements = judgements
+        self._judged: dict[str | None, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}  # see judged
         self._heat: dict[tuple[str, float], float] = {}
         self._codes: dict[str, tuple[str, ...]] = {}
         self.rank = {b: i for i, b in enumerate(self.names)}
         self._bank_names: dict[tuple[str, ...], tuple[str, ...]] = {}
-        # an item's judgements → what a one-copy event of that item shows (see single)
-        self._alike: dict[tuple[_Judgement, ...], tuple[Any, ...]] = {}
+        # an item's packed judgements → what a one-copy event of that item shows (see single)
+        self._alike: dict[str, tuple[Any, ...]] = {}
         self._rounded: dict[tuple[str, float], float] = {}  # (channel, source weight) → rounded heat
 
     def heat(self, copy: _Copy) -> float:
@@ -218,12 +208,21 @@ class _Figures:
             found = self._codes[categories] = tuple(c["code"] for c in json.loads(categories))
         return found
 
+    def judged(self, packed: str | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """An item's judgements as the summaries count them: the banks it names (by bank id), the
+        labels of those scored, and every category code of them (repeats counted)."""
+        judgements = event_rows.unpack_judgements(packed)
+        codes = [code for _, _, raw in judgements if raw and raw != "[]" for code in self.codes(raw)]
+        found = self._judged[packed] = (tuple(b for b, _, _ in judgements),
+                                        tuple(label for _, label, _ in judgements if label is not None), tuple(codes))
+        return found
+
     def single(self, event_id: str, copy: _Copy) -> EventSummary | None:
         """:meth:`summary` of an event of one copy (inside the window), the short way: its banks,
         judgement and categories are those of its judgements, worked out once for every item judged
         alike, and its heat the copy's (unless the heat decays with age)."""
-        judged = self.judgements.get(copy[1])
-        if judged is None or self.half_life:
+        judged = copy[8]
+        if not judged or self.half_life:
             return self.summary(event_id, [copy], 0)
         alike = self._alike.get(judged)
         if alike is None:
@@ -245,23 +244,24 @@ class _Figures:
         """The event's figures: heat, banks, judgement and categories from its copies inside the window
         (``copies[first_inside:]``), reprints, sources and channels from all its copies up to the
         window's end.  ``None`` when no copy inside the window names a bank."""
-        heats = []
+        total = 0.0
         bank_heat: dict[str, float] = {}
         labels: dict[str, int] = {}
         categories: dict[str, int] = {}
-        none: tuple[_Judgement, ...] = ()
-        judgements, codes = self.judgements, self._codes
+        judged = self._judged
         for copy in copies[first_inside:] if first_inside else copies:
             h = self.heat(copy)
-            heats.append(h)
-            for bank_id, label, raw in judgements.get(copy[1], none):
+            total += h
+            found = judged.get(copy[8])
+            if found is None:  # a few thousand ways to judge an item: each is read once
+                found = self.judged(copy[8])
+            banks, named_labels, codes = found
+            for bank_id in banks:
                 bank_heat[bank_id] = bank_heat.get(bank_id, 0.0) + h
-                if label is not None:
-                    labels[label] = labels.get(label, 0) + 1
-                if raw and raw != "[]":
-                    found = codes.get(raw)
-                    for code in found if found is not None else self.codes(raw):
-                        categories[code] = categories.get(code, 0) + 1
+            for label in named_labels:
+                labels[label] = labels.get(label, 0) + 1
+            for code in codes:
+                categories[code] = categories.get(code, 0) + 1
         if not bank_heat:
             return None  # no configured bank in the window's copies: not a story the briefing is about
         first = copies[0]
@@ -289,7 +289,7 @@ class _Figures:
         return EventSummary(
             event_id, isolated(str(first[2])), first[3] or None, str(first[4]), str(first[5]), first_at,
             len(copies), sources, channels, bank_ids, self.bank_names(bank_ids), label, ordered_categories,
-            round(sum(heats), 2), {b: round(h, 2) for b, h in bank_heat.items()}, last_at,
+            round(total, 2), {b: round(h, 2) for b, h in bank_heat.items()}, last_at,
         )
 
     def bank_order(self, bank_heat: Mapping[str, float]) -> tuple[str, ...]:

@@ -16,13 +16,13 @@ from sqlalchemy import and_, delete, func, select
 from reportgen.store.db import Store, insert_absent, upsert
 from reportgen.store.schema import alert_days, alerts, event_items, events, items, mentions, scores, sources
 
-# One copy of an event: event id, item id, title, url, published at (aware UTC), source name,
-# channel, source weight.  One judgement: item id, bank id, label and categories (JSON), the last
-# two None while the mention is unscored.
-# (published at, item id, title, url, source name, channel, source weight, event id): a copy as the
-# summaries keep it, so its row is kept as it is read
-EventCopyRow = tuple[datetime, str, str, str | None, str, str, float, str]
-JudgementRow = tuple[str, str | None, str | None, str]  # bank id, label, categories, item id
+# One copy of an event as the summaries keep it, so its row is kept as it is read: (published at
+# (aware UTC), item id, title, url, source name, channel, source weight, event id, its judgements
+# packed in one text, see unpack_judgements).  One judgement: bank id, label and categories (JSON),
+# the last two None while the mention is unscored.
+EventCopyRow = tuple[datetime, str, str, str | None, str, str, float, str, str | None]
+JudgementRow = tuple[str, str | None, str | None]
+_FIELD, _ROW = "\x1f", "\x1e"  # never in an id, a label or JSON text (which escapes control characters)
 CHUNK = 500  # ids per IN (...) list: well below every database's parameter limit
 
 
@@ -87,24 +87,18 @@ def save_assignments(store: Store, assignments: Sequence[tuple[str, str, float]]
     return len(firsts)
 
 
-def event_copies(store: Store, start: datetime, end: datetime) -> tuple[list[EventCopyRow], list[JudgementRow]]:
-    """Every event with a copy in [start, end): all its copies up to ``end``, and their judgements.
+def event_copies(store: Store, start: datetime, end: datetime) -> list[EventCopyRow]:
+    """Every event with a copy in [start, end): all its copies up to ``end``, with their judgements.
 
-    Returns the copies (one row per item, in no particular order) and the judgements of those items
-    (one row per item × bank named; label and categories ``None`` while unscored), as
-    ``EventCopyRow`` and ``JudgementRow`` tuples.  Read in a few
-    queries that each walk an index in order: the window's items by publication time, their banks
-    and judgements, and, for the events that began before the window (``events.first_published_at``
-    is the event's earliest copy), their earlier copies.  One join of everything costs twice as much
-    on a busy day: it looks every row up at random.
+    Returns the copies (one ``EventCopyRow`` per item, in no particular order), each with the
+    judgements of its item packed in its last field (:func:`unpack_judgements` reads them: a busy
+    day's items are judged alike a few thousand ways, so each way is read once, not once per
+    copy).  Read in two queries that walk an index in order: the window's items by publication
+    time, with their judgements, and, for the events that began before the window
+    (``events.first_published_at`` is the event's earliest copy), their earlier copies.
     """
-    copy_columns = (items.c.published_at, items.c.item_id, items.c.title, items.c.url, sources.c.name,
-                    sources.c.channel, sources.c.weight, event_items.c.event_id)
     copies_of = event_items.join(items, items.c.item_id == event_items.c.item_id) \
         .join(sources, sources.c.source_id == items.c.source_id)
-    judgement_columns = (mentions.c.bank_id, scores.c.label, scores.c.categories, mentions.c.item_id)
-    judged = mentions.outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
-                                             scores.c.bank_id == mentions.c.bank_id))
     in_window = and_(items.c.published_at >= start, items.c.published_at < end)
     began_before = (select(events.c.event_id)
                     .where(events.c.first_published_at < start,
@@ -113,18 +107,38 @@ def event_copies(store: Store, start: datetime, end: datetime) -> tuple[list[Eve
                                                                                == event_items.c.item_id))
                                                  .where(in_window))))
     with store.begin() as conn:
-        copies: list[EventCopyRow] = [tuple(r) for r in conn.execute(
-            select(*copy_columns).select_from(copies_of).where(in_window))]
-        earlier: list[EventCopyRow] = [tuple(r) for r in conn.execute(
-            select(*copy_columns).select_from(copies_of)
-            .where(event_items.c.event_id.in_(began_before), items.c.published_at < start))]
-        judgements: list[JudgementRow] = [tuple(r) for r in conn.execute(
-            select(*judgement_columns).select_from(judged.join(items, items.c.item_id == mentions.c.item_id))
-            .where(in_window))]
-        for chunk in _chunks(sorted({row[1] for row in earlier}), CHUNK):  # their item ids
-            judgements.extend(tuple(r) for r in conn.execute(
-                select(*judgement_columns).select_from(judged).where(mentions.c.item_id.in_(chunk))))
-    return copies + earlier, judgements
+        columns = (items.c.published_at, items.c.item_id, items.c.title, items.c.url, sources.c.name,
+                   sources.c.channel, sources.c.weight, event_items.c.event_id, _packed_judgements(conn))
+        copies: list[EventCopyRow] = [tuple(r) for r in conn.execute(  # type: ignore[misc]
+            select(*columns).select_from(copies_of).where(in_window))]
+        copies.extend(tuple(r) for r in conn.execute(  # type: ignore[misc]
+            select(*columns).select_from(copies_of)
+            .where(event_items.c.event_id.in_(began_before), items.c.published_at < start)))
+    return copies
+
+
+def _packed_judgements(conn: Any) -> Any:
+    """An item's judgements, one text: "bank id␟label␟categories" per bank it names, "␞" between."""
+    one = (mentions.c.bank_id + _FIELD + func.coalesce(scores.c.label, "") + _FIELD
+           + func.coalesce(scores.c.categories, ""))
+    joined = func.group_concat(one, _ROW) if conn.dialect.name == "sqlite" else func.string_agg(one, _ROW)
+    return (select(joined)
+            .select_from(mentions.outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
+                                                         scores.c.bank_id == mentions.c.bank_id)))
+            .where(mentions.c.item_id == items.c.item_id).scalar_subquery())
+
+
+def unpack_judgements(packed: str | None) -> tuple[JudgementRow, ...]:
+    """The judgements packed in an ``EventCopyRow``, by bank id (one per bank: one order on every
+    database); an item that names no bank has none."""
+    if not packed:
+        return ()
+    out = []
+    for one in packed.split(_ROW):
+        bank_id, label, categories = one.split(_FIELD)
+        out.append((bank_id, label or None, categories or None))
+    out.sort()
+    return tuple(out)
 
 
 def negative_judgements(store: Store, start: datetime, end: datetime,
