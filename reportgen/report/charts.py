@@ -201,8 +201,8 @@ def _bars(ax: Any, orientation: str, centres: Sequence[float], values: Sequence[
     value labels and are never drawn.
     """
     from matplotlib.container import BarContainer  # heavy: matplotlib, only when a report draws its charts
-    from matplotlib.patches import PathPatch, Rectangle
-    from matplotlib.path import Path
+    from matplotlib.patches import PathPatch, Rectangle  # heavy: matplotlib, only when a report draws its charts
+    from matplotlib.path import Path  # heavy: matplotlib, only when a report draws its charts
 
     rects = []
     looks: dict[tuple[str, str | None], list[Rectangle]] = {}
