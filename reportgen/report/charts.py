@@ -22,7 +22,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +188,8 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
     return _svg(fig)
 
 
-def _bars(ax: Any, orientation: str, centres: Sequence[float], values: Sequence[float], thickness: float,
-          fills: Sequence[str], hatches: Sequence[str | None]) -> Any:
+def _bars(ax: Any, orientation: Literal["vertical", "horizontal"], centres: Sequence[float], values: Sequence[float],
+          thickness: float, fills: Sequence[str], hatches: Sequence[str | None]) -> Any:
     """Draw bars from the baseline (0) at ``centres``, one path per look (fill and hatch), and return
     their container for :meth:`~matplotlib.axes.Axes.bar_label`.
 
