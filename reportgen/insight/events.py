@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -96,12 +95,17 @@ class _Shingled:
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)
-        # shingles of item j start at starts[j] .. starts[j] + len - k (none cross a separator):
-        # the m-th shingle of the run is at starts[j] + (m - first[j]), first[j] its first index
+        # shingles of item j start at starts[j] .. starts[j] + len - k: none crosses a separator
+        # (a mask of one byte a shingle, not an index of eight and its temporaries: a fetch's
+        # peak RSS is made here)
         counts = np.maximum(lengths - k + 1, 0)
-        index = np.arange(counts.sum(), dtype=np.int64)
-        index += np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        self.hashes = h[index]  # index is increasing: the same order as a mask would keep
+        keep = np.ones(n, dtype=bool)
+        separators = starts[1:] - 1
+        for i in range(k):
+            crossing = separators - i
+            keep[crossing[(crossing >= 0) & (crossing < n)]] = False
+        self.hashes = h[keep]
+        del h, keep
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._sets: dict[int, np.ndarray] = {}
 
@@ -131,10 +135,17 @@ def _band_keys(shingled: _Shingled, settings: EventSettings, chunk: int = 64) ->
     keys = np.zeros((items, settings.bands), dtype=np.uint64)
     salt = np.arange(settings.bands, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
     mix = np.array([0x9E3779B97F4A7C15 * (r + 1) & MASK64 for r in range(rows)], dtype=np.uint64)
+    # one buffer for every chunk's (permutations × shingles) values, worked in place
+    widest = max((int(shingled.offsets[min(lo + chunk, items)] - shingled.offsets[lo])
+                  for lo in range(0, items, chunk)), default=0)
+    buffer = np.empty((settings.num_perm, widest), dtype=np.uint64)
     for lo in range(0, items, chunk):
         hi = min(lo + chunk, items)
         first, last = shingled.offsets[lo], shingled.offsets[hi]
-        values = (a * shingled.hashes[None, first:last] + b) >> np.uint64(32)
+        values = buffer[:, :last - first]
+        np.multiply(a, shingled.hashes[None, first:last], out=values)
+        values += b
+        values >>= np.uint64(32)
         signature = np.full((settings.num_perm, hi - lo), np.uint64(MASK64), dtype=np.uint64)
         sizes = np.diff(shingled.offsets[lo:hi + 1])
         present = np.nonzero(sizes)[0]
@@ -161,20 +172,33 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None)
         return []
     prepared = [_prepare(i, settings.body_chars) for i in items]
     shingled = _Shingled([text for text, _ in prepared], settings.shingle)
-    keys = _band_keys(shingled, settings).tolist()
+    facts_of = [details for _, details in prepared]
+    del prepared  # the texts are shingled: not kept through the loop (a fetch's peak RSS is made here)
+    keys = _dense(_band_keys(shingled, settings))
     times = [i.published_at.timestamp() for i in items]
     window_s = settings.window_hours * 3600
-    buckets: dict[int, list[int]] = {}  # band key (band salted in) → latest members
+    # band key (band salted in, numbered densely) → its latest member, or latest few
+    buckets: list[int | list[int] | None] = [None] * (int(keys.max()) + 1 if keys.size else 0)
     event_of: dict[int, str] = {}
     facts: dict[str, Details] = {}
     for index, item in enumerate(items):  # the stored events are the context
         if item.event_id is not None:
-            _enter(index, item.event_id, keys, buckets, event_of, facts, prepared[index][1])
+            _enter(index, item.event_id, keys[index].tolist(), buckets, event_of, facts, facts_of[index])
     out: list[Assignment] = []
     sure_votes = max(2, settings.bands // 2)
     for index in new:
-        details = prepared[index][1]
-        votes = Counter(chain.from_iterable(map(buckets.get, keys[index], repeat(()))))
+        details = facts_of[index]
+        row = keys[index].tolist()
+        votes: dict[int, int] = {}  # member → shared bands, in the order first met
+        for key in row:
+            found = buckets[key]
+            if found is None:
+                continue
+            if isinstance(found, int):
+                votes[found] = votes.get(found, 0) + 1
+            else:
+                for other in found:
+                    votes[other] = votes.get(other, 0) + 1
         # one representative per event: its member with the most shared bands
         by_event: dict[str, tuple[int, int]] = {}
         for other, count in votes.items():
@@ -196,20 +220,31 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None)
             if tried >= MAX_CANDIDATES or (best is not None and best[0] >= 0.75):
                 break
         event_id = best[1] if best else event_id_for(items[index].item_id)
-        _enter(index, event_id, keys, buckets, event_of, facts, details)
+        _enter(index, event_id, row, buckets, event_of, facts, details)
         out.append(Assignment(items[index].item_id, event_id, round(best[0], 4) if best else 1.0))
     out.sort(key=lambda a: a.item_id)
     return out
 
 
-def _enter(index: int, event: str, keys: list[list[int]], buckets: dict[int, list[int]],
+def _dense(band_keys: np.ndarray) -> np.ndarray:
+    """The band keys numbered 0, 1, … in their order (equal keys, equal numbers): the buckets are
+    then one list, not a dict of 40,000 64-bit ints for 2,000 items (~4 MB of a fetch's peak)."""
+    import numpy as np  # only to cluster (see _Shingled.__init__)
+
+    _, dense = np.unique(band_keys.ravel(), return_inverse=True)
+    return dense.reshape(band_keys.shape).astype(np.int32 if band_keys.size < 2**31 else np.int64)
+
+
+def _enter(index: int, event: str, row: list[int], buckets: list[int | list[int] | None],
            event_of: dict[int, str], facts: dict[str, Details], details: Details) -> None:
-    for key in keys[index]:
-        bucket = buckets.get(key)
+    for key in row:
+        bucket = buckets[key]
         if bucket is None:
-            # a list, not a deque(maxlen=…): most keys keep one member, and a deque costs 760 bytes
-            # (40,000 keys for 2,000 items: ~25 MB of a fetch's peak), a one-item list 64
-            buckets[key] = [index]
+            # the member itself, not a list: most keys keep one member, and a deque costs 760
+            # bytes (40,000 keys for 2,000 items: ~25 MB of a fetch's peak), a one-item list 88
+            buckets[key] = index
+        elif isinstance(bucket, int):
+            buckets[key] = [bucket, index]
         else:
             bucket.append(index)
             if len(bucket) > BUCKET_CAP:  # the most recent members are the likeliest matches for what comes next
