@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
+
+import ahocorasick
 
 from reportgen.score import lexicon as lx
 from reportgen.score.categories import CONTEXT_ONLY, Category
@@ -120,16 +123,15 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
     # A longer unfavourable phrase belongs to the categories of the terms inside it: 违规放贷
     # and 被罚 are 监管处罚 because 违规 and 罚 … are.  (Not context-only terms: 客服 in
     # 客服态度差 does not make a complaint; the phrase's own category terms do.)
-    # (Each key's pieces are looked up, not every category term searched for in every key: the
-    # terms' order, as configured, is kept by their position.)
-    inner = {key: (rank, codes) for rank, (key, codes) in enumerate(by_term.items())
-             if len(key) >= 2 and key not in CONTEXT_ONLY}
-    inner_lengths = sorted({len(key) for key in inner})
+    # (One automaton finds the terms inside each key, not every term searched for in every key;
+    # the terms' order, as configured, is kept by their position.)
+    inner = _finder({key: (rank, key, codes) for rank, (key, codes) in enumerate(by_term.items())
+                     if len(key) >= 2 and key not in CONTEXT_ONLY})
     for key, entry in list(table.items()):
         if entry.kind != SENT or entry.value >= 0 or entry.categories:
             continue
-        found = sorted(inner[piece] for piece in pieces(key, inner_lengths) if piece in inner)
-        inherited = tuple(dict.fromkeys(c for _rank, codes in found for c in codes))
+        found = sorted(hit for _end, hit in inner.iter(key) if hit[1] != key)
+        inherited = tuple(dict.fromkeys(c for _rank, _term, codes in found for c in codes))
         if inherited:
             table[key] = Entry(entry.term, SENT, entry.value, inherited)
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
@@ -148,19 +150,17 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         swallowed = inner_term(table, key)
         if swallowed is not None and swallowed.value < 0 and table[key].kind == SENT and not table[key].value:
             table[key] = replace(table[key], shield=True)
-    pattern_rank = {w: rank for rank, w in enumerate(PATTERN_WORDS)}
-    pattern_lengths = sorted({len(w) for w in PATTERN_WORDS})
+    words = _finder({w: (rank, w) for rank, w in enumerate(PATTERN_WORDS)})
     for key, entry in list(table.items()):
         if is_latin_word(key):
-            if key in pattern_rank:  # 只给3k: a Latin pattern word plays its part as itself
+            if key in words:  # 只给3k: a Latin pattern word plays its part as itself
                 table[key] = replace(entry, cue_of=(key,) if key in CUE_WORDS else (),
                                      object_of=(key,) if key in BY_OBJECT else ())
             continue
-        inside = {w for w in pieces(key, pattern_lengths, whole=True) if w in pattern_rank}
+        inside = sorted({hit for _end, hit in words.iter(key)})
         if not inside:
             continue
-        roles = [w for w in sorted(inside, key=pattern_rank.__getitem__)
-                 if len(w) > 1 or w == key or _adverb_form(key, w)]
+        roles = [w for _rank, w in inside if len(w) > 1 or w == key or _adverb_form(key, w)]
         if roles:
             table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
                                  object_of=tuple(w for w in roles if w in BY_OBJECT))
@@ -180,15 +180,15 @@ def _adverb_form(key: str, word: str) -> bool:
     return key.endswith(word) and key[:-len(word)] in _ADVERBS
 
 
-def pieces(key: str, lengths: Sequence[int], *, whole: bool = False) -> Iterator[str]:
-    """The pieces of ``key`` of the given lengths (the lengths of the words looked for), shorter
-    than ``key`` or, with ``whole``, ``key`` itself too; a piece may come more than once."""
-    size = len(key)
-    for length in lengths:
-        if length > size or (length == size and not whole):
-            break
-        for i in range(size - length + 1):
-            yield key[i:i + length]
+def _finder(words: Mapping[str, tuple[Any, ...]]) -> ahocorasick.Automaton:
+    """An automaton that finds every one of ``words`` inside a key (``iter``: overlapping matches
+    too), with its value; ``in`` says whether a key is one of them."""
+    finder = ahocorasick.Automaton()
+    for word, value in words.items():
+        finder.add_word(word, value)
+    if words:
+        finder.make_automaton()
+    return finder
 
 
 def inner_term(table: Mapping[str, Entry], key: str) -> Entry | None:
