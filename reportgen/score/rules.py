@@ -243,6 +243,7 @@ class RulesScorer:
                 if parts is None:
                     parts = cache[key] = self._analyse(inp.title, inp.text)
                 out.append(self._judge(parts, inp.target, inp.others))
+            cache.clear()  # freed now, before the collector runs again and would walk them once more
         return out
 
     def _analyse(self, title: str, text: str) -> tuple[_Part, ...]:
