@@ -227,10 +227,21 @@ def test_period_counts_are_the_separate_counts(tmp_path: Path, hour: int, whose:
     category_counts, label_counts and source_counts answer one scan each: for the bank's own
     coverage and everyone's, for a daily and a weekly report's windows, and for a window whose
     bounds are not the trend's day bounds (13:00 against days from 08:00: buckets split further)."""
+    from reportgen.insight.summaries import EventBook
     from reportgen.periods import Window, day_start
     from reportgen.store import figures
 
     store, config = make(tmp_path, f"[report]\nday_start_hour = {hour}\n" if hour in (0, 8) else "")
+    published = datetime(2026, 11, 27, 15, 0, tzinfo=SHANGHAI)  # positive for the peer only, beside the bank
+    with store.engine.begin() as conn:
+        conn.execute(items.insert().values(
+            item_id="mixed", source_id="weibo", title="标题 mixed", summary="", url=None, guid=None, author=None,
+            published_at=published, fetched_at=published, date_missing=False, date_capped=False, content_hash="m"))
+        for bank_id, label in (("icbc", "neutral"), ("ccb", "positive")):
+            conn.execute(mentions.insert().values(item_id="mixed", bank_id=bank_id, in_title=False, evidence="[]"))
+            conn.execute(scores.insert().values(
+                item_id="mixed", bank_id=bank_id, scorer="rules", version="test", label=label, score=0.0,
+                categories="[]", reasons="[]", scored_at=published))
     self_ids, scope = (frozenset({"icbc"}), frozenset({"icbc"})) if whose == "self" else (frozenset(), None)
     tz = SHANGHAI
     for first, last, step in ((DAY, DAY, 1), (date(2026, 11, 23), date(2026, 11, 29), 7)):
@@ -248,4 +259,9 @@ def test_period_counts_are_the_separate_counts(tmp_path: Path, hour: int, whose:
             assert counted.categories == figures.category_counts(conn, window.start, window.end, self_ids)
             assert counted.labels == figures.label_counts(conn, bounds, scope)
             assert counted.sources == figures.source_counts(conn, window.start, window.end, scope)
+            # the window counted from its items as the events' reading holds them (none clustered here)
+            read = EventBook.read(store, window.start, window.end).items(window.start, window.end)
+            assert read and all(item[7] is None for item in read)
+            assert figures.period_counts(conn, trend, previous.start, (window.start, window.end), self_ids, scope,
+                                         read) == counted
         assert sum(t.total_items for t in counted.trend) and counted.channels and counted.sources

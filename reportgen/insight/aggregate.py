@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from reportgen.config.banks_en import display_names
 from reportgen.config.core import Config
-from reportgen.insight import coverage
+from reportgen.insight import coverage, summaries
 from reportgen.insight.alerts import playbook_for
 from reportgen.insight.followup import with_followup
 from reportgen.insight.incidents import alert_summaries, event_ids_of, event_summaries
@@ -203,7 +203,15 @@ def previous_of(period: Period) -> Period:
 
 def report_data(store: Store, config: Config, period: Period, *, now: datetime,
                 language: str | None = None) -> ReportData:
-    """The briefing's data for a daily or weekly period, counted in SQL."""
+    """The briefing's data for a daily or weekly period, counted in SQL; the period's events and
+    the counts of its items come from one reading of them (shared with the alerts raised in an
+    enclosing :func:`reportgen.insight.summaries.events_read_once`)."""
+    with summaries.events_read_once(store, config, period.first, period.last):
+        return _report_data(store, config, period, now=now, language=language)
+
+
+def _report_data(store: Store, config: Config, period: Period, *, now: datetime,
+                 language: str | None = None) -> ReportData:
     tz, start_hour, options = config.settings.tz, config.report.day_start_hour, config.report
     window = Window.for_days(period.first, period.last, tz, start_hour)
     before = previous_of(period)
@@ -220,7 +228,8 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
         counted = figures.period_counts(conn, [day_start(d, tz, start_hour) for d in days]
                                         + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)],
                                         prev_window.start, (window.start, window.end), self_ids,
-                                        banks if is_self else None)
+                                        banks if is_self else None,
+                                        summaries.window_items(store, window.start, window.end))
     cover = coverage.gather(store, config, period, events, counted)
     story_of = {merged: e.event_id for e in events for merged in e.merged_event_ids}
     buckets, (previous_counts, counts) = counted.trend, counted.banks

@@ -3,13 +3,17 @@
 A report needs each event's heat, reprint count, sources, channels, banks, judgement and
 categories, for its whole period and, when it raises alerts, for each day of it.  A busy day has
 tens of thousands of events, so nothing here works event by event against the store or a data
-frame: :meth:`EventBook.read` reads the rows of every event with a copy in the window in one
-query (ordered by event, then publication), groups them into each event's copies in one pass,
-and :meth:`EventBook.summaries` computes every event's figures in one loop over those copies, for
-the window read or any window inside it.  Memory is bounded by the window's events.
+frame: :meth:`EventBook.read` reads every copy of every event with a copy in the window, each
+with its item's judgements, in two queries (:func:`reportgen.store.event_rows.event_copies`),
+groups them into each event's copies in one pass, and :meth:`EventBook.summaries` computes every
+event's figures in one loop over those copies, for the window read or any window inside it: an
+event of one copy (most of a busy day's) the short way, from figures worked out once for every
+item judged alike.  Memory is bounded by the window's events.
 
 :func:`events_read_once` shares one reading between everything a report computes: the alerts of
-each of its days and the report's own events read the store once, after clustering.
+each of its days and the report's own events read the store once, after clustering, and a window
+asked for again (a daily report's day: its alerts, their follow-up and its events table) is
+summarised once.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from reportgen.store.db import Store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LABEL_ORDER", "EventBook", "event_summaries", "events_read_once", "forget_reading"]
+__all__ = ["LABEL_ORDER", "EventBook", "event_summaries", "events_read_once", "forget_reading", "window_items"]
 
 LABEL_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
 
@@ -52,9 +56,11 @@ _published = itemgetter(0)
 class EventBook:
     """The events with a copy in [``start``, ``end``), each with all its copies up to ``end``."""
 
-    def __init__(self, start: datetime, end: datetime, events: dict[str, list[_Copy]]) -> None:
+    def __init__(self, start: datetime, end: datetime, events: dict[str, list[_Copy]],
+                 copies: list[_Copy] | None = None) -> None:
         self.start, self.end = start.astimezone(UTC), end.astimezone(UTC)
         self._events = events  # event id → copies, earliest first
+        self._copies = copies or []  # every item read: the window's, clustered or not, and earlier copies
         # (config, start, end, decay, merged) → summaries: a day's alerts and its report ask for the same
         self._computed: dict[tuple[int, datetime, datetime, bool, bool], tuple[Config, list[EventSummary]]] = {}
 
@@ -69,18 +75,26 @@ class EventBook:
         copies = event_rows.event_copies(store, start, end)
         events: dict[str, list[_Copy]] = defaultdict(list)
         for copy in copies:
-            events[copy[7]].append(copy)
+            if copy[7] is not None:  # an item not clustered yet: counted (see items), in no event
+                events[copy[7]].append(copy)
         for members in events.values():
             if len(members) > 1:
                 members.sort()
         log.debug("read %d events with a copy in [%s, %s)", len(events), start, end)
-        return cls(start, end, dict(events))
+        return cls(start, end, dict(events), copies)
 
     def covers(self, start: datetime, end: datetime) -> bool:
         return self.start <= start and end <= self.end
 
     def __len__(self) -> int:
         return len(self._events)
+
+    def items(self, start: datetime, end: datetime) -> list[_Copy]:
+        """Every item published in [start, end) (inside the window read), clustered or not, as read."""
+        if not self.covers(start, end):
+            raise ValueError(f"[{start}, {end}) is not inside the window read, [{self.start}, {self.end})")
+        start, end = start.astimezone(UTC), end.astimezone(UTC)  # as the copies' times: plain comparisons
+        return [c for c in self._copies if start <= c[0] < end]
 
     def summaries(self, config: Config, start: datetime, end: datetime, *, decay: bool = False,
                   merge_near_duplicates: bool = False, limit: int | None = None) -> list[EventSummary]:
@@ -212,9 +226,9 @@ class _Figures:
         """An item's judgements as the summaries count them: the banks it names (by bank id), the
         labels of those scored, and every category code of them (repeats counted)."""
         judgements = event_rows.unpack_judgements(packed)
-        codes = [code for _, _, raw in judgements if raw and raw != "[]" for code in self.codes(raw)]
-        found = self._judged[packed] = (tuple(b for b, _, _ in judgements),
-                                        tuple(label for _, label, _ in judgements if label is not None), tuple(codes))
+        codes = [code for _, _, raw, _ in judgements if raw and raw != "[]" for code in self.codes(raw)]
+        found = self._judged[packed] = (tuple(j[0] for j in judgements),
+                                        tuple(j[1] for j in judgements if j[1] is not None), tuple(codes))
         return found
 
     def single(self, event_id: str, copy: _Copy) -> EventSummary | None:
@@ -278,7 +292,10 @@ class _Figures:
             counted: dict[str, int] = {}
             for c in copies:
                 counted[c[5]] = counted.get(c[5], 0) + 1
-            channels = tuple(c for c, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
+            if len(counted) == 1:
+                channels = (first[5],)
+            else:
+                channels = tuple(c for c, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
             sources = len({c[4] for c in copies})
             last_at = copies[-1][0].astimezone(self.tz)
         bank_ids = self.bank_order(bank_heat)
@@ -377,3 +394,10 @@ def event_summaries(store: Store, config: Config, start: datetime, end: datetime
     """
     return _book(store, start, end).summaries(config, start, end, decay=decay, limit=limit,
                                               merge_near_duplicates=merge_near_duplicates)
+
+
+def window_items(store: Store, start: datetime, end: datetime) -> list[event_rows.EventCopyRow]:
+    """Every item published in [start, end), clustered or not, with its judgements, from the reading
+    the events come from (inside :func:`events_read_once`, the shared one): the report counts the
+    window's items from it instead of reading them again."""
+    return _book(store, start, end).items(start, end)

@@ -11,17 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, case, delete, func, select
 
 from reportgen.store.db import Store, insert_absent, upsert
 from reportgen.store.schema import alert_days, alerts, event_items, events, items, mentions, scores, sources
 
 # One copy of an event as the summaries keep it, so its row is kept as it is read: (published at
-# (aware UTC), item id, title, url, source name, channel, source weight, event id, its judgements
-# packed in one text, see unpack_judgements).  One judgement: bank id, label and categories (JSON),
-# the last two None while the mention is unscored.
-EventCopyRow = tuple[datetime, str, str, str | None, str, str, float, str, str | None]
-JudgementRow = tuple[str, str | None, str | None]
+# (aware UTC), item id, title, url, source name, channel, source weight, event id (None for an item
+# not clustered yet), its judgements packed in one text (see unpack_judgements), source id).  One
+# judgement: bank id, label, categories (JSON), the two None while the mention is unscored, and
+# whether the bank is named in the title.
+EventCopyRow = tuple[datetime, str, str, str | None, str, str, float, str | None, str | None, str]
+JudgementRow = tuple[str, str | None, str | None, bool]
 _FIELD, _ROW = "\x1f", "\x1e"  # never in an id, a label or JSON text (which escapes control characters)
 CHUNK = 500  # ids per IN (...) list: well below every database's parameter limit
 
@@ -88,17 +89,21 @@ def save_assignments(store: Store, assignments: Sequence[tuple[str, str, float]]
 
 
 def event_copies(store: Store, start: datetime, end: datetime) -> list[EventCopyRow]:
-    """Every event with a copy in [start, end): all its copies up to ``end``, with their judgements.
+    """Every item published in [start, end), and every event with a copy there: all its copies up
+    to ``end``, with their judgements.
 
-    Returns the copies (one ``EventCopyRow`` per item, in no particular order), each with the
-    judgements of its item packed in its last field (:func:`unpack_judgements` reads them: a busy
-    day's items are judged alike a few thousand ways, so each way is read once, not once per
-    copy).  Read in two queries that walk an index in order: the window's items by publication
-    time, with their judgements, and, for the events that began before the window
-    (``events.first_published_at`` is the event's earliest copy), their earlier copies.
+    Returns the copies (one ``EventCopyRow`` per item, in no particular order; the window's items
+    not clustered yet have no event id), each with the judgements of its item packed in one field
+    (:func:`unpack_judgements` reads them: a busy day's items are judged alike a few thousand ways,
+    so each way is read once, not once per copy).  Read in two queries that walk an index in
+    order: the window's items by publication time, with their judgements, and, for the events that
+    began before the window (``events.first_published_at`` is the event's earliest copy), their
+    earlier copies.
     """
     copies_of = event_items.join(items, items.c.item_id == event_items.c.item_id) \
         .join(sources, sources.c.source_id == items.c.source_id)
+    window_items = items.join(sources, sources.c.source_id == items.c.source_id) \
+        .outerjoin(event_items, event_items.c.item_id == items.c.item_id)
     in_window = and_(items.c.published_at >= start, items.c.published_at < end)
     began_before = (select(events.c.event_id)
                     .where(events.c.first_published_at < start,
@@ -108,9 +113,10 @@ def event_copies(store: Store, start: datetime, end: datetime) -> list[EventCopy
                                                  .where(in_window))))
     with store.begin() as conn:
         columns = (items.c.published_at, items.c.item_id, items.c.title, items.c.url, sources.c.name,
-                   sources.c.channel, sources.c.weight, event_items.c.event_id, _packed_judgements(conn))
+                   sources.c.channel, sources.c.weight, event_items.c.event_id, _packed_judgements(conn),
+                   items.c.source_id)
         copies: list[EventCopyRow] = [tuple(r) for r in conn.execute(  # type: ignore[misc]
-            select(*columns).select_from(copies_of).where(in_window))]
+            select(*columns).select_from(window_items).where(in_window))]
         copies.extend(tuple(r) for r in conn.execute(  # type: ignore[misc]
             select(*columns).select_from(copies_of)
             .where(event_items.c.event_id.in_(began_before), items.c.published_at < start)))
@@ -118,9 +124,10 @@ def event_copies(store: Store, start: datetime, end: datetime) -> list[EventCopy
 
 
 def _packed_judgements(conn: Any) -> Any:
-    """An item's judgements, one text: "bank id␟label␟categories" per bank it names, "␞" between."""
+    """An item's judgements, one text: "bank id␟label␟categories␟1 or 0 (named in the title)" per
+    bank it names, "␞" between."""
     one = (mentions.c.bank_id + _FIELD + func.coalesce(scores.c.label, "") + _FIELD
-           + func.coalesce(scores.c.categories, ""))
+           + func.coalesce(scores.c.categories, "") + _FIELD + case((mentions.c.in_title, "1"), else_="0"))
     joined = func.group_concat(one, _ROW) if conn.dialect.name == "sqlite" else func.string_agg(one, _ROW)
     return (select(joined)
             .select_from(mentions.outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
@@ -135,8 +142,8 @@ def unpack_judgements(packed: str | None) -> tuple[JudgementRow, ...]:
         return ()
     out = []
     for one in packed.split(_ROW):
-        bank_id, label, categories = one.split(_FIELD)
-        out.append((bank_id, label or None, categories or None))
+        bank_id, label, categories, in_title = one.split(_FIELD)
+        out.append((bank_id, label or None, categories or None, in_title == "1"))
     out.sort()
     return tuple(out)
 

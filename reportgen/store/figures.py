@@ -16,7 +16,7 @@ import json
 import logging
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from reportgen.errors import StoreError
 from reportgen.models import CategoryCount, ChannelCount, PeriodTotals
 from reportgen.store.db import Store, items, mentions, scores, sources
+from reportgen.store.event_rows import EventCopyRow, unpack_judgements
 from reportgen.store.schema import event_items
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class PeriodCounts:
 
 
 def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetime, window: tuple[datetime, datetime],
-                  self_ids: Collection[str], scope: Collection[str] | None) -> PeriodCounts:
+                  self_ids: Collection[str], scope: Collection[str] | None,
+                  window_items: Iterable[EventCopyRow] | None = None) -> PeriodCounts:
     """What :func:`bucket_totals` (``trend``), :func:`bank_counts` and :func:`label_counts`
     (``[previous, window start, window end]``), :func:`channel_counts`, :func:`category_counts`
     and :func:`source_counts` (the window) return, from two scans instead of six: the items per
@@ -112,10 +114,32 @@ def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetim
     one of each, so the sums over buckets and sources are exact), and the mentions per period,
     bank, judgement, title flag and categories.  Each bucket holds one day; the window's bounds and
     the trend's are day bounds of the same zone and hour, as a report's are (any others split the
-    buckets further, and stay exact)."""
+    buckets further, and stay exact).
+
+    ``window_items`` are the window's items as :func:`reportgen.store.event_rows.event_copies`
+    read them, where the report has read them already: the window is then counted from them (per
+    source and way of judging an item: a few thousand groups), and the database scans only the
+    trend's other days and the previous period."""
     start, end = window
     bounds = sorted({*trend, start, end})
-    per_source = _source_buckets(conn, bounds, self_ids, scope)
+    if window_items is None:
+        per_source = _source_buckets(conn, bounds, self_ids, scope)
+        grouped = list(_grouped_mentions(conn, [previous, start, end]))
+    else:
+        first, last = bounds.index(start), bounds.index(end)
+        per_source = _source_buckets(conn, bounds[:first + 1], self_ids, scope)
+        for (bucket, source_id), measures in _source_buckets(conn, bounds[last:], self_ids, scope).items():
+            per_source[(bucket + last, source_id)] = measures
+        utc = [b.astimezone(UTC) for b in bounds]  # as the items' times: no zone conversion per comparison
+        alike = Counter((bisect_right(utc, item[0]) - 1, item[9], item[8]) for item in window_items if item[8])
+        per_source.update(_judged_alike(alike, self_ids, scope))
+        grouped = list(_grouped_mentions(conn, [previous, start]))  # the previous period: 0
+        packings: Counter[str] = Counter()
+        for (_, _, packed), n in alike.items():
+            packings[packed] += n
+        for packed, n in packings.items():  # the window: 1
+            grouped.extend((1, bank_id, label, in_title, raw, n)
+                           for bank_id, label, raw, in_title in unpack_judgements(packed))
     names = {source_id: (name, channel) for source_id, name, channel in
              conn.execute(select(sources.c.source_id, sources.c.name, sources.c.channel))}
     # each fine bucket's trend bucket (or -1 outside the trend), and whether it lies in the window
@@ -126,12 +150,12 @@ def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetim
     channels: dict[str, list[int]] = {}
     in_sources: dict[str, list[int]] = {}
     for (bucket, source_id), measures in per_source.items():
-        if source_id not in names:
-            continue  # as the join with sources drops it
         if home[bucket] >= 0:
             cell = totals[home[bucket]]
             for k in range(5):
                 cell[k] += measures[k]
+        if source_id not in names:
+            continue  # as the join with sources drops it
         if inside[bucket]:
             cell = channels.setdefault(names[source_id][1], [0] * 5)
             for k in range(5):
@@ -144,9 +168,34 @@ def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetim
     source_rows = [(source_id, *names[source_id], n, negative, positive)
                    for source_id, (n, negative, positive) in in_sources.items() if n]
     source_rows.sort(key=lambda r: (-r[3], r[0]))
-    banks, labels, categories = _mention_counts(conn, [previous, start, end], self_ids, scope)
+    banks, labels, categories = _mention_counts(grouped, 2, self_ids, scope)
     return PeriodCounts([PeriodTotals(*t) for t in totals], banks, tuple(channel_rows), categories, labels,
                         source_rows)
+
+
+def _judged_alike(alike: Mapping[tuple[int, str, str], int], self_ids: Collection[str],
+                  scope: Collection[str] | None) -> dict[tuple[int, str], tuple[int, ...]]:
+    """:func:`_source_buckets`' measures from items read already: ``alike`` counts them per
+    (bucket, source id, packed judgements)."""
+    own, in_scope = set(self_ids), set(scope) if scope is not None else None
+    out: dict[tuple[int, str], list[int]] = {}
+    measures: dict[str, tuple[int, ...]] = {}
+    for (bucket, source_id, packed), n in alike.items():
+        found = measures.get(packed)
+        if found is None:
+            judged = unpack_judgements(packed)
+            negative = [j[1] == "negative" for j in judged]
+            mine = [j[0] in own for j in judged]
+            scoped = [in_scope is None or j[0] in in_scope for j in judged]
+            found = measures[packed] = (
+                1, int(any(negative)), len(judged), sum(mine),
+                sum(m and x for m, x in zip(mine, negative, strict=True)),
+                int(any(scoped)), int(any(s and x for s, x in zip(scoped, negative, strict=True))),
+                int(any(s and j[1] == "positive" for s, j in zip(scoped, judged, strict=True))))
+        cell = out.setdefault((bucket, source_id), [0] * 8)
+        for k in range(8):
+            cell[k] += n * found[k]
+    return {key: tuple(cell) for key, cell in out.items()}
 
 
 def _source_buckets(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str],
@@ -170,24 +219,29 @@ def _source_buckets(conn: Connection, bounds: Sequence[datetime], self_ids: Coll
             for b, source_id, *measures in conn.execute(query)}
 
 
-def _mention_counts(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str],
-                    scope: Collection[str] | None,
-                    ) -> tuple[list[dict[str, tuple[int, int, int]]], list[dict[str, int]], tuple[CategoryCount, ...]]:
-    """bank_counts and label_counts over ``bounds``, and category_counts over its last period, from
-    the mentions grouped by period, bank, judgement, title flag and categories."""
+def _grouped_mentions(conn: Connection, bounds: Sequence[datetime]) -> list[tuple[Any, ...]]:
+    """The mentions of ``[bounds[0], bounds[-1])`` grouped by period, bank, judgement, title flag
+    and categories: (period, bank id, label, in title, categories, mentions)."""
     period = case(*[(items.c.published_at < b, i) for i, b in enumerate(bounds[1:])], else_=len(bounds) - 1)
     query = (select(period, mentions.c.bank_id, scores.c.label, mentions.c.in_title, scores.c.categories, func.count())
              .select_from(_JOINED).where(_in_window(bounds[0], bounds[-1]))
              .group_by(period, mentions.c.bank_id, scores.c.label, mentions.c.in_title, scores.c.categories))
-    periods = len(bounds) - 1
+    return [(int(i), bank_id, label, in_title, raw, int(n))
+            for i, bank_id, label, in_title, raw, n in conn.execute(query)]
+
+
+def _mention_counts(grouped: Iterable[tuple[Any, ...]], periods: int, self_ids: Collection[str],
+                    scope: Collection[str] | None,
+                    ) -> tuple[list[dict[str, tuple[int, int, int]]], list[dict[str, int]], tuple[CategoryCount, ...]]:
+    """bank_counts and label_counts per period, and category_counts of the last, from
+    :func:`_grouped_mentions`' rows."""
     banks: list[dict[str, list[int]]] = [{} for _ in range(periods)]
     labels: list[dict[str, int]] = [{} for _ in range(periods)]
     in_scope = set(scope) if scope is not None else None
     own = set(self_ids)
     tally: dict[str, Counter[str]] = {}
     read: dict[str, set[str] | None] = {}
-    for i, bank_id, label, in_title, raw, n in conn.execute(query):
-        i, n = int(i), int(n)
+    for i, bank_id, label, in_title, raw, n in grouped:
         negative = label == "negative"
         cell = banks[i].setdefault(bank_id, [0, 0, 0])
         cell[0] += n
