@@ -24,6 +24,7 @@ Everything is deterministic: no Python ``hash()``, no randomness without a fixed
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import defaultdict
@@ -110,12 +111,66 @@ class _Shingled:
         self._sets: dict[int, np.ndarray] = {}
 
     def set_of(self, i: int) -> np.ndarray:
-        import numpy as np  # only to cluster (see _Shingled.__init__)
-
         found = self._sets.get(i)
         if found is None:
-            found = self._sets[i] = np.unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
+            found = self._sets[i] = _sorted_unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
         return found
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``, without the numpy.ma it imports (1.3 MB of a fetch's peak RSS)."""
+    import numpy as np  # only to cluster (see _Shingled.__init__)
+
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+MINHASH_SEED = 20261129
+# The multiply-shift permutations (a odd, b) that numpy's default_rng(MINHASH_SEED) draws for the
+# default 40, written out: numpy.random would add 6.6 MB to a fetch's peak RSS for 80 numbers
+# (tests/test_events.py checks that they are still those draws).
+_MULTIPLIERS: tuple[int, ...] = (
+    2036335147045116559, 1475096432939639867, 2516932412789678909, 7856581689191952733,
+    6433141536578244283, 5660382300638286547, 4230513032706179721, 4786723619287680779,
+    6923620130693127627, 356449315764551861, 5012459821229792987, 6625918798291562101,
+    1288639445531052589, 8955677946031476913, 1013170169881180305, 6963582629423101955,
+    849526398712287855, 3309115111719228609, 6735024668274455829, 4481369614190882829,
+    4260949661871735467, 1278488784769545303, 1569458921721805221, 2331113561027067063,
+    1764434142773677065, 7954889176061056073, 794205381896432821, 5414823901439166583,
+    8279636738936039635, 5895023205797077043, 1782381101557258495, 7423213581084336859,
+    8775084586104156505, 7871970187192773253, 7125498256556125769, 849220760163153777,
+    3738095903538242919, 5288638511534161849, 6927298621538748317, 327473933313817579,
+)
+_OFFSETS: tuple[int, ...] = (
+    1320997597735063468, 895308909534375452, 1216869118156062615, 3105143745201382314,
+    4574580740268205551, 4542290467982768104, 509647544638101714, 3323550644250636360,
+    3195747116567684671, 1281295232250941849, 1523418601384971758, 2563659024770992340,
+    1402431454252280568, 552273208331369334, 3203403222400460591, 1761296464730850171,
+    1317195619348033252, 831369804675414106, 3772583157896875080, 4110864439081812509,
+    3560685608312598413, 762126282133886327, 3831409323162601157, 1653831086465789996,
+    1232299317655931659, 3512074209174273516, 712224483178515313, 3848818406888679167,
+    440976929580168770, 274992363020344211, 2185485513240814671, 3368096948252777661,
+    1966100015792186712, 1521799751598152118, 827513958004516065, 1848499746298415778,
+    3641479450492960135, 1681439574748996753, 4203397887947189656, 2961145135731892057,
+)
+
+
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """(num_perm × 1) multipliers and offsets: default_rng(MINHASH_SEED)'s draws."""
+    import numpy as np  # only to cluster (see _Shingled.__init__)
+
+    if num_perm == len(_MULTIPLIERS):
+        return (np.array(_MULTIPLIERS, dtype=np.uint64).reshape(-1, 1),
+                np.array(_OFFSETS, dtype=np.uint64).reshape(-1, 1))
+    rng = np.random.default_rng(MINHASH_SEED)  # another number of permutations: drawn here
+    a = (rng.integers(1, 2**62, size=(num_perm, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+    b = rng.integers(0, 2**62, size=(num_perm, 1), dtype=np.uint64)
+    return a, b
 
 
 def _band_keys(shingled: _Shingled, settings: EventSettings, chunk: int = 64) -> np.ndarray:
@@ -127,9 +182,7 @@ def _band_keys(shingled: _Shingled, settings: EventSettings, chunk: int = 64) ->
     20,000 items, the arrays staying in cache).  The keys do not depend on it."""
     import numpy as np  # only to cluster (see _Shingled.__init__)
 
-    rng = np.random.default_rng(20261129)
-    a = (rng.integers(1, 2**62, size=(settings.num_perm, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
-    b = rng.integers(0, 2**62, size=(settings.num_perm, 1), dtype=np.uint64)
+    a, b = _permutations(settings.num_perm)
     items = len(shingled.offsets) - 1
     rows = settings.num_perm // settings.bands
     keys = np.zeros((items, settings.bands), dtype=np.uint64)
@@ -170,6 +223,18 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None)
                  key=lambda i: (items[i].published_at, items[i].item_id))
     if not new:
         return []
+    # numpy's import and the loop make many objects and no cycles: the cyclic collector's passes
+    # over them are skipped meanwhile (it is process-wide; resumed only if it was running)
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        return _cluster(items, new, settings)
+    finally:
+        if running:
+            gc.enable()
+
+
+def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettings) -> list[Assignment]:
     prepared = [_prepare(i, settings.body_chars) for i in items]
     shingled = _Shingled([text for text, _ in prepared], settings.shingle)
     facts_of = [details for _, details in prepared]
@@ -231,8 +296,15 @@ def _dense(band_keys: np.ndarray) -> np.ndarray:
     then one list, not a dict of 40,000 64-bit ints for 2,000 items (~4 MB of a fetch's peak)."""
     import numpy as np  # only to cluster (see _Shingled.__init__)
 
-    _, dense = np.unique(band_keys.ravel(), return_inverse=True)
-    return dense.reshape(band_keys.shape).astype(np.int32 if band_keys.size < 2**31 else np.int64)
+    flat = band_keys.ravel()
+    order = np.argsort(flat, kind="stable")  # (np.unique's inverse, without the numpy.ma it imports)
+    ordered = flat[order]
+    first = np.empty(flat.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    dense = np.empty(flat.size, dtype=np.int32 if flat.size < 2**31 else np.int64)
+    dense[order] = np.cumsum(first) - 1
+    return dense.reshape(band_keys.shape)
 
 
 def _enter(index: int, event: str, row: list[int], buckets: list[int | list[int] | None],
