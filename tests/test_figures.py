@@ -264,4 +264,13 @@ def test_period_counts_are_the_separate_counts(tmp_path: Path, hour: int, whose:
             assert read and all(item[7] is None for item in read)
             assert figures.period_counts(conn, trend, previous.start, (window.start, window.end), self_ids, scope,
                                          read) == counted
+            for limit in (100, 2):  # the items listed, from the items read as from the database
+                negatives = figures.negative_item_ids(conn, window.start, window.end, self_ids, limit)
+                assert negatives and figures.negative_item_ids(conn, window.start, window.end, self_ids, limit,
+                                                               read) == negatives
+                for label in ("positive", "neutral"):
+                    banks = scope or frozenset({"icbc", "ccb"})
+                    found = figures.labelled_item_ids(conn, window.start, window.end, banks, label, limit)
+                    assert figures.labelled_item_ids(conn, window.start, window.end, banks, label, limit,
+                                                     read) == found
         assert sum(t.total_items for t in counted.trend) and counted.channels and counted.sources

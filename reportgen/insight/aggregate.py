@@ -224,20 +224,21 @@ def _report_data(store: Store, config: Config, period: Period, *, now: datetime,
     events, alerts, actions = events_and_alerts(store, config, period, lang)
     events, alerts = coverage.localised(events, alerts, config, lang)
     banks, is_self = coverage.whose(config)
-    with figures.reading(store) as conn:  # the trend, banks, channels, categories, 情感分布 and 媒体来源, in two scans
+    # the window's items as the events' reading holds them: counted from there, not read again
+    read = summaries.window_items(store, window.start, window.end)
+    with figures.reading(store) as conn:  # the trend, banks, channels, categories, 情感分布 and 媒体来源
         counted = figures.period_counts(conn, [day_start(d, tz, start_hour) for d in days]
                                         + [day_start(last_trend_day + timedelta(days=1), tz, start_hour)],
                                         prev_window.start, (window.start, window.end), self_ids,
-                                        banks if is_self else None,
-                                        summaries.window_items(store, window.start, window.end))
-    cover = coverage.gather(store, config, period, events, counted)
+                                        banks if is_self else None, read)
+    cover = coverage.gather(store, config, period, events, counted, read)
     story_of = {merged: e.event_id for e in events for merged in e.merged_event_ids}
     buckets, (previous_counts, counts) = counted.trend, counted.banks
     channels, categories = counted.channels, counted.categories
     with figures.reading(store) as conn:
-        negatives = figures.negative_item_ids(conn, window.start, window.end, self_ids, NEGATIVE_SCAN)
+        negatives = figures.negative_item_ids(conn, window.start, window.end, self_ids, NEGATIVE_SCAN, read)
         # the stories as the events table shows them: near-duplicate events are one story there too
-        event_of = {i: story_of.get(e, e) for i, e in event_ids_of(store, negatives).items()}
+        event_of = {i: story_of.get(e, e) for i, e in coverage.events_of(read, negatives).items()}
         listed, copies, stories = negative_stories(negatives, event_of, options.negative_items_max)
         rows = figures.mention_rows_for(conn, listed)
         newest = figures.newest_published(conn, max(now, window.end))

@@ -30,7 +30,7 @@ The rules, in one place:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,6 +51,7 @@ from reportgen.models import (
 from reportgen.periods import Period, Window, day_start
 from reportgen.store import figures
 from reportgen.store.db import Store
+from reportgen.store.event_rows import EventCopyRow
 
 TOP_INCIDENTS = 3  # page 1's top events
 MEDIA_TOP = 10  # 媒体来源 TOP-N
@@ -109,10 +110,12 @@ def top_incidents(events: Sequence[EventSummary], self_ids: Collection[str],
 
 
 def gather(store: Store, config: Config, period: Period, events: Sequence[EventSummary],
-           counts: figures.PeriodCounts | None = None) -> Coverage:
+           counts: figures.PeriodCounts | None = None, read: Sequence[EventCopyRow] | None = None) -> Coverage:
     """The sections' data for ``period``: counted in SQL, rows only for what is shown.  ``counts``
     are the period's :func:`reportgen.store.figures.period_counts` where the report has them (with
-    :func:`whose`'s banks as scope), else they are counted here."""
+    :func:`whose`'s banks as scope), else they are counted here; ``read`` are the period's items as
+    the events' reading holds them (:func:`reportgen.insight.summaries.window_items`), where the
+    report has them: the positive items are picked from them."""
     tz, start_hour = config.settings.tz, config.report.day_start_hour
     window = Window.for_days(period.first, period.last, tz, start_hour)
     step = timedelta(days=1 if period.kind == "daily" else 7)
@@ -127,14 +130,14 @@ def gather(store: Store, config: Config, period: Period, events: Sequence[EventS
             before, now = figures.label_counts(conn, [previous.start, window.start, window.end], scope)
             sources = figures.source_counts(conn, window.start, window.end, scope)
         tally = figures.reason_terms(conn, window.start, window.end, scope, REASON_SCAN)
-        positive = figures.labelled_item_ids(conn, window.start, window.end, banks, "positive", POSITIVE_SCAN)
+        positive = figures.labelled_item_ids(conn, window.start, window.end, banks, "positive", POSITIVE_SCAN, read)
         top = top_incidents(events, self_ids)
         # every top incident's response candidates from one scan of the titles
         responses = figures.response_rows(conn, sorted({b for e in top for b in e.bank_ids}),
                                           min([_responses_from(e, window) for e in top], default=window.end),
                                           window.end, RESPONSE_TERMS)
         tracks = shared_responses(top, [_track(conn, config, period, window, e, responses) for e in top], config)
-        event_of = _event_of(store, positive)
+        event_of = events_of(read, positive) if read is not None else _event_of(store, positive)
         ids, copies, total = _positive_stories(positive, event_of, events, banks)
         rows = figures.mention_rows_for(conn, ids)
     return Coverage(
@@ -148,6 +151,12 @@ def gather(store: Store, config: Config, period: Period, events: Sequence[EventS
 def _split(counts: dict[str, int]) -> SentimentSplit:
     return SentimentSplit(counts.get("positive", 0), counts.get("neutral", 0), counts.get("negative", 0),
                           counts.get("unscored", 0))
+
+
+def events_of(read: Iterable[EventCopyRow], item_ids: Collection[str]) -> dict[str, str]:
+    """Each clustered item of ``item_ids``' event, from items read already (which must hold them)."""
+    wanted = set(item_ids)
+    return {item[1]: item[7] for item in read if item[1] in wanted and item[7] is not None}
 
 
 def _event_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:

@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, distinct, false, func, or_, select
@@ -346,13 +347,39 @@ def category_counts(conn: Connection, start: datetime, end: datetime,
 
 
 def negative_item_ids(conn: Connection, start: datetime, end: datetime, self_ids: Collection[str],
-                      limit: int) -> list[str]:
-    """The negative items to list: about the bank itself first, then the newest, at most ``limit``."""
+                      limit: int, window_items: Iterable[EventCopyRow] | None = None) -> list[str]:
+    """The negative items to list: about the bank itself first, then the newest, at most ``limit``
+    (from ``window_items``, the window's items as read already, where given)."""
+    if window_items is not None:
+        own: set[str] = set(self_ids)
+        flags: dict[str, tuple[bool, bool]] = {}  # packed judgements → (any negative, negative for the bank)
+        found = []
+        for item in window_items:
+            packed = item[8]
+            if not packed:
+                continue
+            flag = flags.get(packed)
+            if flag is None:
+                judged = unpack_judgements(packed)
+                flag = flags[packed] = (any(j[1] == "negative" for j in judged),
+                                        any(j[1] == "negative" and j[0] in own for j in judged))
+            if flag[0]:
+                found.append((flag[1], item[0], item[1]))
+        return [item_id for _, _, item_id in _newest_first(found, limit)]
     own_negative = func.max(case((and_(_is_self(self_ids), _NEGATIVE), 1), else_=0))
     query = (select(items.c.item_id).select_from(_JOINED).where(_in_window(start, end), _NEGATIVE)
              .group_by(items.c.item_id, items.c.published_at)
              .order_by(own_negative.desc(), items.c.published_at.desc(), items.c.item_id).limit(limit))
     return list(conn.execute(query).scalars())
+
+
+def _newest_first(found: list[tuple[bool, datetime, str]], limit: int) -> list[tuple[bool, datetime, str]]:
+    """(first, published at, item id) rows as ``ORDER BY first DESC, published_at DESC, item_id``
+    puts them, at most ``limit``: three stable sorts, last key first."""
+    found.sort(key=itemgetter(2))
+    found.sort(key=itemgetter(1), reverse=True)
+    found.sort(key=itemgetter(0), reverse=True)
+    return found[:limit]
 
 
 def mention_rows_for(conn: Connection, item_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -418,8 +445,23 @@ def source_counts(conn: Connection, start: datetime, end: datetime,
 
 
 def labelled_item_ids(conn: Connection, start: datetime, end: datetime, bank_ids: Collection[str], label: str,
-                      limit: int) -> list[str]:
-    """The items of the window judged ``label`` for one of ``bank_ids``, newest first, at most ``limit``."""
+                      limit: int, window_items: Iterable[EventCopyRow] | None = None) -> list[str]:
+    """The items of the window judged ``label`` for one of ``bank_ids``, newest first, at most ``limit``
+    (from ``window_items``, the window's items as read already, where given)."""
+    if window_items is not None:
+        banks: set[str] = set(bank_ids)
+        labelled: dict[str, bool] = {}
+        found = []
+        for item in window_items:
+            packed = item[8]
+            if not packed:
+                continue
+            flag = labelled.get(packed)
+            if flag is None:
+                flag = labelled[packed] = any(j[1] == label and j[0] in banks for j in unpack_judgements(packed))
+            if flag:
+                found.append((False, item[0], item[1]))
+        return [item_id for _, _, item_id in _newest_first(found, limit)]
     query = (select(items.c.item_id).select_from(_JOINED)
              .where(_in_window(start, end), _is_self(bank_ids), scores.c.label == label)
              .group_by(items.c.item_id, items.c.published_at)
