@@ -115,9 +115,9 @@ def event_copies(store: Store, start: datetime, end: datetime) -> list[EventCopy
         columns = (items.c.published_at, items.c.item_id, items.c.title, items.c.url, sources.c.name,
                    sources.c.channel, sources.c.weight, event_items.c.event_id, _packed_judgements(conn),
                    items.c.source_id)
-        copies: list[EventCopyRow] = [tuple(r) for r in conn.execute(  # type: ignore[misc]
+        copies: list[EventCopyRow] = [tuple(r) for r in conn.execute(
             select(*columns).select_from(window_items).where(in_window))]
-        copies.extend(tuple(r) for r in conn.execute(  # type: ignore[misc]
+        copies.extend(tuple(r) for r in conn.execute(
             select(*columns).select_from(copies_of)
             .where(event_items.c.event_id.in_(began_before), items.c.published_at < start)))
     return copies
@@ -163,7 +163,7 @@ def negative_judgements(store: Store, start: datetime, end: datetime,
              .where(items.c.published_at >= start, items.c.published_at < end, scores.c.label == "negative")
              .order_by(items.c.published_at.desc(), items.c.item_id, mentions.c.bank_id))
     with store.begin() as conn:
-        return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
+        return [tuple(r) for r in conn.execute(query)]
 
 
 def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
