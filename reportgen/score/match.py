@@ -51,6 +51,7 @@ COMMON_FALSE_POSITIVES: tuple[str, ...] = (
 
 _LATIN_RE = re.compile(r"[A-Za-z0-9]")
 _ZERO_WIDTH_SET = frozenset(ZERO_WIDTH)
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 # a word (letters, digits, ideographs) with zero-width characters anywhere in it
 _WORD_WITH_ZERO_WIDTH_RE = re.compile(rf"[\w{ZERO_WIDTH}]*[{ZERO_WIDTH}][\w{ZERO_WIDTH}]*")
 
@@ -96,7 +97,9 @@ def fold(text: str) -> str:
 
 
 def _has_zero_width(text: str) -> bool:
-    return any(c in text for c in ZERO_WIDTH)  # five substring searches: far cheaper than a set over the text
+    # one scan for a class of five characters: cheaper than a set over the text, and than five
+    # substring searches through a generator (fold runs ~16,000 times in a fetch of 2,000 items)
+    return _ZERO_WIDTH_RE.search(text) is not None
 
 
 def _zero_width_to_end(word: re.Match[str]) -> str:

@@ -139,11 +139,13 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
     for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
                         (lx.AWARENESS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
         for word in words:
-            old = table.get(fold(word)) or inner_term(table, fold(word))
-            table[fold(word)] = replace(old, **flag) if old is not None else Entry(word, CUE, 0.0, **flag)
+            key = fold(word)
+            old = table.get(key) or inner_term(table, key)
+            table[key] = replace(old, **flag) if old is not None else Entry(word, CUE, 0.0, **flag)
     for word, value in lx.BANK_VIEW.items():
-        if fold(word) in table:
-            table[fold(word)] = replace(table[fold(word)], bank_value=value)
+        key = fold(word)
+        if key in table:
+            table[key] = replace(table[key], bank_value=value)
     # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
     # one-character word only as itself (收 is not in 收入)
     for key in map(fold, lx.ZH_NEUTRAL):
