@@ -442,3 +442,45 @@ def test_clustering_loads_neither_numpy_random_nor_numpy_ma():
             "print(sorted(m for m in sys.modules if m in ('numpy.random', 'numpy.ma')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_few_items_cluster_in_plain_python_exactly_as_with_numpy(monkeypatch):
+    import dataclasses
+
+    from reportgen.insight import events as ev
+
+    settings = EventSettings()
+    items = [v.item for v in reprint_set(40, seed=5)]
+    texts = [ev.normalise(i.title, i.summary) for i in items[:60]]
+    texts += ["", "a", "ab", "abc", "aaaa", "\U0001F600x\U0001F600"]
+    fast, plain = ev._Shingled(texts, settings.shingle), ev._PlainShingled(texts, settings.shingle)
+    for i in range(len(texts)):
+        assert plain.hashes[i] == fast.hashes[fast.offsets[i]:fast.offsets[i + 1]].tolist()
+    assert ev._plain_band_keys(plain, settings) == ev._band_keys(fast, settings).tolist()
+    pick = random.Random(2)
+    for _ in range(100):
+        i, j = pick.randrange(len(texts)), pick.randrange(len(texts))
+        assert plain.similarity(i, j, settings) == fast.similarity(i, j, settings)
+    # whole batches, new items joining stored events: the same assignments either way
+    stored = {a.item_id: a.event_id for a in cluster(items, settings)}
+    most = ev.PLAIN_ITEMS
+    for _ in range(40):
+        batch = [dataclasses.replace(i, event_id=stored[i.item_id]) if pick.random() < 0.5 else i
+                 for i in pick.sample(items, pick.randrange(1, most + 1))]
+        monkeypatch.setattr(ev, "PLAIN_ITEMS", 10**6)
+        in_python = cluster(batch, settings)
+        monkeypatch.setattr(ev, "PLAIN_ITEMS", -1)
+        assert cluster(batch, settings) == in_python
+
+
+def test_a_few_items_cluster_without_importing_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom reportgen.demo.reprints import reprint_set\n"
+            "from reportgen.insight.events import PLAIN_ITEMS, cluster\n"
+            "found = cluster([v.item for v in reprint_set(4, seed=3)][:PLAIN_ITEMS])\n"
+            "assert len({a.event_id for a in found}) > 1\n"
+            "print('numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -28,7 +28,7 @@ import gc
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 MASK64 = (1 << 64) - 1
+SHINGLE_PRIME, SHINGLE_MIX = 0x100000001B3, 0xBF58476D1CE4E5B9  # shingle hashing's multipliers
 
 HEAT_SCALE = 100.0
 MAX_CANDIDATES = 5  # items compared exactly per new item, most LSH votes first
@@ -90,11 +91,11 @@ class _Shingled:
         # in place, no temporaries (a fetch's peak RSS is made here): polynomial combination, the
         # uint64 arithmetic wrapping on purpose
         for i in range(k):
-            h *= np.uint64(0x100000001B3)
+            h *= np.uint64(SHINGLE_PRIME)
             h += codes[i:i + n]
             h += np.uint64(i + 1)
         h ^= h >> np.uint64(29)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h *= np.uint64(SHINGLE_MIX)
         h ^= h >> np.uint64(32)
         # shingles of item j start at starts[j] .. starts[j] + len - k: none crosses a separator
         # (a mask of one byte a shingle, not an index of eight and its temporaries: a fetch's
@@ -109,6 +110,9 @@ class _Shingled:
         del h, keep
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._sets: dict[int, np.ndarray] = {}
+
+    def similarity(self, i: int, j: int, settings: EventSettings) -> float | None:
+        return _similarity(self.set_of(i), self.set_of(j), settings)
 
     def set_of(self, i: int) -> np.ndarray:
         found = self._sets.get(i)
@@ -128,6 +132,79 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+# Up to this many items (new and context together) are clustered in plain Python, with the same
+# arithmetic and the same events: numpy's import costs a fetch ~0.1 s and ~20 MB of RSS, more than
+# a few dozen items take (~1 ms an item of 180 characters: a cron run that finds a few new items
+# in a quiet store).
+PLAIN_ITEMS = 64
+
+
+class _PlainShingled:
+    """:class:`_Shingled`'s hashes, item by item, in plain Python (a few items: see PLAIN_ITEMS)."""
+
+    def __init__(self, texts: Sequence[str], k: int) -> None:
+        self.hashes = [_plain_hashes(text, k) for text in texts]
+        self._sets: dict[int, set[int]] = {}
+
+    def similarity(self, i: int, j: int, settings: EventSettings) -> float | None:
+        a, b = self.set_of(i), self.set_of(j)
+        if not a or not b:
+            return None
+        small = a if len(a) <= len(b) else b
+        common = len(a & b)
+        if not common:
+            return None
+        jaccard = common / (len(a) + len(b) - common)
+        overlap = common / len(small)
+        if jaccard < settings.min_jaccard or overlap < settings.min_overlap:
+            return None
+        return overlap
+
+    def set_of(self, i: int) -> set[int]:
+        found = self._sets.get(i)
+        if found is None:
+            found = self._sets[i] = set(self.hashes[i])
+        return found
+
+
+def _plain_hashes(text: str, k: int) -> list[int]:
+    """:class:`_Shingled`'s uint64 arithmetic on one text, modulo 2**64 by hand."""
+    codes = [ord(c) for c in text]
+    out = []
+    for start in range(len(codes) - k + 1):
+        h = 0
+        for i in range(k):
+            h = (h * SHINGLE_PRIME + codes[start + i] + i + 1) & MASK64
+        h ^= h >> 29
+        h = (h * SHINGLE_MIX) & MASK64
+        out.append(h ^ (h >> 32))
+    return out
+
+
+def _plain_band_keys(shingled: _PlainShingled, settings: EventSettings) -> list[list[int]]:
+    """:func:`_band_keys` in plain Python (the default number of permutations, written out)."""
+    rows = settings.num_perm // settings.bands
+    salt = [band * 0xD6E8FEB86659FD93 & MASK64 for band in range(settings.bands)]
+    mix = [0x9E3779B97F4A7C15 * (r + 1) & MASK64 for r in range(rows)]
+    permutations = list(zip(_MULTIPLIERS, _OFFSETS, strict=True))
+    out = []
+    for hashes in shingled.hashes:
+        # the least (a·h + b) mod 2**64 has the least top half: the shift after the minimum
+        signature = ([min([(a * h + b) & MASK64 for h in hashes]) >> 32 for a, b in permutations] if hashes
+                     else [MASK64] * settings.num_perm)
+        out.append([(sum(signature[band * rows + r] * mix[r] for r in range(rows)) & MASK64) ^ salt[band]
+                    for band in range(settings.bands)])
+    return out
+
+
+def _plain_dense(band_keys: list[list[int]]) -> tuple[list[list[int]], int]:
+    """Each distinct band key numbered (:func:`_dense`'s numbers need not be these: only which
+    keys are equal counts), and how many there are."""
+    number: dict[int, int] = {}
+    rows = [[number.setdefault(key, len(number)) for key in row] for row in band_keys]
+    return rows, len(number)
 
 
 MINHASH_SEED = 20261129
@@ -236,24 +313,35 @@ def cluster(items: Sequence[ClusterItem], settings: EventSettings | None = None)
 
 def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettings) -> list[Assignment]:
     prepared = [_prepare(i, settings.body_chars) for i in items]
-    shingled = _Shingled([text for text, _ in prepared], settings.shingle)
+    texts = [text for text, _ in prepared]
     facts_of = [details for _, details in prepared]
-    del prepared  # the texts are shingled: not kept through the loop (a fetch's peak RSS is made here)
-    keys = _dense(_band_keys(shingled, settings))
+    del prepared
+    shingled: _Shingled | _PlainShingled
+    if len(items) <= PLAIN_ITEMS and settings.num_perm == len(_MULTIPLIERS):
+        shingled = _PlainShingled(texts, settings.shingle)
+        del texts
+        plain_rows, distinct = _plain_dense(_plain_band_keys(shingled, settings))
+        row_of: Callable[[int], list[int]] = plain_rows.__getitem__
+    else:
+        shingled = _Shingled(texts, settings.shingle)
+        del texts  # shingled: not kept through the loop (a fetch's peak RSS is made here)
+        keys = _dense(_band_keys(shingled, settings))
+        distinct = int(keys.max()) + 1 if keys.size else 0
+        row_of = _rows_of(keys)
     times = [i.published_at.timestamp() for i in items]
     window_s = settings.window_hours * 3600
     # band key (band salted in, numbered densely) → its latest member, or latest few
-    buckets: list[int | list[int] | None] = [None] * (int(keys.max()) + 1 if keys.size else 0)
+    buckets: list[int | list[int] | None] = [None] * distinct
     event_of: dict[int, str] = {}
     facts: dict[str, Details] = {}
     for index, item in enumerate(items):  # the stored events are the context
         if item.event_id is not None:
-            _enter(index, item.event_id, keys[index].tolist(), buckets, event_of, facts, facts_of[index])
+            _enter(index, item.event_id, row_of(index), buckets, event_of, facts, facts_of[index])
     out: list[Assignment] = []
     sure_votes = max(2, settings.bands // 2)
     for index in new:
         details = facts_of[index]
-        row = keys[index].tolist()
+        row = row_of(index)
         votes: dict[int, int] = {}  # member → shared bands, in the order first met
         for key in row:
             found = buckets[key]
@@ -278,7 +366,7 @@ def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettin
             if count >= sure_votes:  # half the bands agree: Jaccard ≈ 0.7, no need to count shingles
                 best = (round((count / settings.bands) ** 0.5, 4), event)
                 break
-            similarity = _similarity(shingled.set_of(index), shingled.set_of(other), settings)
+            similarity = shingled.similarity(index, other, settings)
             if similarity is not None and (best is None or similarity > best[0]):
                 best = (similarity, event)
             tried += 1
@@ -289,6 +377,14 @@ def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettin
         out.append(Assignment(items[index].item_id, event_id, round(best[0], 4) if best else 1.0))
     out.sort(key=lambda a: a.item_id)
     return out
+
+
+def _rows_of(keys: np.ndarray) -> Callable[[int], list[int]]:
+    def row_of(index: int) -> list[int]:
+        found: list[int] = keys[index].tolist()
+        return found
+
+    return row_of
 
 
 def _dense(band_keys: np.ndarray) -> np.ndarray:
