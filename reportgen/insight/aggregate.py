@@ -206,7 +206,7 @@ def report_data(store: Store, config: Config, period: Period, *, now: datetime,
     """The briefing's data for a daily or weekly period, counted in SQL; the period's events and
     the counts of its items come from one reading of them (shared with the alerts raised in an
     enclosing :func:`reportgen.insight.summaries.events_read_once`)."""
-    with summaries.events_read_once(store, config, period.first, period.last):
+    with summaries.events_read_once(store, config, period.first, period.last), summaries.no_collection():
         return _report_data(store, config, period, now=now, language=language)
 
 
