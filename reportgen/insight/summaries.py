@@ -228,7 +228,7 @@ class _Figures:
         """An item's judgements as the summaries count them: the banks it names (by bank id), the
         labels of those scored, and every category code of them (repeats counted)."""
         judgements = event_rows.unpack_judgements(packed)
-        codes = [code for _, _, raw, _ in judgements if raw and raw != "[]" for code in self.codes(raw)]
+        codes = [code for _, _, raw in judgements if raw and raw != "[]" for code in self.codes(raw)]
         found = self._judged[packed] = (tuple(j[0] for j in judgements),
                                         tuple(j[1] for j in judgements if j[1] is not None), tuple(codes))
         return found

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy import and_, delete, func, select
 
 from reportgen.store.db import Store, insert_absent, upsert
 from reportgen.store.schema import alert_days, alerts, event_items, events, items, mentions, scores, sources
@@ -19,10 +19,9 @@ from reportgen.store.schema import alert_days, alerts, event_items, events, item
 # One copy of an event as the summaries keep it, so its row is kept as it is read: (published at
 # (aware UTC), item id, title, url, source name, channel, source weight, event id (None for an item
 # not clustered yet), its judgements packed in one text (see unpack_judgements), source id).  One
-# judgement: bank id, label, categories (JSON), the two None while the mention is unscored, and
-# whether the bank is named in the title.
+# judgement: bank id, label, categories (JSON), the two None while the mention is unscored.
 EventCopyRow = tuple[datetime, str, str, str | None, str, str, float, str | None, str | None, str]
-JudgementRow = tuple[str, str | None, str | None, bool]
+JudgementRow = tuple[str, str | None, str | None]
 _FIELD, _ROW = "\x1f", "\x1e"  # never in an id, a label or JSON text (which escapes control characters)
 CHUNK = 500  # ids per IN (...) list: well below every database's parameter limit
 
@@ -124,10 +123,9 @@ def event_copies(store: Store, start: datetime, end: datetime) -> list[EventCopy
 
 
 def _packed_judgements(conn: Any) -> Any:
-    """An item's judgements, one text: "bank id␟label␟categories␟1 or 0 (named in the title)" per
-    bank it names, "␞" between."""
+    """An item's judgements, one text: "bank id␟label␟categories" per bank it names, "␞" between."""
     one = (mentions.c.bank_id + _FIELD + func.coalesce(scores.c.label, "") + _FIELD
-           + func.coalesce(scores.c.categories, "") + _FIELD + case((mentions.c.in_title, "1"), else_="0"))
+           + func.coalesce(scores.c.categories, ""))
     joined = func.group_concat(one, _ROW) if conn.dialect.name == "sqlite" else func.string_agg(one, _ROW)
     return (select(joined)
             .select_from(mentions.outerjoin(scores, and_(scores.c.item_id == mentions.c.item_id,
@@ -142,8 +140,8 @@ def unpack_judgements(packed: str | None) -> tuple[JudgementRow, ...]:
         return ()
     out = []
     for one in packed.split(_ROW):
-        bank_id, label, categories, in_title = one.split(_FIELD)
-        out.append((bank_id, label or None, categories or None, in_title == "1"))
+        bank_id, label, categories = one.split(_FIELD)
+        out.append((bank_id, label or None, categories or None))
     out.sort()
     return tuple(out)
 

@@ -138,9 +138,8 @@ def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetim
         packings: Counter[str] = Counter()
         for (_, _, packed), n in alike.items():
             packings[packed] += n
-        for packed, n in packings.items():  # the window: 1
-            grouped.extend((1, bank_id, label, in_title, raw, n)
-                           for bank_id, label, raw, in_title in unpack_judgements(packed))
+        for packed, n in packings.items():  # the window: 1 (its title mentions below)
+            grouped.extend((1, bank_id, label, False, raw, n) for bank_id, label, raw in unpack_judgements(packed))
     names = {source_id: (name, channel) for source_id, name, channel in
              conn.execute(select(sources.c.source_id, sources.c.name, sources.c.channel))}
     # each fine bucket's trend bucket (or -1 outside the trend), and whether it lies in the window
@@ -170,8 +169,21 @@ def period_counts(conn: Connection, trend: Sequence[datetime], previous: datetim
                    for source_id, (n, negative, positive) in in_sources.items() if n]
     source_rows.sort(key=lambda r: (-r[3], r[0]))
     banks, labels, categories = _mention_counts(grouped, 2, self_ids, scope)
+    if window_items is not None:
+        for bank_id, in_title in _title_mentions(conn, start, end).items():
+            if bank_id in banks[1]:  # (an item of a source no longer configured is in neither)
+                n, _, negative = banks[1][bank_id]
+                banks[1][bank_id] = (n, in_title, negative)
     return PeriodCounts([PeriodTotals(*t) for t in totals], banks, tuple(channel_rows), categories, labels,
                         source_rows)
+
+
+def _title_mentions(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
+    """Per bank, the mentions of ``[start, end)`` that name it in the title (an index scan)."""
+    query = (select(mentions.c.bank_id, func.count())
+             .select_from(items.join(mentions, mentions.c.item_id == items.c.item_id))
+             .where(_in_window(start, end), mentions.c.in_title).group_by(mentions.c.bank_id))
+    return {bank_id: int(n) for bank_id, n in conn.execute(query)}
 
 
 def _judged_alike(alike: Mapping[tuple[int, str, str], int], self_ids: Collection[str],
