@@ -3,7 +3,9 @@
 The report periods are calendar days in the configured zone: the daily report for ``D``
 covers ``[D 00:00, D+1 00:00)`` local time, whatever zone the feeds wrote their dates in
 (``[report] day_start_hour`` moves both ends, e.g. to 08:00).  The briefing's counts come from
-SQL (:mod:`reportgen.figures`); only the items the report lists are read as rows.
+:mod:`reportgen.store.figures`: the period's own items are read once, with their judgements, for
+the events (:mod:`reportgen.insight.summaries`) and counted from that reading; the trend's other
+days and the period before are counted in SQL.  Memory is bounded by the period.
 """
 
 from __future__ import annotations

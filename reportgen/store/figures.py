@@ -1,9 +1,13 @@
 """Store → the briefing's figures, counted by the database.
 
-A weekly report over a store of a million items must not pull the period's rows into Python:
+A weekly report over a store of a million items must not pull the store's rows into Python:
 every count here (per bank, per day, per channel) is one ``GROUP BY`` in SQL, and only the rows
 the report actually lists come back as rows: the negative items it shows, and the judgements that
 carry a risk category (a short JSON list, tallied here so the SQL stays portable to PostgreSQL).
+The report period's own items are the exception: the events read them all anyway
+(:func:`reportgen.store.event_rows.event_copies`), so :func:`period_counts`,
+:func:`negative_item_ids` and :func:`labelled_item_ids` count and pick the period from those rows
+where they are given (grouped by the few thousand ways an item is judged), not from another scan.
 
 Day buckets are computed from the report zone's day boundaries (given as aware datetimes), not
 with a SQL date function, so a zone with daylight saving time, or a day that starts at 08:00, is
