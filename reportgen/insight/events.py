@@ -9,7 +9,8 @@ How two items are judged the same story:
 1. *Normalise*: fold (繁→简, lower case), drop a bracketed headline tag (【独家】) and a trailing
    column name after 丨 / ｜ / —— (丨财经早知道), keep CJK, letters and digits only.
 2. *Shingle*: overlapping 3-character pieces of the normalised title + the first
-   ``body_chars`` characters of the body, hashed to 64 bits (vectorised with numpy).
+   ``body_chars`` characters of the body, hashed to 64 bits (vectorised with numpy; a batch of
+   up to ``PLAIN_ITEMS`` items with the same arithmetic in plain Python, sparing numpy's import).
 3. *MinHash*: ``num_perm`` multiply-shift hashes, the minimum of each over the shingles.
 4. *LSH*: the signature is cut into ``bands`` bands of ``rows`` rows; items sharing any band
    are candidates.  With 20 × 2 an item pair with Jaccard 0.35 is a candidate 93 % of the time.
@@ -19,7 +20,8 @@ How two items are judged the same story:
 6. *Union* verified pairs, strongest first, never merging two events that already exist (a new
    item joins the existing event it matches best).  The event is named after its earliest item.
 
-Everything is deterministic: no Python ``hash()``, no randomness without a fixed seed.
+Everything is deterministic: no Python ``hash()``, no randomness without a fixed seed (the
+permutations are numpy's draws from a fixed seed, written out).
 """
 
 from __future__ import annotations
