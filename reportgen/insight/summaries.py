@@ -204,6 +204,8 @@ class _Figures:
         self._codes: dict[str, tuple[str, ...]] = {}
         self.rank = {b: i for i, b in enumerate(self.names)}
         self._bank_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # the banks an event's judgements name, in their order → (bank_order, bank_names)
+        self._ordered: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # an item's packed judgements → what a one-copy event of that item shows (see single)
         self._alike: dict[str, tuple[Any, ...]] = {}
         self._rounded: dict[tuple[str, float], float] = {}  # (channel, source weight) → rounded heat
@@ -264,9 +266,11 @@ class _Figures:
         bank_heat: dict[str, float] = {}
         labels: dict[str, int] = {}
         categories: dict[str, int] = {}
-        judged = self._judged
+        judged, heats = self._judged, None if self.half_life else self._heat
         for copy in copies[first_inside:] if first_inside else copies:
-            h = self.heat(copy)
+            h = heats.get((copy[5], copy[6])) if heats is not None else None
+            if h is None:
+                h = self.heat(copy)
             total += h
             found = judged.get(copy[8])
             if found is None:  # a few thousand ways to judge an item: each is read once
@@ -300,14 +304,19 @@ class _Figures:
                 channels = tuple(c for c, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
             sources = len({c[4] for c in copies})
             last_at = copies[-1][0].astimezone(self.tz)
-        bank_ids = self.bank_order(bank_heat)
+        named = tuple(bank_heat)
+        ordered = self._ordered.get(named)
+        if ordered is None:  # a few combinations of banks repeat across thousands of events
+            bank_ids = self.bank_order(bank_heat)
+            ordered = self._ordered[named] = (bank_ids, self.bank_names(bank_ids))
+        bank_ids, bank_names = ordered
         if len(categories) < 2:
             ordered_categories = tuple(categories)
         else:
             ordered_categories = tuple(c for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])))
         return EventSummary(
             event_id, isolated(str(first[2])), first[3] or None, str(first[4]), str(first[5]), first_at,
-            len(copies), sources, channels, bank_ids, self.bank_names(bank_ids), label, ordered_categories,
+            len(copies), sources, channels, bank_ids, bank_names, label, ordered_categories,
             round(total, 2), {b: round(h, 2) for b, h in bank_heat.items()}, last_at,
         )
 
