@@ -194,11 +194,12 @@ def test_days_across_a_clock_change_are_exact(tmp_path: Path) -> None:
 
 def test_response_candidates_of_several_incidents_from_one_scan(tmp_path: Path) -> None:
     from reportgen.insight.coverage import RESPONSE_TERMS
+    from reportgen.insight.summaries import EventBook
     from reportgen.store import figures
 
     store, _ = make(tmp_path)
-    titles = {"d1": "工商银行回应投诉", "d2": "两行发布声明", "d3": "建设银行 RESPONDS to users", "d4": "工行理财",
-              "prev1": "工商银行致歉", "next": "工商银行澄清"}
+    titles = {"d1": "工商银行回应投诉", "d2": "两行发布声明", "d3": "建设银行 RESPONDS to users",
+              "d4": "工行ＲＥＳＰＯＮＤ理财", "prev1": "工商银行致歉", "next": "工商银行澄清"}
     with store.engine.begin() as conn:
         for item_id, title in titles.items():
             conn.execute(items.update().where(items.c.item_id == item_id).values(title=title))
@@ -218,6 +219,13 @@ def test_response_candidates_of_several_incidents_from_one_scan(tmp_path: Path) 
         assert [r["item_id"] for r in figures.responses_of(rows, ["ccb", "icbc"], start, 2)] == ["prev1", "d1"]
         assert figures.responses_of(rows, ["abc"], start, 10) == []
         assert figures.response_rows(conn, [], start, end, RESPONSE_TERMS) == []
+        # from the items as the events' reading holds them: the same rows, the title tested as LIKE
+        # would (ASCII letters in any case, others as they are: ＲＥＳＰＯＮＤ is no response)
+        read = EventBook.read(store, start - timedelta(days=7), end).items(start - timedelta(days=7), end)
+        for since in (start, day, datetime(2026, 11, 27, 9, 30, tzinfo=SHANGHAI)):
+            for banks in (["ccb", "icbc"], ["icbc"]):
+                assert figures.response_rows(conn, banks, since, end, RESPONSE_TERMS, read) == figures.response_rows(
+                    conn, banks, since, end, RESPONSE_TERMS)
 
 
 @pytest.mark.parametrize("hour", [0, 8, 13])

@@ -133,9 +133,9 @@ def gather(store: Store, config: Config, period: Period, events: Sequence[EventS
         positive = figures.labelled_item_ids(conn, window.start, window.end, banks, "positive", POSITIVE_SCAN, read)
         top = top_incidents(events, self_ids)
         # every top incident's response candidates from one scan of the titles
-        responses = figures.response_rows(conn, sorted({b for e in top for b in e.bank_ids}),
-                                          min([_responses_from(e, window) for e in top], default=window.end),
-                                          window.end, RESPONSE_TERMS)
+        since = min([_responses_from(e, window) for e in top], default=window.end)
+        responses = figures.response_rows(conn, sorted({b for e in top for b in e.bank_ids}), since, window.end,
+                                          RESPONSE_TERMS, read if read is not None and since >= window.start else None)
         tracks = shared_responses(top, [_track(conn, config, period, window, e, responses) for e in top], config)
         event_of = events_of(read, positive) if read is not None else _event_of(store, positive)
         ids, copies, total = _positive_stories(positive, event_of, events, banks)

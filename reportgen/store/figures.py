@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import string
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -521,13 +522,17 @@ def event_landmarks(conn: Connection, event_ids: Sequence[str], end: datetime) -
 
 
 def response_rows(conn: Connection, bank_ids: Collection[str], start: datetime, end: datetime,
-                  terms: Sequence[str]) -> list[dict[str, Any]]:
+                  terms: Sequence[str], window_items: Iterable[EventCopyRow] | None = None) -> list[dict[str, Any]]:
     """The response candidates of several incidents in one scan of the window (the title test is
     what costs): one row per item of ``[start, end)`` whose title holds one of ``terms`` and per bank
     of ``bank_ids`` it names, oldest first, with its event id and that ``bank_id``.
-    :func:`responses_of` picks each incident's candidates from them."""
+    :func:`responses_of` picks each incident's candidates from them.  ``window_items`` are the
+    items of a window holding ``[start, end)`` as read already, where given: on SQLite they are
+    tested here as its ``LIKE`` would test them (ASCII letters in any case) instead of scanned."""
     if not bank_ids or not terms:
         return []
+    if window_items is not None and conn.dialect.name == "sqlite":
+        return _responses_read(window_items, set(bank_ids), start.astimezone(UTC), end.astimezone(UTC), terms)
     # SQLite's LIKE ignores ASCII case, and its lower() folds ASCII only: the same rows without
     # lowering every title once per term
     title = items.c.title if conn.dialect.name == "sqlite" else func.lower(items.c.title)
@@ -539,6 +544,28 @@ def response_rows(conn: Connection, bank_ids: Collection[str], start: datetime, 
                                                                        for t in terms]))
              .order_by(items.c.published_at, items.c.item_id, mentions.c.bank_id))
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _responses_read(window_items: Iterable[EventCopyRow], bank_ids: set[str], start: datetime, end: datetime,
+                    terms: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`response_rows` from items read already."""
+    lowered = [t.lower() for t in terms]
+    found = []
+    for item in window_items:
+        if not start <= item[0] < end or not item[8]:
+            continue
+        title = item[2].translate(_ASCII_LOWER)
+        if not any(t in title for t in lowered):
+            continue
+        for bank_id, _, _ in unpack_judgements(item[8]):
+            if bank_id in bank_ids:
+                found.append((item[0], item[1], bank_id, item))
+    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    return [{"item_id": item[1], "title": item[2], "url": item[3], "published_at": item[0], "source_name": item[4],
+             "channel": item[5], "event_id": item[7], "bank_id": bank_id} for _, _, bank_id, item in found]
 
 
 def responses_of(rows: Sequence[dict[str, Any]], bank_ids: Collection[str], start: datetime,
