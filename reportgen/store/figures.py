@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-import string
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -546,19 +546,14 @@ def response_rows(conn: Connection, bank_ids: Collection[str], start: datetime, 
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
 def _responses_read(window_items: Iterable[EventCopyRow], bank_ids: set[str], start: datetime, end: datetime,
                     terms: Sequence[str]) -> list[dict[str, Any]]:
     """:func:`response_rows` from items read already."""
-    lowered = [t.lower() for t in terms]
+    # SQLite's LIKE: the terms anywhere in the title, ASCII letters in any case, other characters as they are
+    like = re.compile("|".join(re.escape(t.lower()) for t in terms), re.IGNORECASE | re.ASCII)
     found = []
     for item in window_items:
-        if not start <= item[0] < end or not item[8]:
-            continue
-        title = item[2].translate(_ASCII_LOWER)
-        if not any(t in title for t in lowered):
+        if not start <= item[0] < end or not item[8] or not like.search(item[2]):
             continue
         for bank_id, _, _ in unpack_judgements(item[8]):
             if bank_id in bank_ids:
