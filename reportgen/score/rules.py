@@ -46,7 +46,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import compress, count
+from operator import attrgetter, itemgetter
 
 import ahocorasick
 
@@ -91,15 +92,23 @@ PLACE_SHORT_SENTENCE = 1.0  # a short text naming only this bank (lx.SHORT_TEXT)
 PLACE_SHORT_ELSEWHERE = 1.0
 SHORT_FACTOR = 1.5  # and a short text is all headline: it counts like a title
 
-_SENTENCE_RE = re.compile("|".join(re.escape(enc(c)) for c in lx.SENTENCE_ENDS))
+# every boundary is one byte (ASCII) or three (CJK punctuation, …): a three-byte one starts with a
+# lead byte no ASCII boundary shares, so a slice of three at a boundary tells which it is
+_SENTENCE_BYTE = frozenset(c for c in lx.SENTENCE_ENDS if len(enc(c)) == 1)
+_SENTENCE_CHARS = frozenset(enc(c) for c in lx.SENTENCE_ENDS if len(enc(c)) == 3)
 _ANAPHORA = [enc(fold(a)) for a in lx.ANAPHORA]
 _BOUNDARIES = frozenset(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS)
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
 _CLAUSE_RE = re.compile("|".join(re.escape(enc(c)) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS))
+assert all(len(enc(c)) in (1, 3) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS), "see _SENTENCE_CHARS"
 # an @-handle runs from @ to the first space or punctuation (@某银行信用卡中心)
 _HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 _HANDLE_BYTES = 16 * CJK_BYTES
 _FULLWIDTH_AT = enc("＠")
+_START = itemgetter(0)
+_new_tuple = tuple.__new__
+_ENTRY = itemgetter(2)
+_SPECIAL = attrgetter("special")
 
 
 # One lexicon hit: start, end, entry, clause index, sentence index (tuples: this is the hot path).
@@ -157,10 +166,17 @@ class _Part:
         """The clause that ends at ``clause``, as written (not folded), trimmed for display."""
         text = self.clause_cache.get(clause)
         if text is None:
-            end = len(self.data[:clause].encode("latin-1").decode("utf-8", "replace"))
-            start = end - 1
-            while start >= 0 and self.folded[start] not in _BOUNDARIES:
-                start -= 1
+            data = self.data
+            end = len(data[:clause].encode("latin-1").decode("utf-8", "replace"))
+            ends = self.clause_ends
+            i = bisect.bisect_left(ends, clause)
+            if i < len(ends) and ends[i] == clause:
+                # the boundary before it is the previous clause end: characters from there counted, not walked
+                start = end - len(data[ends[i - 1]:clause].encode("latin-1").decode("utf-8", "replace")) if i else -1
+            else:
+                start = end - 1
+                while start >= 0 and self.folded[start] not in _BOUNDARIES:
+                    start -= 1
             text = self.clause_cache[clause] = self.text[start + 1:end].strip(_TRIM)[:80]
         return text
 
@@ -217,7 +233,7 @@ class RulesScorer:
             if is_latin_word(key):
                 self._latin[key] = entry
             elif key:
-                self._automaton.add_word(enc(key), (len(enc(key)), entry))
+                self._automaton.add_word(enc(key), (len(enc(key)) - 1, entry))
         self._automaton.make_automaton()
         digest = hashlib.sha256(json.dumps(
             [RULES_VERSION, TITLE_FACTOR, SHORT_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE,
@@ -236,15 +252,21 @@ class RulesScorer:
 
     def score_many(self, inputs: Sequence[ScoreInput]) -> list[Judgement]:
         cache: dict[tuple[str, str], tuple[_Part, ...]] = {}
+        keys = [(inp.title, inp.text) for inp in inputs]
+        # each text's analysis is freed right after its last target is judged (not all at the end),
+        # so the next item's tuples reuse memory still in the CPU's cache
+        last = {key: i for i, key in enumerate(keys)}
         out = []
         with _collector_paused():
-            for inp in inputs:
-                key = (inp.title, inp.text)
+            for i, inp in enumerate(inputs):
+                key = keys[i]
                 parts = cache.get(key)
                 if parts is None:
                     parts = cache[key] = self._analyse(inp.title, inp.text)
                 out.append(self._judge(parts, inp.target, inp.others))
-            cache.clear()  # freed now, before the collector runs again and would walk them once more
+                if last[key] == i:
+                    del cache[key]
+                    del parts
         return out
 
     def _analyse(self, title: str, text: str) -> tuple[_Part, ...]:
@@ -258,26 +280,32 @@ class RulesScorer:
     def _part(self, where: str, text: str) -> _Part:
         folded = fold(text)
         data = enc(folded)
-        raw: list[tuple[int, int, Entry]] = [
-            (end_index - length + 1, end_index + 1, entry)
-            for end_index, (length, entry) in self._automaton.iter_long(data)]
-        if self._latin and ANY_LATIN.search(data):
-            latin = [(m.start(), m.end(), self._latin[m.group()])
-                     for m in LATIN_WORD.finditer(data) if m.group() in self._latin]
-            if latin:
-                raw = sorted(raw + latin, key=lambda h: h[0])
         size = len(data)
-        clause_ends = [m.start() for m in _CLAUSE_RE.finditer(data)] + [size]
-        sentence_ends = [m.start() for m in _SENTENCE_RE.finditer(data)] + [size]
+        clause_ends = [m.start() for m in _CLAUSE_RE.finditer(data)]
+        # sentence ends are the clause ends that end a sentence: no second scan of the text
+        sentence_ends = [i for i in clause_ends if data[i] in _SENTENCE_BYTE or data[i:i + 3] in _SENTENCE_CHARS]
+        clause_ends.append(size)
+        sentence_ends.append(size)
         find = bisect.bisect_left
-        hits: list[_Hit] = [(s, e, entry, clause_ends[find(clause_ends, s)], sentence_ends[find(sentence_ends, s)])
-                            for s, e, entry in raw]
-        special = [(i, h) for i, h in enumerate(hits) if h[2].special]
+        latin = ([(m.start(), m.end(), self._latin[m.group()]) for m in LATIN_WORD.finditer(data)
+                  if m.group() in self._latin] if self._latin and ANY_LATIN.search(data) else None)
+        hits: list[_Hit]
+        if latin:
+            raw = sorted([(end_index - last, end_index + 1, entry)
+                          for end_index, (last, entry) in self._automaton.iter_long(data)] + latin, key=itemgetter(0))
+            hits = [(s, e, entry, clause_ends[find(clause_ends, s)], sentence_ends[find(sentence_ends, s)])
+                    for s, e, entry in raw]
+        else:  # one pass, no list of bare spans first (the automaton's value holds length - 1)
+            hits = [(s, end_index + 1, entry, clause_ends[find(clause_ends, s)], sentence_ends[find(sentence_ends, s)])
+                    for end_index, (last, entry) in self._automaton.iter_long(data) for s in (end_index - last,)]
+        # the few hits with a role looked up per text, found by C iterators over the many
+        special = [(i, hits[i]) for i in compress(count(), map(_SPECIAL, map(_ENTRY, hits)))]
         denied = frozenset(h[4] for _, h in special if h[2].kind == POST or h[2].rumour
                            or (h[2].kind == NEG and h[2].term in lx.DENIALS))
         aware = frozenset(h[4] for i, h in special if h[2].awareness and not (  # 没警惕 is no warning
             i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]))
-        return _Part(where, text, folded, data, hits, [h[0] for h in hits], [h for _, h in special if h[2].kind == BYS],
+        return _Part(where, text, folded, data, hits, list(map(_START, hits)),
+                     [h for _, h in special if h[2].kind == BYS],
                      [h for _, h in special if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
                      _handle_hits(data, hits) if "@" in data else frozenset(),
                      frozenset(h[4] for _, h in special if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends,
@@ -384,7 +412,8 @@ class RulesScorer:
         contributions.sort(key=lambda c: -abs(c[0]))
         categories = self._categories(cat_hits, label, contributions, any(
             part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _ in analysed if own))
-        reasons = tuple(Reason(term, round(value, 3), part.where, part.clause_text(clause), notes)
+        # tuple.__new__: a named tuple's own __new__ is one more Python call per reason
+        reasons = tuple(_new_tuple(Reason, (term, round(value, 3), part.where, part.clause_text(clause), notes))
                         for value, term, part, clause, notes in contributions[:MAX_REASONS])
         return Judgement(label, round(score, 4), tuple(categories), reasons, self.name, self.version)
 
