@@ -77,16 +77,17 @@ def test_a_lone_surrogate_in_one_feed_does_not_cost_the_run(tmp_path: Path) -> N
 def test_a_source_that_breaks_ingest_fails_alone(tmp_path: Path, monkeypatch) -> None:
     """Whatever a body does to the parser (here: a parser bug, simulated at the edge), that source fails
     with the reason in its health record and every other source is stored."""
-    import reportgen.flow.sources as sources
+    import reportgen.ingest.parse as parsing
 
-    real = sources.parse_feed
+    real = parsing.parse_feed
 
     def parse(source_id, body, *args, **kwargs):  # type: ignore[no-untyped-def]
         if source_id == "s1":
             raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
         return real(source_id, body, *args, **kwargs)
 
-    monkeypatch.setattr(sources, "parse_feed", parse)
+    # flow.sources imports parse_feed when a body arrives (a 304 never loads the parser): patch it at home
+    monkeypatch.setattr(parsing, "parse_feed", parse)
     routes = {"/a.xml": Route(_rss("招商银行 甲", prefix="a"), "application/rss+xml"),
               "/b.xml": Route(_rss("招商银行 乙", prefix="b"), "application/rss+xml")}
     with FeedServer(routes) as server:
