@@ -279,18 +279,28 @@ def _mention_counts(grouped: Iterable[tuple[Any, ...]], periods: int, self_ids: 
         if codes is None:
             log.warning("unreadable categories on %d judgements: %.80r", n, raw)
             continue
-        is_own = bank_id in own
-        for code in codes:
-            counts = tally.setdefault(code, Counter())
-            counts["mentions"] += n
-            counts["negative"] += n * negative
-            counts["self_mentions"] += n * is_own
-            counts["self_negative"] += n * (is_own and negative)
+        _tally_categories(tally, codes, n, negative, bank_id in own)
+    return ([{bank_id: (n, title, negative) for bank_id, (n, title, negative) in counted.items()} for counted in banks],
+            labels, _category_rows(tally))
+
+
+def _tally_categories(tally: dict[str, Counter[str]], codes: Collection[str], n: int,
+                      negative: bool, is_own: bool) -> None:
+    """Add ``n`` judgements carrying ``codes`` to each code's counts."""
+    for code in codes:
+        counts = tally.setdefault(code, Counter())
+        counts["mentions"] += n
+        counts["negative"] += n * negative
+        counts["self_mentions"] += n * is_own
+        counts["self_negative"] += n * (is_own and negative)
+
+
+def _category_rows(tally: dict[str, Counter[str]]) -> tuple[CategoryCount, ...]:
+    """The tallied categories, the bank's own negative ones first, then negative, then all."""
     out = [CategoryCount(code, c["mentions"], c["negative"], c["self_mentions"], c["self_negative"])
            for code, c in tally.items()]
     out.sort(key=lambda c: (-c.self_negative, -c.negative, -c.mentions, c.code))
-    return ([{bank_id: (n, title, negative) for bank_id, (n, title, negative) in counted.items()} for counted in banks],
-            labels, tuple(out))
+    return tuple(out)
 
 
 def bucket_totals(conn: Connection, bounds: Sequence[datetime], self_ids: Collection[str]) -> list[PeriodTotals]:
@@ -351,16 +361,8 @@ def category_counts(conn: Connection, start: datetime, end: datetime,
         except (ValueError, TypeError, KeyError):
             log.warning("unreadable categories on %d judgements: %.80r", n, raw)
             continue
-        for code in codes:
-            counts = tally.setdefault(code, Counter())
-            counts["mentions"] += n
-            counts["negative"] += n * is_negative
-            counts["self_mentions"] += n * is_own
-            counts["self_negative"] += n * (is_own and is_negative)
-    out = [CategoryCount(code, c["mentions"], c["negative"], c["self_mentions"], c["self_negative"])
-           for code, c in tally.items()]
-    out.sort(key=lambda c: (-c.self_negative, -c.negative, -c.mentions, c.code))
-    return tuple(out)
+        _tally_categories(tally, codes, n, bool(is_negative), bool(is_own))
+    return _category_rows(tally)
 
 
 def negative_item_ids(conn: Connection, start: datetime, end: datetime, self_ids: Collection[str],
