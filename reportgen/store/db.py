@@ -19,6 +19,8 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -508,10 +510,33 @@ def _mention_row(m: Mention) -> dict[str, Any]:
             "evidence": json.dumps([list(e) for e in m.matches], ensure_ascii=False)}
 
 
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting out other connections as the busy timeout would.
+
+    Turning a new file to WAL needs it to itself for a moment, and SQLite answers "database is
+    locked" at once, without its busy handler, when another process is opening or converting the
+    same file (several commands starting on a new database together): retry until the timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA busy_timeout=10000")  # first: switching a new file to WAL may have to wait too
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
