@@ -147,6 +147,13 @@ _neg(1.5, """没啥卵用 没啥用 不会提 这么低 那么低 低得可怜 �
 _neg(2.0, """过度反诈 过度营销 过度催收 过度收费 没办成 办不成 办不了 拒收 被拒收 错给 多给 给错 错付 错转 多付
           收缩权益 缩减权益 权益收缩 权益缩减 监管介入 介入调查 只剩下 仅剩""")
 _neg(1.2, """拒绝 一个个拒绝 不同意""")
+# Grievance vocabulary over-represented in negative card-forum comments (log-odds against neutral
+# and positive ones), kept only where it reads as a complaint in general, not as a topic word;
+# with the informal families of redress demands, runarounds and cold treatment around them.
+_neg(1.8, """悲剧 凉凉 估计凉 屁用 没屁用 有屁用 白跑 白跑一趟 白去 跑断腿 来回跑 折腾人 为难人 故意为难 冷脸 甩脸子
+          翻白眼 要说法 求说法 讨公道 讨回公道 要公道 投诉无果 维权无果 申诉无果 无果 推三阻四 推三推四 爱答不理
+          黑店 宰客 强买强卖 强制消费 变相收费 变相涨价 软暴力 坑老人 骗老人 坑老 扣留 吞钱 吞了钱""")
+_neg(1.5, """特么 心烦 伤心 焦虑 送人头 浪费时间 捆绑 折腾 为难 被套路 寒了心""")
 # a bank's own results and pay (performance): a decline is negative, a rise is not
 _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下滑 利润下降 利润腰斩 净利腰斩 营收下滑 营收下降 业绩下滑
           业绩下降 股价大跌 股价暴跌 股价下跌 市值蒸发 不良率上升 不良率攀升 不良率走高 不良率反弹 不良率高
@@ -346,7 +353,8 @@ def _pattern(cues: str, objects: str, window: int, weight: float, categories: st
                             across, banks_only, weak))
 
 
-_MONEY = "存款 存的 积蓄 卡里的钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 的钱 块钱 万元 钱都 钱被"
+_MONEY = ("存款 存银行 存在银行 存进 存入 存折 "
+          "存的 积蓄 卡里的钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 的钱 块钱 万元 钱都 钱被")
 _CARD = "信用卡 储蓄卡 银行卡 借记卡 工资卡 社保卡 薪金卡 卡片 卡"
 _STAFF = "行长 副行长 董事长 副董事长 监事长 行长助理 高管 总经理 副总经理 总裁 ceo 主席 员工 职工 行员 柜员 经理 干部"
 _METRIC = ("净利 净利润 利润 利润总额 营收 营业收入 收入 业绩 股价 市值 薪酬 薪资 薪水 月薪 年薪 工资 年终奖 "
@@ -392,6 +400,22 @@ _pattern("分期 利息 费率 手续费", "套路 坑 太坑 坑人", 6, -2.5, 
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
+# what the customer cannot do at the bank (negated ability): 不能/无法/没法 + a service verb, a few
+# characters apart (无法正常登录, 没法取钱, 不能提前还款); the stock phrases (无法取出 …) keep their own weights
+_ABLE = "不能 无法 没法 没办法 没有办法 不可以 不能够 无从"
+_SERVICE = ("取 取钱 取款 取现 提现 转账 汇款 还款 登录 登陆 支付 付款 交易 刷卡 绑卡 激活 分期 提额 退款 退钱 解冻 "
+            "到账 注销 销户 销卡 办理 办卡 使用 用 存钱 挂失 查询 赎回 兑付 兑现 协商 开户 提前还款 提前还贷 提前还 "
+            "接通 打通 联系上 转出 扣款 领取")
+_pattern(_ABLE, _SERVICE, 3, -2.0, "complaint", weak=True)
+# a degree adverb right before a plain judgement word (贼慢, 超贵, 特抠, 真是差): the families of 太差, 很慢
+_pattern("太 好 真 很 超 巨 贼 特 挺 真是 实在 简直 非常 特别 相当 越来越 也太 真的",
+         "差 慢 烂 贵 抠 黑 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 无语 失望 敷衍 冷漠 "
+         "傲慢 差劲 拖拉 不靠谱 不专业 不负责", 1, -2.0, "complaint")
+# money charged in a customer's post (收了我两百块, 扣了三百): a fee dispute where no fee is named
+_pattern("收了 扣了 扣走 扣我 收我 多收 乱收 多扣 偷偷扣 直接扣 被扣 被收", "块 元 块钱 万元 多块 多元 钱", 6, -1.5,
+         "fee_rate", weak=True)
+# a limit cut named after the verb (下调…交易限额)
+_pattern("下调 降低 调低 收紧 缩减", "限额 交易限额 转账限额 取款限额 支付限额 非柜面限额", 8, -2.0, "complaint")
 # customer data out of the bank's hands (data_leak)
 _pattern("个人信息 客户信息 用户信息 客户资料 个人资料 身份证 身份信息 隐私 客户数据 用户数据 手机号 电话号码 征信",
          "泄露 泄漏 外泄 被卖 被泄露 被盗 被窃取 被出售 被倒卖 被贩卖 流出 卖给 当废品卖", 10, -2.5, "data_leak")
@@ -483,16 +507,20 @@ _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维�
 # right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest
 # of the sentence the bank's own clause, and adds its weight when something follows and the
 # sentence does not deny it (…纯属谣言).  PRE_FRAMES come before the name: 网曝某行…
-FRAMES: dict[str, float] = {"回应": -1.2, "回复": -0.5, "致歉": 0.0, "道歉": 0.0, "被曝": -1.0,
-                            "被爆": -1.0, "被曝光": -1.0,
+FRAMES: dict[str, float] = {"回应": -1.2, "回复": -0.5, "致歉": 0.0, "道歉": 0.0, "被曝": -1.2,
+                            "被爆": -1.2, "被曝光": -1.2, "被爆料": -1.2, "被网曝": -1.2, "被举报": -0.5,
+                            "被诉": 0.0, "遭起诉": 0.0, "被告上法庭": 0.0, "被通报": 0.0, "被处罚": 0.0,
+                            "被点名": 0.0, "被处分": 0.0, "遭罚": 0.0, "吃罚单": 0.0, "领罚单": 0.0,
+                            "收罚单": 0.0, "被开罚单": 0.0, "被约谈": 0.0, "被批": 0.0, "被骂": 0.0,
+                            "被怼": 0.0, "被轰": 0.0, "遭吐槽": 0.0, "被索赔": 0.0,
                             "遭": 0.0, "遭遇": 0.0, "涉嫌": 0.0, "陷": 0.0, "深陷": 0.0, "卷入": 0.0, "再陷": 0.0,
-                            "被罚": 0.0, "被约谈": 0.0, "被查": 0.0, "被举报": 0.0, "被告": 0.0, "被判": 0.0,
+                            "被罚": 0.0, "被查": 0.0, "被告": 0.0, "被判": 0.0,
                             "被指": 0.0, "被投诉": 0.0, "被质疑": 0.0, "陷入": 0.0, "遭投诉": 0.0, "遭质疑": 0.0,
                             "被吐槽": 0.0, "引争议": 0.0, "惹争议": 0.0, "被调查": 0.0, "被起诉": 0.0}
-PRE_FRAMES: dict[str, float] = {"网曝": -1.0, "曝光": -0.5, "网传": -0.8, "曝": -0.5, "爆料": -1.0, "三问": -1.0,
-                                "网友曝": -1.0, "网友爆料": -1.0, "实名举报": -1.0, "举报": 0.0, "投诉": 0.0,
-                                "控诉": 0.0, "吐槽": 0.0,
-                                "追问": -0.5, "起底": -1.0}
+PRE_FRAMES: dict[str, float] = {"网曝": -1.2, "曝光": -0.5, "网传": -0.8, "曝": -0.5, "爆料": -1.2, "三问": -1.2,
+                                "网友曝": -1.2, "网友爆料": -1.2, "实名举报": -1.0, "举报": 0.0, "投诉": 0.0,
+                                "控诉": -0.5, "吐槽": -0.5, "网友吐槽": -0.5, "怒斥": 0.0, "痛批": -0.5,
+                                "追问": -0.5, "起底": -1.2, "质问": -0.5, "怒问": -0.5, "状告": 0.0, "起诉": 0.0}
 FRAME_WINDOW = 6
 
 # A text this short (characters) that names no other bank is about the bank as a whole: a

@@ -75,7 +75,7 @@ from reportgen.score.terms import (
 SHORT_BYTES = lx.SHORT_TEXT * CJK_BYTES
 POST_BYTES = lx.POST_TEXT * CJK_BYTES
 
-RULES_VERSION = "5"  # bump on any change to the logic below (the lexicon is hashed in)
+RULES_VERSION = "6"  # bump on any change to the logic below (the lexicon is hashed in)
 
 TITLE_FACTOR = 2.0
 PLACE_CLAUSE = 1.0
