@@ -249,7 +249,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     免年费 年费全免 减免年费 免收年费 免手续费 手续费全免 免收手续费 零手续费 手续费优惠 费率优惠 免息 免息期
     存款保险 存款保险制度 公安冻结 警方冻结 司法冻结 法院冻结 被ga冻结 ga冻结 涉案冻结 被公安冻结 被警方冻结
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 是不是 是否 接盘方 刚性年费 分红险 不够格
-    业绩发布会
+    业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     新ceo 新行长 新董事长
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
     免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
@@ -400,20 +400,33 @@ _pattern("分期 利息 费率 手续费", "套路 坑 太坑 坑人", 6, -2.5, 
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
-# what the customer cannot do at the bank (negated ability): 不能/无法/没法 + a service verb, a few
-# characters apart (无法正常登录, 没法取钱, 不能提前还款); the stock phrases (无法取出 …) keep their own weights
-_ABLE = "不能 无法 没法 没办法 没有办法 不可以 不能够 无从"
-_SERVICE = ("取 取钱 取款 取现 提现 转账 汇款 还款 登录 登陆 支付 付款 交易 刷卡 绑卡 激活 分期 提额 退款 退钱 解冻 "
-            "到账 注销 销户 销卡 办理 办卡 使用 用 存钱 挂失 查询 赎回 兑付 兑现 协商 开户 提前还款 提前还贷 提前还 "
-            "接通 打通 联系上 转出 扣款 领取")
-_pattern(_ABLE, _SERVICE, 3, -2.0, "complaint", weak=True)
-# a degree adverb right before a plain judgement word (贼慢, 超贵, 特抠, 真是差): the families of 太差, 很慢
-_pattern("太 好 真 很 超 巨 贼 特 挺 真是 实在 简直 非常 特别 相当 越来越 也太 真的",
-         "差 慢 烂 贵 抠 黑 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 无语 失望 敷衍 冷漠 "
-         "傲慢 差劲 拖拉 不靠谱 不专业 不负责", 1, -2.0, "complaint")
+# what the customer cannot do at the bank (negated ability): 不能/无法/没法 + a service verb, also with
+# 正常/及时/再 between (无法正常登录).  Written out as phrases: pattern keys on words as common in news
+# as 使用 and 交易 would be looked at in every text.  The stock phrases (无法取出 …) keep their weights.
+_ABLE = "无法 没法 没办法 没有办法"
+# 不能 also states a product's rules (不能转账, 不能取现 in an explainer): only with what a customer is owed
+_CANNOT = "不能 不能够 不可以"
+_OWED = "用 取钱 取款 登录 登陆 到账 退款 退钱 注销 销户 销卡 解冻 挂失 接通 打通 联系上"
+_SERVICE = ("取 用 取钱 取款 取现 提现 转账 汇款 还款 登录 登陆 支付 付款 交易 刷卡 绑卡 激活 提额 退款 退钱 "
+            "解冻 到账 注销 销户 销卡 办理 办卡 使用 存钱 挂失 赎回 兑付 兑现 协商 提前还款 提前还贷 接通 打通 "
+            "联系上 转出 领取")
+for _ables, _verbs in ((_ABLE, _SERVICE), (_CANNOT, _OWED)):
+    for _a in _ables.split():
+        for _mid in ("", "正常", "及时", "再", "正常使用"):
+            for _w in _verbs.split():
+                ZH_NEGATIVE.setdefault(_a + _mid + _w, -1.8)
+# a degree adverb right before a plain judgement word (贼慢, 超贵, 特抠, 真是拖拉): the families of 太差 and
+# 很慢, written out as phrases (one automaton key each costs nothing per text, where a pattern on
+# one-character cues as common as 很 and 好 would be looked at in every text)
+DEGREE_ADVERBS = "太 好 真 很 超 巨 贼 特 挺 真是 实在 简直 非常 特别 相当 越来越 也太 真的"
+PLAIN_JUDGEMENTS = ("差 慢 烂 贵 抠 黑 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 无语 失望 敷衍 "
+                    "冷漠 傲慢 差劲 拖拉 不靠谱 不专业 不负责")
+for _a in DEGREE_ADVERBS.split():
+    for _w in PLAIN_JUDGEMENTS.split():
+        ZH_NEGATIVE.setdefault(_a + _w, -2.0)
 # money charged in a customer's post (收了我两百块, 扣了三百): a fee dispute where no fee is named
-_pattern("收了 扣了 扣走 扣我 收我 多收 乱收 多扣 偷偷扣 直接扣 被扣 被收", "块 元 块钱 万元 多块 多元 钱", 6, -1.5,
-         "fee_rate", weak=True)
+_pattern("收了 扣了 扣走 扣我 收我 多收 乱收 多扣 偷偷扣 直接扣 被扣 被收", "块钱 多块 百块 十块 千块 百多 块多",
+         6, -1.5, "fee_rate", weak=True)
 # a limit cut named after the verb (下调…交易限额)
 _pattern("下调 降低 调低 收紧 缩减", "限额 交易限额 转账限额 取款限额 支付限额 非柜面限额", 8, -2.0, "complaint")
 # customer data out of the bank's hands (data_leak)
