@@ -178,7 +178,7 @@ def test_categories_can_be_extended_replaced_and_added():
 def test_extra_lexicon_terms_change_answer_and_version():
     plain = RulesScorer()
     extended = RulesScorer(extra_terms={"飞单": -3.0})
-    text = "工商银行理财经理私售飞单"
+    text = "工商银行一支行出现飞单"  # 飞单 on its own (after 理财经理 a staff pattern weighs it)
     assert judge(extended, text).score < judge(plain, text).score
     assert extended.version != plain.version
 

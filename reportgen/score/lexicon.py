@@ -154,6 +154,10 @@ _neg(1.8, """悲剧 凉凉 估计凉 屁用 没屁用 有屁用 白跑 白跑一
           翻白眼 要说法 求说法 讨公道 讨回公道 要公道 投诉无果 维权无果 申诉无果 无果 推三阻四 推三推四 爱答不理
           黑店 宰客 强买强卖 强制消费 变相收费 变相涨价 软暴力 坑老人 骗老人 坑老 扣留 吞钱 吞了钱""")
 _neg(1.5, """特么 心烦 伤心 焦虑 送人头 浪费时间 捆绑 折腾 为难 被套路 寒了心""")
+# a branch or a channel down (outage), a charge called unfair (fee_rate through the patterns below)
+_neg(2.0, """停电 断电 断网 网络中断 通讯中断 系统中断 业务中断 卡顿严重 严重卡顿 无响应
+          不合理 太不合理 很不合理 极不合理 不公平 霸王收费 与宣传不符 和宣传不符 跟宣传不符 与宣传不一致
+          和宣传的不一样 跟宣传的不一样 虚假承诺""")
 # a bank's own results and pay (performance): a decline is negative, a rise is not
 _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下滑 利润下降 利润腰斩 净利腰斩 营收下滑 营收下降 业绩下滑
           业绩下降 股价大跌 股价暴跌 股价下跌 市值蒸发 不良率上升 不良率攀升 不良率走高 不良率反弹 不良率高
@@ -239,6 +243,7 @@ for _w in """涨停 涨停板 大涨 新高 创新高 历史新高 起飞 主升
 # Phrases that contain an unfavourable word but are not bad news; listing them with weight 0 lets
 # the longest match swallow the word (反欺诈 is a product, 风险提示 a routine notice).
 ZH_NEUTRAL: tuple[str, ...] = tuple("""
+    稳健型 保守型 平衡型 进取型 稳健理财 一样安全 和存款一样安全 跟存款一样安全 绝对安全 百分百安全 保证安全
     慢慢 慢性 反欺诈 反诈骗 反诈 防诈骗 防骗 防范诈骗 风控 风险管理 风险控制 风险防控 防范风险 防控风险 减少风险
     降低风险 风险提示 风险评估 风险偏好 风险等级 低风险 风险较低 无风险 问题解答 常见问题 解决问题 解答问题
     不良率 不良贷款率 风控严格 风控很严格
@@ -362,7 +367,8 @@ _METRIC = ("净利 净利润 利润 利润总额 营收 营业收入 收入 业�
            "归母净利 归母净利润 营业利润 拨备前利润 净息差 息差 总资产 资产规模 存款规模 贷款规模 估值 评级 排名 分红 "
            "roe 净资产收益率 资本充足率 拨备覆盖率")
 # money gone from the account: the bank's handling (ops_loss)
-_pattern(_MONEY, "被转走 转走 不见了 不见 不翼而飞 消失 没了 少了 被取走 被划走 被冒领 被挪用", 12, -3.0,
+_pattern(_MONEY, "被转走 转走 不见了 不见 不翼而飞 消失 没了 少了 被取走 被划走 被冒领 被挪用 被人取走 被人转走 "
+         "被人取了 被人转了 被取了 被转了 被人冒领 被人划走 被人支取 被支取", 12, -3.0,
          "ops_loss", across=True)
 _pattern(_CARD + " 账户", "被盗刷 盗刷 被盗 被盗用 被冒用", 10, -3.0, "ops_loss")
 # refused or blocked withdrawals, cards and accounts blocked (complaint)
@@ -396,7 +402,7 @@ _pattern("提供 要求提供 要求", "证明 收入证明 流水", 6, -1.8, "c
 _pattern("电话 打电话 来电 短信", "分期 推销 营销 骚扰 烦 轰炸 频繁 不停 催", 10, -2.0, "complaint")
 _pattern("天天 每天 一天 动不动 不停 总是 老是 经常 频繁 三天两头 隔三差五",
          "电话 打电话 来电 短信 推送 推销 发短信", 6, -2.0, "complaint")
-_pattern("分期 利息 费率 手续费", "套路 坑 太坑 坑人", 6, -2.5, "fee_rate complaint")
+_pattern("分期 利息 费率 手续费 年费 罚息 管理费", "套路 坑 太坑 坑人", 6, -2.5, "fee_rate complaint")
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
@@ -493,6 +499,14 @@ _pattern(_STAFF, "被查 落马 被带走 带走 接受审查 协助调查 纪�
 _pattern(_STAFF, "失联 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 杀害 被杀 遇害 被害 去世 离世 过劳 死亡 殉职 病逝 坠亡 "
          "被捅 遇刺 失踪 下落不明 被通报 被处分 被问责 被免职 被撤职 被开除 被辞退 停职 被停职", 12, -3.0, "personnel",
          across=True)
+# an employee's crime is the bank's fraud_crime, not an executive's fate (personnel); customers' money
+# taken by staff is a loss through the bank's handling too (ops_loss)
+_EMPLOYEE = "员工 职工 行员 柜员 客户经理 理财经理 工作人员 大堂经理 业务员 银行员工 信贷员"
+_pattern(_EMPLOYEE, "挪用 套取 侵吞 侵占 盗用 截留 私吞 冒领 转走 盗取 卷走 私自转", 16, -3.0, "fraud_crime ops_loss",
+         across=True)
+_pattern(_EMPLOYEE, "受贿 贪污 违法发放贷款 非法吸收 索贿 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 行贿 私刻",
+         16, -3.0, "fraud_crime", across=True)
+_pattern(_EMPLOYEE, "飞单 私售 私自销售 私卖", 16, -3.0, "fraud_crime mis_selling", across=True)
 _pattern(_STAFF, "受贿 贪污 挪用 违法发放贷款 非法吸收 索贿 套取 侵吞 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 "
          "行贿 私刻", 16, -3.0, "personnel fraud_crime", across=True)
 _pattern(_STAFF + " 客户经理 理财经理 工作人员 大堂经理 业务员", "转走 盗取 侵占 卷走 私自转", 16, -3.0,
@@ -514,6 +528,67 @@ _pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司�
          "被封卡 冻结了 被降额 警告", 20, 0.0, across=True, banks_only=True)
 _pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
 _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
+
+# --- Risk categories as cue families (issue 15): a category's cue and its object in one clause, written
+# as families of how customers and headlines say it, not as the wording of the posts they were checked on.
+# Products the bank sold (mis_selling): the outcome against the promise, a switch at the counter, a bundle,
+# a product opened without the customer knowing.
+_PRODUCT = ("理财 理财产品 基金 保险 保单 分红险 万能险 年金险 结构性存款 私募 信托 资管 代销 产品 净值 理财收益 "
+            "年化收益 预期收益 收益率 业绩基准 业绩比较基准")
+_pattern(_PRODUCT, "一直跌 跌了 下跌 为负 负收益 不及预期 低于预期 远低于 没达到 达不到 没有达到 打水漂 血本无归 亏惨 "
+         "亏惨了 套牢 被套 亏了一半 只剩 赔了", 10, -2.5, "mis_selling", across=True)
+_pattern("承诺 保证 说是 说好 号称 宣称 声称 口头承诺 告诉我 跟我说 说能 理财经理 客户经理 柜员 工作人员 业务员 "
+         "大堂经理", "保本 保息 稳赚 稳赚不赔 不会亏 不亏 零风险 高收益 保收益 刚兑 随时取 随时能取 和存款一样 "
+         "跟存款一样 一样安全 和存款一样安全 跟存款一样安全 绝对安全 百分百安全 保证安全", 8, -2.0,
+         "mis_selling", across=True)
+_pattern("宣传 宣传的 说明书 承诺的", "不符 不一致 不一样 没达到 达不到 差太多 差很多 相差 相去甚远", 8, -2.0,
+         "mis_selling", across=True)
+_pattern("买成 办成 变成 换成 转成 弄成 签成 成了 买成了 办成了 换成了 转成了", "保险 保单 理财 基金 分红险 万能险 "
+         "年金险", 4, -2.5, "mis_selling")
+_pattern("不知情 不知道 没告知 未告知 没告诉 没说明 没有告知 没有说明 未经同意 未经我同意 没经过我同意 没经我同意 "
+         "偷偷 私自 擅自 莫名 莫名其妙 稀里糊涂 糊里糊涂 被人", "开通了 办了 办理了 开了 买了 购买了 签了 被开通 "
+         "给开通 给我开通 给我办 给办了", 8, -2.0, "mis_selling", across=True)
+_pattern("捆绑 搭售 强制 强行 强迫 逼着 硬要 必须买 要求买 非要 强推 硬塞 附加", "保险 保单 理财 基金 买保险 购买保险 "
+         "买理财 买基金", 6, -2.5, "mis_selling")
+# Fees and rates (fee_rate): a fee named with a judgement, charged again and again, or unannounced; a
+# waiver or a refund named before the fee is no dispute; a higher threshold for better-rate deposits.
+_FEE = ("年费 手续费 利息 罚息 滞纳金 违约金 分期费 分期手续费 取现费 取现手续费 转账手续费 跨行手续费 汇款手续费 "
+        "账户管理费 管理费 小额账户管理费 短信费 短信通知费 工本费 挂失费 服务费 息费 超限费 会员费")
+_pattern(_FEE, "不合理 太不合理 不公平 不透明 不明不白 乱收 乱扣 都扣 照扣 还扣 也扣 一直扣 又扣 "
+         "都收 照收 还收 也收 一直收 又收 要收 还要收 偷偷 没告知 不告知 没通知 没提醒 好几百 几百块 上千 "
+         "不退 不给退 算下来", 10, -2.0, "fee_rate", across=True)
+_pattern("免 免收 免除 减免 不收 不再收取 停收 暂停收取 豁免 全免 返还 退还 退回 取消",
+         "年费 手续费 罚息 滞纳金 违约金 账户管理费 管理费 小额账户管理费 短信费 短信通知费 分期手续费 取现手续费 "
+         "转账手续费 跨行手续费 汇款手续费 工本费 挂失费 超限费", 6, 0.0)
+_pattern("大额存单 存单 起存 定期 存款 理财", "门槛提高 提高门槛 门槛上调 门槛调高 门槛提升 提高起存 提高到", 8, -2.0,
+         "fee_rate", across=True)
+# Money and documents lost through the bank's handling (ops_loss): an automatic repayment that failed
+# and made the customer overdue, a transfer or entry gone wrong, documents lost.
+_pattern("自动还款 自动扣款 自动扣 代扣 约定还款 绑定还款 自动还", "失效 失败 没扣 没有扣 未扣 没扣款 不成功 没成功 "
+         "被禁用 禁用 被取消 没执行", 8, -2.0, "ops_loss complaint", across=True)
+_pattern("害我 害得我 害的我 导致我 弄得我 搞得我 让我", "逾期 逾期了 上征信 征信 罚息 多还", 6, -2.0,
+         "ops_loss complaint")
+_pattern("柜员 工作人员 员工 客户经理 网点", "转错 转到别人 转给别人 转到了别人 打错 汇错 入错 记错 "
+         "多转 少转 错转 错入 错划 串户 操作失误 失误", 10, -2.0, "ops_loss", across=True)
+_pattern("身份证 证件 资料 复印件 存单 存折 房产证 档案 抵押物 押品 印章 回单 凭证", "丢失 弄丢 遗失 丢了 "
+         "找不到了 搞丢", 8, -2.0, "ops_loss", across=True)
+# Outage: the bank's channels down, a transaction failing as a fault, a branch without power.
+_CHANNEL = ("app 手机银行 网银 网上银行 企业网银 掌银 掌上银行 口袋银行 客户端 小程序 系统 服务器 支付系统 "
+            "核心系统 atm 柜员机 取款机 存取款机 银行app")
+_pattern(_CHANNEL, "无响应 没反应 转圈 一直转圈 加载不出来 卡住 卡顿严重 严重卡顿 宕机 崩溃 罢工 瘫了 挂掉 登录不了 "
+         "登录不上 无法访问 访问不了 连不上 一直维护 又维护 停摆 出故障 提示异常 出现异常 显示异常 无法打开 "
+         "进不了 登不进去 用不上 吞卡 吞了 吞了卡 把卡吞了 吃卡 卡被吞 被吞", 8, -2.0, "outage")
+# A transaction failing as a fault (outage), and an account or a loan opened without checking who asks
+# (data_leak): written out as phrases with their category (CATEGORY_PHRASES), as the negated-ability family
+# is, because a pattern cued on words as common in news as 支付, 提现 or 贷款 would be looked at in every text.
+CATEGORY_PHRASES: dict[str, tuple[float, tuple[str, ...]]] = {}
+for _v in "转账 支付 付款 登录 登陆 提现 取款 取现 还款 交易 刷卡 扫码 汇款 充值 缴费 转出 到账 绑卡 付款码".split():
+    for _w in ("一直失败 总是失败 老是失败 频繁失败 屡屡失败 都失败 不成功 失败了 报错 出错 提示错误 显示错误 "
+               "一直转圈").split():
+        CATEGORY_PHRASES[_v + _w] = (-2.0, ("outage",))
+for _w in ("没核实 未核实 没有核实 不核实 没有验证 没验证 未验证 不验证 没有核对 没核对 未核对 没面签 未面签 没有面签 "
+           "没有核实身份 未核实身份 没核实身份 不核实身份 没有本人到场 不用本人到场").split():
+    CATEGORY_PHRASES[_w] = (-2.0, ("data_leak",))
 
 
 # "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
@@ -552,6 +627,15 @@ AWARENESS: tuple[str, ...] = tuple("""
     以案释法 反诈 防诈 反诈骗 防诈骗 防骗 防范 识骗 防范意识 风险提示 温馨提示 提醒广大 提醒市民 提醒消费者 谨防 警惕
     别上当 勿上当 千万别信 守护钱袋子 守好钱袋子 守住钱袋子 钱袋子 教育活动 主题活动 志愿服务 演练 警示教育 安全教育
 """.split())
+
+# A trending title that is a bank's name and one of its channels only (某行App, 某行 系统) trends because the
+# channel failed (docs/labelling.md §6): outage.
+BARE_HEADLINES: tuple[str, ...] = tuple("""
+    系统 系统维护 系统故障 系统崩了 app 手机app 银行app 手机银行 网银 网上银行 客户端 掌上银行 掌银 掌上生活 口袋银行
+    手机银行app 信用卡app
+""".split())
+BARE_HEADLINE_WEIGHT = -2.0
+BARE_HEADLINE_CATEGORY = "outage"
 
 # Bad news for the bank that no category names is, on these texts, a grievance about the bank.
 FALLBACK_CATEGORY = "complaint"

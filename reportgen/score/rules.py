@@ -105,6 +105,10 @@ assert all(len(enc(c)) in (1, 3) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS), "s
 _HANDLE_STOP = re.compile(r"[\s@＠#" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS) + "]")
 _HANDLE_BYTES = 16 * CJK_BYTES
 _FULLWIDTH_AT = enc("＠")
+# a headline of the bank's name and one channel word: the words, and what is dropped around them
+_BARE_WORDS = {fold(w): w for w in lx.BARE_HEADLINES}
+_BARE_BYTES = 40 * CJK_BYTES
+_BARE_DROP = {ord(c): None for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"}
 _START = itemgetter(0)
 _new_tuple = tuple.__new__
 _ENTRY = itemgetter(2)
@@ -139,8 +143,10 @@ class _Part:
     sentence_ends: list[int]  # positions of the sentence boundaries
     tags: bool  # has # or @: a name in it may be a hashtag or a handle
     bank_sensitive: bool  # reads differently when a bank is the target (lx.BANK_VIEW, banks-only patterns)
-    terms_cache: dict[tuple[frozenset[int], bool], list[_Term]] = field(default_factory=dict)
-    mask_cache: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
+    terms_cache: dict[tuple[frozenset[int], bool, tuple[tuple[int, int], ...]], list[_Term]] = field(
+        default_factory=dict)
+    mask_cache: dict[tuple[str, ...], tuple[frozenset[int], tuple[tuple[int, int], ...]]] = field(
+        default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
     place_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -190,11 +196,13 @@ class _Part:
             i += 1
         return False
 
-    def masked(self, names: tuple[str, ...]) -> frozenset[int]:
-        """Hits inside any entity's name: 诈骗平台 as a name is not a fraud report.  Same for every target."""
+    def masked(self, names: tuple[str, ...]) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
+        """Hits inside any entity's name (诈骗平台 as a name is not a fraud report), and the names'
+        spans, which a cue…object pattern reads across.  Same for every target."""
         found = self.mask_cache.get(names)
         if found is None:
-            found = self.mask_cache[names] = frozenset(self.masked_hits(_spans(self.data, names)))
+            spans = _spans(self.data, names)
+            found = self.mask_cache[names] = (frozenset(self.masked_hits(spans)), tuple(sorted(spans)))
         return found
 
     def masked_hits(self, spans: Iterable[tuple[int, int]]) -> set[int]:
@@ -329,19 +337,19 @@ class RulesScorer:
             found = _occurrences(part.data, names, other_names) if names else []
             # a bank named as a hashtag or an @-handle only (#某平台暴雷# @某银行) is not the subject there
             own = [o for o in found if not _tagged(part, o)] if found and is_bank and part.tags else found
-            masked = part.masked(all_names) if all_names else frozenset()
+            masked, named = part.masked(all_names) if all_names else (frozenset(), ())
             if is_bank and part.handles:
                 masked = masked | part.handles
             bystanders = self._bystander_clauses(part, own)
-            analysed.append((part, own, masked, bystanders))
+            analysed.append((part, own, masked, bystanders, named))
             named_anywhere = named_anywhere or bool(found)
             tagged_anywhere = tagged_anywhere or len(own) < len(found)
         # named only in bystander roles (存管银行…, hashtags, @): no clause of the item is its bad news
-        everywhere_bystander = named_anywhere and (tagged_anywhere or any(b for _, _, _, b in analysed)) and all(
-            not own or {part.clause_of(s) for s, _ in own} <= bystanders for part, own, _, bystanders in analysed)
+        everywhere_bystander = named_anywhere and (tagged_anywhere or any(b for _, _, _, b, _ in analysed)) and all(
+            not own or {part.clause_of(s) for s, _ in own} <= bystanders for part, own, _, bystanders, _ in analysed)
         # a headline that names the bank makes the body's risk terms the bank's (for categories)
-        named_in_title = any(own for part, own, _, _ in analysed if part.where == "title")
-        for part, own, masked, bystander_clauses in analysed:
+        named_in_title = any(own for part, own, _, _, _ in analysed if part.where == "title")
+        for part, own, masked, bystander_clauses, named in analysed:
             # the headline counts double when it names the bank; otherwise it is one more clause
             factor = TITLE_FACTOR if part.where == "title" and (own or not names) else 1.0
             places = [part.place_of(s) for s, _ in own]
@@ -364,12 +372,21 @@ class RulesScorer:
                 for value, term, clause in _frames(part, framing, framed):
                     total += value * factor
                     contributions.append((value * factor, term, part, clause, "frame"))
+            if short and own and len(part.data) <= _BARE_BYTES:
+                # a trending title that is the bank and one of its channels only (某行App, 某行 系统)
+                word = _bare_headline(part.data, own)
+                if word is not None:
+                    clause = part.clause_of(own[0][0])
+                    total += lx.BARE_HEADLINE_WEIGHT * factor
+                    contributions.append((lx.BARE_HEADLINE_WEIGHT * factor, word, part, clause,
+                                          "the bank and its channel only"))
+                    cat_hits.setdefault(lx.BARE_HEADLINE_CATEGORY, ([word], part, clause, True))
             in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
             elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
                       if is_bank and other_names and own else set())
-            modified = _modified_terms(part, masked, is_bank and part.bank_sensitive)
+            modified = _modified_terms(part, masked, is_bank and part.bank_sensitive, named)
             for start, clause, sentence, value, negated, notes, entry in modified:
                 if entry.weak and not short:
                     continue
@@ -411,7 +428,7 @@ class RulesScorer:
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
         contributions.sort(key=lambda c: -abs(c[0]))
         categories = self._categories(cat_hits, label, contributions, any(
-            part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _ in analysed if own))
+            part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _, _ in analysed if own))
         # tuple.__new__: a named tuple's own __new__ is one more Python call per reason
         reasons = tuple(_new_tuple(Reason, (term, round(value, 3), part.where, part.clause_text(clause), notes))
                         for value, term, part, clause, notes in contributions[:MAX_REASONS])
@@ -531,6 +548,17 @@ def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
     return False
 
 
+def _bare_headline(data: str, own: Sequence[tuple[int, int]]) -> str | None:
+    """The channel word when a text is the bank's name and that word only (招商银行App, #某行 系统#)."""
+    rest = []
+    last = 0
+    for start, end in sorted(own):
+        rest.append(data[last:start])
+        last = max(last, end)
+    rest.append(data[last:])
+    return _BARE_WORDS.get("".join(rest).encode("latin-1").decode("utf-8", "replace").translate(_BARE_DROP))
+
+
 def _handle_hits(data: str, hits: Sequence[_Hit]) -> frozenset[int]:
     """Indexes of the hits that sit inside an @-handle (from @ to the next space or punctuation)."""
     spans = []
@@ -579,10 +607,12 @@ def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Term]:
+def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
+                    named: tuple[tuple[int, int], ...] = ()) -> list[_Term]:
     """The part's sentiment terms with negation, degree and patterns applied, entity names masked
-    out; ``bank``: a bank is the target (lx.Pattern.banks_only)."""
-    cached = part.terms_cache.get((masked, bank))
+    out; ``bank``: a bank is the target (lx.Pattern.banks_only); ``named``: the entities' names,
+    which a pattern's window does not count (存在某某银行某支行的钱…被转走)."""
+    cached = part.terms_cache.get((masked, bank, named))
     if cached is not None:
         return cached
     out: list[_Term] = []
@@ -594,7 +624,7 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
             continue
         start, end, entry, clause, sentence = hit
         if entry.object_of and cues:
-            pair = paired(entry, start, clause, sentence, cues, bank, part.data)
+            pair = paired(entry, start, clause, sentence, cues, bank, part.data, named)
             if entry.cue_of and (negator is None or negator[1] != start):  # 没逾期 is no arrears
                 for role in entry.cue_of:
                     cues[role] = (end, clause, sentence)
@@ -633,7 +663,7 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool) -> list[_Te
             notes = _join(notes, f"×{degree[2].value:g} ({degree[2].term})")
             degree = None
         out.append((start, clause, sentence, value, negated, notes, entry))
-    part.terms_cache[(masked, bank)] = out
+    part.terms_cache[(masked, bank, named)] = out
     return out
 
 

@@ -105,6 +105,7 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
             table[key] = Entry(cue, BYS, 0.0)
     by_term: dict[str, list[str]] = {}
     weights: dict[str, float] = {}
+    known = {cat.code for cat in categories}
     for cat in categories:
         for term in cat.terms:
             key = fold(term)
@@ -134,6 +135,13 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         inherited = tuple(dict.fromkeys(c for _rank, _term, codes in found for c in codes))
         if inherited:
             table[key] = Entry(entry.term, SENT, entry.value, inherited)
+    # the lexicon's own phrases of a category (a transaction failing, an account opened unchecked)
+    for word, (weight, codes) in lx.CATEGORY_PHRASES.items():
+        key = fold(word)
+        old = table.get(key)
+        if old is None or (old.kind == SENT and not old.categories):
+            table[key] = Entry(word, SENT, old.value if old is not None and old.value else weight,
+                               tuple(c for c in codes if c in known))
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
     # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
     for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
@@ -162,7 +170,9 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         inside = sorted({hit for _end, hit in words.iter(key)})
         if not inside:
             continue
-        roles = [w for _rank, w in inside if len(w) > 1 or w == key or _adverb_form(key, w)]
+        # the longest word first: 门槛提高 is a threshold raised (fee_rate) before 提高 is a rate rise
+        roles = sorted((w for _rank, w in inside if len(w) > 1 or w == key or _adverb_form(key, w)),
+                       key=len, reverse=True)
         if roles:
             table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
                                  object_of=tuple(w for w in roles if w in BY_OBJECT))
@@ -211,11 +221,13 @@ def inner_term(table: Mapping[str, Entry], key: str) -> Entry | None:
 
 
 def paired(entry: Entry, start: int, clause: int, sentence: int,
-            cues: Mapping[str, tuple[int, int, int]], bank: bool, data: str) -> Entry | None:
+            cues: Mapping[str, tuple[int, int, int]], bank: bool, data: str,
+            named: Sequence[tuple[int, int]] = ()) -> Entry | None:
     """The pattern this object completes with a cue shortly before it in its clause (or its
     sentence, for patterns that reach across clauses, but not across a list: 存款、理财、保险), if
     any.  A pattern never turns a term the other way (不良率下降 stays good news after 利润), nor
-    a phrase listed as neutral (公安冻结) into bad news."""
+    a phrase listed as neutral (公安冻结) into bad news.  An entity's name between cue and object
+    (``named``: spans) does not count towards the window: 存款在某某银行某支行被冒领."""
     for role in entry.object_of:
         for pattern in BY_OBJECT.get(role, ()):
             if ((entry.kind == SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank)
@@ -228,7 +240,11 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
                 if cue not in wanted:
                     continue
                 seen = cues[cue]
-                if (0 <= start - seen[0] <= pattern.window * CJK_BYTES
+                gap = start - seen[0]
+                if (gap > pattern.window * CJK_BYTES and named
+                        and (seen[1] == clause or (pattern.across and seen[2] == sentence))):
+                    gap -= _named_between(named, seen[0], start)
+                if (0 <= gap <= pattern.window * CJK_BYTES
                         and (seen[1] == clause
                              or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))
                         and (best is None or (seen[0], cue) > best)):
@@ -236,6 +252,11 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
             if best is not None:
                 return pattern_entry(pattern, best[1], role)
     return None
+
+
+def _named_between(named: Sequence[tuple[int, int]], begin: int, end: int) -> int:
+    """How many bytes of [begin, end) lie inside the names' spans."""
+    return sum(min(e, end) - max(s, begin) for s, e in named if s < end and e > begin)
 
 
 @functools.lru_cache(maxsize=2048)
