@@ -99,3 +99,16 @@ def test_a_cue_and_its_object_are_read_across_the_banks_long_name(scorer):
     # the same distance without a name between them is out of reach
     far = judge(scorer, "存款交给隔壁村里一个远房亲戚的表哥打理后没了", Target("x", ("某银行",)))
     assert "ops_loss" not in codes(far)
+
+
+@pytest.mark.parametrize("text", [
+    "我在网上被人诈骗了三万块。骗子收款用的是甲银行的卡。",
+    "某平台涉嫌非法集资，负责人已被刑拘。该平台的资金存放在甲银行。",
+])
+def test_a_crime_in_another_sentence_is_not_the_banks(scorer, text):
+    assert "fraud_crime" not in codes(judge(scorer, text))
+
+
+@pytest.mark.parametrize("text", ["甲银行员工伙同他人骗取客户资金，已被刑拘。", "甲银行前行长涉嫌受贿被立案侦查。"])
+def test_a_crime_in_the_banks_sentence_is_its_own(scorer, text):
+    assert "fraud_crime" in codes(judge(scorer, text))

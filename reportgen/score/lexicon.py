@@ -154,9 +154,9 @@ _neg(1.8, """悲剧 凉凉 估计凉 屁用 没屁用 有屁用 白跑 白跑一
           翻白眼 要说法 求说法 讨公道 讨回公道 要公道 投诉无果 维权无果 申诉无果 无果 推三阻四 推三推四 爱答不理
           黑店 宰客 强买强卖 强制消费 变相收费 变相涨价 软暴力 坑老人 骗老人 坑老 扣留 吞钱 吞了钱""")
 _neg(1.5, """特么 心烦 伤心 焦虑 送人头 浪费时间 捆绑 折腾 为难 被套路 寒了心""")
-# a branch or a channel down (outage), a charge called unfair (fee_rate through the patterns below)
+# a branch or a channel down (outage); a product unlike its advertising
 _neg(2.0, """停电 断电 断网 网络中断 通讯中断 系统中断 业务中断 卡顿严重 严重卡顿 无响应
-          不合理 太不合理 很不合理 极不合理 不公平 霸王收费 与宣传不符 和宣传不符 跟宣传不符 与宣传不一致
+          霸王收费 与宣传不符 和宣传不符 跟宣传不符 与宣传不一致
           和宣传的不一样 跟宣传的不一样 虚假承诺""")
 # a bank's own results and pay (performance): a decline is negative, a rise is not
 _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下滑 利润下降 利润腰斩 净利腰斩 营收下滑 营收下降 业绩下滑
@@ -636,6 +636,11 @@ BARE_HEADLINES: tuple[str, ...] = tuple("""
 """.split())
 BARE_HEADLINE_WEIGHT = -2.0
 BARE_HEADLINE_CATEGORY = "outage"
+
+# Categories a plain term gives the bank only in a clause that names it (or in the body under a headline
+# that names it): a crime word a clause away is mostly a platform's or a fraudster's, with the bank where
+# the account is.  A staff pattern (员工…挪用) or an accusation (勾结, 串通) names the bank's part anywhere.
+OWN_CLAUSE_CATEGORIES: frozenset[str] = frozenset({"fraud_crime"})
 
 # Bad news for the bank that no category names is, on these texts, a grievance about the bank.
 FALLBACK_CATEGORY = "complaint"

@@ -387,17 +387,21 @@ class RulesScorer:
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
                       if is_bank and other_names and own else set())
             modified = _modified_terms(part, masked, is_bank and part.bank_sensitive, named)
+            body_of_title = named_in_title and part.where == "body"
             for start, clause, sentence, value, negated, notes, entry in modified:
                 if entry.weak and not short:
                     continue
+                mine = False  # in a sentence that names the bank (or after its response frame)
                 if not names:
                     place = PLACE_CLAUSE
                 elif not named_anywhere:
                     place = PLACE_UNNAMED
                 elif clause in own_clauses or (framed and start >= framed.get(sentence, len(part.data))):
                     place = PLACE_CLAUSE
+                    mine = True
                 elif sentence in own_sentences and clause not in theirs:
                     place = in_sentence
+                    mine = True
                 else:
                     place = elsewhere
                 bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
@@ -419,6 +423,9 @@ class RulesScorer:
                     for code in entry.categories:
                         if not counts and code in NEUTRAL_CATEGORIES:
                             continue  # results and appointments elsewhere in a post are not the bank's
+                        if (code in lx.OWN_CLAUSE_CATEGORIES and names and not mine and not body_of_title
+                                and entry.kind == SENT and entry.term not in lx.ACCUSATIONS and "…" not in entry.term):
+                            continue  # a crime beside the bank (a platform's, a fraudster's) is not the bank's
                         strong = not entry.context_only and (entry.value <= 0 or code in NEUTRAL_CATEGORIES)
                         terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
                         if entry.term not in terms:
