@@ -136,12 +136,12 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         if inherited:
             table[key] = Entry(entry.term, SENT, entry.value, inherited)
     # the lexicon's own phrases of a category (a transaction failing, an account opened unchecked)
-    for word, (weight, codes) in lx.CATEGORY_PHRASES.items():
+    for word, (weight, phrase_codes) in lx.CATEGORY_PHRASES.items():
         key = fold(word)
         old = table.get(key)
         if old is None or (old.kind == SENT and not old.categories):
             table[key] = Entry(word, SENT, old.value if old is not None and old.value else weight,
-                               tuple(c for c in codes if c in known))
+                               tuple(c for c in phrase_codes if c in known))
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
     # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
     for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
