@@ -637,10 +637,10 @@ BARE_HEADLINES: tuple[str, ...] = tuple("""
 BARE_HEADLINE_WEIGHT = -2.0
 BARE_HEADLINE_CATEGORY = "outage"
 
-# Categories a plain term gives the bank only in a clause that names it (or in the body under a headline
-# that names it): a crime word a clause away is mostly a platform's or a fraudster's, with the bank where
+# Categories a plain term gives the bank only in a sentence that names it (or in the body under a headline
+# that names it): a crime word a sentence away is mostly a platform's or a fraudster's, with the bank where
 # the account is.  A staff pattern (员工…挪用) or an accusation (勾结, 串通) names the bank's part anywhere.
-OWN_CLAUSE_CATEGORIES: frozenset[str] = frozenset({"fraud_crime"})
+OWN_SENTENCE_CATEGORIES: frozenset[str] = frozenset({"fraud_crime"})
 
 # Bad news for the bank that no category names is, on these texts, a grievance about the bank.
 FALLBACK_CATEGORY = "complaint"

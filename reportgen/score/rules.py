@@ -109,6 +109,7 @@ _FULLWIDTH_AT = enc("＠")
 _BARE_WORDS = {fold(w): w for w in lx.BARE_HEADLINES}
 _BARE_BYTES = 40 * CJK_BYTES
 _BARE_DROP = {ord(c): None for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"}
+_OWN_SENTENCE = lx.OWN_SENTENCE_CATEGORIES
 _START = itemgetter(0)
 _new_tuple = tuple.__new__
 _ENTRY = itemgetter(2)
@@ -391,17 +392,14 @@ class RulesScorer:
             for start, clause, sentence, value, negated, notes, entry in modified:
                 if entry.weak and not short:
                     continue
-                mine = False  # in a sentence that names the bank (or after its response frame)
                 if not names:
                     place = PLACE_CLAUSE
                 elif not named_anywhere:
                     place = PLACE_UNNAMED
                 elif clause in own_clauses or (framed and start >= framed.get(sentence, len(part.data))):
                     place = PLACE_CLAUSE
-                    mine = True
                 elif sentence in own_sentences and clause not in theirs:
                     place = in_sentence
-                    mine = True
                 else:
                     place = elsewhere
                 bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
@@ -423,9 +421,10 @@ class RulesScorer:
                     for code in entry.categories:
                         if not counts and code in NEUTRAL_CATEGORIES:
                             continue  # results and appointments elsewhere in a post are not the bank's
-                        if (code in lx.OWN_CLAUSE_CATEGORIES and names and not mine and not body_of_title
-                                and entry.kind == SENT and entry.term not in lx.ACCUSATIONS and "…" not in entry.term):
-                            continue  # a crime beside the bank (a platform's, a fraudster's) is not the bank's
+                        if (code in _OWN_SENTENCE and names and not body_of_title
+                                and (sentence not in own_sentences or clause in theirs)
+                                and entry.term not in lx.ACCUSATIONS and "…" not in entry.term):
+                            continue  # a crime a sentence away (a platform's, a fraudster's) is not the bank's
                         strong = not entry.context_only and (entry.value <= 0 or code in NEUTRAL_CATEGORIES)
                         terms, first_part, first_clause, was_strong = cat_hits.get(code, ([], part, clause, False))
                         if entry.term not in terms:
