@@ -253,7 +253,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     远离非法集资 识别骗局 如何识别 防止 避免 预防 强制措施 整改要求 监管要求 监管政策 合规经营
     免年费 年费全免 减免年费 免收年费 免手续费 手续费全免 免收手续费 零手续费 手续费优惠 费率优惠 免息 免息期
     存款保险 存款保险制度 公安冻结 警方冻结 司法冻结 法院冻结 被ga冻结 ga冻结 涉案冻结 被公安冻结 被警方冻结
-    系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 是不是 是否 接盘方 刚性年费 分红险 不够格
+    系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 接盘方 刚性年费 分红险 不够格
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     新ceo 新行长 新董事长
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
@@ -273,6 +273,17 @@ NEGATORS: dict[str, float] = {
     "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
     "否认": -0.3, "辟谣": -0.3, "澄清": -0.3,
 }
+# Speculation (是不是诈骗？ 会不会是骗子 怕是骗人的吧 估计额度很低): the writer wonders, and does not
+# claim.  A hedge damps the unfavourable terms after it in its clause, as a negator would, but without
+# turning them: what is only wondered about is weaker than what is said.  A crime wondered about is no
+# crime reported (HEDGE_DROPS); a failure still is (是不是系统维护了: something did not work).
+# (Colloquial hedges only: a news headline's 疑似 or 或涉 reports an allegation; 应该是 and 可能是 mostly
+# explain the cause of a failure that did happen.)
+HEDGES: dict[str, float] = {
+    w: 0.3 for w in """是不是 是否 会不会 会否 怕是 恐怕是 估计 估计是 大概是 没准 说不定 难不成 莫非 该不会
+    不会是""".split()
+}
+HEDGE_DROPS: frozenset[str] = frozenset({"fraud_crime"})
 # Denials that come *after* the claim: 网传挤兑消息不实.  They take back the bad terms just before
 # them in the same clause.
 POST_NEGATORS: dict[str, float] = {

@@ -94,6 +94,7 @@ NEGATED_CAP = 0.5
 # said of it, and any favourable word in its own sentences outweighs it.  Chosen on devset train and
 # on FinNSP train's bank pairs outside the devset (1.0–2.0 give the same train figures).
 AMBIENT_CAP = 1.7
+HEDGED = "hedged by"  # the note on a term after a hedge (lx.HEDGES)
 
 PLACE_SHORT_SENTENCE = 1.0  # a short text naming only this bank (lx.SHORT_TEXT): its other clauses
 PLACE_SHORT_ELSEWHERE = 1.0
@@ -434,6 +435,8 @@ class RulesScorer:
                     for code in entry.categories:
                         if not counts and code in NEUTRAL_CATEGORIES:
                             continue  # results and appointments elsewhere in a post are not the bank's
+                        if code in lx.HEDGE_DROPS and notes.startswith(HEDGED):
+                            continue  # 是不是诈骗？ wonders about a crime, and reports none
                         if (code in _OWN_SENTENCE and names and not body_of_title
                                 and (sentence not in own_sentences or clause in theirs)
                                 and entry.term not in lx.ACCUSATIONS and "…" not in entry.term):
@@ -673,8 +676,11 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
         elif negator is not None and _negates(negator, start, clause, sentence):
             # "no leak happened" is reassurance, not good news: a negated bad term stays mild
             value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
-            negated = True
-            notes = f"negated by {negator[2].term}"
+            if negator[2].value > 0:  # a hedge (lx.HEDGES: 是不是, 估计) damps without turning
+                notes = f"{HEDGED} {negator[2].term}"
+            else:
+                negated = True
+                notes = f"negated by {negator[2].term}"
             if len(negator[2].term) == 1:
                 negator = None  # 不 negates one word; 避免 covers every term in its window (避免诈骗损失)
         if degree is not None and degree[3] == clause and 0 <= start - degree[1] <= lx.DEGREE_WINDOW * CJK_BYTES:

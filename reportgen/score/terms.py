@@ -91,6 +91,8 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         table[fold(word)] = Entry(word, SENT, float(weight))
     for word, factor in lx.NEGATORS.items():
         table[fold(word)] = Entry(word, NEG, factor)
+    for word, factor in lx.HEDGES.items():
+        table[fold(word)] = Entry(word, NEG, factor)
     for word, factor in lx.POST_NEGATORS.items():
         table[fold(word)] = Entry(word, POST, factor)
     for word in lx.EN_NEGATORS:

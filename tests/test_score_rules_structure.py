@@ -1,0 +1,61 @@
+"""How a post says it, not which words it uses (issue 15): hedged speculation, a fraudster's account at
+the bank, the bank as a victim.
+
+Every text here was invented for these tests; none is copied from a data set."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen.score import Judgement, ScoreInput, Target
+from reportgen.score.rules import RulesScorer
+
+BANK = Target("jia", ("甲银行", "甲行"))
+
+
+@pytest.fixture(scope="module")
+def scorer() -> RulesScorer:
+    return RulesScorer()
+
+
+def judge(scorer: RulesScorer, text: str) -> Judgement:
+    return scorer.score(ScoreInput("", text, BANK, ()))
+
+
+def codes(j: Judgement) -> set[str]:
+    return {c.code for c in j.categories}
+
+
+# --- hedged speculation is weaker than an assertion ---
+
+@pytest.mark.parametrize("text", [
+    "甲银行打电话说给我提额，是不是诈骗？",
+    "收到甲行的短信，会不会是骗子啊",
+    "甲银行这个活动怕是骗人的吧",
+    "刚申请了甲行，估计额度很低",
+])
+def test_a_hedged_question_is_not_an_accusation(scorer: RulesScorer, text: str) -> None:
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+    assert any(r.note.startswith("hedged by") for r in j.reasons), j.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "甲银行打电话说给我提额，就是诈骗",
+    "收到甲行的短信，原来是骗子",
+])
+def test_the_same_words_asserted_still_are(scorer: RulesScorer, text: str) -> None:
+    assert judge(scorer, text).label == "negative"
+
+
+def test_a_crime_wondered_about_names_no_crime_category(scorer: RulesScorer) -> None:
+    j = judge(scorer, "甲银行乱扣我年费，投诉了也没人管，这家银行是不是在搞诈骗？")
+    assert j.label == "negative", j.reasons
+    assert "fraud_crime" not in codes(j), j.categories
+
+
+def test_a_failure_wondered_about_is_still_a_failure(scorer: RulesScorer) -> None:
+    # the hedge is about the cause; that the app does not work is said outright
+    j = judge(scorer, "甲银行app一直登录不上，是不是系统又崩了")
+    assert j.label == "negative", j.reasons
+    assert "outage" in codes(j), j.categories
