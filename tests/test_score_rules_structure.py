@@ -59,3 +59,26 @@ def test_a_failure_wondered_about_is_still_a_failure(scorer: RulesScorer) -> Non
     j = judge(scorer, "甲银行app一直登录不上，是不是系统又崩了")
     assert j.label == "negative", j.reasons
     assert "outage" in codes(j), j.categories
+
+
+# --- the bank as the place of a fraudster's account ---
+
+@pytest.mark.parametrize("text", [
+    "骗子让我把钱转到甲银行的一个账户，后来才知道被骗了",
+    "诈骗分子用甲银行的卡收钱，已经报警",
+    "不法分子通过甲行账户转移赃款，警方正在追查",
+])
+def test_a_fraudsters_account_at_the_bank_is_not_the_banks_crime(scorer: RulesScorer, text: str) -> None:
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+    assert "fraud_crime" not in codes(j), j.categories
+
+
+def test_the_bank_blamed_beside_the_fraudster_is_still_blamed(scorer: RulesScorer) -> None:
+    j = judge(scorer, "骗子用甲银行的卡收钱，甲银行明知账户异常却纵容不管，难辞其咎")
+    assert j.label == "negative", j.reasons
+
+
+def test_a_card_stolen_from_at_the_bank_is_still_the_banks_loss(scorer: RulesScorer) -> None:
+    j = judge(scorer, "我在甲银行的卡被骗子盗刷了，银行说不管")
+    assert j.label == "negative", j.reasons

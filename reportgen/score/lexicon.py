@@ -326,6 +326,11 @@ BYSTANDER_CUES: tuple[str, ...] = (
     "风险提示",
     "发布风险提示", "郑重声明", "严正声明",
 )
+# A fraudster acting (骗子让我转到…, 诈骗分子用…的卡): the bank named next to it is where the fraudster's
+# account is, or whose name the fraudster used, not the one who did wrong.  Actor × action, written out.
+_SCAM_ACTORS = "骗子 诈骗分子 诈骗团伙 犯罪分子 不法分子 犯罪嫌疑人 嫌疑人 骗子团伙 诈骗犯 骗子们"
+_ACTOR_ACTIONS = "让 叫 要求 诱导 用 利用 使用 把 通过 以 冒充 假冒 打来 发来 提供 租用 收购"
+BYSTANDER_CUES += tuple(a + v for a in _SCAM_ACTORS.split() for v in _ACTOR_ACTIONS.split())
 BYSTANDER_WINDOW = 8  # characters between the cue and the bank's name, either side
 # ... unless the same sentence blames it: a custodian accused of inaction or collusion is the subject.
 ACCUSATIONS: frozenset[str] = frozenset("""
