@@ -82,3 +82,31 @@ def test_the_bank_blamed_beside_the_fraudster_is_still_blamed(scorer: RulesScore
 def test_a_card_stolen_from_at_the_bank_is_still_the_banks_loss(scorer: RulesScorer) -> None:
     j = judge(scorer, "我在甲银行的卡被骗子盗刷了，银行说不管")
     assert j.label == "negative", j.reasons
+
+
+# --- a demanding question about what the bank did to me ---
+
+@pytest.mark.parametrize("text", [
+    "甲行又降我额度，什么操作？",
+    "为啥封我卡，甲银行给个解释",
+    "甲银行停了我的分期，几个意思",
+])
+def test_a_demanding_question_about_the_banks_act_is_a_grievance(scorer: RulesScorer, text: str) -> None:
+    j = judge(scorer, text)
+    assert j.label == "negative", j.reasons
+    assert "complaint" in codes(j), j.categories
+
+
+@pytest.mark.parametrize("text", [
+    "甲行的年费怎么免？什么意思？",
+    "为什么甲银行的app更新了？",
+])
+def test_a_question_alone_is_no_grievance(scorer: RulesScorer, text: str) -> None:
+    assert judge(scorer, text).label != "negative"
+
+
+def test_overlapping_words_keep_their_meaning(scorer: RulesScorer) -> None:
+    # the question's act words must not hide a word they overlap: 降息 after 又, the 卡 of 卡…冻结
+    assert judge(scorer, "甲银行又降息了").label == "negative"
+    j = judge(scorer, "甲银行把我卡冻结了，什么意思")
+    assert j.label == "negative" and "complaint" in codes(j), j.reasons

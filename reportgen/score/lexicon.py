@@ -422,6 +422,14 @@ _pattern("分期 利息 费率 手续费 年费 罚息 管理费", "套路 坑 �
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
+# A demanding question about what the bank did to the customer, in a short post (又降我额度，什么操作？
+# 为啥封我卡): the question is the grievance.  The bank's act on "me" (降我, 把我卡, 不给我) and a
+# demanding question word in one sentence, either order; a question alone (年费怎么免？) is no grievance.
+# (no 又降 or 把我卡: a new key would hide the words it overlaps, 降息 in 又降息, the 卡 of 卡…冻结)
+_ACTS_ON_ME = "降我 扣我 收我 冻我 封我 停我 拒我 砍我 限我 拒了我 停了我 封了我 冻了我 降了我 扣了我 收了我"
+_DEMANDS = "什么操作 啥操作 什么意思 啥意思 几个意思 什么情况 啥情况 想干嘛 要干嘛 干什么 为什么 为啥 凭啥 难道"
+_pattern(_ACTS_ON_ME, _DEMANDS, 16, -2.0, "complaint", across=True, weak=True)
+_pattern(_DEMANDS, _ACTS_ON_ME, 12, -2.0, "complaint", across=True, weak=True)
 # what the customer cannot do at the bank (negated ability): 不能/无法/没法 + a service verb, also with
 # 正常/及时/再 between (无法正常登录).  Written out as phrases: pattern keys on words as common in news
 # as 使用 and 交易 would be looked at in every text.  The stock phrases (无法取出 …) keep their weights.
