@@ -110,3 +110,20 @@ def test_overlapping_words_keep_their_meaning(scorer: RulesScorer) -> None:
     assert judge(scorer, "甲银行又降息了").label == "negative"
     j = judge(scorer, "甲银行把我卡冻结了，什么意思")
     assert j.label == "negative" and "complaint" in codes(j), j.reasons
+
+
+# --- the customer leaving as the outcome ---
+
+@pytest.mark.parametrize("text", [
+    "甲行这样，我直接销户了",
+    "被甲银行气到了，一气之下剪卡",
+    "甲行的卡我干脆不用了",
+])
+def test_leaving_the_bank_as_the_outcome_is_a_grievance(scorer: RulesScorer, text: str) -> None:
+    j = judge(scorer, text)
+    assert j.label == "negative", j.reasons
+
+
+@pytest.mark.parametrize("text", ["甲行的卡注销流程怎么走？", "甲银行怎么注销信用卡", "甲行信用卡2020年已注销"])
+def test_asking_how_to_leave_or_stating_it_is_not(scorer: RulesScorer, text: str) -> None:
+    assert judge(scorer, text).label != "negative"

@@ -430,6 +430,10 @@ _ACTS_ON_ME = "降我 扣我 收我 冻我 封我 停我 拒我 砍我 限我 �
 _DEMANDS = "什么操作 啥操作 什么意思 啥意思 几个意思 什么情况 啥情况 想干嘛 要干嘛 干什么 为什么 为啥 凭啥 难道"
 _pattern(_ACTS_ON_ME, _DEMANDS, 16, -2.0, "complaint", across=True, weak=True)
 _pattern(_DEMANDS, _ACTS_ON_ME, 12, -2.0, "complaint", across=True, weak=True)
+# The customer leaving as the outcome of a short post (我直接销户了, 卡已经不用了，换一家): done, not asked
+# about (怎么注销？ stays a question).
+_pattern("直接 已经 果断 立马 马上 索性 干脆 一气之下 气得 全部 统统 全都 都给",
+         "销户 注销 销卡 剪卡 剪了 停用 不用了 换一家 换银行 换别家 换了一家", 3, -2.0, "complaint", weak=True)
 # what the customer cannot do at the bank (negated ability): 不能/无法/没法 + a service verb, also with
 # 正常/及时/再 between (无法正常登录).  Written out as phrases: pattern keys on words as common in news
 # as 使用 and 交易 would be looked at in every text.  The stock phrases (无法取出 …) keep their weights.
