@@ -127,3 +127,15 @@ def test_leaving_the_bank_as_the_outcome_is_a_grievance(scorer: RulesScorer, tex
 @pytest.mark.parametrize("text", ["甲行的卡注销流程怎么走？", "甲银行怎么注销信用卡", "甲行信用卡2020年已注销"])
 def test_asking_how_to_leave_or_stating_it_is_not(scorer: RulesScorer, text: str) -> None:
     assert judge(scorer, text).label != "negative"
+
+
+# --- a police or court freeze: the case's crime words are not the bank's ---
+
+def test_crime_words_beside_a_police_freeze_are_the_cases(scorer: RulesScorer) -> None:
+    j = judge(scorer, "公安冻结了我的甲银行卡，说涉嫌电诈")
+    assert j.label != "negative", j.reasons
+
+
+def test_the_bank_freezing_without_reason_is_still_a_grievance(scorer: RulesScorer) -> None:
+    j = judge(scorer, "甲银行无故冻结我的卡，打客服也没人管")
+    assert j.label == "negative", j.reasons

@@ -656,6 +656,12 @@ AWARENESS: tuple[str, ...] = tuple("""
     别上当 勿上当 千万别信 守护钱袋子 守好钱袋子 守住钱袋子 钱袋子 教育活动 主题活动 志愿服务 演练 警示教育 安全教育
 """.split())
 
+# A freeze by the police or a court (LABELLING.md: not the bank's): in its sentence the crime words are the
+# case's (公安冻结了我的卡，说涉嫌电诈), and count for a bank as in a warning sentence.
+POLICE_STEPS: tuple[str, ...] = tuple("""
+    公安冻结 警方冻结 司法冻结 法院冻结 被ga冻结 ga冻结 涉案冻结 被公安冻结 被警方冻结 被司法冻结 被法院冻结
+""".split())
+
 # A trending title that is a bank's name and one of its channels only (某行App, 某行 系统) trends because the
 # channel failed (docs/labelling.md §6): outage.
 BARE_HEADLINES: tuple[str, ...] = tuple("""

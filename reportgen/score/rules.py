@@ -21,8 +21,8 @@ How one item is judged for one bank:
 4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款), or only in a
    hashtag or an @-mention, does not carry that sentence's bad news unless the sentence blames
    it (难辞其咎, 勾结): its unfavourable terms count at ``BYSTANDER_DAMPING``.  So do crime words
-   in a warning or campaign sentence (反诈宣传), and a bank reads creditor words (冻结, 逾期) as
-   its own routine.
+   in a warning or campaign sentence (反诈宣传) or beside a police freeze (公安冻结), and a bank
+   reads creditor words (冻结, 逾期) as its own routine.
 5. ``score = tanh(sum / SCALE)``; ≤ ``NEGATIVE_AT`` (-0.4) is negative, ≥ ``POSITIVE_AT`` (0.2)
    positive.  The largest contributions are the reasons.  Risk categories fire from terms in the
    clauses that count for the bank, and attach only to a negative judgement, except results
@@ -420,7 +420,7 @@ class RulesScorer:
                 elif value < 0 and sentence in part.aware and is_bank:
                     bystander = True
                     value *= lx.BYSTANDER_DAMPING
-                    notes = _join(notes, "warning or campaign")
+                    notes = _join(notes, "warning, campaign or police step")
                 contribution = value * place * factor
                 if contribution < 0 and place == elsewhere and is_bank and not short:
                     # bad news told at length away from the bank's sentences counts up to a cap only

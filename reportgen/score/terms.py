@@ -147,7 +147,8 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
     # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
     for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
-                        (lx.AWARENESS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
+                        (lx.AWARENESS, {"awareness": True}),
+                        (lx.POLICE_STEPS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
         for word in words:
             key = fold(word)
             old = table.get(key) or inner_term(table, key)
