@@ -685,16 +685,16 @@ def test_devset_model_on_the_held_out_split(devset_model: dict[str, Path]) -> No
 
     report = evaluate(ModelScorer(devset_model["model"]), load_examples(devset_model["test"]))
     assert report.bank is not None
-    # today (508 train rows, rules v5) 0.73 (precision 0.81, recall 0.67), category micro-F1 0.64; the rules
-    # alone 0.71 / 0.62
-    assert report.bank.f1 >= 0.70, report.as_dict()
+    # today (508 train rows, rules v6) 0.75 (precision 0.80, recall 0.71), category micro-F1 0.63; the rules
+    # alone 0.72 / 0.62
+    assert report.bank.f1 >= 0.72, report.as_dict()
     assert report.category_micro_f1 >= 0.52, report.as_dict()
 
 
 @pytest.mark.xfail(reason="issue 15's held-out targets (F1 >= 0.85, category micro-F1 >= 0.80) are beyond a model "
                           "trained on 508 bank-level rows: the bank head learns to follow the rules' verdict, and the "
-                          "rules were written from the train split (rules alone: F1 0.89 on train, 0.71 held out), so "
-                          "its CV F1 0.89 is the rules' own and its held-out F1 (0.73) tracks the rules'; the text "
+                          "rules were written from the train split (rules alone: F1 0.91 on train, 0.72 held out), so "
+                          "its CV F1 0.91 is the rules' own and its held-out F1 (0.75) tracks the rules'; the text "
                           "part alone cross-validates at 0.72; see README.md", strict=False)
 def test_devset_model_reaches_issue_15_targets(devset_model: dict[str, Path]) -> None:
     from reportgen.score.evaluate import evaluate
@@ -702,3 +702,32 @@ def test_devset_model_reaches_issue_15_targets(devset_model: dict[str, Path]) ->
     report = evaluate(ModelScorer(devset_model["model"]), load_examples(devset_model["test"]))
     assert report.bank is not None and report.bank.f1 >= 0.85, report.as_dict()
     assert report.category_micro_f1 >= 0.80, report.as_dict()
+
+
+def test_a_near_tie_in_cross_validation_goes_to_the_stronger_penalty(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_binary_head: the most regularised C whose CV F1 is within CV_TOLERANCE of the best wins."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import scipy.sparse as sp
+
+    import reportgen.score.train as tr
+
+    rng = np.random.default_rng(0)
+    X = sp.csr_matrix(rng.normal(size=(240, 30)))
+    y = (X @ rng.normal(size=30) + rng.normal(scale=2.0, size=240) > 0).astype(np.int64)
+    grid = (0.01, 0.1, 1.0, 10.0)
+    with ThreadPoolExecutor(2) as pool:
+        alone = {}
+        for C in grid:
+            monkeypatch.setattr(tr, "C_BANK_GRID", (C,))
+            alone[C] = tr._binary_head(X, y, 4, 0, pool)[4]
+        monkeypatch.setattr(tr, "C_BANK_GRID", tuple(reversed(grid)))
+        picks = []
+        for tolerance in (0.0, 0.01, 1.0):
+            monkeypatch.setattr(tr, "CV_TOLERANCE", tolerance)
+            picks.append(tr._binary_head(X, y, 4, 0, pool)[2])
+            top = max(alone.values())
+            assert picks[-1] == min(C for C in grid if alone[C] >= top - tolerance), (tolerance, alone)
+    # on these rows the weakest penalty scores best by a little (F1 0.836, 0.849, 0.852, 0.858):
+    # the tolerance decides, and a wide one takes the strongest penalty
+    assert picks[0] == 10.0 and picks[-1] == 0.01, (picks, alone)
