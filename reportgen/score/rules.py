@@ -45,6 +45,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, count
@@ -104,7 +105,8 @@ SHORT_FACTOR = 1.5  # and a short text is all headline: it counts like a title
 # lead byte no ASCII boundary shares, so a slice of three at a boundary tells which it is
 _SENTENCE_BYTE = frozenset(c for c in lx.SENTENCE_ENDS if len(enc(c)) == 1)
 _SENTENCE_CHARS = frozenset(enc(c) for c in lx.SENTENCE_ENDS if len(enc(c)) == 3)
-_ANAPHORA = [enc(fold(a)) for a in lx.ANAPHORA]
+_ANAPHORA = tuple(enc(fold(a)) for a in lx.ANAPHORA)
+_NO_CLAUSES: frozenset[int] = frozenset()
 _BOUNDARIES = frozenset(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS)
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
 _CLAUSE_RE = re.compile("|".join(re.escape(enc(c)) for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS))
@@ -330,27 +332,23 @@ class RulesScorer:
                      any(h[2].bank_sensitive for _, h in special))
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
-        names = _folded_names(target.names)
-        other_names = sorted({n for o in others for n in _folded_names(o.names)}, key=len, reverse=True)
-        if names and not other_names:
-            names = names + _ANAPHORA  # 该行 is this bank when no other is named
+        names, other_names, all_names, is_bank, containing = _names(
+            target, others if type(others) is tuple else tuple(others))
         total = 0.0
         ambient = 0.0  # unfavourable weight counted from sentences that do not name the bank
         # contribution, term, part, clause, notes: Reasons are built only for the largest few
         contributions: list[tuple[float, str, _Part, int, str]] = []
         cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
         named_anywhere = tagged_anywhere = False
-        is_bank = _is_bank(target)
         analysed = []
-        all_names = tuple(sorted({*names, *other_names}))
         for part in parts:
-            found = _occurrences(part.data, names, other_names) if names else []
+            found = _occurrences(part.data, names, containing) if names else []
             # a bank named as a hashtag or an @-handle only (#某平台暴雷# @某银行) is not the subject there
             own = [o for o in found if not _tagged(part, o)] if found and is_bank and part.tags else found
             masked, named = part.masked(all_names) if all_names else (frozenset(), ())
             if is_bank and part.handles:
                 masked = masked | part.handles
-            bystanders = self._bystander_clauses(part, own)
+            bystanders: AbstractSet[int] = self._bystander_clauses(part, own) if own and part.cues else _NO_CLAUSES
             analysed.append((part, own, masked, bystanders, named))
             named_anywhere = named_anywhere or bool(found)
             tagged_anywhere = tagged_anywhere or len(own) < len(found)
@@ -377,8 +375,9 @@ class RulesScorer:
             if short and part.where != "title":
                 factor *= SHORT_FACTOR
             framed: dict[int, int] = {}  # sentence → position after a response frame (回应…)
-            framing = [o for o in own if part.clause_of(o[0]) not in bystander_clauses]
-            if framing and part.frames and not all_bystander:
+            framing = [o for o in own if part.clause_of(o[0]) not in bystander_clauses] \
+                if own and part.frames and not all_bystander else None
+            if framing:
                 for value, term, clause in _frames(part, framing, framed):
                     total += value * factor
                     contributions.append((value * factor, term, part, clause, "frame"))
@@ -449,11 +448,11 @@ class RulesScorer:
         score = clamp(math.tanh(total / SCALE))
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
         contributions.sort(key=lambda c: -abs(c[0]))
-        categories = self._categories(cat_hits, label, contributions, any(
+        categories = self._categories(cat_hits, label, contributions, label == "negative" and any(
             part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _, _ in analysed if own))
         # tuple.__new__: a named tuple's own __new__ is one more Python call per reason
-        reasons = tuple(_new_tuple(Reason, (term, round(value, 3), part.where, part.clause_text(clause), notes))
-                        for value, term, part, clause, notes in contributions[:MAX_REASONS])
+        reasons = tuple([_new_tuple(Reason, (term, round(value, 3), part.where, part.clause_text(clause), notes))
+                         for value, term, part, clause, notes in contributions[:MAX_REASONS]])
         return Judgement(label, round(score, 4), tuple(categories), reasons, self.name, self.version)
 
     def _categories(self, cat_hits: Mapping[str, tuple[list[str], _Part, int, bool]], label: str,
@@ -463,6 +462,8 @@ class RulesScorer:
         tagged whatever the label (shared/LABELLING.md).  A category needs one of its own terms;
         one that only a context term (客服, 监管, 行长) names fires only when no other does."""
         negative = label == "negative"
+        if not cat_hits and not negative:
+            return []
         strong = {code for code, hit in cat_hits.items() if hit[3] and code not in NEUTRAL_CATEGORIES}
         out = []
         for cat in self.categories:
@@ -528,9 +529,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _occurrences(folded: str, names: Sequence[str], longer_others: Sequence[str]) -> list[tuple[int, int]]:
-    """Spans of the target's names, minus those inside a longer name of another entity."""
-    containing = _containing(tuple(names), tuple(longer_others))
+def _occurrences(folded: str, names: Sequence[str], containing: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of the target's names, minus those inside a longer name of another entity
+    (``containing``: those names, see _containing)."""
     covered = _spans(folded, containing) if containing else ()
     out = []
     for name in names:
@@ -725,3 +726,20 @@ def _join(notes: str, note: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _folded_names(names: tuple[str, ...]) -> list[str]:
     return [enc(fold(n)) for n in names if n]
+
+
+# the target's names (with 该行 … when no other entity is named), the other entities' names (longest
+# first), all of them (sorted), whether the target is a bank, and the other names containing one of its own
+_Names = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(target: Target, others: tuple[Target, ...]) -> _Names:
+    """What a judgement needs of its target and co-mentions' names: the same for every item that
+    names the same entities (each bank's items in a fetch), so worked out once."""
+    names = tuple(_folded_names(target.names))
+    other_names = tuple(sorted({n for o in others for n in _folded_names(o.names)}, key=len, reverse=True))
+    if names and not other_names:
+        names += _ANAPHORA  # 该行 is this bank when no other is named
+    return (names, other_names, tuple(sorted({*names, *other_names})), _is_bank(target),
+            _containing(names, other_names))
