@@ -339,7 +339,7 @@ class RulesScorer:
         # contribution, term, part, clause, notes: Reasons are built only for the largest few
         contributions: list[tuple[float, str, _Part, int, str]] = []
         cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
-        named_anywhere = tagged_anywhere = False
+        named_anywhere = tagged_anywhere = any_bystanders = named_in_title = False
         analysed = []
         for part in parts:
             found = _occurrences(part.data, names, containing) if names else []
@@ -350,22 +350,27 @@ class RulesScorer:
                 masked = masked | part.handles
             bystanders: AbstractSet[int] = self._bystander_clauses(part, own) if own and part.cues else _NO_CLAUSES
             analysed.append((part, own, masked, bystanders, named))
-            named_anywhere = named_anywhere or bool(found)
-            tagged_anywhere = tagged_anywhere or len(own) < len(found)
+            if found:
+                named_anywhere = True
+                tagged_anywhere = tagged_anywhere or len(own) < len(found)
+                any_bystanders = any_bystanders or bool(bystanders)
+                # a headline that names the bank makes the body's risk terms the bank's (for categories)
+                named_in_title = named_in_title or (bool(own) and part.where == "title")
         # named only in bystander roles (存管银行…, hashtags, @): no clause of the item is its bad news
-        everywhere_bystander = named_anywhere and (tagged_anywhere or any(b for _, _, _, b, _ in analysed)) and all(
+        everywhere_bystander = named_anywhere and (tagged_anywhere or any_bystanders) and all(
             not own or {part.clause_of(s) for s, _ in own} <= bystanders for part, own, _, bystanders, _ in analysed)
-        # a headline that names the bank makes the body's risk terms the bank's (for categories)
-        named_in_title = any(own for part, own, _, _, _ in analysed if part.where == "title")
         for part, own, masked, bystander_clauses, named in analysed:
             # the headline counts double when it names the bank; otherwise it is one more clause
             factor = TITLE_FACTOR if part.where == "title" and (own or not names) else 1.0
-            places = [part.place_of(s) for s, _ in own]
-            own_clauses = {c for c, _ in places}
-            own_sentences = {n for _, n in places}
-            named_sentences = {n for c, n in places if c not in bystander_clauses}
-            bystander_sentences = {part.sentence_of(c) for c in bystander_clauses}
-            bystander_sentences -= named_sentences
+            if own:
+                places = [part.place_of(s) for s, _ in own]
+                own_clauses: AbstractSet[int] = {c for c, _ in places}
+                own_sentences: AbstractSet[int] = {n for _, n in places}
+                named_sentences: AbstractSet[int] = {n for c, n in places if c not in bystander_clauses}
+            else:  # not named in this part (a headline that names another entity): no sets to build
+                own_clauses = own_sentences = named_sentences = _NO_CLAUSES
+            bystander_sentences = ({part.sentence_of(c) for c in bystander_clauses} - named_sentences
+                                   if bystander_clauses else _NO_CLAUSES)
             all_bystander = everywhere_bystander or (bool(own_clauses) and own_clauses <= bystander_clauses)
             # a short text naming no other bank is about this bank throughout (posts, hot-search titles)
             # a post about this bank alone: its risk terms anywhere are the bank's (for categories)
@@ -394,17 +399,19 @@ class RulesScorer:
             elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
-                      if is_bank and other_names and own else set())
+                      if is_bank and other_names and own else _NO_CLAUSES)
             modified = _modified_terms(part, masked, is_bank and part.bank_sensitive, named)
             body_of_title = named_in_title and part.where == "body"
+            # the place of every term when the target has no names, or is not named in the item
+            fixed_place = PLACE_CLAUSE if not names else None if named_anywhere else PLACE_UNNAMED
+            aware = part.aware
+            size = len(part.data)
             for start, clause, sentence, value, negated, notes, entry in modified:
                 if entry.weak and not short:
                     continue
-                if not names:
-                    place = PLACE_CLAUSE
-                elif not named_anywhere:
-                    place = PLACE_UNNAMED
-                elif clause in own_clauses or (framed and start >= framed.get(sentence, len(part.data))):
+                if fixed_place is not None:
+                    place = fixed_place
+                elif clause in own_clauses or (framed and start >= framed.get(sentence, size)):
                     place = PLACE_CLAUSE
                 elif sentence in own_sentences and clause not in theirs:
                     place = in_sentence
@@ -416,7 +423,7 @@ class RulesScorer:
                 if bystander:
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "bystander role")
-                elif value < 0 and sentence in part.aware and is_bank:
+                elif value < 0 and sentence in aware and is_bank:
                     bystander = True
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "warning, campaign or police step")
@@ -429,7 +436,7 @@ class RulesScorer:
                 if contribution:
                     total += contribution
                     contributions.append((contribution, entry.term, part, clause, notes))
-                counts = not names or place >= PLACE_SENTENCE or (named_in_title and part.where == "body")
+                counts = not names or place >= PLACE_SENTENCE or body_of_title
                 if entry.categories and (counts or about_it) and not negated and not bystander:
                     for code in entry.categories:
                         if not counts and code in NEUTRAL_CATEGORIES:
@@ -447,7 +454,8 @@ class RulesScorer:
                         cat_hits[code] = (terms, first_part, first_clause, was_strong or strong)
         score = clamp(math.tanh(total / SCALE))
         label = "negative" if score <= NEGATIVE_AT else "positive" if score >= POSITIVE_AT else "neutral"
-        contributions.sort(key=lambda c: -abs(c[0]))
+        if len(contributions) > 1:
+            contributions.sort(key=lambda c: -abs(c[0]))
         categories = self._categories(cat_hits, label, contributions, label == "negative" and any(
             part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _, _ in analysed if own))
         # tuple.__new__: a named tuple's own __new__ is one more Python call per reason
