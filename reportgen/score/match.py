@@ -97,19 +97,29 @@ def _in_gb2312(char: str) -> bool:
     return True
 
 
+_GB2312_TRIES = 4  # characters outside GB2312 looked up one at a time before the rest is
+
+
 def _simplified_only(text: str) -> bool:
     """Does ``text`` lack every Traditional character of the table?
 
     GB2312 is a Simplified character set: its C codec passes most Chinese text in a fraction of
     the time a set lookup per character takes (each one a new one-character ``str``).  What it
-    lets through is checked for the few Traditional characters it also holds, and from the first
-    character it cannot encode (an emoji, a rare or a Traditional one) the rest is checked in full."""
-    try:
-        text.encode("gb2312")
-    except UnicodeEncodeError as exc:
-        return (_traditional_chars().isdisjoint(text[exc.start:])
-                and _traditional_in_gb2312().search(text, 0, exc.start) is None)
-    return _traditional_in_gb2312().search(text) is None
+    lets through is checked for the few Traditional characters it also holds.  A character it cannot
+    encode (an emoji, a rare or a Traditional one) is looked up, and the codec goes on after it; after
+    a few such characters the rest is checked one by one."""
+    start = 0
+    traditional = _traditional_chars()
+    for _ in range(_GB2312_TRIES):
+        try:
+            text[start:].encode("gb2312")
+        except UnicodeEncodeError as exc:
+            if not traditional.isdisjoint(exc.object[exc.start:exc.end]):
+                return False
+            start += exc.end
+            continue
+        return _traditional_in_gb2312().search(text) is None
+    return traditional.isdisjoint(text[start:]) and _traditional_in_gb2312().search(text, 0, start) is None
 
 
 def fold(text: str) -> str:
