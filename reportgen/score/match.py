@@ -97,6 +97,7 @@ def _in_gb2312(char: str) -> bool:
     return True
 
 
+_GB2312_FROM = 24  # characters: a shorter text (a name, a title) is looked up one by one, faster there
 _GB2312_TRIES = 4  # characters outside GB2312 looked up one at a time before the rest is
 # punctuation of Chinese text that Python's GB2312 codec does not encode (it maps those code points
 # to ・ and ―): no Traditional characters, so dropped before the codec sees the text
@@ -111,11 +112,13 @@ def _simplified_only(text: str) -> bool:
     lets through is checked for the few Traditional characters it also holds.  A character it cannot
     encode (an emoji, a rare or a Traditional one) is looked up, and the codec goes on after it; after
     a few such characters the rest is checked one by one."""
+    traditional = _traditional_chars()
+    if len(text) < _GB2312_FROM:
+        return traditional.isdisjoint(text)
     for gap in _GB2312_GAPS:
         if gap in text:
             text = text.replace(gap, "")
     start = 0
-    traditional = _traditional_chars()
     for _ in range(_GB2312_TRIES):
         try:
             text[start:].encode("gb2312")

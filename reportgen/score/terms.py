@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ahocorasick
@@ -74,6 +74,12 @@ class Entry:
     negation: bool = False  # a pattern whose cue is the negator itself (不…告诉): not negated again
     special: bool = False  # any role the scorer looks up per text (bystander, frame, denial, campaign …)
     bank_sensitive: bool = False  # reads differently for a bank (bank_value, object of a banks-only pattern)
+    # the patterns this term can complete as an object (see _pairs): derived from the fields above
+    pairs: tuple[Pair, ...] = field(default=(), compare=False, repr=False)
+
+
+# A pattern an object word can complete: the word (role), the pattern, its cues and its window in bytes.
+Pair = tuple[str, lx.Pattern, frozenset[str], int]
 
 
 def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> dict[str, Entry]:
@@ -183,8 +189,20 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         sensitive = entry.bank_value is not None or not BANKS_ONLY_OBJECTS.isdisjoint(entry.object_of)
         if (sensitive or entry.kind in (BYS, POST) or entry.frame or entry.rumour or entry.awareness
                 or (entry.kind == NEG and entry.term in lx.DENIALS) or entry.term in lx.ACCUSATIONS):
-            table[key] = replace(entry, special=True, bank_sensitive=sensitive)
+            entry = table[key] = replace(entry, special=True, bank_sensitive=sensitive)
+        if entry.object_of:
+            table[key] = replace(entry, pairs=_pairs(entry))
     return table
+
+
+def _pairs(entry: Entry) -> tuple[Pair, ...]:
+    """The patterns an object term can complete, in the order :func:`paired` tries them, less those
+    it never completes whatever the text: a pattern never turns a term the other way (不良率下降
+    stays good news after 利润), nor a phrase listed as neutral (公安冻结) into bad news."""
+    return tuple((role, pattern, _CUE_SETS[pattern], pattern.window * CJK_BYTES)
+                 for role in entry.object_of for pattern in BY_OBJECT.get(role, ())
+                 if not ((entry.kind == SENT and entry.value * pattern.weight < 0)
+                         or (entry.shield and pattern.weight)))
 
 
 # 很低, 太慢, 这么难: a degree adverb before a one-character pattern word is still that word
@@ -229,31 +247,29 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
     """The pattern this object completes with a cue shortly before it in its clause (or its
     sentence, for patterns that reach across clauses, but not across a list: 存款、理财、保险), if
     any.  A pattern never turns a term the other way (不良率下降 stays good news after 利润), nor
-    a phrase listed as neutral (公安冻结) into bad news.  An entity's name between cue and object
-    (``named``: spans) does not count towards the window: 存款在某某银行某支行被冒领."""
-    for role in entry.object_of:
-        for pattern in BY_OBJECT.get(role, ()):
-            if ((entry.kind == SENT and entry.value * pattern.weight < 0) or (pattern.banks_only and not bank)
-                    or (entry.shield and pattern.weight)):
+    a phrase listed as neutral (公安冻结) into bad news (``entry.pairs`` leaves those out).  An
+    entity's name between cue and object (``named``: spans) does not count towards the window:
+    存款在某某银行某支行被冒领."""
+    for role, pattern, wanted, window in entry.pairs:
+        if pattern.banks_only and not bank:
+            continue
+        # the nearest cue in reach (a set intersection: a long text has seen many cues)
+        best: tuple[int, str] | None = None
+        for cue in (cues if len(cues) <= 8 else wanted.intersection(cues)):
+            if cue not in wanted:
                 continue
-            wanted = _CUE_SETS[pattern]
-            # the nearest cue in reach (a set intersection: a long text has seen many cues)
-            best: tuple[int, str] | None = None
-            for cue in (cues if len(cues) <= 8 else wanted.intersection(cues)):
-                if cue not in wanted:
-                    continue
-                seen = cues[cue]
-                gap = start - seen[0]
-                if (gap > pattern.window * CJK_BYTES and named
-                        and (seen[1] == clause or (pattern.across and seen[2] == sentence))):
-                    gap -= _named_between(named, seen[0], start)
-                if (0 <= gap <= pattern.window * CJK_BYTES
-                        and (seen[1] == clause
-                             or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))
-                        and (best is None or (seen[0], cue) > best)):
-                    best = (seen[0], cue)
-            if best is not None:
-                return pattern_entry(pattern, best[1], role)
+            seen = cues[cue]
+            gap = start - seen[0]
+            if (gap > window and named
+                    and (seen[1] == clause or (pattern.across and seen[2] == sentence))):
+                gap -= _named_between(named, seen[0], start)
+            if (0 <= gap <= window
+                    and (seen[1] == clause
+                         or (pattern.across and seen[2] == sentence and LIST_MARK not in data[seen[0]:start]))
+                    and (best is None or (seen[0], cue) > best)):
+                best = (seen[0], cue)
+        if best is not None:
+            return pattern_entry(pattern, best[1], role)
     return None
 
 
