@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -16,3 +17,11 @@ if os.environ.get("CI") == "true":
 
 # `db_url`: a fresh SQLite file, and a fresh PostgreSQL schema when REPORTGEN_TEST_PG_URL is set (tests/pgdb.py).
 from pgdb import db_url  # noqa: E402, F401
+
+
+@pytest.fixture(scope="module")
+def scorer() -> object:
+    """The shipped rules scorer (test modules may define their own ``scorer``)."""
+    from reportgen.score.rules import RulesScorer  # a test module that scores nothing does not build its tables
+
+    return RulesScorer()

@@ -4,12 +4,10 @@ Every text here was invented for these tests; none is copied from a data set."""
 
 from __future__ import annotations
 
-import pytest
+from rules_cases import judge
 
 from reportgen.score import ScoreInput, Target
 from reportgen.score.rules import RulesScorer
-
-BANK = Target("jia", ("甲银行", "甲行"))
 
 # a platform's collapse, told at length; the bank is named once, in a sentence of its own that blames it for nothing
 PLATFORM_STORY = (
@@ -21,13 +19,6 @@ PLATFORM_STORY = (
 )
 
 
-@pytest.fixture(scope="module")
-def scorer() -> RulesScorer:
-    return RulesScorer()
-
-
-def judge(scorer: RulesScorer, text: str) -> object:
-    return scorer.score(ScoreInput("", text, BANK, ()))
 
 
 def test_a_long_story_about_someone_else_is_not_the_banks_bad_news(scorer: RulesScorer) -> None:

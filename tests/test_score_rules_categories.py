@@ -4,25 +4,14 @@
 from __future__ import annotations
 
 import pytest
+from rules_cases import codes, judge
 
-from reportgen.score import ScoreInput, Target
-from reportgen.score.rules import RulesScorer
+from reportgen.score import Target
 
-BANK = Target("jia", ("甲银行", "甲行"))
 LONG = Target("long", ("甲乙丙丁农村商业银行",))
 
 
-@pytest.fixture(scope="module")
-def scorer() -> RulesScorer:
-    return RulesScorer()
 
-
-def judge(scorer, text, target=BANK):
-    return scorer.score(ScoreInput("", text, target, ()))
-
-
-def codes(judgement):
-    return {c.code for c in judgement.categories}
 
 
 @pytest.mark.parametrize("text, category", [

@@ -5,24 +5,9 @@ Every text here was invented for these tests; none is copied from a data set."""
 from __future__ import annotations
 
 import pytest
+from rules_cases import codes, judge
 
-from reportgen.score import ScoreInput, Target
-from reportgen.score.rules import RULES_VERSION, RulesScorer
-
-BANK = Target("jia", ("甲银行", "甲行"))
-
-
-@pytest.fixture(scope="module")
-def scorer() -> RulesScorer:
-    return RulesScorer()
-
-
-def judge(scorer, text, target=BANK):
-    return scorer.score(ScoreInput("", text, target, ()))
-
-
-def codes(judgement):
-    return {c.code for c in judgement.categories}
+from reportgen.score.rules import RULES_VERSION
 
 
 def test_version_bumped():

@@ -6,25 +6,9 @@ Every text here was invented for these tests; none is copied from a data set."""
 from __future__ import annotations
 
 import pytest
+from rules_cases import codes, judge
 
-from reportgen.score import Judgement, ScoreInput, Target
 from reportgen.score.rules import RulesScorer
-
-BANK = Target("jia", ("甲银行", "甲行"))
-
-
-@pytest.fixture(scope="module")
-def scorer() -> RulesScorer:
-    return RulesScorer()
-
-
-def judge(scorer: RulesScorer, text: str) -> Judgement:
-    return scorer.score(ScoreInput("", text, BANK, ()))
-
-
-def codes(j: Judgement) -> set[str]:
-    return {c.code for c in j.categories}
-
 
 # --- hedged speculation is weaker than an assertion ---
 
