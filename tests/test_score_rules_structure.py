@@ -32,6 +32,21 @@ def test_the_same_words_asserted_still_are(scorer: RulesScorer, text: str) -> No
     assert judge(scorer, text).label == "negative"
 
 
+@pytest.mark.parametrize("text, category", [
+    # a media question or an insinuation about what the bank did is bad news for 舆情, hedge or not
+    ("甲银行是否违规放贷？", "regulatory"),
+    ("甲银行理财产品是否存在误导销售", "mis_selling"),
+    ("甲行会不会泄露了客户信息？", "data_leak"),
+    ("甲银行是否涉嫌违规收费？", "fee_rate"),
+    ("甲银行会不会暴雷？", None),  # a collapse rumoured: the duty desk must hear of it
+])
+def test_a_question_about_what_the_bank_did_stays_bad_news(scorer: RulesScorer, text: str,
+                                                           category: str | None) -> None:
+    j = judge(scorer, text)
+    assert j.label == "negative", j.reasons
+    assert category is None or category in codes(j), j.categories
+
+
 def test_a_crime_wondered_about_names_no_crime_category(scorer: RulesScorer) -> None:
     j = judge(scorer, "甲银行乱扣我年费，投诉了也没人管，这家银行是不是在搞诈骗？")
     assert j.label == "negative", j.reasons

@@ -284,6 +284,12 @@ HEDGES: dict[str, float] = {
     不会是""".split()
 }
 HEDGE_DROPS: frozenset[str] = frozenset({"fraud_crime"})
+# What a hedge weakens: a scam wondered about (是不是诈骗？) or a grievance guessed in advance (估计额度很低).
+# Any other problem asked about a bank (是否违规放贷, 会不会泄露信息, 理财是否误导销售) is a media question
+# or an insinuation, which 舆情 reads as bad news, and so is a collapse rumoured (会不会暴雷, 怕是要倒闭):
+# a hedge leaves those whole (a false all-clear is the worse mistake).
+HEDGE_WEAKENS: frozenset[str] = frozenset({"fraud_crime", "complaint"})
+HEDGE_SPARES: frozenset[str] = frozenset("暴雷 爆雷 跑路 倒闭 破产 挤兑 失联 卷款 卷钱 关门".split())
 # Denials that come *after* the claim: 网传挤兑消息不实.  They take back the bad terms just before
 # them in the same clause.
 POST_NEGATORS: dict[str, float] = {

@@ -257,7 +257,8 @@ class RulesScorer:
         digest = hashlib.sha256(json.dumps(
             [RULES_VERSION, TITLE_FACTOR, SHORT_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE,
              PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
-             lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY,
+             lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY, AMBIENT_CAP,
+             sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
                e.bank_value, e.rumour, e.shield, e.weak, e.negation)
               for k, e in sorted(entries.items(), key=itemgetter(0))]],  # keys are unique: sorted by key alone
@@ -682,7 +683,8 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
         negated = False
         if entry.negation:
             negator = None  # the pattern is the negation: 不…告诉
-        elif negator is not None and _negates(negator, start, clause, sentence):
+        elif negator is not None and (negator[2].value <= 0 or _wondered(entry)) \
+                and _negates(negator, start, clause, sentence):
             # "no leak happened" is reassurance, not good news: a negated bad term stays mild
             value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
             if negator[2].value > 0:  # a hedge (lx.HEDGES: 是不是, 估计) damps without turning
@@ -725,6 +727,12 @@ def _negate_backwards(out: list[_Term], post: _Hit) -> None:
         if value < 0 and not negated:
             out[index] = (start, clause, sentence, min(value * entry.value, NEGATED_CAP), True,
                           _join(notes, f"negated by {entry.term}"), term)
+
+
+def _wondered(entry: Entry) -> bool:
+    """Is this a term a hedge weakens (lx.HEDGE_WEAKENS: 是不是诈骗？, 估计额度很低), rather than an
+    insinuation it leaves whole (是否违规放贷, 会不会暴雷)?"""
+    return lx.HEDGE_WEAKENS.issuperset(entry.categories) and entry.term not in lx.HEDGE_SPARES
 
 
 def _join(notes: str, note: str) -> str:
