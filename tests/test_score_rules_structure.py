@@ -138,3 +138,19 @@ def test_crime_words_beside_a_police_freeze_are_the_cases(scorer: RulesScorer) -
 def test_the_bank_freezing_without_reason_is_still_a_grievance(scorer: RulesScorer) -> None:
     j = judge(scorer, "甲银行无故冻结我的卡，打客服也没人管")
     assert j.label == "negative", j.reasons
+
+
+# --- never a false all-clear: the bank's own failing or its own people beside a fraudster or a freeze ---
+
+@pytest.mark.parametrize("text", [
+    "不法分子通过甲银行系统漏洞盗取客户资金",
+    "骗子利用甲行风控漏洞，冒用他人身份开户",
+    "诈骗分子用甲银行的卡收钱，甲银行未履行审核义务",
+    "甲行员工涉嫌诈骗，已被公安冻结账户",
+    "甲银行一支行行长涉嫌非法吸收公众存款，其个人账户已被司法冻结",
+])
+def test_the_banks_own_failing_beside_a_fraudster_or_a_freeze_is_its_bad_news(scorer: RulesScorer,
+                                                                               text: str) -> None:
+    j = judge(scorer, text)
+    assert j.label == "negative", j.reasons
+    assert codes(j), j.categories

@@ -343,7 +343,11 @@ ACCUSATIONS: frozenset[str] = frozenset("""
     难辞其咎 失察 为虎作伥 助纣为虐 同流合污 勾结 串通 合伙 伙同 包庇 不作为 监管不力 放任 纵容 共同实施 合谋 沆瀣一气
     合伙诈骗 监守自盗 冒充我 冒用我 冒签 代签 伪造签名
     一点作为都没有 毫无作为 没有作为 坐视不管 袖手旁观 不闻不问 放任不管 负有责任 难逃其责 脱不了干系 脱不开干系
+    漏洞 系统漏洞 风控漏洞 安全漏洞 管理漏洞 审核漏洞 审核不严 把关不严 未履行 未尽到 未尽职 失职 疏于管理 管理不善
+    内控缺失 内控失效 未核实 没有核实 未经核实
 """.split())
+# the bank's own failing beside a fraudster (不法分子通过某行系统漏洞…, 骗子用某行的卡…某行未履行审核义务)
+_neg(2.0, """系统漏洞 风控漏洞 管理漏洞 审核漏洞 把关不严 未履行 未尽到 未尽职 疏于管理 管理不善 内控缺失""")
 BYSTANDER_DAMPING = 0.08
 
 # Clause and sentence boundaries.
@@ -546,6 +550,8 @@ _pattern(_STAFF, "受贿 贪污 挪用 违法发放贷款 非法吸收 索贿 �
 _pattern(_STAFF + " 客户经理 理财经理 工作人员 大堂经理 业务员", "转走 盗取 侵占 卷走 私自转", 16, -3.0,
          "fraud_crime ops_loss",
          across=True)
+# the bank's own people: their crime is the bank's, even in a sentence with a police freeze (rules: police steps)
+STAFF_WORDS: frozenset[str] = frozenset(f"{_STAFF} {_EMPLOYEE} 客户经理 理财经理 工作人员 大堂经理 业务员".split())
 _pattern("理财经理 客户经理 柜员 工作人员 大堂经理 业务员 银行员工", "推荐 推销 忽悠 诱导 劝我买 让我买 让买 劝说", 8,
          -1.0, "mis_selling", across=True)
 # a staff member's misconduct (fraud_crime); the bank's conduct through its staff (complaint)

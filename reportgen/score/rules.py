@@ -21,8 +21,9 @@ How one item is judged for one bank:
 4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款), or only in a
    hashtag or an @-mention, does not carry that sentence's bad news unless the sentence blames
    it (难辞其咎, 勾结): its unfavourable terms count at ``BYSTANDER_DAMPING``.  So do crime words
-   in a warning or campaign sentence (反诈宣传) or beside a police freeze (公安冻结), and a bank
-   reads creditor words (冻结, 逾期) as its own routine.
+   in a warning or campaign sentence (反诈宣传) or beside a police freeze (公安冻结; not the crime
+   of the bank's own staff), and a bank reads creditor words (冻结, 逾期) as its own routine.  A
+   sentence that names the bank's own failing (系统漏洞, 审核不严, 未履行) blames it.
 5. ``score = tanh(sum / SCALE)``; ≤ ``NEGATIVE_AT`` (-0.4) is negative, ≥ ``POSITIVE_AT`` (0.2)
    positive.  The largest contributions are the reasons.  Risk categories fire from terms in the
    clauses that count for the bank, and attach only to a negative judgement, except results
@@ -154,6 +155,7 @@ class _Part:
     sentence_ends: list[int]  # positions of the sentence boundaries
     tags: bool  # has # or @: a name in it may be a hashtag or a handle
     bank_sensitive: bool  # reads differently when a bank is the target (lx.BANK_VIEW, banks-only patterns)
+    police: frozenset[int] = frozenset()  # of ``aware``, the sentences marked by a police or court freeze only
     terms_cache: dict[tuple[frozenset[int], bool, tuple[tuple[int, int], ...]], list[_Term]] = field(
         default_factory=dict)
     mask_cache: dict[tuple[str, ...], tuple[frozenset[int], tuple[tuple[int, int], ...]]] = field(
@@ -324,13 +326,16 @@ class RulesScorer:
                            or (h[2].kind == NEG and h[2].term in lx.DENIALS))
         aware = frozenset(h[4] for i, h in special if h[2].awareness and not (  # 没警惕 is no warning
             i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]))
+        police = frozenset(h[4] for _, h in special if h[2].awareness == 2) if aware else frozenset()
+        if police:
+            police -= {h[4] for _, h in special if h[2].awareness == 1}
         return _Part(where, text, folded, data, hits, list(map(_START, hits)),
                      [h for _, h in special if h[2].kind == BYS],
                      [h for _, h in special if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
                      _handle_hits(data, hits) if "@" in data else frozenset(),
                      frozenset(h[4] for _, h in special if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends,
                      "@" in data or "#" in data or _FULLWIDTH_AT in data,
-                     any(h[2].bank_sensitive for _, h in special))
+                     any(h[2].bank_sensitive for _, h in special), police & aware)
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names, other_names, all_names, is_bank, containing = _names(
@@ -424,7 +429,9 @@ class RulesScorer:
                 if bystander:
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "bystander role")
-                elif value < 0 and sentence in aware and is_bank:
+                elif value < 0 and sentence in aware and is_bank and not (
+                        sentence in part.police and entry.term.partition("…")[0] in lx.STAFF_WORDS):
+                    # (a police freeze does not make the bank's own people's crime someone else's case)
                     bystander = True
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "warning, campaign or police step")

@@ -66,7 +66,7 @@ class Entry:
     cue_of: tuple[str, ...] = ()  # the pattern cues (lx.PATTERNS) this term is or contains
     object_of: tuple[str, ...] = ()  # the pattern objects this term is or contains
     frame: int = 0  # 1: a response frame after the bank (回应), 2: before it (网曝)
-    awareness: bool = False  # marks a warning or campaign sentence (lx.AWARENESS)
+    awareness: int = 0  # marks a warning or campaign sentence (1, lx.AWARENESS) or a police freeze (2, lx.POLICE_STEPS)
     bank_value: float | None = None  # the weight when a bank is the target (lx.BANK_VIEW)
     rumour: bool = False  # makes a response frame a rebuttal (lx.RUMOURS)
     shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
@@ -153,8 +153,8 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
     # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
     for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
-                        (lx.AWARENESS, {"awareness": True}),
-                        (lx.POLICE_STEPS, {"awareness": True}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
+                        (lx.AWARENESS, {"awareness": 1}),
+                        (lx.POLICE_STEPS, {"awareness": 2}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
         for word in words:
             key = fold(word)
             old = table.get(key) or inner_term(table, key)
