@@ -98,3 +98,12 @@ def test_deposit_vanished_after_saving_it_at_the_bank(scorer):
 def test_a_word_that_contains_a_new_term_is_not_it(scorer):
     # 凉了 is not listed (菇凉了), only the forum's 凉凉
     assert judge(scorer, "好久不见那个爱笑的菇凉了，甲行门口也没看到").label != "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "征信纯白去试试甲行，应该能批",  # 纯白 + 去, not 白去 (a wasted trip)
+    "你不能用甲行借记卡入账的贷款直接还信用卡，先转到他行",  # advice on a rule, not a service refused
+    "甲行要求挺高，想去送人头试试",  # forum slang for applying while expecting a refusal
+])
+def test_forum_advice_and_slang_are_not_grievances(scorer, text):
+    assert judge(scorer, text).label != "negative", judge(scorer, text).reasons

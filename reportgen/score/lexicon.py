@@ -150,10 +150,10 @@ _neg(1.2, """拒绝 一个个拒绝 不同意""")
 # Grievance vocabulary over-represented in negative card-forum comments (log-odds against neutral
 # and positive ones), kept only where it reads as a complaint in general, not as a topic word;
 # with the informal families of redress demands, runarounds and cold treatment around them.
-_neg(1.8, """悲剧 凉凉 估计凉 屁用 没屁用 有屁用 白跑 白跑一趟 白去 跑断腿 来回跑 折腾人 为难人 故意为难 冷脸 甩脸子
+_neg(1.8, """悲剧 凉凉 估计凉 屁用 没屁用 有屁用 白跑 白跑一趟 白跑了 跑断腿 来回跑 折腾人 为难人 故意为难 冷脸 甩脸子
           翻白眼 要说法 求说法 讨公道 讨回公道 要公道 投诉无果 维权无果 申诉无果 无果 推三阻四 推三推四 爱答不理
           黑店 宰客 强买强卖 强制消费 变相收费 变相涨价 软暴力 坑老人 骗老人 坑老 扣留 吞钱 吞了钱""")
-_neg(1.5, """特么 心烦 伤心 焦虑 送人头 浪费时间 捆绑 折腾 为难 被套路 寒了心""")
+_neg(1.5, """特么 心烦 伤心 焦虑 浪费时间 捆绑 折腾 为难 被套路 寒了心""")
 # a branch or a channel down (outage); a product unlike its advertising
 _neg(2.0, """停电 断电 断网 网络中断 通讯中断 系统中断 业务中断 卡顿严重 严重卡顿 无响应
           霸王收费 与宣传不符 和宣传不符 跟宣传不符 与宣传不一致
@@ -448,9 +448,10 @@ _pattern("直接 已经 果断 立马 马上 索性 干脆 一气之下 气得 �
 # 正常/及时/再 between (无法正常登录).  Written out as phrases: pattern keys on words as common in news
 # as 使用 and 交易 would be looked at in every text.  The stock phrases (无法取出 …) keep their weights.
 _ABLE = "无法 没法 没办法 没有办法"
-# 不能 also states a product's rules (不能转账, 不能取现 in an explainer): only with what a customer is owed
+# 不能 also states a product's rules (不能转账, 不能取现 in an explainer, 不能用某卡还款 in advice): only with
+# what a customer is owed
 _CANNOT = "不能 不能够 不可以"
-_OWED = "用 取钱 取款 登录 登陆 到账 退款 退钱 注销 销户 销卡 解冻 挂失 接通 打通 联系上"
+_OWED = "用了 取钱 取款 登录 登陆 到账 退款 退钱 注销 销户 销卡 解冻 挂失 接通 打通 联系上"
 _SERVICE = ("取 用 取钱 取款 取现 提现 转账 汇款 还款 登录 登陆 支付 付款 交易 刷卡 绑卡 激活 提额 退款 退钱 "
             "解冻 到账 注销 销户 销卡 办理 办卡 使用 存钱 挂失 赎回 兑付 兑现 协商 提前还款 提前还贷 接通 打通 "
             "联系上 转出 领取")
