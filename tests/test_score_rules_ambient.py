@@ -1,9 +1,11 @@
-"""Long texts: bad news about others, told at length, is not this bank's (issue 15).
+"""Long texts: bad news about others, told at length, is not this bank's; a one-bank post of a few
+sentences is the bank's throughout (issue 15).
 
 Every text here was invented for these tests; none is copied from a data set."""
 
 from __future__ import annotations
 
+import pytest
 from rules_cases import judge
 
 from reportgen.score import ScoreInput, Target
@@ -37,3 +39,22 @@ def test_the_same_story_blaming_the_bank_in_its_own_sentence_is(scorer: RulesSco
 def test_the_story_is_still_negative_for_the_platform(scorer: RulesScorer) -> None:
     j = scorer.score(ScoreInput("", PLATFORM_STORY, Target("p2p", ("某某网贷平台",)), ()))
     assert j.label == "negative", j.reasons
+
+
+# a customer's story of one bank in a few sentences (100-200 characters): the bank is named once, at the start
+POSTS = [
+    "去年在甲银行办了一张信用卡。一直按时还款，从来没有逾期过。上个月突然发现账单里多了一笔三百块的年费，我根本不知道"
+    "有这个费用。打了好几次客服电话，每次都说会反馈，结果一点消息都没有。后来又去网点问，工作人员态度很差，让我自己去找"
+    "客服。真的是投诉无门，太让人寒心了。准备把卡注销，再也不用了。",
+    "说一下我的经历给大家提个醒。三月份的时候在甲行app上申请了分期，当时页面显示的是免息。后来每个月账单都多扣了一百多，"
+    "打电话问才知道是手续费，说页面上写了，可我截图里根本没有。跟客服理论了半个小时，最后说只能退一半。这种操作真的很"
+    "恶心，大家办分期一定要看清楚。",
+]
+
+
+@pytest.mark.parametrize("text", POSTS)
+def test_a_one_bank_story_of_a_few_sentences_is_the_banks_throughout(scorer: RulesScorer, text: str) -> None:
+    assert 100 < len(text) <= 200
+    j = judge(scorer, text)
+    assert j.label == "negative", j.reasons
+    assert "complaint" in {c.code for c in j.categories}, j.categories

@@ -15,9 +15,10 @@ How one item is judged for one bank:
    same sentence (unless that clause names another bank), 0.25 elsewhere, where a long text's
    unfavourable terms add up to ``AMBIENT_CAP`` at most; the title counts twice.
    A short text that names no other bank (a post, a hot-search title) is about the bank
-   throughout and counts like a title.  After a response frame next to the name (某行回应…,
-   网曝某行…) the rest of the sentence is the bank's clause.  Terms inside an entity's own name
-   (an entity called 诈骗平台 …) do not count.
+   throughout and counts like a title; a customer's own post of up to ``lx.POST_TEXT`` characters
+   about one bank counts its other sentences at ``PLACE_POST_ELSEWHERE``.  After a response
+   frame next to the name (某行回应…, 网曝某行…) the rest of the sentence is the bank's clause.
+   Terms inside an entity's own name (an entity called 诈骗平台 …) do not count.
 4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款), or only in a
    hashtag or an @-mention, does not carry that sentence's bad news unless the sentence blames
    it (难辞其咎, 勾结): its unfavourable terms count at ``BYSTANDER_DAMPING``.  So do crime words
@@ -101,6 +102,11 @@ HEDGED = "hedged by"  # the note on a term after a hedge (lx.HEDGES)
 PLACE_SHORT_SENTENCE = 1.0  # a short text naming only this bank (lx.SHORT_TEXT): its other clauses
 PLACE_SHORT_ELSEWHERE = 1.0
 SHORT_FACTOR = 1.5  # and a short text is all headline: it counts like a title
+# a customer's own post (first person) of up to lx.POST_TEXT characters naming only this bank (a forum
+# complaint told in a few sentences): its other sentences count nearly as much as the rest of the bank's
+# own sentence (below PLACE_SENTENCE: a bank named only as a bystander stays one), and the ambient cap
+# does not apply
+PLACE_POST_ELSEWHERE = 0.5
 
 # every boundary is one byte (ASCII) or three (CJK punctuation, …): a three-byte one starts with a
 # lead byte no ASCII boundary shares, so a slice of three at a boundary tells which it is
@@ -260,6 +266,7 @@ class RulesScorer:
             [RULES_VERSION, TITLE_FACTOR, SHORT_FACTOR, PLACE_CLAUSE, PLACE_SENTENCE, PLACE_ELSEWHERE,
              PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY, AMBIENT_CAP,
+             PLACE_POST_ELSEWHERE, lx.POST_TEXT,
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
                e.bank_value, e.rumour, e.shield, e.weak, e.negation)
@@ -402,7 +409,9 @@ class RulesScorer:
                                           "the bank and its channel only"))
                     cat_hits.setdefault(lx.BARE_HEADLINE_CATEGORY, ([word], part, clause, True))
             in_sentence = PLACE_SHORT_SENTENCE if short else PLACE_SENTENCE
-            elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_ELSEWHERE
+            # a customer's own story of this bank (first person) is the bank's from end to end
+            story = about_it and part.first_person
+            elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_POST_ELSEWHERE if story else PLACE_ELSEWHERE
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
                       if is_bank and other_names and own else _NO_CLAUSES)
@@ -436,7 +445,7 @@ class RulesScorer:
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "warning, campaign or police step")
                 contribution = value * place * factor
-                if contribution < 0 and place == elsewhere and is_bank and not short:
+                if contribution < 0 and place == elsewhere and is_bank and not (short or story):
                     # bad news told at length away from the bank's sentences counts up to a cap only
                     taken = min(-contribution, max(0.0, AMBIENT_CAP - ambient))
                     ambient += taken
