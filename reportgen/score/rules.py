@@ -127,6 +127,8 @@ _BARE_WORDS = {fold(w): w for w in lx.BARE_HEADLINES}
 _BARE_BYTES = 40 * CJK_BYTES
 _BARE_DROP = {ord(c): None for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"}
 _OWN_SENTENCE = lx.OWN_SENTENCE_CATEGORIES
+_OBJECT_CUES = frozenset(fold(c) for c in lx.OBJECT_CUES)
+_PASSIVE_MARKS = tuple(enc(m) for m in lx.PASSIVE_MARKS)
 _START = itemgetter(0)
 _new_tuple = tuple.__new__
 _ENTRY = itemgetter(2)
@@ -268,6 +270,7 @@ class RulesScorer:
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY, AMBIENT_CAP,
              PLACE_POST_ELSEWHERE, lx.POST_TEXT,
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
+             sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
                e.bank_value, e.rumour, e.shield, e.weak, e.negation)
               for k, e in sorted(entries.items(), key=itemgetter(0))]],  # keys are unique: sorted by key alone
@@ -529,11 +532,14 @@ class RulesScorer:
             clause, sentence = part.place_of(start)
             if clause in found or sentence in part.accused:
                 continue  # blamed in the same sentence: 存管方某行难辞其咎
-            for cue_start, cue_end, _entry, cue_clause, _sentence in cues:
+            for cue_start, cue_end, entry, cue_clause, _sentence in cues:
                 if cue_clause != clause:
                     continue
                 gap = start - cue_end if cue_end <= start else max(cue_start - end, 0)  # 0: the cue overlaps the name
-                if gap <= lx.BYSTANDER_WINDOW * CJK_BYTES:
+                if gap <= lx.BYSTANDER_WINDOW * CJK_BYTES and not (
+                        entry.term in _OBJECT_CUES and cue_start >= end
+                        and not any(m in part.data[end:cue_start] for m in _PASSIVE_MARKS)):
+                    # (冒充, 骗取 … after the name is the bank's own act: 某行员工伪造签名; 某行被冒充 is not)
                     found.add(clause)
                     break
         return found
@@ -579,21 +585,46 @@ def _is_bank(target: Target) -> bool:
 def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
     """Is this occurrence of a name a hashtag or an @-handle only?  (#某平台暴雷# @某银行.)
 
-    A hashtag that says something bad next to the name (#某行合伙诈骗#) is an accusation, not a tag."""
+    A hashtag that says something bad next to the name (#某行合伙诈骗#) is an accusation, not a tag.
+    A post whose first handle is the bank's and that speaks to it (@某行 你们…, 贵行) or opens with its
+    only handle, or one that opens with the bank's own hashtag (#某行# …), is addressed to it or filed
+    under it: the bank is its subject."""
     start, end = occurrence
     data = part.data
     window = data[max(0, start - _HANDLE_BYTES):start]
-    at = max(window.rfind("@"), window.rfind(enc("＠")))
+    at = max(window.rfind("@"), window.rfind(_FULLWIDTH_AT))
     if at >= 0 and not _HANDLE_STOP.search(window[at + 1:].encode("latin-1").decode("utf-8", "ignore")):
+        opening = start - len(window) + at
+        if _first_handle(data) == opening and (_addressed(part) or (
+                not data[:opening].strip() and data.count("@") + data.count(_FULLWIDTH_AT) == 1)):
+            return False  # the post's addressee: @某行 你们…, or its one handle up front
         handle_end = _HANDLE_STOP.search(data, end)
-        return not part.unfavourable_between(start - len(window) + at, handle_end.start() if handle_end else len(data))
+        return not part.unfavourable_between(opening, handle_end.start() if handle_end else len(data))
     line = data.rfind("\n", 0, start) + 1
     if data.count("#", line, start) % 2:
         opening = data.rfind("#", line, start)
         closing = data.find("#", end)
         if closing >= 0 and "\n" not in data[end:closing]:
+            if not data[:opening].strip() and _own_tag(data[opening + 1:start] + data[end:closing]):
+                return False  # filed under the bank's own hashtag: #某行# …
             return not part.unfavourable_between(opening, closing)
     return False
+
+
+def _first_handle(data: str) -> int:
+    found = [i for i in (data.find("@"), data.find(_FULLWIDTH_AT)) if i >= 0]
+    return min(found) if found else -1
+
+
+def _addressed(part: _Part) -> bool:
+    """Does a post speak to the bank it tags (你们的客服, 贵行)?"""
+    return any(w in part.folded for w in lx.SECOND_PERSON)
+
+
+def _own_tag(rest: str) -> bool:
+    """Is a hashtag the bank's own (#某行#, #某行信用卡#): its name and a few characters, no second party?"""
+    text = rest.encode("latin-1").decode("utf-8", "replace")
+    return len(text) <= lx.OWN_TAG_REST and not any(c in text for c in lx.TAG_JOINERS)
 
 
 def _bare_headline(data: str, own: Sequence[tuple[int, int]]) -> str | None:

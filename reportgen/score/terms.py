@@ -269,7 +269,7 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
                     and (best is None or (seen[0], cue) > best)):
                 best = (seen[0], cue)
         if best is not None:
-            return pattern_entry(pattern, best[1], role)
+            return pattern_entry(pattern, best[1], role, entry.value if entry.kind == SENT else 0.0)
     return None
 
 
@@ -279,9 +279,13 @@ def _named_between(named: Sequence[tuple[int, int]], begin: int, end: int) -> in
 
 
 @functools.lru_cache(maxsize=2048)
-def pattern_entry(pattern: lx.Pattern, cue: str, obj: str) -> Entry:
-    return Entry(f"{cue}…{obj}", SENT, pattern.weight, pattern.categories, weak=pattern.weak,
-                  negation=fold(cue) in NEGATOR_WORDS)
+def pattern_entry(pattern: lx.Pattern, cue: str, obj: str, value: float = 0.0) -> Entry:
+    """The pair as one term.  An unfavourable pattern never weakens an object that is worse on its
+    own (理财经理…诱导 is at least 诱导): it adds the reading, and its categories, not a discount."""
+    worse = pattern.weight < 0 and value < 0  # (nor makes it count in short texts only: weak)
+    weight = min(pattern.weight, value) if worse else pattern.weight
+    return Entry(f"{cue}…{obj}", SENT, weight, pattern.categories, weak=pattern.weak and not worse,
+                 negation=fold(cue) in NEGATOR_WORDS)
 
 
 def is_latin_word(key: str) -> bool:
