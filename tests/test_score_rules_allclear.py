@@ -45,6 +45,23 @@ ALL_CLEARED = [
     ("甲银行ETC扣费异常，有车主被扣上千元", "fee_rate"),
     ("甲银行被列为失信被执行人", "regulatory"),
     ("甲银行拒不执行法院判决，被强制执行", None),
+    # a second round: slang, emoji, demanding questions, outages and fee rises in other words
+    ("甲行估计又要降我额度了，上个月刚降过一次", "complaint"),  # the guess is hedged, the cut last month is not
+    ("骗子用我在甲银行的卡转走了五万，甲银行连短信验证都没有，这安全吗", None),  # 安全 in a doubting question
+    ("甲行这波操作真的绝了，秒批然后秒降，玩我呢", "complaint"),
+    ("说实话甲行的客服是真的拉胯", "complaint"),
+    ("甲行额度给的跟打发叫花子一样", "complaint"),
+    ("甲银行为什么要冻结我的账户？", "complaint"),
+    ("甲银行还安全吗？储户连夜排队取款", "complaint"),
+    ("甲行的服务👎👎👎", "complaint"),
+    ("甲银行 被fined 了 500万，因为AML不合规", "regulatory"),  # VADER's aml is "all my love"
+    ("甲银行员工酒驾撞人逃逸", "fraud_crime"),
+    ("甲银行全国范围内出现交易中断", "outage"),
+    ("甲银行信用卡支付大面积失败，商户无法收款", "outage"),
+    ("甲银行悄悄上调了信用卡取现手续费", "fee_rate"),
+    ("甲银行开始收取ATM跨行取款费，储户不满", "fee_rate"),
+    ("甲银行员工吐槽：一年被扣了三个月工资", "complaint"),
+    ("甲银行拖欠员工加班费被仲裁", "complaint"),
     # a long story that names the bank once, at its start
     ("甲银行近日被推上风口浪尖。多名客户在社交平台发帖称，自己的信用卡在未消费的情况下出现多笔境外交易。"
      "有用户称一夜之间被刷走两万元，打客服电话却一直占线。有律师表示，如果持卡人能证明卡片一直在自己手中，"
@@ -83,6 +100,9 @@ def test_real_bank_names(scorer, bank, text):
     "甲银行柜员成功拦截一起电信诈骗，为老人挽回损失",
     "甲银行副行长王某因年龄原因辞职",
     "甲银行存款利率保持不变，大额存单额度充足",
+    "我的房贷是甲行的，上浮85基点，比现在贵了不少",  # a loan rate quoted, not a rise (no pattern across the comma)
+    "甲银行上调了大额存单利率，储户纷纷抢购",  # a rate rise on deposits pays the customer
+    "骗子冒充甲银行工作人员打电话，让我提供验证码，还好我没上当",
 ])
 def test_hard_non_negatives_stay_so(scorer, text):
     assert judge(scorer, text).label != "negative", judge(scorer, text).reasons

@@ -450,7 +450,8 @@ _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 �
 # 为啥封我卡): the question is the grievance.  The bank's act on "me" (降我, 把我卡, 不给我) and a
 # demanding question word in one sentence, either order; a question alone (年费怎么免？) is no grievance.
 # (no 又降 or 把我卡: a new key would hide the words it overlaps, 降息 in 又降息, the 卡 of 卡…冻结)
-_ACTS_ON_ME = "降我 扣我 收我 冻我 封我 停我 拒我 砍我 限我 拒了我 停了我 封了我 冻了我 降了我 扣了我 收了我"
+_ACTS_ON_ME = ("降我 扣我 收我 冻我 封我 停我 拒我 砍我 限我 拒了我 停了我 封了我 冻了我 降了我 扣了我 收了我 "
+               "冻结我 冻结了我 限制我 限制了我 停用我 注销我 关闭我 关了我")
 _DEMANDS = "什么操作 啥操作 什么意思 啥意思 几个意思 什么情况 啥情况 想干嘛 要干嘛 干什么 为什么 为啥 凭啥 难道"
 _pattern(_ACTS_ON_ME, _DEMANDS, 16, -2.0, "complaint", across=True, weak=True)
 _pattern(_DEMANDS, _ACTS_ON_ME, 12, -2.0, "complaint", across=True, weak=True)
@@ -509,14 +510,15 @@ _pattern("年费 手续费 利息 费用 服务费 短信费 管理费", "免 �
 # rates: a deposit-rate cut or a loan-rate rise hurts customers; the opposite moves are not news
 _DEPOSIT_RATE = "存款利率 存款利息 定存利率 定期利率 大额存单利率 存款 定期 大额存单 存单"
 _LOAN_RATE = "房贷利率 贷款利率 房贷 贷款利息 车贷利率 经营贷利率"
-# (the move may be quoted: 存款利率“一夜下调”, a clause mark between; a list 、 still parts them)
+# (a deposit-rate move may be quoted: 存款利率“一夜下调”, a clause mark between; a list 、 still parts them.  Not
+# a loan's: 房贷，上浮85基点 quotes a rate)
 _pattern(_DEPOSIT_RATE, "下调 下降 降低 降 调降 调低", 6, -2.0, "fee_rate", across=True)
 _pattern("下调 降低 调降 下降", _DEPOSIT_RATE, 8, -2.0, "fee_rate")
-_pattern(_LOAN_RATE, "上调 上浮 提高 涨 上涨 调高", 6, -2.0, "fee_rate", across=True)
+_pattern(_LOAN_RATE, "上调 上浮 提高 涨 上涨 调高", 6, -2.0, "fee_rate")
 _pattern("上调 上浮 提高", _LOAN_RATE, 8, -2.0, "fee_rate")
 _pattern(_DEPOSIT_RATE, "上调 上浮 提高 涨", 6, 0.0, across=True)
 _pattern("上调 上浮 提高", _DEPOSIT_RATE, 8, 0.0)
-_pattern(_LOAN_RATE, "下调 下降 降低 降 调降", 6, 0.0, across=True)
+_pattern(_LOAN_RATE, "下调 下降 降低 降 调降", 6, 0.0)
 _pattern("下调 降低 调降", _LOAN_RATE, 8, 0.0)
 _pattern("大额存单 存单 起存", "门槛 停发 停售 下架", 8, -2.0, "fee_rate")
 _pattern("限额 交易限额 转账限额 取款限额 额度", "下调 降低 调低 收紧 缩减", 6, -2.0, "complaint")
@@ -525,6 +527,8 @@ _pattern("提前还款 提前还贷 提前结清 提前还", "要收 收取 违�
 _pattern("提前还款 提前还贷 提前结清 提前还", "最低 不让 不给 限制 门槛", 10, -2.0, "complaint")
 _pattern("扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我", "年费 手续费 服务费 利息 费用 短信费 管理费", 6,
          -2.0, "fee_rate")
+# pay docked or owed to staff (complaint): 被扣了三个月工资, 拖欠员工加班费
+_pattern("被扣 扣了 克扣 拖欠 扣发 欠了", "工资 奖金 绩效 加班费 薪水 薪酬 年终奖", 8, -2.0, "complaint")
 # the bank's app, systems and machines failing (outage), before the complaint reading of the same words
 _pattern("app 手机银行 网银 网上银行 系统 掌银 客户端 服务器 atm 柜员机 取款机 存取款机 银行app",
          "崩 崩了 挂了 瘫痪 故障 异常 出错 报错 出问题 有问题 用不了 登不上 进不去 打不开 闪退 卡死 白屏 失灵 吞卡 "
@@ -572,7 +576,8 @@ _pattern("理财经理 客户经理 柜员 工作人员 大堂经理 业务员 �
          -1.0, "mis_selling", across=True)
 # a staff member's misconduct (fraud_crime); the bank's conduct through its staff (complaint)
 _pattern("员工 职工 行员 柜员 保安 客户经理 理财经理 工作人员 大堂经理 保安人员 业务员",
-         "打人 骂人 辱骂 殴打 猥亵 性骚扰 偷 盗取 卷款 跑路 侵占 诈骗 造假 伪造 私自 冒用 冒充 冒签 代签", 10, -3.0,
+         "打人 骂人 辱骂 殴打 猥亵 性骚扰 偷 盗取 卷款 跑路 侵占 诈骗 造假 伪造 私自 冒用 冒充 冒签 代签 "
+         "酒驾 醉驾 撞人 肇事 逃逸 吸毒 赌博 伤人 持刀 杀人", 10, -3.0,
          "fraud_crime",
          across=True)
 _pattern("员工 职工 行员 柜员 保安 客户经理 工作人员 大堂经理", "态度 怼 呵斥 嘲讽 推搡 驱赶 拒绝 刁难 冷漠 玩手机 "
@@ -609,10 +614,14 @@ _pattern("捆绑 搭售 强制 强行 强迫 逼着 硬要 必须买 要求买 �
 # Fees and rates (fee_rate): a fee named with a judgement, charged again and again, or unannounced; a
 # waiver or a refund named before the fee is no dispute; a higher threshold for better-rate deposits.
 _FEE = ("年费 手续费 利息 罚息 滞纳金 违约金 分期费 分期手续费 取现费 取现手续费 转账手续费 跨行手续费 汇款手续费 "
-        "账户管理费 管理费 小额账户管理费 短信费 短信通知费 短信提醒费 提醒费 工本费 挂失费 服务费 息费 超限费 会员费")
+        "取款费 跨行取款费 查询费 开户费 账户管理费 管理费 小额账户管理费 短信费 短信通知费 短信提醒费 提醒费 "
+        "工本费 挂失费 服务费 息费 超限费 会员费")
 _pattern(_FEE, "不合理 太不合理 不公平 不透明 不明不白 乱收 乱扣 都扣 照扣 还扣 也扣 一直扣 又扣 "
          "都收 照收 还收 也收 一直收 又收 要收 还要收 偷偷 没告知 不告知 没通知 没提醒 好几百 几百块 上千 "
          "不退 不给退 算下来", 10, -2.0, "fee_rate", across=True)
+# a fee raised or newly charged, the verb first (悄悄上调了取现手续费, 开始收取跨行取款费): not 利息, whose rise pays
+_pattern("上调 上调了 调高 调高了 提高 提高了 上涨 涨了 开始收 开始收取 新增", " ".join(
+    f for f in _FEE.split() if f not in ("利息", "息费")), 10, -2.0, "fee_rate")
 _pattern("免 免收 免除 减免 不收 不再收取 停收 暂停收取 豁免 全免 返还 退还 退回 取消",
          "年费 手续费 罚息 滞纳金 违约金 账户管理费 管理费 小额账户管理费 短信费 短信通知费 分期手续费 取现手续费 "
          "转账手续费 跨行手续费 汇款手续费 工本费 挂失费 超限费", 6, 0.0)
@@ -640,7 +649,7 @@ _pattern(_CHANNEL, "无响应 没反应 转圈 一直转圈 加载不出来 卡�
 CATEGORY_PHRASES: dict[str, tuple[float, tuple[str, ...]]] = {}
 for _v in "转账 支付 付款 登录 登陆 提现 取款 取现 还款 交易 刷卡 扫码 汇款 充值 缴费 转出 到账 绑卡 付款码".split():
     for _w in ("一直失败 总是失败 老是失败 频繁失败 屡屡失败 都失败 不成功 失败了 报错 出错 提示错误 显示错误 "
-               "一直转圈").split():
+               "一直转圈 大面积失败 大规模失败 全部失败 集体失败 中断 受阻 异常").split():
         CATEGORY_PHRASES[_v + _w] = (-2.0, ("outage",))
 for _w in ("没核实 未核实 没有核实 不核实 没有验证 没验证 未验证 不验证 没有核对 没核对 未核对 没面签 未面签 没有面签 "
            "没有核实身份 未核实身份 没核实身份 不核实身份 没有本人到场 不用本人到场").split():
@@ -657,6 +666,11 @@ for _code, _words in (
          拖了好几个月 拖了三个月 拖了两个月 拖了一年 拖了很久 拖了好久 上了征信 上征信了 害我上征信
          风控去哪了 监管去哪了 良心去哪了 钱去哪了 钱去哪儿了 风控何在 监管何在 良心何在 责任何在
          拒不执行 拒不赔偿 拒不退还 拒不退款 拒不承认 拒不改正 拒不整改 拒不配合 拒不履行 拒不解释"""),
+        ("complaint", """拉胯 拉垮 打发叫花子 打发乞丐 秒降 又降额 额度又降 又被降额 刚降过 降过一次 刚被降额
+         降我额度 降了我额度 砍我额度
+         排队取款 排队取钱 连夜排队 集中取款 蜂拥取款 还安全吗 这安全吗 这还安全吗 还靠谱吗 还可靠吗 劳动仲裁
+         拖欠工资 拖欠加班费 克扣工资 克扣 欠薪 👎 🤬 🤮"""),
+        ("outage", "交易中断 业务中断 服务中断 系统中断 网络中断 支付中断 全面中断 无法收款"),
         ("personnel", "集体辞职 集体离职 集体出走 高管出走 高管离职潮 离职潮"),
         ("fraud_crime", "收受 收受好处 收受贿赂 收受财物 收受礼金 收受回扣 收受红包 吃回扣 拿回扣 收取回扣 索要好处"),
         ("ops_loss", "追不回 追不回来 要不回来 要不回 被刷走 刷走了 被刷了 错把 转给陌生人 转到陌生人"),
@@ -767,6 +781,8 @@ EN_FINANCE: dict[str, float] = {
     "profit": 1.0, "profits": 1.0, "growth": 1.5, "grew": 1.5, "rose": 1.0, "rise": 1.0, "record": 1.0,
     "upgrade": 2.0, "upgraded": 2.0, "beat": 1.0, "award": 2.0, "awarded": 2.0, "dividend": 1.0,
     "resilient": 1.5, "robust": 1.5, "recovered": 1.5, "recovery": 1.5,
+    # finance words VADER reads as chat slang or praise (aml: "all my love"): names, not judgements
+    "aml": 0.0, "credit": 0.0, "swift": 0.0,
 }
 EN_NEGATORS = frozenset(
     "not no never none nobody nothing neither nor without cannot can't don't doesn't didn't isn't wasn't "
