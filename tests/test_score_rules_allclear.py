@@ -62,6 +62,12 @@ ALL_CLEARED = [
     ("甲银行开始收取ATM跨行取款费，储户不满", "fee_rate"),
     ("甲银行员工吐槽：一年被扣了三个月工资", "complaint"),
     ("甲银行拖欠员工加班费被仲裁", "complaint"),
+    ("独家｜甲银行多地分行暂停房贷业务，购房者断供风险上升", "complaint"),  # 上升 is good news only for profits
+    ("甲银行，你欠储户一个解释", "complaint"),
+    ("甲银行被下调信用评级", "performance"),
+    ("一位老人在女儿陪同下来到甲银行网点，想取出自己的养老钱，却被告知需要本人携带身份证件、户口本及医院证明。"
+     "老人行动不便，往返三次仍未办成。女儿在网上发帖称，银行的规定太死板，让老人吃尽苦头。帖子引发大量网友共鸣。",
+     "complaint"),
     # a long story that names the bank once, at its start
     ("甲银行近日被推上风口浪尖。多名客户在社交平台发帖称，自己的信用卡在未消费的情况下出现多笔境外交易。"
      "有用户称一夜之间被刷走两万元，打客服电话却一直占线。有律师表示，如果持卡人能证明卡片一直在自己手中，"
@@ -81,6 +87,7 @@ def test_bad_news_is_not_all_cleared(scorer, text, code):
     ("招行", "#招行# 信用卡额度说降就降，客服也不给解释"),
     ("建行", "@建设银行 你们的App转账转到一半卡住了，钱扣了对方没收到"),
     ("工行", "工行员工伪造客户签名办理贷款"),
+    ("交行", "交通银行信用卡催收人员冒充法院工作人员，向持卡人发送“传票”恐吓还款，涉嫌违法。"),
 ])
 def test_real_bank_names(scorer, bank, text):
     j = scorer.score(ScoreInput("", text, bank_target(bank), ()))
