@@ -255,7 +255,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     存款保险 存款保险制度 公安冻结 警方冻结 司法冻结 法院冻结 被ga冻结 ga冻结 涉案冻结 被公安冻结 被警方冻结
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 接盘方 刚性年费 分红险 不够格
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
-    新ceo 新行长 新董事长
+    新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
     免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
@@ -267,7 +267,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
 # 否认 / 辟谣 / 澄清 deny a claim: the claim's weight is flipped and damped, not made good news.
 NEGATORS: dict[str, float] = {
     "不": -0.6, "未": -0.6, "没": -0.6, "没有": -0.6, "无": -0.6, "并未": -0.6, "并非": -0.6, "不是": -0.6,
-    "从未": -0.6, "不算": -0.6,
+    "从未": -0.6, "不算": -0.6, "严禁": -0.6,
     "绝无": -0.6, "并无": -0.6, "无任何": -0.6, "未发现": -0.6, "未曾": -0.6, "不存在": -0.6,
     "未发生": -0.6, "没有发生": -0.6, "未出现": -0.6, "没有出现": -0.6, "未涉及": -0.6, "不涉及": -0.6,
     "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
@@ -349,7 +349,9 @@ ACCUSATIONS: frozenset[str] = frozenset("""
     合伙诈骗 监守自盗 冒充我 冒用我 冒签 代签 伪造签名
     一点作为都没有 毫无作为 没有作为 坐视不管 袖手旁观 不闻不问 放任不管 负有责任 难逃其责 脱不了干系 脱不开干系
     漏洞 系统漏洞 风控漏洞 安全漏洞 管理漏洞 审核漏洞 审核不严 把关不严 未履行 未尽到 未尽职 失职 疏于管理 管理不善
-    内控缺失 内控失效 未核实 没有核实 未经核实
+    内控缺失 内控失效 未核实 没有核实 未经核实 明知 未及时 没有及时 没及时 未能及时
+    未及时止付 未及时冻结 未及时拦截 没有及时止付 没及时止付 没有及时冻结 没有及时拦截 未能及时止付 未能及时拦截
+    未及时提醒 未及时告知 没有及时提醒 没有及时告知
 """.split())
 # the bank's own failing beside a fraudster (不法分子通过某行系统漏洞…, 骗子用某行的卡…某行未履行审核义务)
 _neg(2.0, """系统漏洞 风控漏洞 管理漏洞 审核漏洞 把关不严 未履行 未尽到 未尽职 疏于管理 管理不善 内控缺失""")
@@ -405,9 +407,9 @@ _METRIC = ("净利 净利润 利润 利润总额 营收 营业收入 收入 业�
            "roe 净资产收益率 资本充足率 拨备覆盖率")
 # money gone from the account: the bank's handling (ops_loss)
 _pattern(_MONEY, "被转走 转走 不见了 不见 不翼而飞 消失 没了 少了 被取走 被划走 被冒领 被挪用 被人取走 被人转走 "
-         "被人取了 被人转了 被取了 被转了 被人冒领 被人划走 被人支取 被支取", 12, -3.0,
+         "被人取了 被人转了 被取了 被转了 被人冒领 被人划走 被人支取 被支取 被提前支取 被人提前支取", 12, -3.0,
          "ops_loss", across=True)
-_pattern(_CARD + " 账户", "被盗刷 盗刷 被盗 被盗用 被冒用", 10, -3.0, "ops_loss")
+_pattern(_CARD + " 账户", "被盗刷 盗刷 被盗 被盗用 被冒用 被刷 被人刷 被别人刷", 10, -3.0, "ops_loss")
 # refused or blocked withdrawals, cards and accounts blocked (complaint)
 _pattern(_MONEY + " 取款 取钱", "无法取出 取不出 取不出来 取不了 不让取 不给取 无法支取 需派出所", 10, -2.5,
          "complaint", across=True)
@@ -424,11 +426,18 @@ _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 �
 _pattern("才 只给 才给 只批 才批 只下 才下 就批了 只批了 就给了", "k w 千 万 几千",
          3, -2.0, "complaint", weak=True)
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
-_pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却", 14, -2.0, "complaint", across=True)
-_pattern("保险 保单 理财 基金", "说是存款 当成存款 当存款 是存款", 6, -2.5, "mis_selling")
+_pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却 变成了 变成 就扣了 又扣了 照样扣 还是扣 又出现 "
+         "又收了 就收了", 14, -2.0, "complaint", across=True)
+# a "free" product or service that turns out to charge (mis_selling): 说免息，账单上每期都有手续费
+_pattern("说免息 说是免息 号称免息 说好免息 说好的免息 宣传免息 说免费 说是免费 号称免费 说好免费 说好的免费 宣传免费 "
+         "说不收 说是不收 说好不收 承诺免费 承诺免息", "手续费 收费 利息 年费 费用 扣了 收了 就扣 又扣", 20, -2.0,
+         "mis_selling fee_rate", across=True)
+_pattern("保险 保单 理财 基金", "说是存款 当成存款 当存款 是存款 当成定期 当定期 说是定期 当成定期存款", 6, -2.5,
+         "mis_selling")
 # …保险，称是存款: the switch told in the next clause
 _pattern("保险 保单 理财 基金 分红险 万能险 年金险", "说是存款 称是存款 当成存款 当作存款 说成存款 以为是存款 "
-         "以为是存钱 说是存钱 称是存钱 说是储蓄 称是储蓄", 10, -2.5, "mis_selling", across=True)
+         "以为是存钱 说是存钱 称是存钱 说是储蓄 称是储蓄 当成定期 当作定期 说成定期 说是定期 称是定期", 10, -2.5,
+         "mis_selling", across=True)
 # what the bank does not do, in a customer's post: 不告诉我原因, 也不通知, 没给, 不肯减 (complaint)
 _pattern("不 没 没有 未", "告诉 通知 算数 回复 解决 处理 提醒 说明 到账 能用 兑现 理我 理人 管我 给 够 给提 "
          "给办 退款 退钱 批卡 批下来 减免 接电话 回电 回电话 让我 够用 肯减 肯退",
@@ -446,6 +455,18 @@ _pattern("分期 利息 费率 手续费 年费 罚息 管理费", "套路 坑 �
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
 _pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
+# the same refusal told object-first (协商个还款都不给, 分期也不让)
+_pattern("分期 办理 提额 协商 注销 取钱 取款 退款 减免 延期", "都不给 也不给 都不让 也不让 都不同意 也不同意 都不肯 "
+         "也不肯", 6, -2.0, "complaint")
+# money sent that has not arrived, days later (跨境汇款卡了12天还没到)
+_pattern("汇款 转账 打款 款项 放款 汇出 转出去 转过去 汇过去", "还没到 还没到账 一直没到 迟迟没到 还没收到 至今没到 "
+         "至今未到", 16, -1.8, "complaint", across=True)
+# a fee waived only on harder terms than before (要刷满十二次才免)
+_pattern("年费 免年费 手续费 管理费", "才免 才能免 才可以免 才给免 才免年费 才能免年费", 14, -2.0, "fee_rate",
+         across=True)
+# the card in the customer's hand while money left it (卡明明在我手上，却显示在外地取了两千)
+_pattern("在我手上 在我手里 在我身上 在钱包里 在我钱包 一直在我 明明在我", "取了 刷了 消费了 被取 被刷 取走 转走 "
+         "被消费 被转 交易了", 20, -2.5, "ops_loss", across=True)
 # A demanding question about what the bank did to the customer, in a short post (又降我额度，什么操作？
 # 为啥封我卡): the question is the grievance.  The bank's act on "me" (降我, 把我卡, 不给我) and a
 # demanding question word in one sentence, either order; a question alone (年费怎么免？) is no grievance.
@@ -491,7 +512,8 @@ _pattern("收了 扣了 扣走 扣我 收我 多收 乱收 多扣 偷偷扣 直�
 _pattern("下调 降低 调低 收紧 缩减", "限额 交易限额 转账限额 取款限额 支付限额 非柜面限额", 8, -2.0, "complaint")
 # customer data out of the bank's hands (data_leak)
 _pattern("个人信息 客户信息 用户信息 客户资料 个人资料 身份证 身份信息 隐私 客户数据 用户数据 手机号 电话号码 征信",
-         "泄露 泄漏 外泄 被卖 被泄露 被盗 被窃取 被出售 被倒卖 被贩卖 流出 卖给 当废品卖", 10, -2.5, "data_leak")
+         "泄露 泄漏 外泄 被卖 被泄露 被盗 被窃取 被出售 被倒卖 被贩卖 流出 卖给 当废品卖 出售 出售给 出卖 兜售 "
+         "非法提供", 10, -2.5, "data_leak")
 # a fine over the products the bank sells (regulatory and mis_selling)
 _pattern("理财 代销 基金 保险 销售 产品 理财产品 原油宝", "罚单 被罚 罚款 处罚 被处罚", 10, -2.5,
          "regulatory mis_selling")
@@ -515,6 +537,8 @@ _LOAN_RATE = "房贷利率 贷款利率 房贷 贷款利息 车贷利率 经营�
 _pattern(_DEPOSIT_RATE, "下调 下降 降低 降 调降 调低", 6, -2.0, "fee_rate", across=True)
 _pattern("下调 降低 调降 下降", _DEPOSIT_RATE, 8, -2.0, "fee_rate")
 _pattern(_LOAN_RATE, "上调 上浮 提高 涨 上涨 调高", 6, -2.0, "fee_rate")
+# a loan rate kept up when others cut theirs (房贷利率别家都降了就你家不降)
+_pattern(_LOAN_RATE, "不降 还不降 迟迟不降 就是不降 都不降 不下调 迟迟不下调", 14, -2.0, "fee_rate", across=True)
 _pattern("上调 上浮 提高", _LOAN_RATE, 8, -2.0, "fee_rate")
 _pattern(_DEPOSIT_RATE, "上调 上浮 提高 涨", 6, 0.0, across=True)
 _pattern("上调 上浮 提高", _DEPOSIT_RATE, 8, 0.0)
@@ -528,9 +552,10 @@ _pattern("提前还款 提前还贷 提前结清 提前还", "最低 不让 不�
 _pattern("扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我", "年费 手续费 服务费 利息 费用 短信费 管理费", 6,
          -2.0, "fee_rate")
 # pay docked or owed to staff (complaint): 被扣了三个月工资, 拖欠员工加班费
-_pattern("被扣 扣了 克扣 拖欠 扣发 欠了", "工资 奖金 绩效 加班费 薪水 薪酬 年终奖", 8, -2.0, "complaint")
+_pattern("被扣 扣了 克扣 拖欠 扣发 欠了 扣除 扣掉 扣罚", "工资 奖金 绩效 加班费 薪水 薪酬 年终奖", 8, -2.0, "complaint")
 # the bank's app, systems and machines failing (outage), before the complaint reading of the same words
-_pattern("app 手机银行 网银 网上银行 系统 掌银 客户端 服务器 atm 柜员机 取款机 存取款机 银行app",
+_pattern("app 手机银行 网银 网上银行 系统 掌银 客户端 服务器 atm 柜员机 取款机 存取款机 银行app 还款通道 支付通道 "
+         "交易通道 通道 收款码",
          "崩 崩了 挂了 瘫痪 故障 异常 出错 报错 出问题 有问题 用不了 登不上 进不去 打不开 闪退 卡死 白屏 失灵 吞卡 "
          "罢工 bug "
          "无法登录 无法使用 不能用", 8, -2.0, "outage")
@@ -549,7 +574,8 @@ _pattern(_METRIC, "下滑 下降 减少 腰斩 缩水 亏损 大跌 暴跌 跌 �
          "performance",
          banks_only=True)
 _pattern(_METRIC, "增长 上升 上涨 大涨 新高 提升 翻倍", 8, 1.5, "performance", banks_only=True)
-_pattern("不良率 不良贷款率 不良贷款", "高于 上升 攀升 走高 反弹 新高 增加 激增 暴增 飙升 大增", 8, -2.5, "performance",
+_pattern("不良率 不良贷款率 不良贷款", "高于 上升 攀升 走高 反弹 新高 增加 激增 暴增 飙升 大增 升至 增至 超过",
+         8, -2.5, "performance",
          banks_only=True)
 # an executive's or a staff member's fate (personnel): investigated, dead, missing
 _pattern(_STAFF, "被查 落马 被带走 带走 接受审查 协助调查 纪律审查 监察调查 严重违纪 开除党籍 双开 留置", 12, -3.0,
@@ -589,6 +615,7 @@ _pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司�
          "被封卡 冻结了 被降额 警告", 20, 0.0, across=True, banks_only=True)
 _pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
 _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
+_pattern("将于 计划 定于 期间 公告 通知 预计 凌晨 届时", "暂停部分业务 暂停多项业务 暂停全部业务", 12, 0.0, across=True)
 
 # --- Risk categories as cue families (issue 15): a category's cue and its object in one clause, written
 # as families of how customers and headlines say it, not as the wording of the posts they were checked on.
@@ -682,6 +709,45 @@ for _code, _words in (
         ("regulatory", "被列为失信被执行人 列为失信被执行人 被列入失信 列入失信名单 被列为被执行人 被强制执行")):
     for _w in _words.split():
         CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
+# Found by a second red-team round of rules v6 (invented must-be-negative texts in other forms: city and
+# village banks, staff titles, 【】 and ｜ titles, 黑猫投诉 complaints, notices naming several banks, Cantonese and
+# Taiwan wording, emoji): families a bank's bad news is told in with no other bad word beside it.
+for _code, _words in (
+        ("complaint", """徒有虚名 名不副实 浪得虚名 言过其实 虚有其表 到现在都没 到现在还没 到现在也没 到今天都没
+         到今天还没 至今都没 至今还没 在走流程 还在走流程 大吼大叫 吼叫 呵斥 训斥 推搡 甩脸色 摔东西 凶巴巴
+         突然关门 突然停业 突然关闭 人去楼空 大门紧闭 暂停部分业务 暂停多项业务 暂停全部业务 发布致歉 发布道歉
+         发出致歉 致歉声明 道歉声明 致歉信 道歉信 气炸 气炸了 气疯了 气哭了 气得发抖 气晕了 引起不满 引发不满
+         强烈不满 引起强烈不满 引发强烈不满 怨声载道 身心俱疲 苦不堪言 叫苦不迭 叫苦连天 难熬 煎熬 是认真的吗
+         你们认真的吗 🙄 😡 😠 😤 💢 🤡 😒 冇用 真系冇用 话唔知 用唔到 用唔了 攞唔到 唔俾 唔畀 搞咩 搞乜 冇人理
+         骂声 骂声一片 全是骂声 骂声不断 劝你善良 我劝你善良 黑榜 上黑榜 登上黑榜 拖延 拖延赔付 拖延理赔 拖延履行
+         故意拖延 一再拖延 说话不算数 说话不算话 出尔反尔 言而无信 食言 不认账 你们是真的牛 你们真牛 你们真行
+         真有你们的 你们可真行 要我自己承担 让我自己承担 要我承担 让我承担 由我承担 让客户承担 要客户承担 让储户承担
+         悄悄撤 悄悄关 悄悄取消 悄然撤 悄然关闭 悄然取消 撤并网点 裁撤网点"""),
+        ("ops_loss", """没签字 没有签字 未签字 根本没签 不是我签的 没签过字 从没签过 被提前支取 被记逾期 被记为逾期
+         被算逾期 被误记逾期 被误报逾期"""),
+        ("fee_rate", """多出了一笔 多出一笔 多了一笔 凭空多出 莫名多出 连续扣款 连续扣费 多次扣款 多次扣费 反复扣款
+         反复扣费"""),
+        ("data_leak", "从没申请过 从来没申请过 从未申请过 根本没申请 从没办过 从来没办过 根本没办过"),
+        ("fraud_crime", """利用职务便利 利用职务上的便利 骗取客户 骗取储户 骗走客户 骗走储户 回扣 要回扣 好处费
+         收好处费 索要好处费 批量开卡 帮助信息网络犯罪 帮信罪 帮电诈 帮诈骗 协助电诈 协助诈骗 为电诈 为诈骗团伙
+         为电诈团伙"""),
+        ("regulatory", """重罚 遭重罚 被重罚 巨额罚单 天价罚单 侵害消费者权益 侵害消费者合法权益 侵害金融消费者权益
+         损害消费者权益 侵犯消费者权益 侵害客户权益 被暂停新开 被暂停新增 被责令暂停 被暂停办理 被暂停开办"""),
+        ("outage", "当机 当掉 当机了"),
+        ("ops_loss", """未及时止付 未及时冻结 未及时拦截 没有及时止付 没及时止付 没有及时冻结 没有及时拦截 未能及时止付
+         未能及时拦截"""),
+        ("complaint", "未及时提醒 未及时告知 没有及时提醒 没有及时告知 一边喊着 嘴上喊着 口口声声"),
+        ("performance", "不良贷款突破 不良贷款余额突破 不良率突破 不良余额突破 不良贷款率突破"),
+        ("mis_selling", "理财陷阱 产品陷阱 收益陷阱 承诺落空 收益落空")):
+    for _w in _words.split():
+        CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
+_neg(2.0, """被暂停 陷阱 落空 全部落空 挪作他用 被挪作他用""")
+# (a refusal's object-first pattern words 也不给 and 都不给 must not hide the refusals they begin: 给钱也不给办)
+for _refusal, _weight in list(ZH_NEGATIVE.items()):
+    if _refusal.startswith(("不给", "不让", "不肯")):
+        ZH_NEGATIVE.setdefault("也" + _refusal, _weight)
+        ZH_NEGATIVE.setdefault("都" + _refusal, _weight)
+_neg(1.5, """人都傻了""")
 # a fee that doubles or rises (a pattern cannot pair them: 翻倍 and 上涨 are good news after a profit)
 for _fee in _FEE.split():
     if _fee not in ("利息", "息费"):  # a deposit's interest rising is good news

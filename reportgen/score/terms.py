@@ -198,11 +198,13 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
 def _pairs(entry: Entry) -> tuple[Pair, ...]:
     """The patterns an object term can complete, in the order :func:`paired` tries them, less those
     it never completes whatever the text: a pattern never turns a term the other way (不良率下降
-    stays good news after 利润), nor a phrase listed as neutral (公安冻结) into bad news."""
+    stays good news after 利润), nor a phrase listed as neutral (公安冻结) into bad news, nor
+    neutralises the bank's own failing (未及时止付 is no creditor's 止付 after 诈骗)."""
     return tuple((role, pattern, _CUE_SETS[pattern], pattern.window * CJK_BYTES)
                  for role in entry.object_of for pattern in BY_OBJECT.get(role, ())
                  if not ((entry.kind == SENT and entry.value * pattern.weight < 0)
-                         or (entry.shield and pattern.weight)))
+                         or (entry.shield and pattern.weight)
+                         or (not pattern.weight and entry.term in lx.ACCUSATIONS)))
 
 
 # 很低, 太慢, 这么难: a degree adverb before a one-character pattern word is still that word
