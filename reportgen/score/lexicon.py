@@ -319,7 +319,10 @@ DEGREE_WINDOW = 4
 
 # Words that refer back to the bank an item is about.  They count as the bank's own mentions
 # only when the item names no other bank or entity: with two banks, 该行 is ambiguous.
-ANAPHORA: tuple[str, ...] = ("该行", "该银行", "此行", "这家银行", "该分行", "该支行")
+ANAPHORA: tuple[str, ...] = ("该行", "该银行", "此行", "这家银行", "该分行", "该支行", "the bank", "the lender")
+# ... and, when the target is a bank, the words a story uses of that bank after naming it once (涉事银行; not
+# 支行 alone, which is as often another bank's branch, named where the money went)
+BANK_ANAPHORA: tuple[str, ...] = ("涉事银行", "涉事支行", "涉事网点", "银行方面", "该网点")
 
 # Roles in which a bank is named without being the subject of the bad news.  When one of these
 # cues sits next to the bank's name in a clause, that clause's bad news does not count against
@@ -352,6 +355,7 @@ ACCUSATIONS: frozenset[str] = frozenset("""
     内控缺失 内控失效 未核实 没有核实 未经核实 明知 未及时 没有及时 没及时 未能及时
     未及时止付 未及时冻结 未及时拦截 没有及时止付 没及时止付 没有及时冻结 没有及时拦截 未能及时止付 未能及时拦截
     未及时提醒 未及时告知 没有及时提醒 没有及时告知
+    升级失败 系统升级失败 维护失败
 """.split())
 # the bank's own failing beside a fraudster (不法分子通过某行系统漏洞…, 骗子用某行的卡…某行未履行审核义务)
 _neg(2.0, """系统漏洞 风控漏洞 管理漏洞 审核漏洞 把关不严 未履行 未尽到 未尽职 疏于管理 管理不善 内控缺失""")
@@ -359,7 +363,10 @@ BYSTANDER_DAMPING = 0.08
 # A post that speaks to the bank it tags (@某行 你们的客服…) is about it, and so is one that opens with the
 # bank's only handle or its own hashtag (#某行#, #某行信用卡#: the name and up to OWN_TAG_REST characters,
 # none of them a joiner to a second party: #某行与某平台#).
-SECOND_PERSON: tuple[str, ...] = ("你们", "你行", "贵行", "你家", "您行")
+# A list of names (某行、乙行、丙行因…被罚) shares the clause that ends it, when that clause is at most this
+# many characters long and every clause before it is a name alone.
+LISTED_CLAUSE = 40
+SECOND_PERSON: tuple[str, ...] = ("你们", "你行", "贵行", "你家", "您行", "your ")
 OWN_TAG_REST = 5
 TAG_JOINERS = "与和及跟同、&"
 
@@ -446,6 +453,7 @@ _pattern("不 没 没有 未", "告诉 通知 算数 回复 解决 处理 提醒
 _pattern("排了 排队 等了", "小时 个钟 半天 一上午 一下午 很久 好久 一周 几天 一个月 半个月 好几天", 6, -2.0,
          "complaint")
 _pattern("跑", "趟", 2, -2.0, "complaint")
+_pattern("折腾 折腾了 耽误 耽误了 白跑 白等", "一上午 一下午 一整天 大半天 半天 一天 好几天 几天", 3, -2.0, "complaint")
 _pattern("提供 要求提供 要求", "证明 收入证明 流水", 6, -1.8, "complaint")
 # sales and collection calls (complaint)
 _pattern("电话 打电话 来电 短信", "分期 推销 营销 骚扰 烦 轰炸 频繁 不停 催", 10, -2.0, "complaint")
@@ -567,6 +575,10 @@ _pattern("效率 服务 态度 体验 app 系统 客服 手机银行 网银 界�
 _pattern("提额 提了", "几百 一点 一点点 才 很少 太少", 4, -2.0, "complaint")
 _pattern("办卡 下卡 申请 提额 注销 销户 销卡 取钱 取款 信用卡", "这么难 太难 好难 难么", 6, -2.0, "complaint")
 _pattern("被忽悠 忽悠 被推销 推销 误导", "购买 开通 办了 买了", 6, -2.5, "mis_selling")
+# risky products pushed on the elderly (向八旬老人推销高风险基金): the sale is the mis-selling
+_pattern("老人 老年人 老年客户 老年储户 高龄 七旬 八旬 九旬 大爷 大妈", "推销 兜售 销售 卖给 强推", 8, -2.0,
+         "mis_selling")
+_pattern("推销 兜售 销售 强推", "高风险", 4, -2.0, "mis_selling")
 # the bank's results and pay: a decline is negative performance, a rise is not negative
 _pattern(_METRIC, "下滑 下降 减少 腰斩 缩水 亏损 大跌 暴跌 跌 降至 降 为零 归零 倒扣 蒸发 下挫 下跌 走低 收窄 承压 "
          "负增长 "
@@ -588,7 +600,8 @@ _pattern(_STAFF, "失联 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 杀
 _EMPLOYEE = "员工 职工 行员 柜员 客户经理 理财经理 工作人员 大堂经理 业务员 银行员工 信贷员"
 _pattern(_EMPLOYEE, "挪用 套取 侵吞 侵占 盗用 截留 私吞 冒领 转走 盗取 卷走 私自转", 16, -3.0, "fraud_crime ops_loss",
          across=True)
-_pattern(_EMPLOYEE, "受贿 贪污 违法发放贷款 非法吸收 索贿 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 行贿 私刻",
+_pattern(_EMPLOYEE, "受贿 贪污 违法发放贷款 非法吸收 索贿 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 行贿 私刻 "
+         "骗取 骗走 骗了 偷换 调包 掉包",
          16, -3.0, "fraud_crime", across=True)
 _pattern(_EMPLOYEE, "飞单 私售 私自销售 私卖", 16, -3.0, "fraud_crime mis_selling", across=True)
 _pattern(_STAFF, "受贿 贪污 挪用 违法发放贷款 非法吸收 索贿 套取 侵吞 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 "
@@ -742,6 +755,26 @@ for _code, _words in (
     for _w in _words.split():
         CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
 _neg(2.0, """被暂停 陷阱 落空 全部落空 挪作他用 被挪作他用""")
+# Found by a third red-team round of rules v6 (invented feed items: a title and a summary, several banks, English):
+# a court's debtor list, a hole in the books, the customer's money asked after (储户的钱去哪了: 的钱 is a pattern
+# word and would hide 钱去哪了), a staff member's swap of a deposit slip, an elderly customer sold a risky product.
+for _code, _words in (
+        ("regulatory", "列为被执行人 成为被执行人 列入被执行人"),
+        ("ops_loss", "窟窿 资金窟窿 巨额窟窿 亏空 巨额亏空"),
+        ("complaint", "的钱去哪了 的钱去哪儿了 的钱哪去了 的存款去哪了 的存款去哪儿了"),
+        ("fraud_crime", "偷换 调包 掉包 偷梁换柱"),
+        # blame and distress in a story told at length (负有管理责任: 行为负有… reads 为负 first, so the key
+        # is 管理责任)
+        ("complaint", "管理责任 不可推卸的责任 睡不着觉 夜不能寐 寝食难安 欲哭无泪"),
+        ("outage", "升级失败 系统升级失败 维护失败 切换失败 系统切换失败"),
+        # English: what the finance list lacked (plurals and -ing forms VADER has not), with their categories
+        ("regulatory", "fine fines penalties"),
+        ("outage", "crash crashed crashes glitch glitches outages"),
+        ("data_leak", "breaches breached ransomware hackers"),
+        ("fraud_crime", "embezzling embezzled defrauding defrauded laundered theft bribery"),
+        ("mis_selling", "mis-selling mis-sold misselling")):
+    for _w in _words.split():
+        CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
 # (a refusal's object-first pattern words 也不给 and 都不给 must not hide the refusals they begin: 给钱也不给办)
 for _refusal, _weight in list(ZH_NEGATIVE.items()):
     if _refusal.startswith(("不给", "不让", "不肯")):
@@ -771,7 +804,8 @@ FRAMES: dict[str, float] = {"回应": -1.2, "回复": -0.5, "致歉": 0.0, "道�
 PRE_FRAMES: dict[str, float] = {"网曝": -1.2, "曝光": -0.5, "网传": -0.8, "曝": -0.5, "爆料": -1.2, "三问": -1.2,
                                 "网友曝": -1.2, "网友爆料": -1.2, "实名举报": -1.0, "举报": 0.0, "投诉": 0.0,
                                 "控诉": -0.5, "吐槽": -0.5, "网友吐槽": -0.5, "怒斥": 0.0, "痛批": -0.5,
-                                "追问": -0.5, "起底": -1.2, "质问": -0.5, "怒问": -0.5, "状告": 0.0, "起诉": 0.0}
+                                "追问": -0.5, "起底": -1.2, "质问": -0.5, "怒问": -0.5, "状告": 0.0, "起诉": 0.0,
+                                "再问": -1.2, "四问": -1.2, "五问": -1.2}
 FRAME_WINDOW = 6
 
 # A text this short (characters) that names no other bank is about the bank as a whole: a
@@ -853,6 +887,14 @@ EN_FINANCE: dict[str, float] = {
     "resilient": 1.5, "robust": 1.5, "recovered": 1.5, "recovery": 1.5,
     # finance words VADER reads as chat slang or praise (aml: "all my love"): names, not judgements
     "aml": 0.0, "credit": 0.0, "swift": 0.0,
+    # a third red-team round (English feed items): plurals and forms VADER lacks
+    "penalties": -2.5, "fines": -2.5, "ransomware": -3.0, "hack": -2.5, "hackers": -2.5, "cyber-attack": -3.0,
+    "breaches": -2.5, "breached": -2.5, "breaching": -2.5, "rigging": -2.5, "rigged": -2.5, "allegations": -1.5,
+    "alleged": -1.0, "crashed": -2.0, "crashes": -2.0, "glitch": -2.0, "glitches": -2.0, "outages": -2.5,
+    "down": -1.5, "unauthorized": -2.0, "unauthorised": -2.0, "theft": -2.5, "embezzling": -3.5, "embezzled": -3.5,
+    "defrauding": -3.5, "defrauded": -3.5, "laundered": -3.0, "probed": -2.0, "sues": -2.0, "lawsuits": -2.0,
+    "slammed": -1.6, "refuses": -1.2, "froze": -1.0, "accused": -2.0,
+    "warning": 0.0,  # a bank's warning to customers, mostly; negated (with no warning) it read as good news
 }
 EN_NEGATORS = frozenset(
     "not no never none nobody nothing neither nor without cannot can't don't doesn't didn't isn't wasn't "

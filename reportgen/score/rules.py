@@ -17,7 +17,9 @@ How one item is judged for one bank:
    A short text that names no other bank (a post, a hot-search title) is about the bank
    throughout and counts like a title; a customer's own post of up to ``lx.POST_TEXT`` characters
    about one bank counts its other sentences at ``PLACE_POST_ELSEWHERE``.  After a response
-   frame next to the name (某行回应…, 网曝某行…) the rest of the sentence is the bank's clause.
+   frame next to the name (某行回应…, 网曝某行…) the rest of the sentence is the bank's clause,
+   but for a clause that names another bank only (某行被罚，乙行获评优秀).  A bank named alone in
+   a list (某行、乙行、丙行因…被罚) shares the clause that ends the list.
    Terms inside an entity's own name (an entity called 诈骗平台 …) do not count.
 4. A bank named in a bystander role (存管银行, 托管方, 冒充…银行, 骗取…银行贷款), or only in a
    hashtag or an @-mention, does not carry that sentence's bad news unless the sentence blames
@@ -113,6 +115,7 @@ PLACE_POST_ELSEWHERE = 0.5
 _SENTENCE_BYTE = frozenset(c for c in lx.SENTENCE_ENDS if len(enc(c)) == 1)
 _SENTENCE_CHARS = frozenset(enc(c) for c in lx.SENTENCE_ENDS if len(enc(c)) == 3)
 _ANAPHORA = tuple(enc(fold(a)) for a in lx.ANAPHORA)
+_BANK_ANAPHORA = tuple(enc(fold(a)) for a in lx.BANK_ANAPHORA)
 _NO_CLAUSES: frozenset[int] = frozenset()
 _BOUNDARIES = frozenset(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS)
 _TRIM = lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"
@@ -128,6 +131,9 @@ _BARE_BYTES = 40 * CJK_BYTES
 _BARE_DROP = {ord(c): None for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"}
 _OWN_SENTENCE = lx.OWN_SENTENCE_CATEGORIES
 _OBJECT_CUES = frozenset(fold(c) for c in lx.OBJECT_CUES)
+_LIST_MARK = enc("、")
+_LISTED_BYTES = lx.LISTED_CLAUSE * CJK_BYTES
+_NAME_BYTES = 12 * CJK_BYTES  # a list item: a name, maybe with its branch
 _PASSIVE_MARKS = tuple(enc(m) for m in lx.PASSIVE_MARKS)
 _START = itemgetter(0)
 _new_tuple = tuple.__new__
@@ -271,6 +277,7 @@ class RulesScorer:
              PLACE_POST_ELSEWHERE, lx.POST_TEXT,
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
              sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
+             lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE,
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
                e.bank_value, e.rumour, e.shield, e.weak, e.negation)
               for k, e in sorted(entries.items(), key=itemgetter(0))]],  # keys are unique: sorted by key alone
@@ -335,7 +342,7 @@ class RulesScorer:
         denied = frozenset(h[4] for _, h in special if h[2].kind == POST or h[2].rumour
                            or (h[2].kind == NEG and h[2].term in lx.DENIALS))
         aware = frozenset(h[4] for i, h in special if h[2].awareness and not (  # 没警惕 is no warning
-            i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]))
+            i and hits[i - 1][2].kind == NEG and hits[i - 1][1] == h[0]) and not _faulted(hits, i))
         police = frozenset(h[4] for _, h in special if h[2].awareness == 2) if aware else frozenset()
         if police:
             police -= {h[4] for _, h in special if h[2].awareness == 1}
@@ -381,6 +388,8 @@ class RulesScorer:
             if own:
                 places = [part.place_of(s) for s, _ in own]
                 own_clauses: AbstractSet[int] = {c for c, _ in places}
+                if is_bank and other_names and _LIST_MARK in part.data:  # 某行、乙行…被罚
+                    own_clauses = own_clauses | _listed(part, own, own_clauses)
                 own_sentences: AbstractSet[int] = {n for _, n in places}
                 named_sentences: AbstractSet[int] = {n for c, n in places if c not in bystander_clauses}
             else:  # not named in this part (a headline that names another entity): no sets to build
@@ -429,7 +438,8 @@ class RulesScorer:
                     continue
                 if fixed_place is not None:
                     place = fixed_place
-                elif clause in own_clauses or (framed and start >= framed.get(sentence, size)):
+                elif clause in own_clauses or (framed and start >= framed.get(sentence, size)
+                                               and clause not in theirs):  # 某行被罚，乙行获评优秀
                     place = PLACE_CLAUSE
                 elif sentence in own_sentences and clause not in theirs:
                     place = in_sentence
@@ -609,6 +619,46 @@ def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
                 return False  # filed under the bank's own hashtag: #某行# …
             return not part.unfavourable_between(opening, closing)
     return False
+
+
+def _faulted(hits: Sequence[_Hit], i: int) -> bool:
+    """Is the warning word at ``i`` found wanting right after it (风险提示不到位, 提醒不足)?  Then its
+    sentence reports the bank's failing, not a warning."""
+    if i + 1 >= len(hits) or hits[i][2].awareness != 1:
+        return False
+    after = hits[i + 1]
+    entry = after[2]
+    return entry.kind == SENT and entry.value < 0 and 0 <= after[0] - hits[i][1] <= CJK_BYTES
+
+
+def _listed(part: _Part, own: Sequence[tuple[int, int]], own_clauses: AbstractSet[int]) -> set[int]:
+    """The clause a list of names shares (某行、乙行、丙行因…被罚): when the bank's own clause is its name
+    alone, ending in 、, the short clauses after it in its sentence that end in 、 (the list), and the
+    first that does not (what is said of them all), are the bank's too."""
+    out: set[int] = set()
+    ends = part.clause_ends
+    data = part.data
+    for start, end in own:
+        clause, sentence = part.place_of(start)
+        if data[clause:clause + 3] != _LIST_MARK:
+            continue
+        i = bisect.bisect_left(ends, clause)
+        if (clause - _after(data, ends[i - 1]) if i else clause) - (end - start) > CJK_BYTES:
+            continue  # more than the name (租用某行、乙行账户…): not a list of names
+        while i + 1 < len(ends) and ends[i + 1] <= sentence:
+            i += 1
+            if ends[i] - _after(data, ends[i - 1]) > _LISTED_BYTES:
+                break
+            out.add(ends[i])
+            # the list goes on through names alone (乙行、丙行、); what follows them is said of all
+            if data[ends[i]:ends[i] + 3] != _LIST_MARK or ends[i] - _after(data, ends[i - 1]) > _NAME_BYTES:
+                break
+    return out - set(own_clauses)
+
+
+def _after(data: str, boundary: int) -> int:
+    """Where the clause after the boundary at ``boundary`` begins (boundaries are one byte or three)."""
+    return boundary + (1 if data[boundary] < "\x80" else 3)
 
 
 def _first_handle(data: str) -> int:
@@ -802,7 +852,8 @@ def _names(target: Target, others: tuple[Target, ...]) -> _Names:
     names the same entities (each bank's items in a fetch), so worked out once."""
     names = tuple(_folded_names(target.names))
     other_names = tuple(sorted({n for o in others for n in _folded_names(o.names)}, key=len, reverse=True))
+    is_bank = _is_bank(target)
     if names and not other_names:
-        names += _ANAPHORA  # 该行 is this bank when no other is named
-    return (names, other_names, tuple(sorted({*names, *other_names})), _is_bank(target),
+        names += _ANAPHORA + _BANK_ANAPHORA if is_bank else _ANAPHORA  # 该行 is this bank when no other is named
+    return (names, other_names, tuple(sorted({*names, *other_names})), is_bank,
             _containing(names, other_names))
