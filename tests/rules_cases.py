@@ -15,3 +15,10 @@ def judge(scorer: RulesScorer, text: str, target: Target = BANK) -> Judgement:
 
 def codes(judgement: Judgement) -> set[str]:
     return {c.code for c in judgement.categories}
+
+
+def assert_bad_news(judgement: Judgement, code: str | None = None) -> None:
+    """The judgement is negative, and carries ``code`` when one is given."""
+    assert judgement.label == "negative", judgement.reasons
+    if code is not None:
+        assert code in codes(judgement), (codes(judgement), judgement.reasons)

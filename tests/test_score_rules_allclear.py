@@ -7,7 +7,7 @@ are not bad news for the bank, and must stay so."""
 from __future__ import annotations
 
 import pytest
-from rules_cases import BANK, codes, judge
+from rules_cases import BANK, assert_bad_news, judge
 
 from reportgen.score import ScoreInput, Target
 from reportgen.score.evaluate import bank_target
@@ -77,10 +77,7 @@ ALL_CLEARED = [
 
 @pytest.mark.parametrize("text, code", ALL_CLEARED)
 def test_bad_news_is_not_all_cleared(scorer, text, code):
-    j = judge(scorer, text)
-    assert j.label == "negative", j.reasons
-    if code is not None:
-        assert code in codes(j), (codes(j), j.reasons)
+    assert_bad_news(judge(scorer, text), code)
 
 
 @pytest.mark.parametrize("bank, text", [

@@ -10,7 +10,7 @@ rules'); the guards are hard texts that are not bad news for the bank, and must 
 from __future__ import annotations
 
 import pytest
-from rules_cases import BANK, codes, judge
+from rules_cases import BANK, assert_bad_news, codes, judge
 
 from reportgen.score import ScoreInput, Target
 from reportgen.score.evaluate import bank_target
@@ -76,10 +76,7 @@ ALL_CLEARED = [
 
 @pytest.mark.parametrize("text, code", ALL_CLEARED)
 def test_bad_news_is_not_all_cleared(scorer, text, code):
-    j = judge(scorer, text)
-    assert j.label == "negative", j.reasons
-    if code is not None:
-        assert code in codes(j), (codes(j), j.reasons)
+    assert_bad_news(judge(scorer, text), code)
 
 
 @pytest.mark.parametrize("bank, text, code", [
@@ -89,9 +86,7 @@ def test_bad_news_is_not_all_cleared(scorer, text, code):
     ("邮储", "邮储网点的工作人员把保险当成定期存款卖给我爸", "mis_selling"),
 ])
 def test_real_bank_names(scorer, bank, text, code):
-    j = scorer.score(ScoreInput("", text, bank_target(bank), ()))
-    assert j.label == "negative", j.reasons
-    assert code in codes(j), (codes(j), j.reasons)
+    assert_bad_news(scorer.score(ScoreInput("", text, bank_target(bank), ())), code)
 
 
 RURAL = Target("bing", ("丙市农商银行", "丙市农商行"))  # invented, as BANK is
