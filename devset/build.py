@@ -7,7 +7,9 @@ shared data and writes evaluation files, one JSON object per line::
 
     {"id", "text", "bank", "negative_for_bank", "categories"}
 
-to ``<out>/train.jsonl``, ``<out>/test.jsonl`` and ``<out>/all.jsonl``.
+to ``<out>/train.jsonl``, ``<out>/test.jsonl`` and ``<out>/all.jsonl``, and the held-out rows of the
+first two labelling rounds again to ``<out>/test-first.jsonl`` (comparable with figures from before the
+third round).
 
 Id forms understood:
 
@@ -58,7 +60,11 @@ CATEGORIES = (
 # performance, a routine appointment is personnel, everything else is none.
 NON_NEGATIVE_CATEGORIES = {"performance", "personnel", "none"}
 LABEL_KEYS = ["id", "bank", "negative_for_bank", "categories", "reason", "split"]
+# Rows added in a later labelling round carry its number last ("batch": 3); rows without it are the first
+# two rounds, whose held-out rows are also written to out/test-first.jsonl so that figures stay comparable.
+BATCH_KEY = "batch"
 SPLITS = ("train", "test")
+OUTPUTS = ("train", "test", "all", "test-first")
 
 WEIBO = Path("data/realtexts/weibo-bank-titles.jsonl")
 COMMENTS = Path("data/realtexts/bdci2021-bank-comments.jsonl")
@@ -145,9 +151,11 @@ def load_labels(labels: Path) -> list[dict]:
                 problems.append(f"line {line_no}: not JSON ({exc})")
                 continue
             where = f"line {line_no} ({row.get('id')!r}, {row.get('bank')!r})"
-            if list(row) != LABEL_KEYS:
-                problems.append(f"{where}: keys {list(row)} != {LABEL_KEYS}")
+            if list(row) not in (LABEL_KEYS, [*LABEL_KEYS, BATCH_KEY]):
+                problems.append(f"{where}: keys {list(row)} != {LABEL_KEYS} (+ optional {BATCH_KEY!r})")
                 continue
+            if BATCH_KEY in row and (not isinstance(row[BATCH_KEY], int) or row[BATCH_KEY] < 3):
+                problems.append(f"{where}: {BATCH_KEY} must be an integer >= 3 (earlier rows carry none)")
             cats = row["categories"]
             if not isinstance(row["negative_for_bank"], bool):
                 problems.append(f"{where}: negative_for_bank must be true/false")
@@ -174,7 +182,8 @@ def load_labels(labels: Path) -> list[dict]:
 
 
 def build(shared: Path, labels: Path = DEFAULT_LABELS) -> dict[str, list[dict]]:
-    """Join labels with texts. Returns {"train": [...], "test": [...], "all": [...]}.
+    """Join labels with texts. Returns {"train": [...], "test": [...], "all": [...], "test-first": [...]}
+    (``test-first``: the held-out rows of the first two labelling rounds, without a ``batch``).
 
     Raises SharedDataMissing when the shared data is absent and LabelError when a
     label row is malformed, its id is unknown, or its bank is not a substring of
@@ -188,7 +197,7 @@ def build(shared: Path, labels: Path = DEFAULT_LABELS) -> dict[str, list[dict]]:
     bad_bank = [f"{row['id']} ({row['bank']})" for row in rows if row["bank"] not in texts[row["id"]]]
     if bad_bank:
         raise LabelError(f"{len(bad_bank)} rows whose bank is not a substring of the text: {', '.join(bad_bank)}")
-    result: dict[str, list[dict]] = {"train": [], "test": [], "all": []}
+    result: dict[str, list[dict]] = {name: [] for name in OUTPUTS}
     for row in rows:
         item = {
             "id": row["id"],
@@ -199,6 +208,8 @@ def build(shared: Path, labels: Path = DEFAULT_LABELS) -> dict[str, list[dict]]:
         }
         result[row["split"]].append(item)
         result["all"].append(item)
+        if row["split"] == "test" and BATCH_KEY not in row:
+            result["test-first"].append(item)
     return result
 
 
@@ -219,12 +230,16 @@ def summary(splits: dict[str, list[dict]]) -> str:
         lines.append(f"negative share {name}: {neg}/{len(items)} = {share:.3f}")
     sources = Counter(item["id"].split("-", 1)[0] for item in splits["all"])
     lines.append("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(sources.items())))
+    if "test-first" in splits:
+        lines.append(f"test-first (held-out rows of the first two rounds): {len(splits['test-first'])}")
     return "\n".join(lines)
 
 
 def write(splits: dict[str, list[dict]], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("train", "test", "all"):
+    for name in OUTPUTS:
+        if name not in splits:
+            continue
         with (out / f"{name}.jsonl").open("w", encoding="utf-8") as handle:
             for item in splits[name]:
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")
@@ -251,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     write(splits, args.out)
     print(summary(splits))
-    print(f"written: {_display(args.out)}/{{train,test,all}}.jsonl")
+    print(f"written: {_display(args.out)}/{{{','.join(OUTPUTS)}}}.jsonl")
     return 0
 
 
