@@ -256,6 +256,8 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 接盘方 刚性年费 分红险 不够格
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
+    好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
+    冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
     免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
@@ -272,6 +274,8 @@ NEGATORS: dict[str, float] = {
     "未发生": -0.6, "没有发生": -0.6, "未出现": -0.6, "没有出现": -0.6, "未涉及": -0.6, "不涉及": -0.6,
     "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
     "否认": -0.3, "辟谣": -0.3, "澄清": -0.3,
+    # a rebuttal (谁说甲行难提额，我刚提了): the claim it answers, in its clause, is not the poster's own
+    "谁说": -0.3,
 }
 # Speculation (是不是诈骗？ 会不会是骗子 怕是骗人的吧 估计额度很低): the writer wonders, and does not
 # claim.  A hedge damps the unfavourable terms after it in its clause, as a negator would, but without
@@ -367,6 +371,14 @@ BYSTANDER_DAMPING = 0.08
 # many characters long and every clause before it is a name alone.
 LISTED_CLAUSE = 40
 SECOND_PERSON: tuple[str, ...] = ("你们", "你行", "贵行", "你家", "您行", "your ")
+# A question put to another poster (你没有协商吗？, 你要把甲行撸破产吗): the unfavourable words in it are that
+# poster's matter or a joke, not the writer's claim about the bank, and count ASKED_DAMPING of their weight; so
+# does a short quotation questioned (“套取积分”？, up to QUOTED_WORD characters).  Not a question to the bank
+# (你们, 贵行) nor a rhetorical one (你敢信吗); a question that goes on with 还是… is asked too.
+NOT_ASKED: tuple[str, ...] = SECOND_PERSON + ("你敢信", "你能信", "你信吗", "你知道吗", "你说气", "你猜")
+ASK_ON: tuple[str, ...] = ("还是", "或者", "或是", "难道")
+ASKED_DAMPING = 0.35
+QUOTED_WORD = 8
 OWN_TAG_REST = 5
 TAG_JOINERS = "与和及跟同、&"
 
@@ -393,15 +405,16 @@ class Pattern(NamedTuple):
     across: bool
     banks_only: bool  # a bank's view: a court freezing a platform's money is bad news for the platform
     weak: bool  # a hint, not a claim: counts only in a short post about one bank, where grievances are implicit
+    fact: bool = False  # an application's or a limit's outcome (OUTCOMES): a grievance only where one shows
 
 
 PATTERNS: list[Pattern] = []
 
 
 def _pattern(cues: str, objects: str, window: int, weight: float, categories: str = "", *,
-             across: bool = False, banks_only: bool = False, weak: bool = False) -> None:
+             across: bool = False, banks_only: bool = False, weak: bool = False, fact: bool = False) -> None:
     PATTERNS.append(Pattern(tuple(cues.split()), tuple(objects.split()), window, weight, tuple(categories.split()),
-                            across, banks_only, weak))
+                            across, banks_only, weak, fact))
 
 
 _MONEY = ("存款 存银行 存在银行 存进 存入 存折 "
@@ -426,12 +439,24 @@ _pattern(_CARD + " 账户", "封 被封 封了 锁了 被锁 冻结 被冻结 �
 _pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保险 保单 理财 基金 分红险 变成了", 14, -2.5, "mis_selling",
          across=True)
 # limits: cut, low, never raised (complaint)
+# (the limit's outcome told plainly is a fact; said with a degree word, 太低 or 才, it is resented)
 _pattern("额度 提额 固额 固定额度 临额 临时额度",
-         "太低 很低 好低 才 只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 太小 低 没涨 没涨过 不涨 没变 太少 "
-         "给的少 不变", 6, -2.0, "complaint")
-_pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint")
-_pattern("才 只给 才给 只批 才批 只下 才下 就批了 只批了 就给了", "k w 千 万 几千",
-         3, -2.0, "complaint", weak=True)
+         "只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 低 没涨 没涨过 不涨 没变 不变 不稳定 不稳 忽高忽低",
+         6, -2.0, "complaint", fact=True)
+_pattern("额度 提额 固额 固定额度 临额 临时额度", "太低 很低 好低 才 太小 太少 给的少", 6, -2.0, "complaint")
+_pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint", fact=True)
+_pattern("才 只给 才给 只批 才批 只下 才下 只批了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True)
+_pattern("就批了 就给了 批了 给了 下了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True, fact=True)
+# a limit stuck for years or never given (两年不提, 快一年了都不出额度; 还是六千)
+_pattern("年 年了 年多 个月 个月了 多月", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 没动 "
+         "没动过 没涨 没涨过 没变 不出额度 都不出额度", 3, -2.0, "complaint")
+_pattern("还是 一直是 依旧是 仍然是 始终是 还只有 一直只有", "k w 千 万", 3, -2.0, "complaint", weak=True, fact=True)
+# a refusal to waive or to negotiate said to others (别想减免, 休想协商) and a product forced on the customer
+# (激活时必须办张储蓄卡, 非要开个理财账户)
+_pattern("别想 休想 甭想 想都别想", "减免 协商 停息 挂账 免年费 退款 退钱 延期 分期 提额", 3, -2.0, "complaint",
+         weak=True)
+_pattern("必须 非得 非要 强制 硬要 一定要 还得", "办张 办一张 办个 开张 开一张 开个 买份 买一份 买个 存一笔 "
+         "绑定一张", 2, -2.0, "complaint", weak=True)
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
 _pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却 变成了 变成 就扣了 又扣了 照样扣 还是扣 又出现 "
          "又收了 就收了", 14, -2.0, "complaint", across=True)
@@ -513,6 +538,12 @@ PLAIN_JUDGEMENTS = ("差 慢 烂 贵 抠 黑 过分 离谱 麻烦 繁琐 鸡肋 
 for _a in DEGREE_ADVERBS.split():
     for _w in PLAIN_JUDGEMENTS.split():
         ZH_NEGATIVE.setdefault(_a + _w, -2.0)
+# ... and the superlative and the degree said after the word (最慢, 抠的一批, 慢得要死, 差到家): the same families
+DEGREE_SUFFIXES = "的一批 得一批 的要死 得要死 的要命 得要命 到家 到家了 出天际 到爆 爆了 透了 死了 的很 得很"
+for _w in PLAIN_JUDGEMENTS.split():
+    ZH_NEGATIVE.setdefault("最" + _w, -2.0)
+    for _s in DEGREE_SUFFIXES.split():
+        ZH_NEGATIVE.setdefault(_w + _s, -2.0)
 # money charged in a customer's post (收了我两百块, 扣了三百): a fee dispute where no fee is named
 _pattern("收了 扣了 扣走 扣我 收我 多收 乱收 多扣 偷偷扣 直接扣 被扣 被收", "块钱 多块 百块 十块 千块 百多 块多",
          6, -1.5, "fee_rate", weak=True)
@@ -781,6 +812,27 @@ for _refusal, _weight in list(ZH_NEGATIVE.items()):
         ZH_NEGATIVE.setdefault("也" + _refusal, _weight)
         ZH_NEGATIVE.setdefault("都" + _refusal, _weight)
 _neg(1.5, """人都傻了""")
+_neg(2.0, """销掉吧 赶紧销 果断销 销了算了 不用也罢 果然是 呵呵哒""")
+# exasperation and sarcasm (简直了, 也是没谁了, 真的是够了): what shows an outcome (lx.OUTCOMES) is resented
+_neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的是够了 受够了 真服了 邪门 很邪门 太邪门 吐血
+          什么玩意 啥玩意 真搞笑 可笑 硬气 很气 好气 真气 太气 气不气人 太少了 都拒了 全都拒了 次次拒 每次都拒
+          直接降 直接砍 一下子降 突然降 突然降额 突然砍 都被拒 全被拒 一直推不下来 一直下不来 一直不下 一直没批
+          一直不批 一直被拒""")
+# interjections that count only as the mark of a grievance beside an outcome (卧槽，又秒拒), not on their own
+_neg(0.5, """卧槽 我靠 我去 尼玛的""")
+EXASPERATION: frozenset[str] = frozenset("卧槽 我靠 我去 尼玛的".split())
+_neg(1.5, """不稳定 不稳 忽高忽低""")
+# Card-forum grievances about a bank that the families above lacked (issue 15, the second devset batch): a
+# boycott, a bank that never answers for itself (在干吗, 每次都这样), a limit stuck or never given, nothing to
+# gain from the card (无羊毛), things getting worse.  Families, not the wording of the posts.
+for _code, _words in (
+        ("complaint", """抵制 坚决抵制 强烈抵制 一起抵制 拒绝使用 每次都这样 每次就这样 总是这样 老是这样 又是这样
+         永远这样 一直这样 回回这样 在干吗 在干嘛 在干啥 在搞什么 在搞啥 干什么吃的 干啥吃的 吃干饭的 怎么搞的
+         无羊毛 越来越不好 越来越难 越来越不行 越来越抠 越来越难用 越来越不好用
+         不出额度 都不出额度 额度出不来 额度不出 不给额度 没给额度 一直不出额度 就是不给提 就是不提 死活不给提
+         就是不给额度 就是不下卡 没有存在感 一分不提 一分都不提 一点不提 不给面子 没救 没得救 救不了"""),):
+    for _w in _words.split():
+        CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
 # a fee that doubles or rises (a pattern cannot pair them: 翻倍 and 上涨 are good news after a profit)
 for _fee in _FEE.split():
     if _fee not in ("利息", "息费"):  # a deposit's interest rising is good news
@@ -854,6 +906,25 @@ WITH_COMPLAINT: frozenset[str] = frozenset({"fee_rate"})
 # A customer telling their own fee, mis-selling or loss story (我…) is also complaining about it.
 FIRST_PERSON: tuple[str, ...] = ("我", "俺", "本人", "老子")
 GRIEVANCES: frozenset[str] = frozenset({"fee_rate", "mis_selling", "ops_loss"})
+# A card application's or a limit's outcome (拒了, 秒拒, 不批, 还在审核, 降额, 额度太低, 没提过): in the card forums
+# it is told as a fact far more often than as a grievance, and the labelling guide (docs/labelling.md §6, the third
+# batch) reads it as negative only when a grievance shows (annoyance, sarcasm, scorn, the poster leaving over it):
+# told flatly, blamed on the poster's own credit, or asked as a question, it is not.  Alone such a word counts
+# FACT_DAMPING of its weight; beside any other unfavourable word of the text (FACT_MARK or worse), or in a
+# sentence that ends in an exclamation, it counts in full.  (Refusals of a service — 不给办, 不让取, 拒绝退款 —
+# are no outcome: a grievance by themselves.)
+OUTCOMES: frozenset[str] = frozenset("""
+    被拒 拒了 给拒了 秒拒 拒批 拒卡 拒掉 拒贷 被拒了 不批 没批 批不了 批不下来 批不下 没下来 下不来 下不了卡
+    申不下 申不下来 推不下来 不下卡 难下卡 下卡难 办卡难 审核不通过 审批不通过 审核没通过 综合评分不足 评分不足 资质不足
+    还在审核 一直审核 审了很久 审了好久 审很久 审核了半天 没动静 查不到 还没结果 没结果 都没回 没回访 等好久 等了好久
+    等了很久 迟迟没 迟迟不
+    不提额 没提额 没提过 不给提额 从不提额 一直不提 提额难 难提额 难提 提额慢 提额困难 无法提额 提额无望 难批
+    不好批 额度低 额度少 额度小 降额 被降额 降到 降成 砍额 砍额度 额度被降 被砍 砍到 风控了 被风控 被fk fk了
+    被风控了 进黑屋 小黑屋 黑屋 黑房子 非柜 非柜面 限制非柜面 只提了 提了一点 提额少 没戏了 遥不可及 遥遥无期
+    积分不值钱 积分难用 没羊毛 羊毛少
+""".split())
+FACT_DAMPING = 0.35
+FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance
 
 # What these words mean when the target is a bank: the bank acting as a creditor (it freezes,
 # sues, reports arrears) or a customer's own arrears, not bad news about the bank (LABELLING.md:

@@ -135,6 +135,16 @@ _LIST_MARK = enc("、")
 _LISTED_BYTES = lx.LISTED_CLAUSE * CJK_BYTES
 _NAME_BYTES = 12 * CJK_BYTES  # a list item: a name, maybe with its branch
 _PASSIVE_MARKS = tuple(enc(m) for m in lx.PASSIVE_MARKS)
+_QUESTION_MARK = enc("？")  # (forum posts also show a lost emoji as ?: for an outcome, only the full-width one)
+_QUESTION_MARKS = frozenset(enc(c) for c in "？?")
+_SHOUT_MARKS = frozenset(enc(c) for c in "！!")
+_YOU = enc("你")
+_NOT_ASKED = tuple(enc(fold(w)) for w in lx.NOT_ASKED)
+_ASK_ON = tuple(enc(fold(w)) for w in lx.ASK_ON)
+_QUOTE_OPEN = enc("“")
+# a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
+_QUOTED = re.compile(re.escape(enc("“")) + "(?:(?!" + re.escape(enc("”")) + f").){{1,{lx.QUOTED_WORD * CJK_BYTES}}}"
+                     + re.escape(enc("”")) + "(?:" + re.escape(enc("？")) + "|\\?)", re.DOTALL)
 _START = itemgetter(0)
 _new_tuple = tuple.__new__
 _ENTRY = itemgetter(2)
@@ -170,6 +180,10 @@ class _Part:
     tags: bool  # has # or @: a name in it may be a hashtag or a handle
     bank_sensitive: bool  # reads differently when a bank is the target (lx.BANK_VIEW, banks-only patterns)
     police: frozenset[int] = frozenset()  # of ``aware``, the sentences marked by a police or court freeze only
+    questions: frozenset[int] = frozenset()  # sentences that end in a full-width question mark
+    shouts: frozenset[int] = frozenset()  # sentences that end in an exclamation mark
+    asked: frozenset[int] = frozenset()  # questions put to another poster (你…吗？): lx.ASKED
+    quoted: tuple[tuple[int, int], ...] = ()  # a short quotation questioned (“某词”？): a word mentioned, not said
     terms_cache: dict[tuple[frozenset[int], bool, tuple[tuple[int, int], ...]], list[_Term]] = field(
         default_factory=dict)
     mask_cache: dict[tuple[str, ...], tuple[frozenset[int], tuple[tuple[int, int], ...]]] = field(
@@ -277,9 +291,10 @@ class RulesScorer:
              PLACE_POST_ELSEWHERE, lx.POST_TEXT,
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
              sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
-             lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE,
+             lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.FACT_DAMPING, lx.FACT_MARK, lx.ASKED_DAMPING,
+             lx.NOT_ASKED, lx.ASK_ON, lx.QUOTED_WORD, sorted(lx.OUTCOMES), sorted(lx.EXASPERATION), sorted(lx.DENIALS),
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
-               e.bank_value, e.rumour, e.shield, e.weak, e.negation)
+               e.bank_value, e.rumour, e.shield, e.weak, e.negation, e.fact)
               for k, e in sorted(entries.items(), key=itemgetter(0))]],  # keys are unique: sorted by key alone
             ensure_ascii=False, default=str).encode()).hexdigest()
         self.version = f"rules-{RULES_VERSION}-{digest[:10]}"
@@ -346,13 +361,15 @@ class RulesScorer:
         police = frozenset(h[4] for _, h in special if h[2].awareness == 2) if aware else frozenset()
         if police:
             police -= {h[4] for _, h in special if h[2].awareness == 1}
+        questions, shouts, asked = _moods(data, folded, sentence_ends)
+        quoted = tuple((m.start(), m.end()) for m in _QUOTED.finditer(data)) if _QUOTE_OPEN in data else ()
         return _Part(where, text, folded, data, hits, list(map(_START, hits)),
                      [h for _, h in special if h[2].kind == BYS],
                      [h for _, h in special if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
                      _handle_hits(data, hits) if "@" in data else frozenset(),
                      frozenset(h[4] for _, h in special if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends,
                      "@" in data or "#" in data or _FULLWIDTH_AT in data,
-                     any(h[2].bank_sensitive for _, h in special), police & aware)
+                     any(h[2].bank_sensitive for _, h in special), police & aware, questions, shouts, asked, quoted)
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names, other_names, all_names, is_bank, containing = _names(
@@ -363,6 +380,7 @@ class RulesScorer:
         contributions: list[tuple[float, str, _Part, int, str]] = []
         cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
         named_anywhere = tagged_anywhere = any_bystanders = named_in_title = False
+        grievance: bool | None = None  # does any other unfavourable word show a grievance (lx.OUTCOMES)?
         analysed = []
         for part in parts:
             found = _occurrences(part.data, names, containing) if names else []
@@ -457,6 +475,16 @@ class RulesScorer:
                     bystander = True
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "warning, campaign or police step")
+                elif value < 0 and is_bank and (sentence in part.asked or (part.quoted and _quoted(part, start))):
+                    value *= lx.ASKED_DAMPING  # (你没有协商吗？ / “某词”？: another poster's matter, a word picked up)
+                    notes = _join(notes, "asked of another poster" if sentence in part.asked else "a quoted word")
+                elif value < 0 and entry.fact and is_bank and "×" not in notes:  # (又降额: a degree word resents it)
+                    if grievance is None:  # worked out once, for the first outcome word
+                        grievance = any(_grieves(_modified_terms(p, m, is_bank and p.bank_sensitive, n))
+                                        for p, _, m, _, n in analysed)
+                    if sentence in part.questions or not (grievance or part.shouts):
+                        value *= lx.FACT_DAMPING
+                        notes = _join(notes, "an outcome told flatly")
                 contribution = value * place * factor
                 if contribution < 0 and place == elsewhere and is_bank and not (short or story):
                     # bad news told at length away from the bank's sentences counts up to a cap only
@@ -619,6 +647,47 @@ def _tagged(part: _Part, occurrence: tuple[int, int]) -> bool:
                 return False  # filed under the bank's own hashtag: #某行# …
             return not part.unfavourable_between(opening, closing)
     return False
+
+
+def _moods(data: str, folded: str, sentence_ends: Sequence[int]) -> tuple[frozenset[int], ...]:
+    """The sentences that end in a full-width question mark, those that end in an exclamation mark, and the
+    questions put to another poster: a question with 你 in it (你没有协商吗？), not one to the bank (你们, 贵行)
+    nor a rhetorical one (你敢信吗), and a question that goes on from one (…吗？还是他们不同意？)."""
+    size = len(data)
+    questions = []
+    full: list[int] = []
+    shouts = []
+    for end in sentence_ends:
+        if end < size:
+            mark = data[end:end + 3] if data[end] >= "\x80" else data[end]
+            if mark in _QUESTION_MARKS:
+                questions.append(end)
+                if mark == _QUESTION_MARK:
+                    full.append(end)
+            elif mark in _SHOUT_MARKS:
+                shouts.append(end)
+    asked: list[int] = []
+    if questions and "你" in folded:
+        previous = 0
+        previous_end = -1
+        for end in sentence_ends:
+            sentence = data[previous:end]
+            goes_on = bool(asked) and asked[-1] == previous_end and sentence.lstrip().startswith(_ASK_ON)
+            if end in questions and (goes_on or (_YOU in sentence and not any(w in sentence for w in _NOT_ASKED))):
+                asked.append(end)
+            previous_end = end
+            previous = end + (1 if end < size and data[end] < "\x80" else 3)
+    return frozenset(full), frozenset(shouts), frozenset(asked)
+
+
+def _quoted(part: _Part, start: int) -> bool:
+    return any(s < start < e for s, e in part.quoted)
+
+
+def _grieves(terms: Sequence[_Term]) -> bool:
+    """Is there an unfavourable term, not an outcome (lx.OUTCOMES), heavy enough to show a grievance?"""
+    return any((value <= -lx.FACT_MARK or entry.term in lx.EXASPERATION) and not negated and not entry.fact
+               for _start, _clause, _sentence, value, negated, _notes, entry in terms)
 
 
 def _faulted(hits: Sequence[_Hit], i: int) -> bool:

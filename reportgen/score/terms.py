@@ -72,6 +72,7 @@ class Entry:
     shield: bool = False  # a neutral phrase that swallows a bad word (公安冻结): no pattern turns it bad
     weak: bool = False  # counts only in a short text about one bank (lx.Pattern.weak)
     negation: bool = False  # a pattern whose cue is the negator itself (不…告诉): not negated again
+    fact: bool = False  # an application's or a limit's outcome (lx.OUTCOMES): a grievance only where one shows
     special: bool = False  # any role the scorer looks up per text (bystander, frame, denial, campaign …)
     bank_sensitive: bool = False  # reads differently for a bank (bank_value, object of a banks-only pattern)
     # the patterns this term can complete as an object (see _pairs): derived from the fields above
@@ -163,6 +164,10 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         key = fold(word)
         if key in table:
             table[key] = replace(table[key], bank_value=value)
+    for word in lx.OUTCOMES:
+        key = fold(word)
+        if key in table and table[key].kind == SENT:
+            table[key] = replace(table[key], fact=True)
     # pattern words (lx.PATTERNS): a term that contains one plays its part (被盗刷 is 盗刷); a
     # one-character word only as itself (收 is not in 收入)
     for key in map(fold, lx.ZH_NEUTRAL):
@@ -271,7 +276,8 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
                     and (best is None or (seen[0], cue) > best)):
                 best = (seen[0], cue)
         if best is not None:
-            return pattern_entry(pattern, best[1], role, entry.value if entry.kind == SENT else 0.0)
+            return pattern_entry(pattern, best[1], role, entry.value if entry.kind == SENT else 0.0,
+                                 entry.fact or not (entry.kind == SENT and entry.value < 0))
     return None
 
 
@@ -281,13 +287,14 @@ def _named_between(named: Sequence[tuple[int, int]], begin: int, end: int) -> in
 
 
 @functools.lru_cache(maxsize=2048)
-def pattern_entry(pattern: lx.Pattern, cue: str, obj: str, value: float = 0.0) -> Entry:
+def pattern_entry(pattern: lx.Pattern, cue: str, obj: str, value: float = 0.0, plain: bool = True) -> Entry:
     """The pair as one term.  An unfavourable pattern never weakens an object that is worse on its
-    own (理财经理…诱导 is at least 诱导): it adds the reading, and its categories, not a discount."""
+    own (理财经理…诱导 is at least 诱导): it adds the reading, and its categories, not a discount.  An outcome
+    pattern (lx.Pattern.fact) is an outcome only where its object is (``plain``): 提额…很慢 shows a grievance."""
     worse = pattern.weight < 0 and value < 0  # (nor makes it count in short texts only: weak)
     weight = min(pattern.weight, value) if worse else pattern.weight
     return Entry(f"{cue}…{obj}", SENT, weight, pattern.categories, weak=pattern.weak and not worse,
-                 negation=fold(cue) in NEGATOR_WORDS)
+                 negation=fold(cue) in NEGATOR_WORDS, fact=pattern.fact and plain)
 
 
 def is_latin_word(key: str) -> bool:
