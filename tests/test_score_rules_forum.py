@@ -118,3 +118,26 @@ def test_jokes_and_the_posters_own_strategy_are_not_grievances(scorer, text):
 def test_forum_grievance_families(scorer, text):
     assert_bad_news(judge(scorer, text), "complaint")
 
+
+
+# --- the poster's own step, advice to others, the bank they switch to ---
+
+
+@pytest.mark.parametrize("text", [
+    "我已经注销了甲行",  # the poster's own step, told plainly
+    "打甲行客服热线转人工问问就行",  # advice
+    "何必非要在甲行一棵树上吊死",
+    "问了半天没回复，就拉倒了，我换甲行",  # the bank switched to
+])
+def test_own_steps_advice_and_switching_are_not_grievances(scorer, text):
+    assert judge(scorer, text).label != "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "一气之下把甲行注销了",
+    "甲行客服转不了人工",
+    "甲行非要我买保险才给办",
+    "一年申请五次甲行，全部拒绝",
+])
+def test_the_same_words_with_a_grievance_stay_negative(scorer, text):
+    assert_bad_news(judge(scorer, text))

@@ -258,6 +258,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
     好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
     冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
+    何必非要 如果非要 要是非要 非要说 非要在 催问 催一下 催一催 延期还款 申请延期还款
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
     免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
@@ -339,6 +340,8 @@ BYSTANDER_CUES: tuple[str, ...] = (
     "骗取", "被骗", "受骗", "蒙受损失", "成功拦截", "协助警方", "配合调查", "提醒", "温馨提示", "谨防", "警惕",
     "风险提示",
     "发布风险提示", "郑重声明", "严正声明",
+    # the bank a poster switches to (…就拉倒了，我换某行): where they went, not what they complain of
+    "我换", "换成", "换到", "改用", "转投", "转战", "投奔",
 )
 # A fraudster acting (骗子让我转到…, 诈骗分子用…的卡): the bank named next to it is where the fraudster's
 # account is, or whose name the fraudster used, not the one who did wrong.  Actor × action, written out.
@@ -348,7 +351,8 @@ BYSTANDER_CUES += tuple(a + v for a in _SCAM_ACTORS.split() for v in _ACTOR_ACTI
 BYSTANDER_WINDOW = 8  # characters between the cue and the bank's name, either side
 # Cues whose object the bank must be (冒充某行, 骗取某行贷款): after the bank's name they are its own act
 # (某行员工伪造签名, 某行委托的催收公司冒充律师), unless a passive marker stands between (某行被冒充, 遭仿冒).
-OBJECT_CUES: frozenset[str] = frozenset("冒充 假冒 仿冒 冒名 冒用 伪装成 伪造 自称 谎称 打着 山寨 骗取".split())
+OBJECT_CUES: frozenset[str] = frozenset("冒充 假冒 仿冒 冒名 冒用 伪装成 伪造 自称 谎称 打着 山寨 骗取 "
+                                       "我换 换成 换到 改用 转投 转战 投奔".split())
 PASSIVE_MARKS: tuple[str, ...] = ("被", "遭")
 # ... unless the same sentence blames it: a custodian accused of inaction or collusion is the subject.
 ACCUSATIONS: frozenset[str] = frozenset("""
@@ -471,9 +475,11 @@ _pattern("保险 保单 理财 基金 分红险 万能险 年金险", "说是存
          "以为是存钱 说是存钱 称是存钱 说是储蓄 称是储蓄 当成定期 当作定期 说成定期 说是定期 称是定期", 10, -2.5,
          "mis_selling", across=True)
 # what the bank does not do, in a customer's post: 不告诉我原因, 也不通知, 没给, 不肯减 (complaint)
-_pattern("不 没 没有 未", "告诉 通知 算数 回复 解决 处理 提醒 说明 到账 能用 兑现 理我 理人 管我 给 够 给提 "
-         "给办 退款 退钱 批卡 批下来 减免 接电话 回电 回电话 让我 够用 肯减 肯退",
+_pattern("不 没 没有 未", "告诉 通知 算数 解决 处理 提醒 说明 到账 能用 兑现 理我 理人 管我 给提 "
+         "给办 退款 退钱 减免 接电话 回电 回电话 让我 肯减 肯退",
          2, -1.2, "complaint", weak=True)
+# (an application not answered yet, a figure not enough: an outcome)
+_pattern("不 没 没有 未", "回复 给 够 批卡 批下来 够用", 2, -1.2, "complaint", weak=True, fact=True)
 # waiting, queues and errands (complaint)
 _pattern("排了 排队 等了", "小时 个钟 半天 一上午 一下午 很久 好久 一周 几天 一个月 半个月 好几天", 6, -2.0,
          "complaint")
@@ -511,8 +517,11 @@ _pattern(_ACTS_ON_ME, _DEMANDS, 16, -2.0, "complaint", across=True, weak=True)
 _pattern(_DEMANDS, _ACTS_ON_ME, 12, -2.0, "complaint", across=True, weak=True)
 # The customer leaving as the outcome of a short post (我直接销户了, 卡已经不用了，换一家): done, not asked
 # about (怎么注销？ stays a question).
-_pattern("直接 已经 果断 立马 马上 索性 干脆 一气之下 气得 全部 统统 全都 都给",
+# (leaving in anger shows the grievance; 已经注销了, told plainly, is the poster's own step: an outcome)
+_pattern("直接 果断 立马 马上 索性 干脆 一气之下 气得 统统 全都 都给",
          "销户 注销 销卡 剪卡 剪了 停用 不用了 换一家 换银行 换别家 换了一家", 3, -2.0, "complaint", weak=True)
+_pattern("已经 全部", "销户 注销 销卡 剪卡 剪了 停用 不用了 换一家 换银行 换别家 换了一家", 3, -2.0, "complaint",
+         weak=True, fact=True)
 # what the customer cannot do at the bank (negated ability): 不能/无法/没法 + a service verb, also with
 # 正常/及时/再 between (无法正常登录).  Written out as phrases: pattern keys on words as common in news
 # as 使用 and 交易 would be looked at in every text.  The stock phrases (无法取出 …) keep their weights.
@@ -659,6 +668,8 @@ _pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司�
          "被封卡 冻结了 被降额 警告", 20, 0.0, across=True, banks_only=True)
 _pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
 _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
+# advice on what to do (打客服热线转人工反映, 可以转人工问问): a step to take, not a grievance
+_pattern("热线 拨打 可以 建议 记得 直接 先 然后 再", "转人工", 4, 0.0)
 _pattern("将于 计划 定于 期间 公告 通知 预计 凌晨 届时", "暂停部分业务 暂停多项业务 暂停全部业务", 12, 0.0, across=True)
 
 # --- Risk categories as cue families (issue 15): a category's cue and its object in one clause, written
@@ -817,7 +828,7 @@ _neg(2.0, """销掉吧 赶紧销 果断销 销了算了 不用也罢 果然是 �
 _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的是够了 受够了 真服了 邪门 很邪门 太邪门 吐血
           什么玩意 啥玩意 真搞笑 可笑 硬气 很气 好气 真气 太气 气不气人 太少了 都拒了 全都拒了 次次拒 每次都拒
           直接降 直接砍 一下子降 突然降 突然降额 突然砍 都被拒 全被拒 一直推不下来 一直下不来 一直不下 一直没批
-          一直不批 一直被拒""")
+          一直不批 一直被拒 全部拒绝 全拒绝 全部被拒""")
 # interjections that count only as the mark of a grievance beside an outcome (卧槽，又秒拒), not on their own
 _neg(0.5, """卧槽 我靠 我去 尼玛的""")
 EXASPERATION: frozenset[str] = frozenset("卧槽 我靠 我去 尼玛的".split())
@@ -921,7 +932,7 @@ OUTCOMES: frozenset[str] = frozenset("""
     不提额 没提额 没提过 不给提额 从不提额 一直不提 提额难 难提额 难提 提额慢 提额困难 无法提额 提额无望 难批
     不好批 额度低 额度少 额度小 降额 被降额 降到 降成 砍额 砍额度 额度被降 被砍 砍到 风控了 被风控 被fk fk了
     被风控了 进黑屋 小黑屋 黑屋 黑房子 非柜 非柜面 限制非柜面 只提了 提了一点 提额少 没戏了 遥不可及 遥遥无期
-    积分不值钱 积分难用 没羊毛 羊毛少
+    积分不值钱 积分难用 没羊毛 羊毛少 拒绝 拒绝了 被拒绝 一个个拒绝
 """.split())
 FACT_DAMPING = 0.35
 FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance

@@ -277,7 +277,7 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
                 best = (seen[0], cue)
         if best is not None:
             return pattern_entry(pattern, best[1], role, entry.value if entry.kind == SENT else 0.0,
-                                 entry.fact or not (entry.kind == SENT and entry.value < 0))
+                                 entry.fact or not (entry.kind == SENT and entry.value <= -lx.FACT_MARK))
     return None
 
 
@@ -290,7 +290,8 @@ def _named_between(named: Sequence[tuple[int, int]], begin: int, end: int) -> in
 def pattern_entry(pattern: lx.Pattern, cue: str, obj: str, value: float = 0.0, plain: bool = True) -> Entry:
     """The pair as one term.  An unfavourable pattern never weakens an object that is worse on its
     own (理财经理…诱导 is at least 诱导): it adds the reading, and its categories, not a discount.  An outcome
-    pattern (lx.Pattern.fact) is an outcome only where its object is (``plain``): 提额…很慢 shows a grievance."""
+    pattern (lx.Pattern.fact) is an outcome only where its object shows no grievance of its own (``plain``):
+    提额…很慢 does, 已经…注销 does not."""
     worse = pattern.weight < 0 and value < 0  # (nor makes it count in short texts only: weak)
     weight = min(pattern.weight, value) if worse else pattern.weight
     return Entry(f"{cue}…{obj}", SENT, weight, pattern.categories, weak=pattern.weak and not worse,
