@@ -182,13 +182,14 @@ def devset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 # Regression guards for the shipped rules, a little under what they score today (README.md lists the
 # figures).  The rules were tuned on the train split only; the test split is held out.
-GUARDS = {"train": {"f1": 0.85, "micro": 0.80}, "test": {"f1": 0.64, "micro": 0.54}}
+# (Train: the third devset batch, 1,836 rows, mostly card-forum comments; 0.8076 / 0.7512 after the forum round.)
+GUARDS = {"train": {"f1": 0.79, "micro": 0.73}, "test": {"f1": 0.64, "micro": 0.54}}
 
 
 @pytest.mark.parametrize("split", ["train", "test"])
 def test_rules_on_the_devset_split(devset: dict[str, Path], split: str) -> None:
     out = run_eval("--data", str(devset[split]))
-    assert out["rows"] == {"train": 508, "test": 255}[split]
+    assert out["rows"] == {"train": 1836, "test": 893}[split]
     assert out["bank_negative"]["f1"] >= GUARDS[split]["f1"], out["bank_negative"]
     assert out["category_micro_f1"] >= GUARDS[split]["micro"], out
     assert sum(v["support"] for v in out["per_category"].values()) >= out["rows"]  # every row has a code

@@ -452,7 +452,8 @@ _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 �
 _pattern("才 只给 才给 只批 才批 只下 才下 只批了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True)
 _pattern("就批了 就给了 批了 给了 下了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True, fact=True)
 # a limit stuck for years or never given (两年不提, 快一年了都不出额度; 还是六千)
-_pattern("年 年了 年多 个月 个月了 多月", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 没动 "
+_pattern("一年 两年 三年 四年 五年 六年 七年 八年 九年 十年 几年 多年 好几年 半年 年了 年多 个月 个月了 个多月 几个月 "
+         "好几个月", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 没动 "
          "没动过 没涨 没涨过 没变 不出额度 都不出额度", 3, -2.0, "complaint")
 _pattern("还是 一直是 依旧是 仍然是 始终是 还只有 一直只有", "k w 千 万", 3, -2.0, "complaint", weak=True, fact=True)
 # a refusal to waive or to negotiate said to others (别想减免, 休想协商) and a product forced on the customer
@@ -841,7 +842,9 @@ for _code, _words in (
          永远这样 一直这样 回回这样 在干吗 在干嘛 在干啥 在搞什么 在搞啥 干什么吃的 干啥吃的 吃干饭的 怎么搞的
          无羊毛 越来越不好 越来越难 越来越不行 越来越抠 越来越难用 越来越不好用
          不出额度 都不出额度 额度出不来 额度不出 不给额度 没给额度 一直不出额度 就是不给提 就是不提 死活不给提
-         就是不给额度 就是不下卡 没有存在感 一分不提 一分都不提 一点不提 不给面子 没救 没得救 救不了"""),):
+         就是不给额度 就是不下卡 没有存在感 一分不提 一分都不提 一点不提 不给面子 没救 没得救 救不了
+         年没提 年不提 年没提额 年不提额 年没动过 年没涨 年都没提 年都不提 年了都没提 年了没提 年了不提 个月没提
+         个月不提 个月都没提"""),):
     for _w in _words.split():
         CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
 # a fee that doubles or rises (a pattern cannot pair them: 翻倍 and 上涨 are good news after a profit)

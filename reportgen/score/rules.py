@@ -136,8 +136,7 @@ _LISTED_BYTES = lx.LISTED_CLAUSE * CJK_BYTES
 _NAME_BYTES = 12 * CJK_BYTES  # a list item: a name, maybe with its branch
 _PASSIVE_MARKS = tuple(enc(m) for m in lx.PASSIVE_MARKS)
 _QUESTION_MARK = enc("？")  # (forum posts also show a lost emoji as ?: for an outcome, only the full-width one)
-_QUESTION_MARKS = frozenset(enc(c) for c in "？?")
-_SHOUT_MARKS = frozenset(enc(c) for c in "！!")
+_FULLWIDTH_SHOUT = enc("！")
 _YOU = enc("你")
 _NOT_ASKED = tuple(enc(fold(w)) for w in lx.NOT_ASKED)
 _ASK_ON = tuple(enc(fold(w)) for w in lx.ASK_ON)
@@ -653,19 +652,10 @@ def _moods(data: str, folded: str, sentence_ends: Sequence[int]) -> tuple[frozen
     """The sentences that end in a full-width question mark, those that end in an exclamation mark, and the
     questions put to another poster: a question with 你 in it (你没有协商吗？), not one to the bank (你们, 贵行)
     nor a rhetorical one (你敢信吗), and a question that goes on from one (…吗？还是他们不同意？)."""
-    size = len(data)
-    questions = []
-    full: list[int] = []
-    shouts = []
-    for end in sentence_ends:
-        if end < size:
-            mark = data[end:end + 3] if data[end] >= "\x80" else data[end]
-            if mark in _QUESTION_MARKS:
-                questions.append(end)
-                if mark == _QUESTION_MARK:
-                    full.append(end)
-            elif mark in _SHOUT_MARKS:
-                shouts.append(end)
+    # every mark is a sentence end (lx.SENTENCE_ENDS): found by C searches, not a walk over every sentence
+    full = _positions(data, _QUESTION_MARK)
+    questions = set(full) | set(_positions(data, "?")) if "?" in data else set(full)
+    shouts = _positions(data, _FULLWIDTH_SHOUT) + _positions(data, "!")
     asked: list[int] = []
     if questions and "你" in folded:
         previous = 0
@@ -676,8 +666,17 @@ def _moods(data: str, folded: str, sentence_ends: Sequence[int]) -> tuple[frozen
             if end in questions and (goes_on or (_YOU in sentence and not any(w in sentence for w in _NOT_ASKED))):
                 asked.append(end)
             previous_end = end
-            previous = end + (1 if end < size and data[end] < "\x80" else 3)
+            previous = end + (1 if end < len(data) and data[end] < "\x80" else 3)
     return frozenset(full), frozenset(shouts), frozenset(asked)
+
+
+def _positions(data: str, mark: str) -> list[int]:
+    out = []
+    at = data.find(mark)
+    while at >= 0:
+        out.append(at)
+        at = data.find(mark, at + 1)
+    return out
 
 
 def _quoted(part: _Part, start: int) -> bool:
