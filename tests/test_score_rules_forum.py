@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from rules_cases import assert_bad_news, judge
 
-# --- an outcome (拒了, 还在审核, 降额, 额度低) told flatly is no grievance; with one, it is ---
+# --- an application's outcome (拒了, 还在审核, 额度低) told flatly is no grievance; with one, it is ---
 
 
 @pytest.mark.parametrize("text", [
     "甲行申请被拒了，上个月申了好几家",
-    "甲行降额了吗？",  # asked as a question
+    "甲行还在审核吗？",  # asked as a question
     "我的甲行额度低，征信花了也正常",  # blamed on the poster's own credit
     "甲行拒了正常，我负债太高",
     "刚申请的甲行，还在审核",
@@ -38,6 +38,26 @@ def test_an_outcome_told_flatly_is_not_negative(scorer, text):
 ])
 def test_an_outcome_with_a_grievance_stays_negative(scorer, text):
     assert_bad_news(judge(scorer, text), "complaint")
+
+
+@pytest.mark.parametrize("text", [
+    "甲银行拒绝了我的退款申请",
+    "甲银行拒绝承认错误",
+    "甲银行拒绝协商还款",
+    "甲银行降额了",
+    "被甲银行降额了",
+    "甲银行把我额度降到2000",
+    "甲银行信用卡额度被砍一半",
+    "甲银行卡被风控了，不能用",
+    "甲银行进小黑屋了",
+    "甲银行贷款审批迟迟不下来",
+])
+def test_what_the_bank_does_to_an_account_or_a_request_is_never_damped(scorer, text):
+    # limit cuts, restrictions and refused requests are the complaint language issue 15 names: a flat
+    # headline or post about them is bad news (damping them as an application's outcome all-cleared these)
+    j = judge(scorer, text)
+    assert_bad_news(j, "complaint")
+    assert not any("told flatly" in r.note for r in j.reasons), j.reasons
 
 
 def test_a_refusal_of_service_is_no_outcome(scorer):

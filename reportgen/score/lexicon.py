@@ -920,22 +920,24 @@ WITH_COMPLAINT: frozenset[str] = frozenset({"fee_rate"})
 # A customer telling their own fee, mis-selling or loss story (我…) is also complaining about it.
 FIRST_PERSON: tuple[str, ...] = ("我", "俺", "本人", "老子")
 GRIEVANCES: frozenset[str] = frozenset({"fee_rate", "mis_selling", "ops_loss"})
-# A card application's or a limit's outcome (拒了, 秒拒, 不批, 还在审核, 降额, 额度太低, 没提过): in the card forums
-# it is told as a fact far more often than as a grievance, and the labelling guide (docs/labelling.md §6, the third
-# batch) reads it as negative only when a grievance shows (annoyance, sarcasm, scorn, the poster leaving over it):
-# told flatly, blamed on the poster's own credit, or asked as a question, it is not.  Alone such a word counts
+# A card application's outcome (拒了, 秒拒, 不批, 还在审核, 没动静, 额度低, 没提过): in the card forums it is told
+# as a fact far more often than as a grievance, and the labelling guide (docs/labelling.md §6, the third batch)
+# reads it as negative only when a grievance shows (annoyance, sarcasm, scorn, the poster leaving over it): told
+# flatly, blamed on the poster's own credit, or asked as a question, it is not.  Alone such a word counts
 # FACT_DAMPING of its weight; beside any other unfavourable word of the text (FACT_MARK or worse), or in a
-# sentence that ends in an exclamation, it counts in full.  (Refusals of a service — 不给办, 不让取, 拒绝退款 —
-# are no outcome: a grievance by themselves.)
+# sentence that ends in an exclamation, it counts in full.  Only the outcome of the customer's own application
+# is damped.  What the bank does to an account or a limit the customer already has (降额, 砍额度, 风控, 小黑屋,
+# 非柜面) and a refusal of what the customer asks for (拒绝退款, 拒绝协商, 不给办, 迟迟不放款) are the
+# complaint language the issue names, grievances by themselves: damping them would all-clear a headline such as
+# "某行拒绝协商还款" or "某行信用卡额度被砍一半", the worst mistake a briefing can make.
 OUTCOMES: frozenset[str] = frozenset("""
-    被拒 拒了 给拒了 秒拒 拒批 拒卡 拒掉 拒贷 被拒了 不批 没批 批不了 批不下来 批不下 没下来 下不来 下不了卡
+    被拒 拒了 给拒了 秒拒 拒批 拒卡 拒掉 被拒了 不批 没批 批不了 批不下来 批不下 没下来 下不来 下不了卡
     申不下 申不下来 推不下来 不下卡 难下卡 下卡难 办卡难 审核不通过 审批不通过 审核没通过 综合评分不足 评分不足 资质不足
     还在审核 一直审核 审了很久 审了好久 审很久 审核了半天 没动静 查不到 还没结果 没结果 都没回 没回访 等好久 等了好久
-    等了很久 迟迟没 迟迟不
+    等了很久
     不提额 没提额 没提过 不给提额 从不提额 一直不提 提额难 难提额 难提 提额慢 提额困难 无法提额 提额无望 难批
-    不好批 额度低 额度少 额度小 降额 被降额 降到 降成 砍额 砍额度 额度被降 被砍 砍到 风控了 被风控 被fk fk了
-    被风控了 进黑屋 小黑屋 黑屋 黑房子 非柜 非柜面 限制非柜面 只提了 提了一点 提额少 没戏了 遥不可及 遥遥无期
-    积分不值钱 积分难用 没羊毛 羊毛少 拒绝 拒绝了 被拒绝 一个个拒绝
+    不好批 额度低 额度少 额度小 只提了 提了一点 提额少 没戏了 遥不可及 遥遥无期
+    积分不值钱 积分难用 没羊毛 羊毛少
 """.split())
 FACT_DAMPING = 0.35
 FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance
