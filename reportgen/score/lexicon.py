@@ -256,7 +256,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 接盘方 刚性年费 分红险 不够格
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
-    好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
+    有没有 算不算 是不是算 是不是也 好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
     冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
     何必非要 如果非要 要是非要 非要说 非要在 催问 催一下 催一催 延期还款 申请延期还款
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
@@ -278,6 +278,9 @@ NEGATORS: dict[str, float] = {
     # a rebuttal (谁说甲行难提额，我刚提了): the claim it answers, in its clause, is not the poster's own
     "谁说": -0.3,
 }
+# A rebuttal (谁说) followed by a negation in its clause (谁说甲行不乱收费的): the two cancel, and the poster claims
+# what the negation denied.
+REBUTTALS: frozenset[str] = frozenset({"谁说"})
 # Speculation (是不是诈骗？ 会不会是骗子 怕是骗人的吧 估计额度很低): the writer wonders, and does not
 # claim.  A hedge damps the unfavourable terms after it in its clause, as a negator would, but without
 # turning them: what is only wondered about is weaker than what is said.  A crime wondered about is no
@@ -351,6 +354,9 @@ BYSTANDER_CUES += tuple(a + v for a in _SCAM_ACTORS.split() for v in _ACTOR_ACTI
 BYSTANDER_WINDOW = 8  # characters between the cue and the bank's name, either side
 # Cues whose object the bank must be (冒充某行, 骗取某行贷款): after the bank's name they are its own act
 # (某行员工伪造签名, 某行委托的催收公司冒充律师), unless a passive marker stands between (某行被冒充, 遭仿冒).
+# 我换 marks the bank switched to only right before its name (我换甲行); the bank a poster 换掉 or 换了 is the one
+# left, and the grievance is its own (我换掉甲行了，实在太坑)
+ADJACENT_CUES: frozenset[str] = frozenset({"我换"})
 OBJECT_CUES: frozenset[str] = frozenset("冒充 假冒 仿冒 冒名 冒用 伪装成 伪造 自称 谎称 打着 山寨 骗取 "
                                        "我换 换成 换到 改用 转投 转战 投奔".split())
 PASSIVE_MARKS: tuple[str, ...] = ("被", "遭")
@@ -380,6 +386,11 @@ SECOND_PERSON: tuple[str, ...] = ("你们", "你行", "贵行", "你家", "您�
 # does a short quotation questioned (“套取积分”？, up to QUOTED_WORD characters).  Not a question to the bank
 # (你们, 贵行) nor a rhetorical one (你敢信吗); a question that goes on with 还是… is asked too.
 NOT_ASKED: tuple[str, ...] = SECOND_PERSON + ("你敢信", "你能信", "你信吗", "你知道吗", "你说气", "你猜")
+# ... nor one that asks the other poster to look at the bank with the writer, which is the writer's own claim:
+# their opinion or what they have seen (你觉得…合理吗？ 你没发现…越来越抠了吗？ 你见过这么坑的吗？), and one
+# that shares an experience (你也被…降额了吗？ 你是不是也收到…催收短信了？)
+NOT_ASKED += ("你觉得", "你不觉得", "你没觉得", "你发现", "你没发现", "你没有发现", "你见过", "你见到过", "你能想象",
+              "你想象", "你敢相信", "你相信", "你知道", "你听说", "你确定", "你说", "你看看", "你评评理", "你也", "是不是也")
 ASK_ON: tuple[str, ...] = ("还是", "或者", "或是", "难道")
 ASKED_DAMPING = 0.35
 QUOTED_WORD = 8
@@ -443,18 +454,19 @@ _pattern(_CARD + " 账户", "封 被封 封了 锁了 被锁 冻结 被冻结 �
 _pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保险 保单 理财 基金 分红险 变成了", 14, -2.5, "mis_selling",
          across=True)
 # limits: cut, low, never raised (complaint)
+# a limit stuck for years or never given (两年不提, 快一年了都不出额度; 还是六千): before the limit's
+# outcome, so that 额度六年没动 is the years' grievance, not an outcome told flatly
+_pattern("一年 两年 三年 四年 五年 六年 七年 八年 九年 十年 几年 多年 好几年 半年 年了 年多 个月 个月了 个多月 几个月 "
+         "好几个月", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 没动 "
+         "没动过 没涨 没涨过 没变 不出额度 都不出额度", 3, -2.0, "complaint")
 # (the limit's outcome told plainly is a fact; said with a degree word, 太低 or 才, it is resented)
 _pattern("额度 提额 固额 固定额度 临额 临时额度",
          "只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 低 没涨 没涨过 不涨 没变 不变 不稳定 不稳 忽高忽低",
          6, -2.0, "complaint", fact=True)
 _pattern("额度 提额 固额 固定额度 临额 临时额度", "太低 很低 好低 才 太小 太少 给的少", 6, -2.0, "complaint")
 _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint", fact=True)
-_pattern("才 只给 才给 只批 才批 只下 才下 只批了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True)
+_pattern("才 只给 才给 只批 才批 只下 才下 只批了 只剩 只剩下", "k w 千 万 几千", 3, -2.0, "complaint", weak=True)
 _pattern("就批了 就给了 批了 给了 下了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True, fact=True)
-# a limit stuck for years or never given (两年不提, 快一年了都不出额度; 还是六千)
-_pattern("一年 两年 三年 四年 五年 六年 七年 八年 九年 十年 几年 多年 好几年 半年 年了 年多 个月 个月了 个多月 几个月 "
-         "好几个月", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 没动 "
-         "没动过 没涨 没涨过 没变 不出额度 都不出额度", 3, -2.0, "complaint")
 _pattern("还是 一直是 依旧是 仍然是 始终是 还只有 一直只有", "k w 千 万", 3, -2.0, "complaint", weak=True, fact=True)
 # a refusal to waive or to negotiate said to others (别想减免, 休想协商) and a product forced on the customer
 # (激活时必须办张储蓄卡, 非要开个理财账户)
@@ -462,8 +474,38 @@ _pattern("别想 休想 甭想 想都别想", "减免 协商 停息 挂账 免�
          weak=True)
 _pattern("必须 非得 非要 强制 硬要 一定要 还得", "办张 办一张 办个 开张 开一张 开个 买份 买一份 买个 存一笔 "
          "绑定一张", 2, -2.0, "complaint", weak=True)
+# The forum chatter's words beside the bank's own act (red-team round 4, invented texts).  A claim in quotes
+# questioned, then what happened (“免年费”？照样扣了): the promise broken, as 说好的…照样扣.
+_pattern("”？ ”?", "实际 结果 就扣了 又扣了 照样扣 照扣 照收 照样收 还是扣 就收了 又收了 一分没少 没少收 "
+         "一分不少", 14, -2.0, "complaint", across=True)
+# the bank ignoring what the customer sent or asked (投诉了一周没回复, 发了三封邮件都没回复, 催了三次还没到): not
+# an application's outcome (lx.OUTCOMES) but the bank's silence
+_pattern("投诉 投诉了 邮件 留言 反映 反映了 工单 私信 反馈 催了 催过 催问了 问了 打了", "没回复 都没回 没回 不回复 "
+         "没人回 没人理 没反应 没动静 没下文 还是没到 还没到 没到账 还没退 没退 都没退", 12, -2.0, "complaint")
+_pattern("催了 催过 催问了 催促了 问了 打了", "两次 三次 四次 五次 几次 好几次 多次 无数次 十几次 几十次 两遍 三遍 "
+         "好几遍 几遍 N次 n次", 4, -2.0, "complaint", weak=True)
+# the bank stopping, freezing or cutting what the customer has, told as its act on them (把我的卡停了, 降了额度)
+_pattern("把我 把我的 给我 我的卡被 卡被", "停了 停掉 停用了 冻结 冻了 封了 锁了 降额 降了 砍了 冷冻 冷冻了 拉黑 "
+         "限制 关了", 6, -2.0, "complaint")
+_pattern("被", "冷冻 冷冻了 停卡 停了 拉黑", 4, -2.0, "complaint")
+# perks cut (权益全砍了), collection of a customer who owes nothing (催收…我都没逾期), trips for a simple errand
+_pattern("权益 福利 积分 羊毛 优惠 活动", "砍 砍了 全砍了 都砍了 砍掉 缩水 大缩水 取消了 全没了 都没了", 6, -2.0,
+         "complaint")
+_pattern("催收 催款 催还 催收短信 催收电话", "没逾期 都没逾期 从没逾期 没有逾期 从来没逾期 没欠钱 没欠款 早就还了 "
+         "已经还了 还清了", 20, -2.0, "complaint", across=True)
+_pattern("要跑 得跑 跑了", "公里 十公里 几十公里 几公里 好几公里", 4, -2.0, "complaint", weak=True)
+_pattern("降了 砍了 降低了 下调了", "额度", 3, -2.0, "complaint")
+# still billed or chased after the card is closed (已经注销了三个月，还给我寄账单催还款)
+_pattern("注销 销户 销卡 注销了 销户了 销卡了 已注销 已销户", "还在扣 还扣 还收 还要收 还给我寄 还寄 还在催 还催 "
+         "还说我欠 照样扣 照扣 还扣了 还在收 还让我还", 16, -2.0, "complaint", across=True)
+# a wait said with its length (要等半小时, 排队太久)
+_pattern("排了 排队 等了 要等 得等", "太久 太长 半小时 半个小时 四十分钟 三十分钟 几十分钟 一个多小时 两个多小时 "
+         "半个多小时", 6, -2.0, "complaint")
+# staff who know nothing and say so (客服说不知道, 问就是综合评估)
+_pattern("客服 柜员 经理 工作人员 人工", "说不知道 只会说 说不清楚 也不知道 都不知道 无法处理 处理不了", 6, -2.0,
+         "complaint", weak=True)
 # what was promised against what happened (complaint): 说好的免年费，还是扣了
-_pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却 变成了 变成 就扣了 又扣了 照样扣 还是扣 又出现 "
+_pattern("说是 说好 说好的 号称 宣传 承诺", "实际 其实 结果 还是 却 变成了 变成 就扣了 又扣了 照样扣 还是扣 照扣 照收 照样收 一分没少 没少收 又出现 "
          "又收了 就收了", 14, -2.0, "complaint", across=True)
 # a "free" product or service that turns out to charge (mis_selling): 说免息，账单上每期都有手续费
 _pattern("说免息 说是免息 号称免息 说好免息 说好的免息 宣传免息 说免费 说是免费 号称免费 说好免费 说好的免费 宣传免费 "
@@ -484,7 +526,7 @@ _pattern("不 没 没有 未", "回复 给 够 批卡 批下来 够用", 2, -1.2
 # waiting, queues and errands (complaint)
 _pattern("排了 排队 等了", "小时 个钟 半天 一上午 一下午 很久 好久 一周 几天 一个月 半个月 好几天", 6, -2.0,
          "complaint")
-_pattern("跑", "趟", 2, -2.0, "complaint")
+_pattern("跑 跑了", "趟", 2, -2.0, "complaint")
 _pattern("折腾 折腾了 耽误 耽误了 白跑 白等", "一上午 一下午 一整天 大半天 半天 一天 好几天 几天", 3, -2.0, "complaint")
 _pattern("提供 要求提供 要求", "证明 收入证明 流水", 6, -1.8, "complaint")
 # sales and collection calls (complaint)
@@ -670,7 +712,7 @@ _pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司�
 _pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
 _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
 # advice on what to do (打客服热线转人工反映, 可以转人工问问): a step to take, not a grievance
-_pattern("热线 拨打 可以 建议 记得 直接 先 然后 再", "转人工", 4, 0.0)
+_pattern("热线 拨打 可以 建议 记得 直接 先 然后 再 问问", "转人工", 4, 0.0)
 _pattern("将于 计划 定于 期间 公告 通知 预计 凌晨 届时", "暂停部分业务 暂停多项业务 暂停全部业务", 12, 0.0, across=True)
 
 # --- Risk categories as cue families (issue 15): a category's cue and its object in one clause, written
@@ -834,6 +876,15 @@ _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的�
 _neg(0.5, """卧槽 我靠 我去 尼玛的""")
 EXASPERATION: frozenset[str] = frozenset("卧槽 我靠 我去 尼玛的".split())
 _neg(1.5, """不稳定 不稳 忽高忽低""")
+# red-team round 4 (invented texts): forum words for the bank's own act or its uselessness
+_neg(2.0, """背着我 硬查 乱查征信 偷查 偷偷查 被办卡 被开卡 被贷款 被开户 被开通 被销户 被注销 被停卡 被冷冻
+          门都没有 没门儿 想都别想 幌子 就是个幌子 复读机 问东问西 不给用 一分不给 动不动就风控 动不动就降额 动不动就冻结
+          动不动就停卡 动不动就封卡""")
+_neg(1.5, """问就是 问啥都是 问什么都是 答非所问 动不动就 无法处理""")
+for _p in "根本 压根 死活 就是".split():  # (根本批不下来: the outcome said with scorn)
+    for _o in ("批不下来 批不了 不批 没批 下不来 不下卡 不给批 不给过 通不过 不给提 不提额 不回复 没回复 不理人 "
+               "不降 不退 不给退 不同意 不让 不给用").split():
+        ZH_NEGATIVE.setdefault(_p + _o, -2.0)
 # Card-forum grievances about a bank that the families above lacked (issue 15, the second devset batch): a
 # boycott, a bank that never answers for itself (在干吗, 每次都这样), a limit stuck or never given, nothing to
 # gain from the card (无羊毛), things getting worse.  Families, not the wording of the posts.
@@ -844,7 +895,9 @@ for _code, _words in (
          不出额度 都不出额度 额度出不来 额度不出 不给额度 没给额度 一直不出额度 就是不给提 就是不提 死活不给提
          就是不给额度 就是不下卡 没有存在感 一分不提 一分都不提 一点不提 不给面子 没救 没得救 救不了
          年没提 年不提 年没提额 年不提额 年没动过 年没涨 年都没提 年都不提 年了都没提 年了没提 年了不提 个月没提
-         个月不提 个月都没提"""),):
+         个月不提 个月都没提 年没动 年都没动"""),
+        ("fee_rate", """每月扣 每个月扣 每年扣 偷偷扣 照样扣 照扣 照收 被扣了 又被扣 扣费银行 乱扣钱 一分没少收 没少收
+         拒绝退还 拒不退还 不予退还 拒绝返还 拒绝退费 拒退年费"""),):
     for _w in _words.split():
         CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
 # a fee that doubles or rises (a pattern cannot pair them: 翻倍 and 上涨 are good news after a profit)

@@ -131,6 +131,8 @@ _BARE_BYTES = 40 * CJK_BYTES
 _BARE_DROP = {ord(c): None for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"}
 _OWN_SENTENCE = lx.OWN_SENTENCE_CATEGORIES
 _OBJECT_CUES = frozenset(fold(c) for c in lx.OBJECT_CUES)
+_ADJACENT_CUES = frozenset(fold(c) for c in lx.ADJACENT_CUES)
+_REBUTTALS = frozenset(fold(c) for c in lx.REBUTTALS)
 _LIST_MARK = enc("、")
 _LISTED_BYTES = lx.LISTED_CLAUSE * CJK_BYTES
 _NAME_BYTES = 12 * CJK_BYTES  # a list item: a name, maybe with its branch
@@ -337,6 +339,10 @@ class RulesScorer:
         clause_ends = [m.start() for m in _CLAUSE_RE.finditer(data)]
         # sentence ends are the clause ends that end a sentence: no second scan of the text
         sentence_ends = [i for i in clause_ends if data[i] in _SENTENCE_BYTE or data[i:i + 3] in _SENTENCE_CHARS]
+        quoted = tuple((m.start(), m.end()) for m in _QUOTED.finditer(data)) if _QUOTE_OPEN in data else ()
+        if quoted:  # (“免年费”？照样扣了: the quotation questioned and what answers it are one sentence)
+            marks = {end - (1 if data[end - 1] == "?" else CJK_BYTES) for _, end in quoted}
+            sentence_ends = [i for i in sentence_ends if i not in marks]
         clause_ends.append(size)
         sentence_ends.append(size)
         find = bisect.bisect_left
@@ -361,7 +367,6 @@ class RulesScorer:
         if police:
             police -= {h[4] for _, h in special if h[2].awareness == 1}
         questions, shouts, asked = _moods(data, folded, sentence_ends)
-        quoted = tuple((m.start(), m.end()) for m in _QUOTED.finditer(data)) if _QUOTE_OPEN in data else ()
         return _Part(where, text, folded, data, hits, list(map(_START, hits)),
                      [h for _, h in special if h[2].kind == BYS],
                      [h for _, h in special if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
@@ -474,7 +479,9 @@ class RulesScorer:
                     bystander = True
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "warning, campaign or police step")
-                elif value < 0 and is_bank and (sentence in part.asked or (part.quoted and _quoted(part, start))):
+                elif value < 0 and is_bank and (sentence in part.asked or (
+                        part.quoted and part.where != "title" and _quoted(part, start))):
+                    # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
                     value *= lx.ASKED_DAMPING  # (你没有协商吗？ / “某词”？: another poster's matter, a word picked up)
                     notes = _join(notes, "asked of another poster" if sentence in part.asked else "a quoted word")
                 elif value < 0 and entry.fact and is_bank and "×" not in notes:  # (又降额: a degree word resents it)
@@ -575,7 +582,8 @@ class RulesScorer:
                 gap = start - cue_end if cue_end <= start else max(cue_start - end, 0)  # 0: the cue overlaps the name
                 if gap <= lx.BYSTANDER_WINDOW * CJK_BYTES and not (
                         entry.term in _OBJECT_CUES and cue_start >= end
-                        and not any(m in part.data[end:cue_start] for m in _PASSIVE_MARKS)):
+                        and not any(m in part.data[end:cue_start] for m in _PASSIVE_MARKS)) and not (
+                        entry.term in _ADJACENT_CUES and (gap or cue_start >= end)):  # 我换甲行, not 我换掉甲行
                     # (冒充, 骗取 … after the name is the bank's own act: 某行员工伪造签名; 某行被冒充 is not)
                     found.add(clause)
                     break
@@ -833,6 +841,9 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
         kind = entry.kind
         if kind != SENT:
             if kind == NEG:
+                if negator is not None and negator[2].term in _REBUTTALS and _negates(negator, start, clause, sentence):
+                    negator = None  # 谁说…不乱收费: the rebuttal takes the negation back
+                    continue
                 negator = hit
             elif kind == DEG:
                 degree = hit
