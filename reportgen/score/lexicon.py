@@ -256,7 +256,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 接盘方 刚性年费 分红险 不够格
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
-    有没有 算不算 是不是算 是不是也 好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
+    是不是也 好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
     冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
     何必非要 如果非要 要是非要 非要说 非要在 催问 催一下 催一催 延期还款 申请延期还款
     换人 空缺 代为履职 代行 主持工作 选举 高管变动 董事长变更 行长变更 人事地震 大换血
@@ -390,8 +390,13 @@ NOT_ASKED: tuple[str, ...] = SECOND_PERSON + ("你敢信", "你能信", "你信�
 # their opinion or what they have seen (你觉得…合理吗？ 你没发现…越来越抠了吗？ 你见过这么坑的吗？), and one
 # that shares an experience (你也被…降额了吗？ 你是不是也收到…催收短信了？)
 NOT_ASKED += ("你觉得", "你不觉得", "你没觉得", "你发现", "你没发现", "你没有发现", "你见过", "你见到过", "你能想象",
-              "你想象", "你敢相信", "你相信", "你知道", "你听说", "你确定", "你说", "你看看", "你评评理", "你也", "是不是也")
+              "你想象", "你敢相信", "你相信", "你知道", "你听说", "你确定", "你说", "你看看", "你评评理", "你也", "是不是也",
+              "你有遇到", "你遇到", "你碰到", "你有碰到", "你有被")
 ASK_ON: tuple[str, ...] = ("还是", "或者", "或是", "难道")
+# ... nor one the writer answers at once with a like story of their own (你有遇到…吗？我今天就碰上了; not 我浦发的
+# 协商就同意了, a contrast): the question shares the writer's grievance
+SHARED_OPENERS: tuple[str, ...] = ("我也", "我的也", "俺也", "我今天", "我昨天", "我刚", "我上周", "我上个月", "我这个月",
+                                   "我这边也", "我就是", "我被", "我的卡也", "我就碰上", "我就遇到")
 ASKED_DAMPING = 0.35
 QUOTED_WORD = 8
 OWN_TAG_REST = 5
@@ -485,22 +490,22 @@ _pattern("投诉 投诉了 邮件 留言 反映 反映了 工单 私信 反馈 �
 _pattern("催了 催过 催问了 催促了 问了 打了", "两次 三次 四次 五次 几次 好几次 多次 无数次 十几次 几十次 两遍 三遍 "
          "好几遍 几遍 N次 n次", 4, -2.0, "complaint", weak=True)
 # the bank stopping, freezing or cutting what the customer has, told as its act on them (把我的卡停了, 降了额度)
-_pattern("把我 把我的 给我 我的卡被 卡被", "停了 停掉 停用了 冻结 冻了 封了 锁了 降额 降了 砍了 冷冻 冷冻了 拉黑 "
-         "限制 关了", 6, -2.0, "complaint")
+_pattern("把我 把我的 给我 我的卡被 卡被", "停了 停掉 停用了 冻结 冻了 封了 锁了 降额 降了 砍了 砍到 降到 冷冻 "
+         "冷冻了 拉黑 限制 关了 列入黑名单", 6, -2.0, "complaint")
 _pattern("被", "冷冻 冷冻了 停卡 停了 拉黑", 4, -2.0, "complaint")
 # perks cut (权益全砍了), collection of a customer who owes nothing (催收…我都没逾期), trips for a simple errand
 _pattern("权益 福利 积分 羊毛 优惠 活动", "砍 砍了 全砍了 都砍了 砍掉 缩水 大缩水 取消了 全没了 都没了", 6, -2.0,
          "complaint")
 _pattern("催收 催款 催还 催收短信 催收电话", "没逾期 都没逾期 从没逾期 没有逾期 从来没逾期 没欠钱 没欠款 早就还了 "
          "已经还了 还清了", 20, -2.0, "complaint", across=True)
-_pattern("要跑 得跑 跑了", "公里 十公里 几十公里 几公里 好几公里", 4, -2.0, "complaint", weak=True)
+_pattern("要跑 得跑", "公里 十公里 几十公里 几公里 好几公里", 4, -2.0, "complaint", weak=True)
 _pattern("降了 砍了 降低了 下调了", "额度", 3, -2.0, "complaint")
 # still billed or chased after the card is closed (已经注销了三个月，还给我寄账单催还款)
-_pattern("注销 销户 销卡 注销了 销户了 销卡了 已注销 已销户", "还在扣 还扣 还收 还要收 还给我寄 还寄 还在催 还催 "
-         "还说我欠 照样扣 照扣 还扣了 还在收 还让我还", 16, -2.0, "complaint", across=True)
+_pattern("注销 销户 销卡 注销了 销户了 销卡了 已注销 已销户", "还在扣 还要收 还给我寄 还寄 还在催 还催 还说我欠 "
+         "照样扣 照扣 还在收 还让我还", 16, -2.0, "complaint", across=True)
 # a wait said with its length (要等半小时, 排队太久)
-_pattern("排了 排队 等了 要等 得等", "太久 太长 半小时 半个小时 四十分钟 三十分钟 几十分钟 一个多小时 两个多小时 "
-         "半个多小时", 6, -2.0, "complaint")
+_pattern("排了 排队 等了 要等 得等 照样排 还要排 要排 得排", "太久 太长 半小时 半个小时 四十分钟 三十分钟 "
+         "几十分钟 一小时 一个小时 两小时 两个小时 一个多小时 两个多小时 半个多小时", 6, -2.0, "complaint")
 # staff who know nothing and say so (客服说不知道, 问就是综合评估)
 _pattern("客服 柜员 经理 工作人员 人工", "说不知道 只会说 说不清楚 也不知道 都不知道 无法处理 处理不了", 6, -2.0,
          "complaint", weak=True)
@@ -640,7 +645,8 @@ _pattern("限额 交易限额 转账限额 取款限额 额度", "下调 降低 
 _pattern("限制 不让 不给 拒绝 不准", "提前还款 提前还贷 提前还房贷 提前还 提前结清", 6, -2.0, "complaint")
 _pattern("提前还款 提前还贷 提前结清 提前还", "要收 收取 违约金 手续费 利息", 10, -2.0, "fee_rate")
 _pattern("提前还款 提前还贷 提前结清 提前还", "最低 不让 不给 限制 门槛", 10, -2.0, "complaint")
-_pattern("扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我", "年费 手续费 服务费 利息 费用 短信费 管理费", 6,
+_pattern("扣除 收取 乱收 多收 偷偷扣 私自扣 收了 扣了 收我 扣我 被扣 被扣了 还收了 还扣了", "年费 手续费 服务费 利息 费用 短信费 管理费 "
+         "评估费 违约金 滞纳金", 6,
          -2.0, "fee_rate")
 # pay docked or owed to staff (complaint): 被扣了三个月工资, 拖欠员工加班费
 _pattern("被扣 扣了 克扣 拖欠 扣发 欠了 扣除 扣掉 扣罚", "工资 奖金 绩效 加班费 薪水 薪酬 年终奖", 8, -2.0, "complaint")
@@ -740,9 +746,9 @@ _pattern("捆绑 搭售 强制 强行 强迫 逼着 硬要 必须买 要求买 �
 # waiver or a refund named before the fee is no dispute; a higher threshold for better-rate deposits.
 _FEE = ("年费 手续费 利息 罚息 滞纳金 违约金 分期费 分期手续费 取现费 取现手续费 转账手续费 跨行手续费 汇款手续费 "
         "取款费 跨行取款费 查询费 开户费 账户管理费 管理费 小额账户管理费 短信费 短信通知费 短信提醒费 提醒费 "
-        "工本费 挂失费 服务费 息费 超限费 会员费")
+        "工本费 挂失费 服务费 息费 超限费 会员费 评估费")
 _pattern(_FEE, "不合理 太不合理 不公平 不透明 不明不白 乱收 乱扣 都扣 照扣 还扣 也扣 一直扣 又扣 "
-         "都收 照收 还收 也收 一直收 又收 要收 还要收 偷偷 没告知 不告知 没通知 没提醒 好几百 几百块 上千 "
+         "都收 照收 还收 还收了 还扣了 也收 一直收 又收 要收 还要收 偷偷 没告知 不告知 没通知 没提醒 好几百 几百块 上千 "
          "不退 不给退 算下来", 10, -2.0, "fee_rate", across=True)
 # a fee raised or newly charged, the verb first (悄悄上调了取现手续费, 开始收取跨行取款费): not 利息, whose rise pays
 _pattern("上调 上调了 调高 调高了 提高 提高了 上涨 涨了 开始收 开始收取 新增", " ".join(
@@ -881,6 +887,9 @@ _neg(2.0, """背着我 硬查 乱查征信 偷查 偷偷查 被办卡 被开卡 
           门都没有 没门儿 想都别想 幌子 就是个幌子 复读机 问东问西 不给用 一分不给 动不动就风控 动不动就降额 动不动就冻结
           动不动就停卡 动不动就封卡""")
 _neg(1.5, """问就是 问啥都是 问什么都是 答非所问 动不动就 无法处理""")
+_neg(2.0, """受不了 实在受不了 真受不了 不说原因 也不说原因 原因也不说 原因都不说 不告知原因 不告诉原因 不给原因 不给理由 理由都不给 不给解释
+          也不解释 不作解释 一点动静都没有 一点消息都没有 杳无音信 没有下文 没了下文 就挂断 直接挂断 被挂断 挂断电话
+          挂我电话 冻结了我 冻结我 关闭了我 关闭我 关了我 注销了我 停了我 封了我 冻了我 限制了我 停用我""")
 for _p in "根本 压根 死活 就是".split():  # (根本批不下来: the outcome said with scorn)
     for _o in ("批不下来 批不了 不批 没批 下不来 不下卡 不给批 不给过 通不过 不给提 不提额 不回复 没回复 不理人 "
                "不降 不退 不给退 不同意 不让 不给用").split():
@@ -1026,7 +1035,7 @@ EN_FINANCE: dict[str, float] = {
     "upgrade": 2.0, "upgraded": 2.0, "beat": 1.0, "award": 2.0, "awarded": 2.0, "dividend": 1.0,
     "resilient": 1.5, "robust": 1.5, "recovered": 1.5, "recovery": 1.5,
     # finance words VADER reads as chat slang or praise (aml: "all my love"): names, not judgements
-    "aml": 0.0, "credit": 0.0, "swift": 0.0,
+    "aml": 0.0, "credit": 0.0, "swift": 0.0, "vip": 0.0,
     # a third red-team round (English feed items): plurals and forms VADER lacks
     "penalties": -2.5, "fines": -2.5, "ransomware": -3.0, "hack": -2.5, "hackers": -2.5, "cyber-attack": -3.0,
     "breaches": -2.5, "breached": -2.5, "breaching": -2.5, "rigging": -2.5, "rigged": -2.5, "allegations": -1.5,

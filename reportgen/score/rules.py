@@ -142,6 +142,8 @@ _FULLWIDTH_SHOUT = enc("！")
 _YOU = enc("你")
 _NOT_ASKED = tuple(enc(fold(w)) for w in lx.NOT_ASKED)
 _ASK_ON = tuple(enc(fold(w)) for w in lx.ASK_ON)
+_SHARED = tuple(enc(fold(w)) for w in lx.SHARED_OPENERS)
+_NOT_PROMISED = enc("不是说")
 _QUOTE_OPEN = enc("“")
 # a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
 _QUOTED = re.compile(re.escape(enc("“")) + "(?:(?!" + re.escape(enc("”")) + f").){{1,{lx.QUOTED_WORD * CJK_BYTES}}}"
@@ -470,6 +472,8 @@ class RulesScorer:
                 bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
                                            or (all_bystander and place < PLACE_SENTENCE)
                                            or (everywhere_bystander and not own))
+                if negated and value > 0 and sentence in part.questions:
+                    value = 0.0  # (有没有乱扣费？ 算不算欺诈？ asks: no reassurance)
                 if bystander:
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "bystander role")
@@ -484,7 +488,11 @@ class RulesScorer:
                     # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
                     value *= lx.ASKED_DAMPING  # (你没有协商吗？ / “某词”？: another poster's matter, a word picked up)
                     notes = _join(notes, "asked of another poster" if sentence in part.asked else "a quoted word")
-                elif value < 0 and entry.fact and is_bank and "×" not in notes:  # (又降额: a degree word resents it)
+                elif value > 0 and is_bank and part.quoted and _quoted(part, start):
+                    value = 0.0  # (“秒批”？ “尊享服务”？: praise picked up to be mocked is no praise)
+                    notes = _join(notes, "a quoted word")
+                elif value < 0 and entry.fact and is_bank and "×" not in notes and part.where != "title":
+                    # (a headline's 秒拒, 审批难 reports many customers' outcome: only a poster tells their own)  # (又降额: a degree word resents it)
                     if grievance is None:  # worked out once, for the first outcome word
                         grievance = any(_grieves(_modified_terms(p, m, is_bank and p.bank_sensitive, n))
                                         for p, _, m, _, n in analysed)
@@ -671,10 +679,14 @@ def _moods(data: str, folded: str, sentence_ends: Sequence[int]) -> tuple[frozen
         for end in sentence_ends:
             sentence = data[previous:end]
             goes_on = bool(asked) and asked[-1] == previous_end and sentence.lstrip().startswith(_ASK_ON)
-            if end in questions and (goes_on or (_YOU in sentence and not any(w in sentence for w in _NOT_ASKED))):
+            if asked and asked[-1] == previous_end and sentence.lstrip().startswith(_SHARED):
+                asked.pop()  # 你有遇到…吗？我今天就碰上了: the writer's own like story follows (lx.SHARED_OPENERS)
+            elif end in questions and (goes_on or (_YOU in sentence and not any(w in sentence for w in _NOT_ASKED))):
                 asked.append(end)
             previous_end = end
             previous = end + (1 if end < len(data) and data[end] < "\x80" else 3)
+    if full and _NOT_PROMISED in data:  # 不是说…吗？ a promise thrown back shows the grievance, as 「！」 does
+        shouts.append(full[0])
     return frozenset(full), frozenset(shouts), frozenset(asked)
 
 
