@@ -492,7 +492,8 @@ class RulesScorer:
                     value = 0.0  # (“秒批”？ “尊享服务”？: praise picked up to be mocked is no praise)
                     notes = _join(notes, "a quoted word")
                 elif value < 0 and entry.fact and is_bank and "×" not in notes and part.where != "title":
-                    # (a headline's 秒拒, 审批难 reports many customers' outcome: only a poster tells their own)  # (又降额: a degree word resents it)
+                    # (又降额: a degree word resents it; a headline's 秒拒 reports many customers' outcome, only a
+                    # poster tells their own)
                     if grievance is None:  # worked out once, for the first outcome word
                         grievance = any(_grieves(_modified_terms(p, m, is_bank and p.bank_sensitive, n))
                                         for p, _, m, _, n in analysed)
