@@ -32,7 +32,7 @@ __all__ = ["CONTEXT_ONLY", "DEFAULT_CATEGORIES", "NEUTRAL_CATEGORIES", "Category
 CONTEXT_ONLY: frozenset[str] = frozenset(split_terms(
     "客服 收费 利率 监管 国家金融监督管理总局 金融监管总局 银保监 银保监会 人民银行 央行 证监会 外汇局 个人信息 "
     "客户信息 隐私 数据安全 行长 董事长 高管 代销 保本 适当性 系统升级 任职资格 提前还款 服务费 管理费 手续费 年费 "
-    "regulator fee fees"))
+    "利息 计息 结息 regulator fee fees"))
 
 # Tagged whatever the label: results (a profit rise is performance, not bad news) and personnel
 # changes (a routine appointment is personnel, not bad news).  Every other category attaches only

@@ -717,7 +717,9 @@ def _faulted(hits: Sequence[_Hit], i: int) -> bool:
         return False
     after = hits[i + 1]
     entry = after[2]
-    return entry.kind == SENT and entry.value < 0 and 0 <= after[0] - hits[i][1] <= CJK_BYTES
+    # (防范个人信息泄露, 警惕诈骗: the incident warned of is no failing of the warning)
+    return (entry.kind == SENT and entry.value < 0 and 0 <= after[0] - hits[i][1] <= CJK_BYTES
+            and lx.WARNED_OF.isdisjoint(entry.categories))
 
 
 def _listed(part: _Part, own: Sequence[tuple[int, int]], own_clauses: AbstractSet[int]) -> set[int]:

@@ -150,7 +150,7 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         old = table.get(key)
         if old is None or (old.kind == SENT and not old.categories):
             table[key] = Entry(word, SENT, old.value if old is not None and old.value else weight,
-                               tuple(c for c in phrase_codes if c in known))
+                               tuple(c for c in phrase_codes if c in known), key in CONTEXT_ONLY)
     # response frames (回应 …) and warning or campaign words keep whatever else they are; a new
     # word takes the weight of the strongest term inside it (非法吸收 is still 非法)
     for words, flag in ((lx.FRAMES, {"frame": 1}), (lx.PRE_FRAMES, {"frame": 2}),
