@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 from rules_cases import BANK as JIA
-from rules_cases import codes
+from rules_cases import codes, judge
 
 from reportgen.score import ScoreInput
 from reportgen.score.categories import NEUTRAL_CATEGORIES
@@ -132,3 +132,14 @@ def test_no_risk_category_where_none_is_due(scorer, text, bank, neutral):
     assert j.label != "negative", j.reasons
     assert codes(j) - NEUTRAL_CATEGORIES == set(), j.categories
     assert set(neutral.split()) <= codes(j), j.categories
+
+
+@pytest.mark.parametrize(("text", "bad_news"), [
+    ("我在甲银行的存款被人用伪造的签名取走了", True),  # paid out on a forged signature: the bank's loss
+    ("甲银行员工伪造签名办理贷款", True),  # its own staff forged
+    ("甲银行被冒充，骗子伪造短信骗钱", False),  # the bank impersonated
+    ("甲银行被人冒充，提醒客户注意", False),
+])
+def test_a_passive_makes_the_bank_impersonated_only_right_before_the_cue(scorer, text, bad_news):
+    j = judge(scorer, text)
+    assert (j.label == "negative") is bad_news, j.reasons

@@ -137,6 +137,9 @@ _LIST_MARK = enc("、")
 _LISTED_BYTES = lx.LISTED_CLAUSE * CJK_BYTES
 _NAME_BYTES = 12 * CJK_BYTES  # a list item: a name, maybe with its branch
 _PASSIVE_MARKS = tuple(enc(m) for m in lx.PASSIVE_MARKS)
+# right before an impersonation cue, the passive makes the bank its object (某行被冒充, 被人冒充); a passive
+# further back belongs to another act (存款被人用伪造的签名取走: the bank paid out on a forged signature)
+_PASSIVE_BEFORE_CUE = _PASSIVE_MARKS + tuple(m + enc("人") for m in _PASSIVE_MARKS)
 _QUESTION_MARK = enc("？")  # (forum posts also show a lost emoji as ?: for an outcome, only the full-width one)
 _FULLWIDTH_SHOUT = enc("！")
 _YOU = enc("你")
@@ -591,7 +594,7 @@ class RulesScorer:
                 gap = start - cue_end if cue_end <= start else max(cue_start - end, 0)  # 0: the cue overlaps the name
                 if gap <= lx.BYSTANDER_WINDOW * CJK_BYTES and not (
                         entry.term in _OBJECT_CUES and cue_start >= end
-                        and not any(m in part.data[end:cue_start] for m in _PASSIVE_MARKS)) and not (
+                        and not part.data[end:cue_start].endswith(_PASSIVE_BEFORE_CUE)) and not (
                         entry.term in _ADJACENT_CUES and (gap or cue_start >= end)):  # 我换甲行, not 我换掉甲行
                     # (冒充, 骗取 … after the name is the bank's own act: 某行员工伪造签名; 某行被冒充 is not)
                     found.add(clause)
