@@ -163,6 +163,9 @@ _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下
           业绩下降 股价大跌 股价暴跌 股价下跌 市值蒸发 不良率上升 不良率攀升 不良率走高 不良率反弹 不良率高
           薪酬下降 降薪 人均降薪 年终奖缩水""")
 
+# the words above are the register of posts and forums (PLAIN_GRIEVANCE reads them as a complaint beside a fee)
+POST_REGISTER: frozenset[str] = frozenset(ZH_NEGATIVE)
+
 # crime, courts and the police
 _neg(3.0, """诈骗 集资诈骗 合同诈骗 贷款诈骗 骗贷 骗局 骗子 非法集资 非法吸收公众存款 非法吸存 洗钱 传销
           庞氏骗局 套路贷 高利贷 放高利贷 砍头息 暴力催收 涉黑 黑社会 保护伞 卷款 携款潜逃 潜逃 跑路
@@ -256,7 +259,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     系统维护公告 维护公告 停机维护公告 麻烦 不麻烦 厌烦 烦恼 惠民贷 好享贷 接盘方 刚性年费 分红险 不够格
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     高息存款 新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
-    是不是也
+    是不是也 要不是 如果不是 若不是 要不是因为 差不多 差不了多少 相差不多 差不离
     好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
     冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
     何必非要 如果非要 要是非要 非要说 非要在 催问 催一下 催一催 延期还款 申请延期还款
@@ -271,7 +274,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
 # 否认 / 辟谣 / 澄清 deny a claim: the claim's weight is flipped and damped, not made good news.
 NEGATORS: dict[str, float] = {
     "不": -0.6, "未": -0.6, "没": -0.6, "没有": -0.6, "无": -0.6, "并未": -0.6, "并非": -0.6, "不是": -0.6,
-    "从未": -0.6, "不算": -0.6, "严禁": -0.6,
+    "从未": -0.6, "不算": -0.6, "严禁": -0.6, "只要不是": -0.6,
     "绝无": -0.6, "并无": -0.6, "无任何": -0.6, "未发现": -0.6, "未曾": -0.6, "不存在": -0.6,
     "未发生": -0.6, "没有发生": -0.6, "未出现": -0.6, "没有出现": -0.6, "未涉及": -0.6, "不涉及": -0.6,
     "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
@@ -381,6 +384,7 @@ BYSTANDER_DAMPING = 0.08
 # A list of names (某行、乙行、丙行因…被罚) shares the clause that ends it, when that clause is at most this
 # many characters long and every clause before it is a name alone.
 LISTED_CLAUSE = 40
+LIST_LEAD = 4  # a verb before the list's first name (注销甲行、丁行，…): at most this many characters
 SECOND_PERSON: tuple[str, ...] = ("你们", "你行", "贵行", "你家", "您行", "your ")
 # A question put to another poster (你没有协商吗？, 你要把甲行撸破产吗): the unfavourable words in it are that
 # poster's matter or a joke, not the writer's claim about the bank, and count ASKED_DAMPING of their weight; so
@@ -399,6 +403,14 @@ ASK_ON: tuple[str, ...] = ("还是", "或者", "或是", "难道")
 SHARED_OPENERS: tuple[str, ...] = ("我也", "我的也", "俺也", "我今天", "我昨天", "我刚", "我上周", "我上个月",
                                    "我这个月", "我这边也", "我就是", "我被", "我的卡也", "我就碰上", "我就遇到")
 ASKED_DAMPING = 0.35
+# A supposition and its consequence (要是明年扣我年费我就投诉, 如果甲行敢乱扣费我就销卡): a threat about what has not
+# happened, no grievance yet; its unfavourable words, from the opener to the sentence's end, count SUPPOSED_DAMPING.
+# Not a counterfactual about the past (要不是, 如果不是, 早知道…就不办了) nor a supposition that says it happened
+# already (要是再这样, 如果还这样): those tell a grievance.
+SUPPOSITIONS: tuple[str, ...] = ("要是", "如果", "假如", "万一", "倘若", "若是", "假设", "如若", "要敢")
+PAST_SUPPOSITIONS: tuple[str, ...] = ("不是", "没有", "早", "知道", "当初", "当时", "那时")
+HAPPENED_SUPPOSITIONS: tuple[str, ...] = ("再这样", "还这样", "继续这样", "又", "再敢", "还敢", "下次再", "再来")
+SUPPOSED_DAMPING = 0.1
 QUOTED_WORD = 8
 OWN_TAG_REST = 5
 TAG_JOINERS = "与和及跟同、&"
@@ -678,6 +690,13 @@ _pattern(_METRIC, "下滑 下降 减少 腰斩 缩水 亏损 大跌 暴跌 跌 �
          "performance",
          banks_only=True)
 _pattern(_METRIC, "增长 上升 上涨 大涨 新高 提升 翻倍", 8, 1.5, "performance", banks_only=True)
+# ... and in English feed items (profit plunged, net income fell 30%, shares slumped): the metric, then the move
+_EN_METRIC = "profit profits income earnings revenue revenues sales shares stock margin margins dividend dividends"
+_pattern(_EN_METRIC, "fell falls fall dropped drops drop plunged plunges slumped slumps tumbled tumbles sank sinks "
+         "declined declines slid slides dived dives tanked halved shrank shrinks plummeted plummets slipped slips "
+         "collapsed sagged missed", 8, -2.5, "performance", banks_only=True)
+_pattern(_EN_METRIC, "rose rises jumped jumps surged surges gained gains grew climbed climbs soared rallied beat", 8,
+         1.5, "performance", banks_only=True)
 _pattern("不良率 不良贷款率 不良贷款", "高于 上升 攀升 走高 反弹 新高 增加 激增 暴增 飙升 大增 升至 增至 超过",
          8, -2.5, "performance",
          banks_only=True)
@@ -887,6 +906,18 @@ for _refusal, _weight in list(ZH_NEGATIVE.items()):
         ZH_NEGATIVE.setdefault("也" + _refusal, _weight)
         ZH_NEGATIVE.setdefault("都" + _refusal, _weight)
 _neg(1.5, """人都傻了""")
+# an outcome told again and again, or as expected (一直秒拒, 果然还是秒拒): the repetition is the grievance
+for _p in "一直 总是 老是 每次都 次次 回回 还是 果然还是 依然 照样 又是".split():
+    for _o in "秒拒 拒 被拒 拒了 不批 没批 不提额 没提额 不下卡".split():
+        ZH_NEGATIVE.setdefault(_p + _o, -2.0)
+# an application left unanswered for long, or a reply the customer chased (the bare 没回复 is an outcome, OUTCOMES)
+_neg(2.0, """一直没回复 始终没回复 至今没回复 至今未回复 一直不回复 迟迟没回复 迟迟不回复""")
+# a comparison that still accuses (甲行比乙行还黑, 比甲行还坑: both are; 更差 said of the bank)
+_neg(2.0, """还黑 还坑 还烂 还抠 还恶心 还垃圾 还离谱 还过分 还坑人 还无耻 更黑 更坑 更烂 更抠 更差 更恶心 更垃圾
+          更离谱 更过分 更坑人 更无耻 更难用 更麻烦""")
+# forum irony: a product's "quality" left for the reader to find out (谁用谁知道, 办过的都懂)
+for _w in "谁用谁知道 谁办谁知道 谁申谁知道 谁存谁知道 谁买谁知道 用过的都知道 办过的都知道 用过都懂 办过都懂".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("complaint",)))
 _neg(2.0, """销掉吧 赶紧销 果断销 销了算了 不用也罢 果然是 呵呵哒""")
 # exasperation and sarcasm (简直了, 也是没谁了, 真的是够了): what shows an outcome (lx.OUTCOMES) is resented
 _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的是够了 受够了 真服了 邪门 很邪门 太邪门 吐血
@@ -1103,7 +1134,8 @@ GRIEVANCES: frozenset[str] = frozenset({"fee_rate", "mis_selling", "ops_loss"})
 OUTCOMES: frozenset[str] = frozenset("""
     被拒 拒了 给拒了 秒拒 拒批 拒卡 拒掉 被拒了 不批 没批 批不了 批不下来 批不下 没下来 下不来 下不了卡
     申不下 申不下来 推不下来 不下卡 难下卡 下卡难 办卡难 审核不通过 审批不通过 审核没通过 综合评分不足 评分不足 资质不足
-    还在审核 一直审核 审了很久 审了好久 审很久 审核了半天 没动静 查不到 还没结果 没结果 都没回 没回访 等好久 等了好久
+    还在审核 一直审核 审了很久 审了好久 审很久 审核了半天 没动静 查不到 还没结果 没结果 都没回 没回访 没回复 还没回复
+    等好久 等了好久
     等了很久
     不提额 没提额 没提过 不给提额 从不提额 一直不提 提额难 难提额 难提 提额慢 提额困难 无法提额 提额无望 难批
     不好批 额度低 额度少 额度小 只提了 提了一点 提额少 没戏了 遥不可及 遥遥无期
@@ -1111,6 +1143,9 @@ OUTCOMES: frozenset[str] = frozenset("""
 """.split())
 FACT_DAMPING = 0.35
 FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance
+# A post's grievance word of no category at least this heavy (吃相难看, 真坑) beside a fee, a product or a loss
+# (GRIEVANCES) makes the post a complaint too: 年费照样扣，吃相难看 is fee_rate and complaint.
+PLAIN_GRIEVANCE = 2.0
 
 # What these words mean when the target is a bank: the bank acting as a creditor (it freezes,
 # sues, reports arrears) or a customer's own arrears, not bad news about the bank (LABELLING.md:
@@ -1151,6 +1186,8 @@ EN_FINANCE: dict[str, float] = {
     "down": -1.5, "unauthorized": -2.0, "unauthorised": -2.0, "theft": -2.5, "embezzling": -3.5, "embezzled": -3.5,
     "defrauding": -3.5, "defrauded": -3.5, "laundered": -3.0, "probed": -2.0, "sues": -2.0, "lawsuits": -2.0,
     "slammed": -1.6, "refuses": -1.2, "froze": -1.0, "accused": -2.0,
+    # a share is a stock, not sharing (VADER's "share" is praise); a price move said without its metric
+    "share": 0.0, "shares": 0.0, "slumped": -2.0, "tumbled": -2.0, "plummeted": -2.5, "sank": -1.5,
     "warning": 0.0,  # a bank's warning to customers, mostly; negated (with no warning) it read as good news
 }
 EN_NEGATORS = frozenset(

@@ -148,9 +148,20 @@ _ASK_ON = tuple(enc(fold(w)) for w in lx.ASK_ON)
 _SHARED = tuple(enc(fold(w)) for w in lx.SHARED_OPENERS)
 _NOT_PROMISED = enc("不是说")
 _QUOTE_OPEN = enc("“")
+_QUOTE_CLOSE = enc("”")
 # a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
 _QUOTED = re.compile(re.escape(enc("“")) + "(?:(?!" + re.escape(enc("”")) + f").){{1,{lx.QUOTED_WORD * CJK_BYTES}}}"
                      + re.escape(enc("”")) + "(?:" + re.escape(enc("？")) + "|\\?)", re.DOTALL)
+_SUPPOSING_WORDS = tuple(enc(w) for w in lx.SUPPOSITIONS)  # (C substring searches first: most texts have none)
+_SUPPOSING = re.compile("|".join(re.escape(w) for w in _SUPPOSING_WORDS))
+_NOT_IF = enc("要")  # 要不是
+_PAST_IF = tuple(enc(w) for w in lx.PAST_SUPPOSITIONS)
+_HAPPENED_IF = tuple(enc(w) for w in lx.HAPPENED_SUPPOSITIONS)
+_THEN = enc("就")
+_THEN_NOT = tuple(enc(w) for w in ("是", "算", "这样", "会被"))  # 就是坑, 就算, 就这样: no consequence
+# a degree adverb or suffix with a plain judgement (太坑, 抠的一批): the register of posts too
+_JUDGED = frozenset(a + w for a in lx.DEGREE_ADVERBS.split() for w in lx.PLAIN_JUDGEMENTS.split()) | frozenset(
+    w + x for w in lx.PLAIN_JUDGEMENTS.split() for x in lx.DEGREE_SUFFIXES.split())
 _START = itemgetter(0)
 _new_tuple = tuple.__new__
 _ENTRY = itemgetter(2)
@@ -190,6 +201,8 @@ class _Part:
     shouts: frozenset[int] = frozenset()  # sentences that end in an exclamation mark
     asked: frozenset[int] = frozenset()  # questions put to another poster (你…吗？): lx.ASKED
     quoted: tuple[tuple[int, int], ...] = ()  # a short quotation questioned (“某词”？): a word mentioned, not said
+    # sentence → the span of a supposition and its consequence (要是…，我就…)
+    supposed: Mapping[int, tuple[int, int]] = field(default_factory=dict)
     terms_cache: dict[tuple[frozenset[int], bool, tuple[tuple[int, int], ...]], list[_Term]] = field(
         default_factory=dict)
     mask_cache: dict[tuple[str, ...], tuple[frozenset[int], tuple[tuple[int, int], ...]]] = field(
@@ -297,8 +310,10 @@ class RulesScorer:
              PLACE_POST_ELSEWHERE, lx.POST_TEXT,
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
              sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
-             lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.FACT_DAMPING, lx.FACT_MARK, lx.ASKED_DAMPING,
-             lx.NOT_ASKED, lx.ASK_ON, lx.QUOTED_WORD, sorted(lx.OUTCOMES), sorted(lx.EXASPERATION), sorted(lx.DENIALS),
+             lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.LIST_LEAD, lx.FACT_DAMPING, lx.FACT_MARK,
+             lx.ASKED_DAMPING, lx.NOT_ASKED, lx.ASK_ON, lx.QUOTED_WORD, lx.SUPPOSITIONS, lx.PAST_SUPPOSITIONS,
+             lx.HAPPENED_SUPPOSITIONS, lx.SUPPOSED_DAMPING, lx.PLAIN_GRIEVANCE, sorted(lx.POST_REGISTER),
+             sorted(lx.OUTCOMES), sorted(lx.EXASPERATION), sorted(lx.DENIALS),
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
                e.bank_value, e.rumour, e.shield, e.weak, e.negation, e.fact)
               for k, e in sorted(entries.items(), key=itemgetter(0))]],  # keys are unique: sorted by key alone
@@ -378,7 +393,9 @@ class RulesScorer:
                      _handle_hits(data, hits) if "@" in data else frozenset(),
                      frozenset(h[4] for _, h in special if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends,
                      "@" in data or "#" in data or _FULLWIDTH_AT in data,
-                     any(h[2].bank_sensitive for _, h in special), police & aware, questions, shouts, asked, quoted)
+                     any(h[2].bank_sensitive for _, h in special), police & aware, questions, shouts, asked, quoted,
+                     _suppositions(data, clause_ends, sentence_ends)
+                     if any(w in data for w in _SUPPOSING_WORDS) else {})
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names, other_names, all_names, is_bank, containing = _names(
@@ -390,6 +407,8 @@ class RulesScorer:
         cat_hits: dict[str, tuple[list[str], _Part, int, bool]] = {}  # code → terms, part, clause, strong
         named_anywhere = tagged_anywhere = any_bystanders = named_in_title = False
         grievance: bool | None = None  # does any other unfavourable word show a grievance (lx.OUTCOMES)?
+        flat = 0.0  # the largest outcome told flatly so far: flat outcomes do not add up (还在审核，没动静)
+        plain: tuple[str, _Part, int] | None = None  # a post's grievance word of no category (吃相难看, 真坑)
         analysed = []
         for part in parts:
             found = _occurrences(part.data, names, containing) if names else []
@@ -416,7 +435,7 @@ class RulesScorer:
                 places = [part.place_of(s) for s, _ in own]
                 own_clauses: AbstractSet[int] = {c for c, _ in places}
                 if is_bank and other_names and _LIST_MARK in part.data:  # 某行、乙行…被罚
-                    own_clauses = own_clauses | _listed(part, own, own_clauses)
+                    own_clauses = own_clauses | _listed(part, own, own_clauses, _named_clauses(part, all_names))
                 own_sentences: AbstractSet[int] = {n for _, n in places}
                 named_sentences: AbstractSet[int] = {n for c, n in places if c not in bystander_clauses}
             else:  # not named in this part (a headline that names another entity): no sets to build
@@ -454,6 +473,9 @@ class RulesScorer:
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
             theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
                       if is_bank and other_names and own else _NO_CLAUSES)
+            if theirs and _LIST_MARK in part.data:  # what another list shares, this bank not in it (保留乙行、丙行，…)
+                theirs = theirs | (_listed(part, _spans(part.data, other_names), own_clauses,
+                                           _named_clauses(part, all_names), own_clauses) - own_clauses)
             modified = _modified_terms(part, masked, is_bank and part.bank_sensitive, named)
             body_of_title = named_in_title and part.where == "body"
             # the place of every term when the target has no names, or is not named in the item
@@ -486,6 +508,11 @@ class RulesScorer:
                     bystander = True
                     value *= lx.BYSTANDER_DAMPING
                     notes = _join(notes, "warning, campaign or police step")
+                elif value < 0 and part.supposed and _supposed(part, sentence, start):
+                    # (要是明年扣我年费我就投诉: a threat about what has not happened)
+                    bystander = True
+                    value *= lx.SUPPOSED_DAMPING
+                    notes = _join(notes, "a supposition")
                 elif value < 0 and is_bank and (sentence in part.asked or (
                         part.quoted and part.where != "title" and _quoted(part, start))):
                     # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
@@ -504,6 +531,13 @@ class RulesScorer:
                         value *= lx.FACT_DAMPING
                         notes = _join(notes, "an outcome told flatly")
                 contribution = value * place * factor
+                if contribution < 0 and "told flatly" in notes:
+                    # (two outcomes told flatly are still no grievance: only the largest counts)
+                    contribution, flat = min(0.0, contribution + flat), max(flat, -contribution)
+                elif (plain is None and about_it and entry.value <= -lx.PLAIN_GRIEVANCE and not entry.categories
+                      and (entry.term in lx.POST_REGISTER or entry.term in _JUDGED)
+                      and place >= in_sentence and not negated and not bystander):
+                    plain = (entry.term, part, clause)
                 if contribution < 0 and place == elsewhere and is_bank and not (short or story):
                     # bad news told at length away from the bank's sentences counts up to a cap only
                     taken = min(-contribution, max(0.0, AMBIENT_CAP - ambient))
@@ -533,7 +567,7 @@ class RulesScorer:
         if len(contributions) > 1:
             contributions.sort(key=lambda c: -abs(c[0]))
         categories = self._categories(cat_hits, label, contributions, label == "negative" and any(
-            part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _, _ in analysed if own))
+            part.first_person and len(part.data) <= SHORT_BYTES for part, own, _, _, _ in analysed if own), plain)
         # tuple.__new__: a named tuple's own __new__ is one more Python call per reason
         reasons = tuple([_new_tuple(Reason, (term, round(value, 3), part.where, part.clause_text(clause), notes))
                          for value, term, part, clause, notes in contributions[:MAX_REASONS]])
@@ -541,7 +575,7 @@ class RulesScorer:
 
     def _categories(self, cat_hits: Mapping[str, tuple[list[str], _Part, int, bool]], label: str,
                     contributions: Sequence[tuple[float, str, _Part, int, str]],
-                    first_person: bool) -> list[CategoryHit]:
+                    first_person: bool, plain: tuple[str, _Part, int] | None = None) -> list[CategoryHit]:
         """Risk categories attach only to bad news for the bank; results and personnel changes are
         tagged whatever the label (shared/LABELLING.md).  A category needs one of its own terms;
         one that only a context term (客服, 监管, 行长) names fires only when no other does."""
@@ -568,12 +602,16 @@ class RulesScorer:
             fallback = next((c for c in self.categories if c.code == lx.FALLBACK_CATEGORY), None)
             if top is not None and fallback is not None and not out:
                 out.append(CategoryHit(fallback.code, (top[1],), top[2].clause_text(top[3])))
-        elif negative and first_person and lx.FALLBACK_CATEGORY not in {c.code for c in out}:
-            # a customer's own fee, mis-selling or loss story is a grievance too
+        elif negative and (first_person or (plain and all(c.code in lx.GRIEVANCES or c.code in NEUTRAL_CATEGORIES
+                                                          for c in out))) and lx.FALLBACK_CATEGORY not in {
+                c.code for c in out}:
+            # a customer's own fee, mis-selling or loss story is a grievance too, and so is one told with a
+            # grievance word of no category beside it (年费照样扣，吃相难看)
             story = next((c for c in out if c.code in lx.GRIEVANCES), None)
             fallback = next((c for c in self.categories if c.code == lx.FALLBACK_CATEGORY), None)
             if story is not None and fallback is not None:
-                out.insert(0, CategoryHit(fallback.code, story.terms, story.clause))
+                out.insert(0, CategoryHit(fallback.code, story.terms, story.clause) if first_person or plain is None
+                           else CategoryHit(fallback.code, (plain[0],), plain[1].clause_text(plain[2])))
         return out
 
     def _bystander_clauses(self, part: _Part, own: Sequence[tuple[int, int]]) -> set[int]:
@@ -694,6 +732,35 @@ def _moods(data: str, folded: str, sentence_ends: Sequence[int]) -> tuple[frozen
     return frozenset(full), frozenset(shouts), frozenset(asked)
 
 
+def _suppositions(data: str, clause_ends: Sequence[int], sentence_ends: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Suppositions and their consequences (要是明年扣我年费我就投诉, 如果甲行敢扣年费，我就销卡): by sentence, the span
+    from the opener to the end of the clause where the consequence (就, not 就是) is told, in the opener's clause or
+    the next.  Not a counterfactual about the past (要不是, 如果不是, 早知道…就不办了) nor a supposition that says it
+    happened already (要是再这样): those tell a grievance."""
+    out: dict[int, tuple[int, int]] = {}
+    for m in _SUPPOSING.finditer(data):
+        at = m.start()
+        sentence = sentence_ends[bisect.bisect_left(sentence_ends, at)]
+        if sentence in out or data[max(0, at - CJK_BYTES):at] == _NOT_IF:
+            continue
+        i = bisect.bisect_left(clause_ends, at)
+        reach = clause_ends[min(i + 1, len(clause_ends) - 1)] if clause_ends[i] < sentence else clause_ends[i]
+        rest = data[m.end():min(reach, sentence)]
+        if rest.startswith(_PAST_IF) or any(w in rest for w in _HAPPENED_IF):
+            continue
+        then = rest.find(_THEN)
+        while then >= 0 and rest.startswith(_THEN_NOT, then + CJK_BYTES):
+            then = rest.find(_THEN, then + CJK_BYTES)
+        if then >= 0:
+            out[sentence] = (at, clause_ends[bisect.bisect_left(clause_ends, m.end() + then)])
+    return out
+
+
+def _supposed(part: _Part, sentence: int, start: int) -> bool:
+    span = part.supposed.get(sentence)
+    return span is not None and span[0] <= start < span[1]
+
+
 def _positions(data: str, mark: str) -> list[int]:
     out = []
     at = data.find(mark)
@@ -725,10 +792,14 @@ def _faulted(hits: Sequence[_Hit], i: int) -> bool:
             and lx.WARNED_OF.isdisjoint(entry.categories))
 
 
-def _listed(part: _Part, own: Sequence[tuple[int, int]], own_clauses: AbstractSet[int]) -> set[int]:
+def _listed(part: _Part, own: Sequence[tuple[int, int]], own_clauses: AbstractSet[int], named: AbstractSet[int],
+            members: AbstractSet[int] = _NO_CLAUSES) -> set[int]:
     """The clause a list of names shares (某行、乙行、丙行因…被罚): when the bank's own clause is its name
     alone, ending in 、, the short clauses after it in its sentence that end in 、 (the list), and the
-    first that does not (what is said of them all), are the bank's too."""
+    first that does not (what is said of them all), are the bank's too.  A list whose last name stands alone
+    before a comma (甲行、丁行，额度都太低) shares the clause after it, when that clause names no one; and so does a
+    list of names alone after a verb (注销甲行、丁行，…).  ``named``: the clauses that name an entity; a list with
+    one of ``members`` among its names is skipped (the other lists' clauses, for a bank not in them)."""
     out: set[int] = set()
     ends = part.clause_ends
     data = part.data
@@ -737,17 +808,31 @@ def _listed(part: _Part, own: Sequence[tuple[int, int]], own_clauses: AbstractSe
         if data[clause:clause + 3] != _LIST_MARK:
             continue
         i = bisect.bisect_left(ends, clause)
-        if (clause - _after(data, ends[i - 1]) if i else clause) - (end - start) > CJK_BYTES:
+        lead = (clause - _after(data, ends[i - 1]) if i else clause) - (end - start)
+        led = lead > CJK_BYTES
+        if led and (end != clause or lead > lx.LIST_LEAD * CJK_BYTES):
             continue  # more than the name (租用某行、乙行账户…): not a list of names
+        found: set[int] = set()
         while i + 1 < len(ends) and ends[i + 1] <= sentence:
             i += 1
-            if ends[i] - _after(data, ends[i - 1]) > _LISTED_BYTES:
+            size = ends[i] - _after(data, ends[i - 1])
+            alone = size <= _NAME_BYTES and ends[i] in named
+            if size > _LISTED_BYTES or (led and not alone):
                 break
-            out.add(ends[i])
+            found.add(ends[i])
             # the list goes on through names alone (乙行、丙行、); what follows them is said of all
-            if data[ends[i]:ends[i] + 3] != _LIST_MARK or ends[i] - _after(data, ends[i - 1]) > _NAME_BYTES:
+            if data[ends[i]:ends[i] + 3] != _LIST_MARK or size > _NAME_BYTES:
+                if (alone and ends[i] < sentence and i + 1 < len(ends) and ends[i + 1] not in named
+                        and ends[i + 1] - _after(data, ends[i]) <= _LISTED_BYTES):
+                    found.add(ends[i + 1])  # 甲行、丁行，额度都太低
                 break
+        if not (members and found & members):
+            out |= found
     return out - set(own_clauses)
+
+
+def _named_clauses(part: _Part, names: Sequence[str]) -> set[int]:
+    return {part.clause_of(s) for s, _ in _spans(part.data, names)}
 
 
 def _after(data: str, boundary: int) -> int:
@@ -866,7 +951,7 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
             elif kind == DEG:
                 degree = hit
             elif kind == POST:
-                _negate_backwards(out, hit)
+                _negate_backwards(out, hit, part.data)
             continue
         value = entry.value if entry.bank_value is None or not bank else entry.bank_value
         if not value:  # a category-only or neutral phrase: it neither counts nor uses up a negator
@@ -911,12 +996,14 @@ def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
     return gap <= (lx.NEGATION_WINDOW_SHORT if len(entry.term) == 1 else lx.NEGATION_WINDOW) * CJK_BYTES
 
 
-def _negate_backwards(out: list[_Term], post: _Hit) -> None:
-    """A trailing denial (…消息不实) takes back the bad terms just before it in its clause."""
+def _negate_backwards(out: list[_Term], post: _Hit, data: str) -> None:
+    """A trailing denial (…消息不实) takes back the bad terms just before it in its clause, and in a quotation
+    that ends right before it (“倒闭”传闻：纯属谣言: the quotation is the rumour's wording)."""
     p_start, _end, entry, p_clause, _sentence = post
+    quotation = p_start - CJK_BYTES if data[p_start - CJK_BYTES:p_start] == _QUOTE_CLOSE else -1
     for index in range(len(out) - 1, -1, -1):
         start, clause, sentence, value, negated, notes, term = out[index]
-        if clause != p_clause or start < p_start - lx.POST_NEGATION_WINDOW * CJK_BYTES:
+        if (clause != p_clause and clause != quotation) or start < p_start - lx.POST_NEGATION_WINDOW * CJK_BYTES:
             break
         if value < 0 and not negated:
             out[index] = (start, clause, sentence, min(value * entry.value, NEGATED_CAP), True,
