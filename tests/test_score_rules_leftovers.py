@@ -169,3 +169,33 @@ def test_a_supposition_is_no_grievance_yet(scorer, text):
 ])
 def test_a_counterfactual_or_a_grievance_beside_a_supposition_stays_negative(scorer, text):
     assert_bad_news(judge(scorer, text))
+
+
+# --- forum grievances the round's train mistakes showed, written as families ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲行这都好久不能调额了",  # a limit stuck, said with how long
+    "甲行很久没提额了，一点动静都不给",
+    "甲行最近缩减了授信额度",  # the bank cutting limits, the verb first
+    "甲行的临时额度降了一半",  # ... or the limit first
+    "甲行是不是野鸡行？",  # a bank called names in a question is still called names
+    "甲行搞得这么严，谁还办",
+    "甲行是开玩笑么，就给这点",
+    "甲行一直吊着我，审了又不批",
+    "甲行怀恨在心，再也不给我批卡",
+    "甲行积分又缩了，真精明",
+    "甲行要不要这么坑",
+    "说到服务，甲行垫底",
+])
+def test_forum_grievance_families_are_bad_news(scorer, text):
+    assert_bad_news(judge(scorer, text))
+
+
+@pytest.mark.parametrize("text", [
+    "甲行理财经理很精明，讲得清楚",  # praise: 精明 alone, no degree word
+    "甲行额度调了一次，还行",
+    "甲行要求挺严格的，但是下卡快",
+])
+def test_forum_family_guards(scorer, text):
+    assert judge(scorer, text).label != "negative"

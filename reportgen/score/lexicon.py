@@ -302,6 +302,7 @@ HEDGE_DROPS: frozenset[str] = frozenset({"fraud_crime"})
 # a hedge leaves those whole (a false all-clear is the worse mistake).
 HEDGE_WEAKENS: frozenset[str] = frozenset({"fraud_crime", "complaint"})
 HEDGE_SPARES: frozenset[str] = frozenset("""暴雷 爆雷 跑路 倒闭 破产 挤兑 失联 卷款 卷钱 关门
+    野鸡行 野鸡银行 垃圾行 垃圾银行 破行 破银行 烂行 烂银行 骗子行 骗子银行 黑心银行 黑店
     好欺负 欺负储户 欺负客户 欺负老百姓 欺负人""".split())  # (是不是觉得储户好欺负: an accusation)
 # Denials that come *after* the claim: 网传挤兑消息不实.  They take back the bad terms just before
 # them in the same clause.
@@ -475,8 +476,9 @@ _pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保�
 # a limit stuck for years or never given (两年不提, 快一年了都不出额度; 还是六千): before the limit's
 # outcome, so that 额度六年没动 is the years' grievance, not an outcome told flatly
 _pattern("一年 两年 三年 四年 五年 六年 七年 八年 九年 十年 几年 多年 好几年 半年 年了 年多 个月 个月了 个多月 几个月 "
-         "好几个月", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 没动 "
-         "没动过 没涨 没涨过 没变 不出额度 都不出额度", 3, -2.0, "complaint")
+         "好几个月 年半 好久 很久 这么久 那么久", "不提 没提 没提过 没提额 不提额 都没提 也没提 都不提 也不提 不给提 "
+         "没动 没动过 没涨 没涨过 没变 不出额度 都不出额度 不能调额 不调额 没调额 没调过 不给调 不能提额 都不能提",
+         3, -2.0, "complaint")
 # (the limit's outcome told plainly is a fact; said with a degree word, 太低 or 才, it is resented)
 _pattern("额度 提额 固额 固定额度 临额 临时额度",
          "只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 低 没涨 没涨过 不涨 没变 不变 不稳定 不稳 忽高忽低",
@@ -512,7 +514,7 @@ _pattern("权益 福利 积分 羊毛 优惠 活动", "砍 砍了 全砍了 都�
 _pattern("催收 催款 催还 催收短信 催收电话", "没逾期 都没逾期 从没逾期 没有逾期 从来没逾期 没欠钱 没欠款 早就还了 "
          "已经还了 还清了", 20, -2.0, "complaint", across=True)
 _pattern("要跑 得跑", "公里 十公里 几十公里 几公里 好几公里", 4, -2.0, "complaint", weak=True)
-_pattern("降了 砍了 降低了 下调了", "额度", 3, -2.0, "complaint")
+_pattern("降了 砍了 降低了 下调了 减少 缩减 收紧 压缩", "额度", 3, -2.0, "complaint")
 # still billed or chased after the card is closed (已经注销了三个月，还给我寄账单催还款)
 _pattern("注销 销户 销卡 注销了 销户了 销卡了 已注销 已销户", "还在扣 还要收 还给我寄 还寄 还在催 还催 还说我欠 "
          "照样扣 照扣 还在收 还让我还", 16, -2.0, "complaint", across=True)
@@ -603,9 +605,9 @@ for _ables, _verbs in ((_ABLE, _SERVICE), (_CANNOT, _OWED)):
 # a degree adverb right before a plain judgement word (贼慢, 超贵, 特抠, 真是拖拉): the families of 太差 and
 # 很慢, written out as phrases (one automaton key each costs nothing per text, where a pattern on
 # one-character cues as common as 很 and 好 would be looked at in every text)
-DEGREE_ADVERBS = "太 好 真 很 超 巨 贼 特 挺 真是 实在 简直 非常 特别 相当 越来越 也太 真的"
-PLAIN_JUDGEMENTS = ("差 慢 烂 贵 抠 黑 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 无语 失望 敷衍 "
-                    "冷漠 傲慢 差劲 拖拉 不靠谱 不专业 不负责")
+DEGREE_ADVERBS = "太 好 真 很 超 巨 贼 特 挺 真是 实在 简直 非常 特别 相当 越来越 也太 真的 这么 那么"
+PLAIN_JUDGEMENTS = ("差 慢 烂 贵 抠 黑 坑 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 无语 失望 "
+                    "敷衍 冷漠 傲慢 差劲 拖拉 不靠谱 不专业 不负责")
 for _a in DEGREE_ADVERBS.split():
     for _w in PLAIN_JUDGEMENTS.split():
         ZH_NEGATIVE.setdefault(_a + _w, -2.0)
@@ -655,7 +657,8 @@ _pattern("上调 上浮 提高", _DEPOSIT_RATE, 8, 0.0)
 _pattern(_LOAN_RATE, "下调 下降 降低 降 调降", 6, 0.0)
 _pattern("下调 降低 调降", _LOAN_RATE, 8, 0.0)
 _pattern("大额存单 存单 起存", "门槛 停发 停售 下架", 8, -2.0, "fee_rate")
-_pattern("限额 交易限额 转账限额 取款限额 额度", "下调 降低 调低 收紧 缩减", 6, -2.0, "complaint")
+_pattern("限额 交易限额 转账限额 取款限额 额度", "下调 降低 调低 收紧 缩减 降了 被降了 砍了 被砍了 降低了 缩水了 "
+         "少了一半", 6, -2.0, "complaint")
 _pattern("限制 不让 不给 拒绝 不准", "提前还款 提前还贷 提前还房贷 提前还 提前结清", 6, -2.0, "complaint")
 _pattern("提前还款 提前还贷 提前结清 提前还", "要收 收取 违约金 手续费 利息", 10, -2.0, "fee_rate")
 _pattern("提前还款 提前还贷 提前结清 提前还", "最低 不让 不给 限制 门槛", 10, -2.0, "complaint")
@@ -910,6 +913,10 @@ _neg(1.5, """人都傻了""")
 for _p in "一直 总是 老是 每次都 次次 回回 还是 果然还是 依然 照样 又是".split():
     for _o in "秒拒 拒 被拒 拒了 不批 没批 不提额 没提额 不下卡".split():
         ZH_NEGATIVE.setdefault(_p + _o, -2.0)
+# forum scorn for a bank's terms or ranking: too strict (搞这么严), a joke (是开玩笑么), stringing the customer along
+# (在吊我), a grudge (怀恨在心), last place (垫底)
+_neg(2.0, """搞这么严 搞的这么严 搞得这么严 太严了 是开玩笑么 是开玩笑吗 开玩笑呢 是在开玩笑 在吊我 吊着我
+          吊我胃口 怀恨在心 垫底 倒数第一 好精明 太精明 真精明 精明得很 太会算计 真会算计 好会算计 算盘打得""")
 # an application left unanswered for long, or a reply the customer chased (the bare 没回复 is an outcome, OUTCOMES)
 _neg(2.0, """一直没回复 始终没回复 至今没回复 至今未回复 一直不回复 迟迟没回复 迟迟不回复""")
 # a comparison that still accuses (甲行比乙行还黑, 比甲行还坑: both are; 更差 said of the bank)
