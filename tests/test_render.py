@@ -459,7 +459,6 @@ def test_peer_tables_list_the_most_mentioned_banks_and_the_bank_itself_then_one_
     from dataclasses import replace
 
     from reportgen.report.briefing import Briefing
-    from tests.briefing_data import make_report
 
     report = make_report()
     quiet_self = tuple(replace(b, mentions=0) if b.role == "self" else b for b in report.bank_totals)
