@@ -181,15 +181,16 @@ def devset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 # Regression guards for the shipped rules, a little under what they score today (README.md lists the
-# figures).  The rules were tuned on the train split only; the test split is held out.
-# (Train: the third devset batch, 1,836 rows, mostly card-forum comments; 0.8076 / 0.7512 after the forum round.)
-GUARDS = {"train": {"f1": 0.79, "micro": 0.73}, "test": {"f1": 0.64, "micro": 0.54}}
+# figures).  The rules were tuned on the train split only; the test split is held out, and test-first is its
+# part from the first two labelling rounds (comparable with the figures before the third round).
+GUARDS = {"train": {"f1": 0.80, "micro": 0.75}, "test": {"f1": 0.62, "micro": 0.53},
+          "test-first": {"f1": 0.70, "micro": 0.60}}
 
 
-@pytest.mark.parametrize("split", ["train", "test"])
+@pytest.mark.parametrize("split", ["train", "test", "test-first"])
 def test_rules_on_the_devset_split(devset: dict[str, Path], split: str) -> None:
     out = run_eval("--data", str(devset[split]))
-    assert out["rows"] == {"train": 1836, "test": 893}[split]
+    assert out["rows"] == {"train": 1836, "test": 893, "test-first": 255}[split]
     assert out["bank_negative"]["f1"] >= GUARDS[split]["f1"], out["bank_negative"]
     assert out["category_micro_f1"] >= GUARDS[split]["micro"], out
     assert sum(v["support"] for v in out["per_category"].values()) >= out["rows"]  # every row has a code
@@ -197,9 +198,10 @@ def test_rules_on_the_devset_split(devset: dict[str, Path], split: str) -> None:
 
 ISSUE_TARGETS = pytest.mark.xfail(
     reason="issue 15's targets on the held-out test split (negative F1 >= 0.85, category micro-F1 >= 0.80, recall "
-           ">= 0.6 for every category with >= 10 test rows) are beyond the rules: written from train they reach 0.91 "
-           "F1 there but 0.74 on test (version 6 changed 4 of its 255 judgements), where most missed rows use "
-           "wording no rule has seen (see README.md)",
+           ">= 0.6 for every category with >= 10 test rows) are beyond the rules: written from train they reach 0.82 "
+           "F1 there but 0.65 on the 893 held-out rows (0.73 on the first rounds' 255), where most missed rows use "
+           "wording no rule has seen; five review rounds of invented texts raised train and the invented sets, not "
+           "the held-out split (see README.md)",
     strict=True)
 
 
