@@ -161,3 +161,17 @@ def test_own_steps_advice_and_switching_are_not_grievances(scorer, text):
 ])
 def test_the_same_words_with_a_grievance_stay_negative(scorer, text):
     assert_bad_news(judge(scorer, text))
+
+
+@pytest.mark.parametrize("text", [
+    "七年了甲行额度还是那点",  # a limit stuck, belittled: no flat outcome
+    "甲行额度这么低，还好意思叫白金卡",
+    "甲行又改规则了，积分说没就没",  # the bank acting at whim (说X就X)
+    "甲行说停就停，也不通知",
+])
+def test_implicit_grievances_are_bad_news(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+def test_an_amount_that_stays_is_no_grievance_without_the_belittling_word(scorer):
+    assert judge(scorer, "我在甲行的存款还是那么多").label != "negative"

@@ -963,6 +963,13 @@ for _code, _words in (
          拒绝退还 拒不退还 不予退还 拒绝返还 拒绝退费 拒退年费"""),):
     for _w in _words.split():
         CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
+# The bank acting at whim (积分说没就没, 说停就停): 说X就X of what it does to a customer.
+for _act in "没 停 降 改 封 冻 关 砍 扣 变 收 取消".split():
+    CATEGORY_PHRASES.setdefault(f"说{_act}就{_act}", (-2.0, ("complaint",)))
+# A limit or a service that stays as little as it was, said with the belittling 那点/这么点 (七年了额度还是那点):
+# told this way it is a grievance, not a flat outcome.
+_pattern("额度 还是 一直 依旧 仍然 也就 就给了 只给了", "那点 那么点 这么点 那么一点 这么一点 那么一丁点 这么一丁点 "
+         "那么低 这么低 那么少 这么少 那么可怜 这么可怜", 6, -2.0, "complaint")
 # a fee that doubles or rises (a pattern cannot pair them: 翻倍 and 上涨 are good news after a profit)
 for _fee in _FEE.split():
     if _fee not in ("利息", "息费"):  # a deposit's interest rising is good news
