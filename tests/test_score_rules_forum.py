@@ -175,3 +175,18 @@ def test_implicit_grievances_are_bad_news(scorer, text):
 
 def test_an_amount_that_stays_is_no_grievance_without_the_belittling_word(scorer):
     assert judge(scorer, "我在甲行的存款还是那么多").label != "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "甲行秒拒[捂脸]",  # the forums' emoji for vexation
+    "甲行秒拒，唉",  # a sigh
+    "甲行秒拒，难受",
+    "甲行下卡才2000",  # 才 + a figure in digits, as 才三千
+])
+def test_an_outcome_with_a_sigh_or_an_emoji_of_vexation_is_a_grievance(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+@pytest.mark.parametrize("text", ["唉，今天去甲行办了张卡", "甲行下卡10000，挺好"])
+def test_a_sigh_or_a_figure_alone_is_no_grievance(scorer, text):
+    assert judge(scorer, text).label != "negative"

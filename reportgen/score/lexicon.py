@@ -485,7 +485,7 @@ _pattern("额度 提额 固额 固定额度 临额 临时额度",
          6, -2.0, "complaint", fact=True)
 _pattern("额度 提额 固额 固定额度 临额 临时额度", "太低 很低 好低 才 太小 太少 给的少", 6, -2.0, "complaint")
 _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint", fact=True)
-_pattern("才 只给 才给 只批 才批 只下 才下 只批了 只剩 只剩下", "k w 千 万 几千", 3, -2.0, "complaint", weak=True)
+_pattern("才 只给 才给 只批 才批 只下 才下 只批了 只剩 只剩下", "k w 千 万 几千 000", 3, -2.0, "complaint", weak=True)
 _pattern("就批了 就给了 批了 给了 下了", "k w 千 万 几千", 3, -2.0, "complaint", weak=True, fact=True)
 _pattern("还是 一直是 依旧是 仍然是 始终是 还只有 一直只有", "k w 千 万", 3, -2.0, "complaint", weak=True, fact=True)
 # a refusal to waive or to negotiate said to others (别想减免, 休想协商) and a product forced on the customer
@@ -932,8 +932,11 @@ _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的�
           直接降 直接砍 一下子降 突然降 突然降额 突然砍 都被拒 全被拒 一直推不下来 一直下不来 一直不下 一直没批
           一直不批 一直被拒 全部拒绝 全拒绝 全部被拒""")
 # interjections that count only as the mark of a grievance beside an outcome (卧槽，又秒拒), not on their own
-_neg(0.5, """卧槽 我靠 我去 尼玛的""")
-EXASPERATION: frozenset[str] = frozenset("卧槽 我靠 我去 尼玛的".split())
+# (and sighs, vexation and the forums' emoji for it: 秒拒，唉 / 秒拒[捂脸] / 果然 said of the outcome)
+_EXASPERATED = """卧槽 我靠 我去 尼玛的 唉 哎 哎呀 哎哟 难受 生气 气死 心塞 搞不懂 不知道为什么 不懂为什么 果然
+    捂脸 允悲 抓狂 白眼 怒骂 鄙视 委屈 悲伤 黑线"""
+_neg(0.5, _EXASPERATED)
+EXASPERATION: frozenset[str] = frozenset(_EXASPERATED.split())
 _neg(1.5, """不稳定 不稳 忽高忽低""")
 # red-team round 4 (invented texts): forum words for the bank's own act or its uselessness
 _neg(2.0, """背着我 硬查 乱查征信 偷查 偷偷查 被办卡 被开卡 被贷款 被开户 被开通 被销户 被注销 被停卡 被冷冻
