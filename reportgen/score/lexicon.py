@@ -1067,6 +1067,61 @@ for _w in "取消任职资格 被取消任职资格 撤销任职资格 禁止从
     CATEGORY_PHRASES.setdefault(_w, (-2.5, ("regulatory", "personnel")))
 _pattern(_STAFF, "风波 丑闻 绯闻 私生活 桃色 出轨 不雅 醜聞", 10, -2.0, "personnel")
 
+# Found by red-teaming the neutral codes of rules v6 (invented results and personnel news, both sides): the
+# forms results and people news take that no term above named.
+# results: metrics, dividends and buybacks, rankings, reports (performance, whatever the judgement)
+for _w in ("净资产收益率 roe 市净率 市盈率 pb 股息 股息率 现金红利 派发现金红利 派息 分红方案 利润分配 利润分配方案 "
+           "回购股份 股份回购 回购计划 回购注销 股票回购 aum 零售aum 管理资产规模 资产质量 财报 成绩单 年度报告 "
+           "中期报告 季度报告 业绩快报 业绩报告 中期业绩 年度业绩 1000强 500强 千强 世界500强 全球500强 品牌价值 "
+           "排行榜 榜首 位列 位居 名列 跻身 排名第 位列第 居第 净利息收入 非息收入 中收 手续费及佣金净收入").split():
+    CATEGORY_PHRASES.setdefault(_w, (0.0, ("performance",)))
+# (the repo market's 回购 is no buyback, and a results briefing an event: no results are told)
+for _w in ("逆回购 正回购 质押式回购 买断式回购 国债回购 中期业绩发布会 年度业绩发布会 业绩发布会 业绩说明会 "
+           "业绩会").split():
+    CATEGORY_PHRASES.setdefault(_w, (0.0, ()))
+# ... and their bad side: an outlook cut, a dividend stopped, pay clawed back or unpaid, a report that looks bad
+for _w in ("展望负面 负面展望 展望调至负面 展望下调至负面 展望下调为负面 列入负面观察 负面观察 负面观察名单 "
+           "评级观察名单 降级观察").split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("performance",)))
+for _v in "暂停 取消 停止 削减 缩减 不再 砍掉".split():  # (不派息 is a routine notice)
+    for _w in "分红 派息 现金分红 年度分红 中期分红 派发股息 股息".split():
+        CATEGORY_PHRASES.setdefault(_v + _w, (-2.0, ("performance",)))
+for _v in "退回 退还 追回 扣回 追索 上交 倒扣 返还 追缴".split():
+    for _w in "绩效 绩效工资 已发绩效 奖金 已发奖金 年终奖 薪酬 已发薪酬".split():
+        CATEGORY_PHRASES.setdefault(_v + _w, (-2.0, ("performance",)))
+# a rating cut written verb first, the bank between (穆迪下调某行评级); and raised
+_RATING = "评级 信用评级 主体评级 长期评级 评级展望 展望 存款评级"
+_pattern("下调 调降 调低 下修 下调了 调降了 下调至", _RATING, 12, -2.5, "performance", banks_only=True)
+_pattern("上调 调升 上调了 调升了", _RATING, 12, 1.5, "performance", banks_only=True)
+# the bank's staff unpaid (员工…三个月没发工资; not 支行, which would read 支行长 as 支行 + 长)
+_pattern("员工 职工 行员 柜员 银行员工 客户经理", "没发工资 未发工资 不发工资 停发工资 发不出工资 工资没发 工资未发 "
+         "工资停发 工资发不出 拖发工资 缓发工资 奖金没发 绩效没发 年终奖没发", 16, -2.0, "performance", across=True)
+# a results report judged (年报太难看了, 成绩单惨淡)
+_pattern("年报 财报 业绩 成绩单 半年报 季报 三季报 一季报 中报 报表", "难看 太难看 真难看 好难看 惨淡 糟糕 "
+         "不理想 不好看 拉胯 拉垮 堪忧 欠佳 不佳 低迷 疲软 太差 很差 好差 差劲 不及格", 8, -2.5, "performance",
+         banks_only=True)
+# personnel: appointments, departures and approvals in the forms notices and headlines write them
+for _w in ("不再担任 不再兼任 获任 获聘 获委任 委任 履职 到岗 掌门人 新掌门 新班子 新一届 班子调整 高管调整 团队调整 "
+           "管理层变动 管理层调整 管理层换血 轮岗 交流任职 任期届满 董事候选人 行长人选 董事长人选 新人选 获提名 "
+           "人事更迭 appoints appointed").split():
+    CATEGORY_PHRASES.setdefault(_w, (0.0, ("personnel",)))
+# an approval of a post's qualification (核准某人任职资格; 任职资格获核准)
+_pattern("核准 获批 批准 获核准 核准了 批复", "任职资格", 16, 0.0, "personnel")
+_pattern("任职资格", "获批 获核准 核准 批复 获准 已获批 已获核准", 8, 0.0, "personnel")
+# ... and whose appointment is not the bank's people's: an official of an authority or a government (央行行长履新,
+# 局长到任).  Only the routine moves: an official investigated may be the target's own (人民银行某司长被双开), and a
+# bank's news beside it is read as it stands
+_OFFICIAL = ("局长 副局长 处长 副处长 厅长 副厅长 市长 副市长 县长 副县长 区长 副区长 镇长 乡长 人民银行行长 央行行长 "
+             "人行行长 央行副行长 人民银行副行长 证监会主席 证监会副主席 银保监会主席 银保监会副主席 分局局长 "
+             "监管局局长")
+_pattern(_OFFICIAL, "履新 任命 新任 接任 上任 到任 离任 卸任 调任 调离 就任 出任", 12, 0.0)
+# a customer's or a passer-by's death at a bank is no fate of its people (no personnel; the weight stays)
+_pattern("老人 老太 老太太 大爷 大妈 老伯 阿姨 储户 客户 顾客 路人 男子 女子 市民 老汉",
+         "去世 离世 身亡 猝死 死亡 病逝 坠亡 坠楼 跳楼 自杀 轻生", 12, -1.0)
+# a poster's own job and pay: 我辞职了, 公司发的年终奖, 公司拖欠工资 (the employer's, not the bank's)
+_pattern("我", "辞职 离职 退休 辞职了 离职了 退休了", 2, 0.0)
+_pattern("公司 单位 我们公司 老板 厂里 工地", "年终奖 工资 奖金 薪水 薪资 拖欠工资 欠薪 拖欠", 4, 0.0)
+
 # "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
 # right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest
 # of the sentence the bank's own clause, and adds its weight when something follows and the
