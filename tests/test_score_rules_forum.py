@@ -190,3 +190,18 @@ def test_an_outcome_with_a_sigh_or_an_emoji_of_vexation_is_a_grievance(scorer, t
 @pytest.mark.parametrize("text", ["唉，今天去甲行办了张卡", "甲行下卡10000，挺好"])
 def test_a_sigh_or_a_figure_alone_is_no_grievance(scorer, text):
     assert judge(scorer, text).label != "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "甲行差评",  # the customer's verdict in a post
+    "给甲行打一星",
+    "甲行真是好银行啊，一分额度不给",  # sarcasm: not a cent of limit
+    "甲行这操作我看不懂",
+])
+def test_verdicts_and_sarcasm_in_posts_are_bad_news(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+@pytest.mark.parametrize("text", ["这个操作我看不懂，求教大神怎么在甲行App上还款", "甲行等了一星期才下卡"])
+def test_a_how_to_question_and_a_week_are_no_verdict(scorer, text):
+    assert judge(scorer, text).label != "negative"
