@@ -1,0 +1,66 @@
+"""devset/pool.py: the card-forum comments the devset does not use, as a second check and more training rows."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+COMMENTS = SHARED / "data" / "realtexts" / "bdci2021-bank-comments.jsonl"
+
+
+def _module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"devset_{name}", ROOT / "devset" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_near_repeats_are_found_by_jaccard_and_by_containment():
+    index = _module("pool")._NearIndex()
+    index.add("交行的额度太低了，半年都不给提额，真是气人")
+    assert index.near("交行的额度太低了，半年都不给提额，真是气人啊")  # one character more
+    assert index.near("半年都不给提额")  # contained
+    assert not index.near("招行的积分活动还不错，值得一办")
+
+
+def test_the_labelled_pool_never_overlaps_the_devset_and_its_halves_are_fixed():
+    labels = ROOT / "devset" / "pool-labels.jsonl"
+    rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines()]
+    devset = {json.loads(line)["id"] for line in (ROOT / "devset" / "labels.jsonl").read_text().splitlines()}
+    pool = _module("pool")
+    assert rows and not {r["id"] for r in rows} & devset
+    for r in rows:
+        assert set(r) == {"id", "bank", "negative_for_bank", "categories", "reason", "half"}
+        assert r["bank"] in pool.BANKS and r["id"].startswith("cv-")
+        digest = pool._sha(r["id"])
+        assert r["half"] == ("a" if int(digest[-1], 16) % 2 == 0 else "b")
+        assert r["bank"] == pool.BANKS[int(digest[:8], 16) % len(pool.BANKS)]
+        assert r["negative_for_bank"] == (r["categories"] not in (["none"], ["performance"], ["personnel"]))
+
+
+@pytest.mark.skipif(not COMMENTS.is_file(), reason="shared data absent (../shared/data): the pool joins ids with it")
+def test_the_pool_rebuilds_from_the_shared_comments(tmp_path):
+    pool = _module("pool")
+    assert pool.main(["--shared", str(SHARED), "--out", str(tmp_path)]) == 0
+    a = [json.loads(line) for line in (tmp_path / "pool-a.jsonl").read_text(encoding="utf-8").splitlines()]
+    b = [json.loads(line) for line in (tmp_path / "pool-b.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(a) > 2000 and len(b) > 2000 and not {r["id"] for r in a} & {r["id"] for r in b}
+    assert all(r["text"].startswith(r["bank"] + "，") for r in a + b)
+    assert {r["bdci"] for r in a + b} == {"negative", "neutral", "positive"}
+    # the source's labels are only ever a fallback: a fresh build from BDCI gives the same rows
+    raw = pool.build_pool(SHARED)
+    assert sorted(r["id"] for r in raw["a"] + raw["b"]) == sorted(r["id"] for r in a + b)
+
+
+def test_a_missing_shared_folder_is_said_and_nothing_written(tmp_path, capsys):
+    pool = _module("pool")
+    assert pool.main(["--shared", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
