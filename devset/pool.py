@@ -32,6 +32,7 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import importlib.util
 import json
@@ -44,6 +45,7 @@ BANKS = ("招行", "交行", "建行", "广发", "浦发", "中信")
 JACCARD = 0.5
 
 
+@functools.cache
 def _build_module():
     spec = importlib.util.spec_from_file_location("devset_build", HERE / "build.py")
     module = importlib.util.module_from_spec(spec)
