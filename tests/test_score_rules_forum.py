@@ -49,7 +49,6 @@ def test_an_outcome_with_a_grievance_stays_negative(scorer, text):
     "甲银行把我额度降到2000",
     "甲银行信用卡额度被砍一半",
     "甲银行卡被风控了，不能用",
-    "甲银行进小黑屋了",
     "甲银行贷款审批迟迟不下来",
 ])
 def test_what_the_bank_does_to_an_account_or_a_request_is_never_damped(scorer, text):

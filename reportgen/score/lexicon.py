@@ -36,7 +36,7 @@ _neg(2.5, """勾结 串通 伙同 包庇 纵容 合谋 沆瀣一气 共同实施
 _neg(2.0, """套路 套路深 套路多 乱收费 乱扣费 乱扣 偷偷扣 偷扣 莫名扣费 私自扣 擅自扣 扣错 错扣 多扣 重复扣款
           不给办 不给办理 不让办 不予办理 死活不给 不给提 不给分期 不给协商 不协商 不给弄 不让用 不让取 不给取
           取不了 取不出 无法取出 无法取款 取款难 取钱难 注销不了 销不了 销户难 办卡难 下卡难 难下卡 不下卡 秒拒 拒批
-          降额 被降额 砍额度 封卡 被封卡 锁卡 被锁卡 止付 被止付 冷冻 小黑屋 黑屋 风控严 风控太严
+          降额 被降额 砍额度 封卡 被封卡 锁卡 被锁卡 止付 被止付 小黑屋 黑屋 风控严 风控太严
           垃圾 辣鸡 烂到家 差劲 太差 真差 最差 恶心 太恶心 真恶心 无耻 骗人 坑蒙拐骗 忽悠人 被忽悠 糊弄 扯皮
           推脱 踢皮球 不管不顾 不闻不问 没人管 一拖再拖 看不起 区别对待 歧视 刁难人 态度强硬 态度极差
           不靠谱 太不靠谱 靠不住 效率低 效率太低 效率不高 磨磨唧唧 抠门 抠死 铁公鸡 太抠 反人类 离谱 太离谱 太过分
@@ -94,7 +94,8 @@ _neg(2.0, """综合评分不足 评分不足 资质不足 审核不通过 审批
           骗子银行 无良 奸商 缺德 抠搜 小气 吝啬 装死 不理人 没回复 石沉大海 没下文 杳无音讯 一直审核 还在审核
           审核了半天
           降息 下调存款利率 存款利率下调 存款利率下降 房贷利率上浮 抢不到大额存单 额度紧张 秒光""")
-_neg(1.8, """被拒 拒了 给拒了 不批 批不了 没批 不提额 没提额 没提过 不给提额 额度低 额度太低 额度很低 额度好低
+_neg(1.8, """未通过 没通过 申请未通过 审核未通过
+          被拒 拒了 给拒了 不批 批不了 没批 不提额 没提额 没提过 不给提额 额度低 额度太低 额度很低 额度好低
           降到 降成 太慢 好慢 很慢 真慢 慢死 烦 真烦 好烦 烦死 烦人 很烦 太烦 无语 郁闷 心塞 醉了 也是醉了 鸡肋
           没卵用 难用 不好用 太难用 落后 不专业 不作为 推诿 不理 不处理 不回复 拖着 好差 差太多 确实差 真的差 作弊
           分期电话 推分期 打电话推 狂打电话 往死打 天天打电话 每天打电话 利息高 利息太高 高利息 利息疯长
@@ -260,6 +261,8 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     业绩发布会 不能用于 无法用于 不可以用于 不能用作 不能取代 无法取代 不可取代 不能取得 无法取得
     高息存款 新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
     是不是也 要不是 如果不是 若不是 要不是因为 差不多 差不了多少 相差不多 差不离
+    就够了 也够了 也就够了 也就足够了 足够了 就足够了 都够了 够用了 用不了那么多 用不了这么多 用不完 都用不完 冷冻
+    连续 连接 连锁 连带 连同 连忙 连夜 连年 连日 连跌 连涨 接连 一连 串连 关连 相连
     好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
     冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
     何必非要 如果非要 要是非要 非要说 非要在 催问 催一下 催一催 延期还款 申请延期还款
@@ -275,6 +278,9 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
 NEGATORS: dict[str, float] = {
     "不": -0.6, "未": -0.6, "没": -0.6, "没有": -0.6, "无": -0.6, "并未": -0.6, "并非": -0.6, "不是": -0.6,
     "从未": -0.6, "不算": -0.6, "严禁": -0.6, "只要不是": -0.6,
+    # a worry set aside (都不用担心额度问题): the worry and the problem after it are not the writer's grievance
+    "不用担心": -0.6, "不用太担心": -0.6, "不必担心": -0.6, "无需担心": -0.6, "别担心": -0.6, "不需要担心": -0.6,
+    "不担心": -0.6, "不用怕": -0.6,
     "绝无": -0.6, "并无": -0.6, "无任何": -0.6, "未发现": -0.6, "未曾": -0.6, "不存在": -0.6,
     "未发生": -0.6, "没有发生": -0.6, "未出现": -0.6, "没有出现": -0.6, "未涉及": -0.6, "不涉及": -0.6,
     "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
@@ -467,7 +473,7 @@ _pattern(_CARD + " 账户", "被盗刷 盗刷 被盗 被盗用 被冒用 被刷 
 # refused or blocked withdrawals, cards and accounts blocked (complaint)
 _pattern(_MONEY + " 取款 取钱", "无法取出 取不出 取不出来 取不了 不让取 不给取 无法支取 需派出所", 10, -2.5,
          "complaint", across=True)
-_pattern(_CARD + " 账户", "封 被封 封了 锁了 被锁 冻结 被冻结 冻结了 止付 冷冻 关了 注销了 降额 降到 作废", 12, -2.0,
+_pattern(_CARD + " 账户", "封 被封 封了 锁了 被锁 冻结 被冻结 冻结了 止付 关了 注销了 降额 降到 作废", 12, -2.0,
          "complaint")
 # deposits turned into insurance or wealth products at the counter (mis_selling)
 _pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保险 保单 理财 基金 分红险 变成了", 14, -2.5, "mis_selling",
@@ -606,8 +612,8 @@ for _ables, _verbs in ((_ABLE, _SERVICE), (_CANNOT, _OWED)):
 # 很慢, written out as phrases (one automaton key each costs nothing per text, where a pattern on
 # one-character cues as common as 很 and 好 would be looked at in every text)
 DEGREE_ADVERBS = "太 好 真 很 超 巨 贼 特 挺 真是 实在 简直 非常 特别 相当 越来越 也太 真的 这么 那么"
-PLAIN_JUDGEMENTS = ("差 慢 烂 贵 抠 黑 坑 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 无语 失望 "
-                    "敷衍 冷漠 傲慢 差劲 拖拉 不靠谱 不专业 不负责")
+PLAIN_JUDGEMENTS = ("差 慢 烂 贵 抠 黑 坑 菜 过分 离谱 麻烦 繁琐 鸡肋 小气 磨叽 难用 难办 难批 难下 难提 坑人 "
+                    "无语 失望 敷衍 冷漠 傲慢 差劲 拖拉 不靠谱 不专业 不负责")
 for _a in DEGREE_ADVERBS.split():
     for _w in PLAIN_JUDGEMENTS.split():
         ZH_NEGATIVE.setdefault(_a + _w, -2.0)
@@ -637,8 +643,10 @@ _pattern("理财 基金 理财产品 产品 保险 代销 私募 信托 原油�
 _pattern("老人 大爷 大妈 老太 储户 客户 病人 瘫痪", "被拒 拒绝 刁难 抬到 背到 抬进 到场 本人 跑了 折腾", 12, -2.0,
          "complaint", across=True)
 # fees and rates charged or raised (fee_rate); waivers and discounts are not news
-_pattern("年费 手续费 利息 费用 服务费 短信费 管理费 违约金 罚息 短信 短信息 会员费 lx 息费 分期费 费率",
-         "扣了 扣走 扣除 被扣 收了 多收 涨了 太高 偏高 疯长 太贵 好贵 收钱 扣钱 涨 一直涨 越来越高 好高 很高 这么高",
+_pattern("年费 手续费 利息 费用 服务费 短信费 管理费 违约金 罚息 短信 短信息 会员费 lx 息费 分期费 费率 利率",
+         "扣了 扣走 扣除 被扣 收了 多收 涨了 太高 偏高 疯长 太贵 好贵 收钱 扣钱 涨 一直涨 越来越高 好高 很高 这么高 "
+         # a customer's verdict on what it costs them (年费吃不消, 费率不便宜, 管理费悲剧, 利率吓人)
+         "吃不消 受不了 伤不起 用不起 养不起 不便宜 也不少 可不少 吓人 悲剧 高了 有点高 太坑 好坑 真坑",
          8, -2.0, "fee_rate")
 _pattern("年费 手续费 利息 费用 服务费 短信费 管理费", "免 全免 减免 免收 返还 返回来 优惠 打折 折扣 立减 不收", 8, 0.0)
 # rates: a deposit-rate cut or a loan-rate rise hurts customers; the opposite moves are not news
@@ -647,6 +655,13 @@ _LOAN_RATE = "房贷利率 贷款利率 房贷 贷款利息 车贷利率 经营�
 # (a deposit-rate move may be quoted: 存款利率“一夜下调”, a clause mark between; a list 、 still parts them.  Not
 # a loan's: 房贷，上浮85基点 quotes a rate)
 _pattern(_DEPOSIT_RATE, "下调 下降 降低 降 调降 调低", 6, -2.0, "fee_rate", across=True)
+# 降息 of a loan or an instalment plan (分期通这个月降息了, 快贷降息) is good for the customer: no dispute
+_pattern("分期 分期通 快贷 贷款 房贷 车贷 信用贷 消费贷 经营贷 借款 借呗 费率 闪电贷 e招贷 融e借 e分期 现金分期",
+         "降息", 10, 0.0, across=True)
+# a limit too large to use up (55K额度都用不了) is a boast, not a failure
+_pattern("额度 k w 万 千", "用不了", 6, 0.0)
+# the bank refusing "me" again and again (拒我十几次), and a refusal that never ends (拒了两年还在拒)
+_pattern("拒我 拒了我", "次 回 遍 多次", 5, -2.0, "complaint")
 _pattern("下调 降低 调降 下降", _DEPOSIT_RATE, 8, -2.0, "fee_rate")
 _pattern(_LOAN_RATE, "上调 上浮 提高 涨 上涨 调高", 6, -2.0, "fee_rate")
 # a loan rate kept up when others cut theirs (房贷利率别家都降了就你家不降)
@@ -929,11 +944,13 @@ _neg(2.0, """销掉吧 赶紧销 果断销 销了算了 不用也罢 果然是 �
 # exasperation and sarcasm (简直了, 也是没谁了, 真的是够了): what shows an outcome (lx.OUTCOMES) is resented
 _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的是够了 受够了 真服了 邪门 很邪门 太邪门 吐血
           什么玩意 啥玩意 真搞笑 可笑 硬气 很气 好气 真气 太气 气不气人 太少了 都拒了 全都拒了 次次拒 每次都拒
+          还在拒 一直拒 总是拒 拒了又拒 怀疑人生
           直接降 直接砍 一下子降 突然降 突然降额 突然砍 都被拒 全被拒 一直推不下来 一直下不来 一直不下 一直没批
           一直不批 一直被拒 全部拒绝 全拒绝 全部被拒""")
 # interjections that count only as the mark of a grievance beside an outcome (卧槽，又秒拒), not on their own
 # (and sighs, vexation and the forums' emoji for it: 秒拒，唉 / 秒拒[捂脸] / 果然 said of the outcome)
-_EXASPERATED = """卧槽 我靠 我去 尼玛的 唉 哎 哎呀 哎哟 难受 生气 气死 心塞 搞不懂 不知道为什么 不懂为什么 果然
+_EXASPERATED = """卧槽 我靠 我去 尼玛的 唉 哎 哎呀 哎哟 难受 生气 气死 心塞 心累 伤心 心慌 好心慌 拔凉 心凉 心凉凉
+    搞不懂 不知道为什么 不懂为什么 果然
     捂脸 允悲 抓狂 白眼 怒骂 鄙视 委屈 悲伤 黑线"""
 _neg(0.5, _EXASPERATED)
 EXASPERATION: frozenset[str] = frozenset(_EXASPERATED.split())
@@ -971,6 +988,12 @@ for _code, _words in (
          拒绝退还 拒不退还 不予退还 拒绝返还 拒绝退费 拒退年费"""),):
     for _w in _words.split():
         CATEGORY_PHRASES.setdefault(_w, (-2.0, (_code,)))
+# The bank's habit, told of it (甲行就喜欢冷冻, 最爱降额): its act on customers as its nature, a grievance
+for _act in "冷冻 降额 砍额度 砍额 封卡 冻结 冻卡 风控 锁卡 拒人 秒拒 拉黑".split():
+    for _habit in "喜欢 就喜欢 就爱 最爱 专门 动不动".split():
+        CATEGORY_PHRASES.setdefault(_habit + _act, (-2.0, ("complaint",)))
+# Indignation at having not even the least (连临时额度都没有, 连个提额都没给过): 连…都没
+_pattern("连", "都没有 都没 都不给 都没给 也没有 都没见过 都不提", 8, -2.0, "complaint")
 # The bank acting at whim (积分说没就没, 说停就停): 说X就X of what it does to a customer.
 for _act in "没 停 降 改 封 冻 关 砍 扣 变 收 取消".split():
     CATEGORY_PHRASES.setdefault(f"说{_act}就{_act}", (-2.0, ("complaint",)))
@@ -1204,11 +1227,12 @@ GRIEVANCES: frozenset[str] = frozenset({"fee_rate", "mis_selling", "ops_loss"})
 # flatly, blamed on the poster's own credit, or asked as a question, it is not.  Alone such a word counts
 # FACT_DAMPING of its weight; beside any other unfavourable word of the text (FACT_MARK or worse), or in a
 # sentence that ends in an exclamation, it counts in full.  Only the outcome of the customer's own application
-# is damped.  What the bank does to an account or a limit the customer already has (降额, 砍额度, 风控, 小黑屋,
+# is damped.  What the bank does to an account or a limit the customer already has (降额, 砍额度, 风控,
 # 非柜面) and a refusal of what the customer asks for (拒绝退款, 拒绝协商, 不给办, 迟迟不放款) are the
 # complaint language the issue names, grievances by themselves: damping them would all-clear a headline such as
 # "某行拒绝协商还款" or "某行信用卡额度被砍一半", the worst mistake a briefing can make.
 OUTCOMES: frozenset[str] = frozenset("""
+    未通过 没通过 申请未通过 审核未通过
     被拒 拒了 给拒了 秒拒 拒批 拒卡 拒掉 被拒了 不批 没批 批不了 批不下来 批不下 没下来 下不来 下不了卡
     申不下 申不下来 推不下来 不下卡 难下卡 下卡难 办卡难 审核不通过 审批不通过 审核没通过 综合评分不足 评分不足 资质不足
     还在审核 一直审核 审了很久 审了好久 审很久 审核了半天 没动静 查不到 还没结果 没结果 都没回 没回访 没回复 还没回复
@@ -1217,7 +1241,10 @@ OUTCOMES: frozenset[str] = frozenset("""
     不提额 没提额 没提过 不给提额 从不提额 一直不提 提额难 难提额 难提 提额慢 提额困难 无法提额 提额无望 难批
     不好批 额度低 额度少 额度小 只提了 提了一点 提额少 没戏了 遥不可及 遥遥无期
     积分不值钱 积分难用 没羊毛 羊毛少
+    黑屋 小黑屋 进黑屋
 """.split())
+# (黑屋, the forums' word for an account the risk model holds still, is mostly jargon in advice, a fear or a
+# question: 分期容易进黑屋, 会黑屋吗, 大黑屋很多年了.  It is an outcome, a grievance where one shows.)
 FACT_DAMPING = 0.35
 FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance
 # A post's grievance word of no category at least this heavy (吃相难看, 真坑) beside a fee, a product or a loss

@@ -147,6 +147,17 @@ _NOT_ASKED = tuple(enc(fold(w)) for w in lx.NOT_ASKED)
 _ASK_ON = tuple(enc(fold(w)) for w in lx.ASK_ON)
 _SHARED = tuple(enc(fold(w)) for w in lx.SHARED_OPENERS)
 _NOT_PROMISED = enc("不是说")
+# 这不是…吗 affirms (这不是浪费时间吗？ 岂不是…吗): the negator is rhetorical, the term the writer's claim (a bare
+# …不是记仇吗？ may ask)
+_RHETORICAL_NOT = frozenset(fold(w) for w in ("不是", "难道不是"))
+_RHETORICAL_LEADS = frozenset(enc(c) for c in "这那岂还道")
+_QUESTION_END = enc("吗")
+# a question about what may happen (用了会黑屋吗？ 会被起诉吗？): 会 before the term, in no word that only
+# contains it (会员, 银监会), and not a demanding question (怎么会被降额？ is the grievance)
+_WILL = enc("会")
+_NOT_WILL = tuple(enc(w) for w in ("会员", "机会", "社会", "监会", "委员会", "协会", "开会", "学会", "会计", "会议",
+                                   "理会"))
+_DEMANDING = tuple(enc(w) for w in ("怎么", "为什么", "为啥", "咋", "凭什么", "凭啥", "居然", "竟然", "又"))
 _QUOTE_OPEN = enc("“")
 _QUOTE_CLOSE = enc("”")
 # a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
@@ -513,6 +524,10 @@ class RulesScorer:
                     bystander = True
                     value *= lx.SUPPOSED_DAMPING
                     notes = _join(notes, "a supposition")
+                elif value < 0 and is_bank and sentence in part.questions and _wondered(entry) \
+                        and _may_happen(part, sentence, start):
+                    value *= lx.ASKED_DAMPING  # (会被封卡吗？ 用了会黑屋吗？: a worry, no claim)
+                    notes = _join(notes, "a question about what may happen")
                 elif value < 0 and is_bank and (sentence in part.asked or (
                         part.quoted and part.where != "title" and _quoted(part, start))):
                     # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
@@ -761,6 +776,18 @@ def _supposed(part: _Part, sentence: int, start: int) -> bool:
     return span is not None and span[0] <= start < span[1]
 
 
+def _may_happen(part: _Part, sentence: int, start: int) -> bool:
+    """Does the question that ends at ``sentence`` ask whether the term at ``start`` will happen (…会…吗？)?"""
+    i = bisect.bisect_left(part.sentence_ends, sentence)
+    begin = part.sentence_ends[i - 1] if i > 0 else 0
+    before = part.data[begin:start]
+    if _WILL not in before:
+        return False
+    for word in _NOT_WILL:
+        before = before.replace(word, "")
+    return _WILL in before and not any(w in part.data[begin:sentence] for w in _DEMANDING)
+
+
 def _positions(data: str, mark: str) -> list[int]:
     out = []
     at = data.find(mark)
@@ -962,6 +989,10 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
         negated = False
         if entry.negation:
             negator = None  # the pattern is the negation: 不…告诉
+        elif negator is not None and negator[2].term in _RHETORICAL_NOT and _QUESTION_END in part.data[end:sentence] \
+                and part.data[negator[0] - CJK_BYTES:negator[0]] in _RHETORICAL_LEADS \
+                and _negates(negator, start, clause, sentence):
+            negator = None  # 这不是浪费时间吗: 不是…吗 affirms
         elif negator is not None and (negator[2].value <= 0 or _wondered(entry)) \
                 and _negates(negator, start, clause, sentence):
             # "no leak happened" is reassurance, not good news: a negated bad term stays mild

@@ -52,6 +52,8 @@ _CUE_SETS = {p: frozenset(fold(c) for c in p.cues) for p in lx.PATTERNS}
 BANKS_ONLY_OBJECTS = frozenset(fold(o) for p in lx.PATTERNS if p.banks_only for o in p.objects)
 LIST_MARK = enc("、")
 NEGATOR_WORDS = frozenset(fold(w) for w in lx.NEGATORS)
+# how a pattern word that denies its inner term starts (催收…没逾期: unpaired, 没逾期 is no arrears)
+_NEGATED_STARTS = ("不", "没", "未", "无", "从没", "从来没", "从未", "都没", "也没", "都不", "也不", "并没", "还没")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,10 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
                         (lx.POLICE_STEPS, {"awareness": 2}), (lx.RUMOURS, {"rumour": True}), (PATTERN_WORDS, {})):
         for word in words:
             key = fold(word)
-            old = table.get(key) or inner_term(table, key)
+            old = table.get(key)
+            if old is None and not (words is PATTERN_WORDS and key.startswith(_NEGATED_STARTS)):
+                # (a negated pattern word, 没逾期 or 都没逾期, is not the arrears inside it: unpaired it is nothing)
+                old = inner_term(table, key)
             table[key] = replace(old, **flag) if old is not None else Entry(word, CUE, 0.0, **flag)
     for word, value in lx.BANK_VIEW.items():
         key = fold(word)
