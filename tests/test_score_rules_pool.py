@@ -171,3 +171,79 @@ def test_continuity_is_no_scorn(scorer):
 ])
 def test_a_verdict_on_the_cost_is_a_fee_dispute(scorer, text):
     assert_bad_news(judge(scorer, text), "fee_rate")
+
+
+# --- round 2: advice, forecasts and fears are no report ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，有问题可以投诉到银保监会",
+    "甲行，额度的事可以投诉试试",
+    "甲行，怎么投诉比较有效",
+])
+def test_advice_to_complain_is_no_complaint(scorer, text):
+    assert judge(scorer, text).label != "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，实在不行就申请二卡",
+    "甲行，不行就换个卡种",
+    "甲行，额度提了开心得不行",
+])
+def test_if_it_fails_is_no_verdict(scorer, text):
+    assert judge(scorer, text).label != "negative"
+
+
+def test_the_bank_is_no_good_still_is(scorer):
+    assert_bad_news(judge(scorer, "甲行不行，客服太差"), "complaint")
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，套现太明显会降额",
+    "甲行，分期多了容易被降额",
+    "甲行，就怕下个菜卡",
+    "甲行，小心被风控",
+])
+def test_a_forecast_or_a_fear_is_no_report(scorer, text):
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+    assert any("hedged" in r.note for r in j.reasons), j.reasons
+
+
+def test_a_forecast_does_not_damp_good_news(scorer):
+    # (a forecast damps only unfavourable words: 会反弹 is as hopeful as 反弹)
+    assert judge(scorer, "甲行股价会反弹").score == judge(scorer, "甲行股价反弹").score
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，等审核等的好焦虑",
+    "甲行，还没出结果，有点焦虑",
+])
+def test_anxiety_alone_is_no_grievance(scorer, text):
+    assert judge(scorer, text).label != "negative"
+
+
+def test_anxiety_marks_an_outcome(scorer):
+    assert_bad_news(judge(scorer, "甲行，又被拒了，焦虑"), "complaint")
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，问题是我没有工资流水",
+    "甲行，问题在于你负债太高",
+    "甲行，这个问题问客服就知道",
+])
+def test_the_point_is_no_problem(scorer, text):
+    j = judge(scorer, text)
+    assert not any(r.term == "问题" for r in j.reasons), j.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，看存款，理财，房贷这些",
+    "甲行，定期，理财，基金都有",
+])
+def test_deposits_and_products_listed_are_no_mis_selling(scorer, text):
+    assert "mis_selling" not in codes(judge(scorer, text))
+
+
+def test_a_deposit_turned_into_insurance_still_is(scorer):
+    assert_bad_news(judge(scorer, "在甲行存的定期变成了保险"), "mis_selling")

@@ -262,6 +262,10 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     高息存款 新ceo 新行长 新董事长 当机立断 红黑榜 拖延症
     是不是也 要不是 如果不是 若不是 要不是因为 差不多 差不了多少 相差不多 差不离
     就够了 也够了 也就够了 也就足够了 足够了 就足够了 都够了 够用了 用不了那么多 用不了这么多 用不完 都用不完 冷冻
+    可以投诉 可投诉 去投诉 怎么投诉 如何投诉 投诉在哪 投诉成功 才可以投诉 就能投诉
+    知道行不行 看行不行 试试行不行 问问行不行 不行就 实在不行 不行的话 要是不行 如果不行 的不行 得不行
+    问题是 问题在于 这个问题
+    每次都会 总会 老是会 怎么会 为什么会 为啥会 咋会 凭什么会 居然会 竟然会 又会
     连续 连接 连锁 连带 连同 连忙 连夜 连年 连日 连跌 连涨 接连 一连 串连 关连 相连
     好忽悠 不好忽悠 难忽悠 撸破产 撸到破产 撸倒闭 撸垮 薅破产 薅倒闭 薅垮 冷冻对 冷冻期 冷冻征信 冷冻一年 冷冻半年
     冷冻几个月 冷冻一段时间 冷冻三个月 冷冻六个月 查不到进度 查不到申请进度
@@ -301,6 +305,13 @@ HEDGES: dict[str, float] = {
     w: 0.3 for w in """是不是 是否 会不会 会否 怕是 恐怕是 估计 估计是 大概是 没准 说不定 难不成 莫非 该不会
     不会是""".split()
 }
+# ... and a prediction, a rule of how the bank works, or a fear of what it may do (会降额, 容易进黑屋, 轻则降额，
+# 重则封卡, 就怕下菜卡, 还以为是菜卡): advice and worry, not a report (会 right before its term only: 银监会 is no hedge
+# of what follows it a word later)
+# of what it may do (they damp only unfavourable terms: 会反弹 is as hopeful as 反弹)
+FORECASTS: frozenset[str] = frozenset("""会 可能会 就会 也会 容易 很容易 轻则 重则 小心 以免 免得 就怕 生怕 最怕 怕下
+    还以为 本以为 以为是""".split())
+HEDGES.update({w: 0.3 for w in FORECASTS})
 HEDGE_DROPS: frozenset[str] = frozenset({"fraud_crime"})
 # What a hedge weakens: a scam wondered about (是不是诈骗？) or a grievance guessed in advance (估计额度很低).
 # Any other problem asked about a bank (是否违规放贷, 会不会泄露信息, 理财是否误导销售) is a media question
@@ -476,8 +487,8 @@ _pattern(_MONEY + " 取款 取钱", "无法取出 取不出 取不出来 取不�
 _pattern(_CARD + " 账户", "封 被封 封了 锁了 被锁 冻结 被冻结 冻结了 止付 关了 注销了 降额 降到 作废", 12, -2.0,
          "complaint")
 # deposits turned into insurance or wealth products at the counter (mis_selling)
-_pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保险 保单 理财 基金 分红险 变成了", 14, -2.5, "mis_selling",
-         across=True)
+# (in one clause: 存款，理财，房贷 lists what a bank looks at, 定期2%理财4% compares)
+_pattern("存款 存钱 存定期 存了 存个 存一笔 去存 定期", "保险 保单 理财 基金 分红险 变成了", 14, -2.5, "mis_selling")
 # limits: cut, low, never raised (complaint)
 # a limit stuck for years or never given (两年不提, 快一年了都不出额度; 还是六千): before the limit's
 # outcome, so that 额度六年没动 is the years' grievance, not an outcome told flatly
@@ -949,7 +960,7 @@ _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的�
           一直不批 一直被拒 全部拒绝 全拒绝 全部被拒""")
 # interjections that count only as the mark of a grievance beside an outcome (卧槽，又秒拒), not on their own
 # (and sighs, vexation and the forums' emoji for it: 秒拒，唉 / 秒拒[捂脸] / 果然 said of the outcome)
-_EXASPERATED = """卧槽 我靠 我去 尼玛的 唉 哎 哎呀 哎哟 难受 生气 气死 心塞 心累 伤心 心慌 好心慌 拔凉 心凉 心凉凉
+_EXASPERATED = """卧槽 我靠 我去 尼玛的 唉 哎 哎呀 哎哟 难受 生气 气死 心塞 心累 伤心 心慌 好心慌 拔凉 心凉 心凉凉 焦虑
     搞不懂 不知道为什么 不懂为什么 果然
     捂脸 允悲 抓狂 白眼 怒骂 鄙视 委屈 悲伤 黑线"""
 _neg(0.5, _EXASPERATED)

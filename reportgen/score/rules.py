@@ -319,7 +319,7 @@ class RulesScorer:
              PLACE_SHORT_SENTENCE, PLACE_SHORT_ELSEWHERE, SCALE, NEGATIVE_AT, POSITIVE_AT, lx.SHORT_TEXT,
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY, AMBIENT_CAP,
              PLACE_POST_ELSEWHERE, lx.POST_TEXT,
-             sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS),
+             sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS), sorted(lx.FORECASTS),
              sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
              lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.LIST_LEAD, lx.FACT_DAMPING, lx.FACT_MARK,
              lx.ASKED_DAMPING, lx.NOT_ASKED, lx.ASK_ON, lx.QUOTED_WORD, lx.SUPPOSITIONS, lx.PAST_SUPPOSITIONS,
@@ -993,8 +993,8 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
                 and part.data[negator[0] - CJK_BYTES:negator[0]] in _RHETORICAL_LEADS \
                 and _negates(negator, start, clause, sentence):
             negator = None  # 这不是浪费时间吗: 不是…吗 affirms
-        elif negator is not None and (negator[2].value <= 0 or _wondered(entry)) \
-                and _negates(negator, start, clause, sentence):
+        elif negator is not None and (negator[2].value <= 0 or (_wondered(entry) and (
+                value < 0 or negator[2].term not in lx.FORECASTS))) and _negates(negator, start, clause, sentence):
             # "no leak happened" is reassurance, not good news: a negated bad term stays mild
             value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
             if negator[2].value > 0:  # a hedge (lx.HEDGES: 是不是, 估计) damps without turning
