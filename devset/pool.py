@@ -36,13 +36,21 @@ import functools
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 POOL_LABELS = HERE / "pool-labels.jsonl"
+TITLE_LABELS = HERE / "title-labels.jsonl"
 BANKS = ("招行", "交行", "建行", "广发", "浦发", "中信")
+TITLE_BANKS = ("工商银行", "建设银行", "招商银行", "交通银行", "浦发银行", "中信银行", "民生银行", "平安银行")
 JACCARD = 0.5
+# A generic bank as a headline's actor or place: at the start of a clause or after a verb or preposition, with a
+# quantifier (某, 多家, 有…) taken along; not 银行卡, 银行间, 银行业, 银行家, 银行们 and not a rate.
+GENERIC_BANK = re.compile(r"(?:^|(?<=[，,：:\s在向被诉到去对让和与跟把给称曝帮找从进入]))"
+                          r"(?:某|有|一家|[多两三四五六几十]家|各大|该|这家)?银行"
+                          r"(?!卡|账户|账号|存款利率|利率|间|业|贷款利率|家|们)")
 
 
 @functools.cache
@@ -118,6 +126,43 @@ def build_pool(shared: Path) -> dict[str, list[dict]]:
     return pool
 
 
+def title_candidates(shared: Path) -> list[dict]:
+    """Weibo hot-search titles the devset could not use because they name no bank ("银行回应…", "多家银行…"),
+    the first generic bank replaced by one of :data:`TITLE_BANKS` (picked by the id's SHA-1).  Titles in
+    ``labels.jsonl`` or near-repeats of a devset text or an earlier title are dropped."""
+    build = _build_module()
+    texts = build.load_texts(shared)
+    used = {row["id"] for row in build.load_labels(build.DEFAULT_LABELS)}
+    seen = _NearIndex()
+    for i in sorted(used):
+        seen.add(texts[i])
+    rows = []
+    for row in build._read_jsonl(shared / build.WEIBO):
+        if row["id"] in used or not GENERIC_BANK.search(row["text"]) or seen.near(row["text"]):
+            continue
+        seen.add(row["text"])
+        digest = _sha(row["id"])
+        bank = TITLE_BANKS[int(digest[:8], 16) % len(TITLE_BANKS)]
+        rows.append({"id": row["id"], "text": GENERIC_BANK.sub(bank, row["text"], count=1), "bank": bank,
+                     "half": "a" if int(digest[-1], 16) % 2 == 0 else "b"})
+    return rows
+
+
+def labelled_titles(shared: Path, labels: Path = TITLE_LABELS) -> dict[str, list[dict]]:
+    """The titles as ``title-labels.jsonl`` labels them (the text rebuilt with the labelled bank)."""
+    build = _build_module()
+    build.load_texts(shared)
+    source = {row["id"]: row["text"] for row in build._read_jsonl(shared / build.WEIBO)}
+    titles: dict[str, list[dict]] = {"a": [], "b": []}
+    for line_no, row in enumerate(build._read_jsonl(labels), start=1):
+        if row["id"] not in source:
+            raise build.LabelError(f"{labels.name} line {line_no}: unknown id {row['id']!r}")
+        titles[row["half"]].append({
+            "id": row["id"], "text": GENERIC_BANK.sub(row["bank"], source[row["id"]], count=1), "bank": row["bank"],
+            "negative_for_bank": row["negative_for_bank"], "categories": row["categories"]})
+    return titles
+
+
 def labelled_pool(shared: Path, labels: Path = POOL_LABELS) -> dict[str, list[dict]]:
     """The pool as ``pool-labels.jsonl`` gives it: our labels, BDCI's kept as ``bdci``."""
     build = _build_module()
@@ -155,6 +200,18 @@ def main(argv: list[str] | None = None) -> int:
         negative = sum(r["negative_for_bank"] for r in rows)
         bdci = sum(r["bdci"] == "negative" for r in rows)
         print(f"pool-{half}: {len(rows)} rows, {negative} negative, {bdci} BDCI-negative")
+    if TITLE_LABELS.exists():
+        for half, rows in labelled_titles(args.shared).items():
+            with (args.out / f"titles-{half}.jsonl").open("w", encoding="utf-8") as handle:
+                for row in rows:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"titles-{half}: {len(rows)} rows, {sum(r['negative_for_bank'] for r in rows)} negative")
+    else:
+        rows = title_candidates(args.shared)
+        with (args.out / "title-candidates.jsonl").open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"title candidates (unlabelled): {len(rows)}")
     return 0
 
 

@@ -48,6 +48,27 @@ def test_the_labelled_pool_never_overlaps_the_devset_and_its_halves_are_fixed():
             assert set(r["categories"]) <= {"none", "performance", "personnel"}
 
 
+def test_the_labelled_titles_are_weibo_titles_with_one_of_the_title_banks():
+    labels = (ROOT / "devset" / "title-labels.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in labels.splitlines()]
+    devset = {json.loads(line)["id"] for line in (ROOT / "devset" / "labels.jsonl").read_text().splitlines()}
+    pool = _module("pool")
+    assert rows and not {r["id"] for r in rows} & devset
+    for r in rows:
+        assert r["id"].startswith("wb-") and r["bank"] in pool.TITLE_BANKS
+        digest = pool._sha(r["id"])
+        assert r["half"] == ("a" if int(digest[-1], 16) % 2 == 0 else "b")
+        assert r["negative_for_bank"] or set(r["categories"]) <= {"none", "performance", "personnel"}
+
+
+def test_a_generic_bank_is_replaced_where_it_acts_and_nowhere_else():
+    generic = _module("pool").GENERIC_BANK
+    assert generic.sub("甲银行", "多家银行被曝暂停房贷", count=1) == "甲银行被曝暂停房贷"
+    assert generic.sub("甲银行", "老人在银行取钱去世", count=1) == "老人在甲银行取钱去世"
+    for text in ("银行卡被盗刷怎么办", "银行业协会发布报告", "人民银行下调准备金率", "银行间市场利率走低"):
+        assert generic.search(text) is None, text
+
+
 @pytest.mark.skipif(not COMMENTS.is_file(), reason="shared data absent (../shared/data): the pool joins ids with it")
 def test_the_pool_rebuilds_from_the_shared_comments(tmp_path):
     pool = _module("pool")
@@ -57,6 +78,10 @@ def test_the_pool_rebuilds_from_the_shared_comments(tmp_path):
     assert len(a) > 2000 and len(b) > 2000 and not {r["id"] for r in a} & {r["id"] for r in b}
     assert all(r["text"].startswith(r["bank"] + "，") for r in a + b)
     assert {r["bdci"] for r in a + b} == {"negative", "neutral", "positive"}
+    titles = [json.loads(line) for line in (tmp_path / "titles-a.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert titles and all(r["bank"] in r["text"] and "银行" in r["text"] for r in titles)
+    assert sorted(r["id"] for r in pool.title_candidates(SHARED)) == sorted(
+        json.loads(line)["id"] for line in (ROOT / "devset" / "title-labels.jsonl").read_text().splitlines())
     # the source's labels are only ever a fallback: a fresh build from BDCI gives the same rows
     raw = pool.build_pool(SHARED)
     assert sorted(r["id"] for r in raw["a"] + raw["b"]) == sorted(r["id"] for r in a + b)
