@@ -247,3 +247,51 @@ def test_deposits_and_products_listed_are_no_mis_selling(scorer, text):
 
 def test_a_deposit_turned_into_insurance_still_is(scorer):
     assert_bad_news(judge(scorer, "在甲行存的定期变成了保险"), "mis_selling")
+
+
+# --- round 3: grievances about the limit and scorn the families lacked ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，下卡一年多了，还没首提",
+    "甲行，用了两年，临时都没见过",
+    "甲行，半年了毛都没有",
+])
+def test_a_limit_never_raised_is_a_grievance(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，积分活动并没有什么卵用",
+    "甲行对老客户真不厚道",
+    "甲行就是嫌贫爱富",
+    "甲行，白金卡就是哄小白的",
+])
+def test_scorn_for_the_bank_is_a_complaint(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，我的固定没了，临时都降了",
+    "甲行，还完款额度变为0了",
+])
+def test_a_limit_gone_is_a_complaint(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+def test_a_temporary_limit_expiring_is_not(scorer):
+    assert judge(scorer, "甲行，临时额度到期后没有了").label != "negative"
+
+
+@pytest.mark.parametrize("text", ["甲行，额度竟然只有两千", "甲行，额度居然只有五千"])
+def test_surprise_marks_an_outcome(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")
+
+
+def test_slowness_said_mildly_is_a_complaint(scorer):
+    assert_bad_news(judge(scorer, "甲行，审核速度有点慢"), "complaint")
+
+
+@pytest.mark.parametrize("text", ["甲行，分期费率有点贵，不想分", "甲行，要本人去网点，有点麻烦"])
+def test_other_mild_judgements_are_weighing_an_offer(scorer, text):
+    assert judge(scorer, text).label != "negative"

@@ -671,6 +671,12 @@ _pattern("分期 分期通 快贷 贷款 房贷 车贷 信用贷 消费贷 经�
          "降息", 10, 0.0, across=True)
 # a limit too large to use up (55K额度都用不了) is a boast, not a failure
 _pattern("额度 k w 万 千", "用不了", 6, 0.0)
+# slowness said mildly is still the complaint the guide names for a slow service (有点慢, 速度有些慢); other
+# judgements said mildly (有点贵, 有点麻烦) are mostly a customer weighing an offer
+_neg(2.0, """有点慢 有点慢了 有些慢 有点儿慢 速度有点慢 有点拖""")
+# a limit the customer had, gone or cut to nothing (固定没了，临时都降了; 额度变为0了; 50000变0)
+_pattern("额度 固定 固额 固定额度 临时 临额 临时额度 融e借",
+         "变为0 变成0 变0 为0 直接为0 清零 突然没了 都降了 也降了 又降了", 8, -2.0, "complaint", across=True)
 # the bank refusing "me" again and again (拒我十几次), and a refusal that never ends (拒了两年还在拒)
 _pattern("拒我 拒了我", "次 回 遍 多次", 5, -2.0, "complaint")
 _pattern("下调 降低 调降 下降", _DEPOSIT_RATE, 8, -2.0, "fee_rate")
@@ -961,6 +967,7 @@ _neg(1.5, """简直了 没谁了 也是没谁了 倒霉 真倒霉 够了 真的�
 # interjections that count only as the mark of a grievance beside an outcome (卧槽，又秒拒), not on their own
 # (and sighs, vexation and the forums' emoji for it: 秒拒，唉 / 秒拒[捂脸] / 果然 said of the outcome)
 _EXASPERATED = """卧槽 我靠 我去 尼玛的 唉 哎 哎呀 哎哟 难受 生气 气死 心塞 心累 伤心 心慌 好心慌 拔凉 心凉 心凉凉 焦虑
+    竟然 居然
     搞不懂 不知道为什么 不懂为什么 果然
     捂脸 允悲 抓狂 白眼 怒骂 鄙视 委屈 悲伤 黑线"""
 _neg(0.5, _EXASPERATED)
@@ -994,6 +1001,11 @@ for _code, _words in (
          不出额度 都不出额度 额度出不来 额度不出 不给额度 没给额度 一直不出额度 就是不给提 就是不提 死活不给提
          就是不给额度 就是不下卡 没有存在感 一分不提 一分都不提 一点不提 不给面子 没救 没得救 救不了
          年没提 年不提 年没提额 年不提额 年没动过 年没涨 年都没提 年都不提 年了都没提 年了没提 年了不提 个月没提
+         没首提 还没首提 首提都没 首提都没有 没有首提 一直没首提 临时都没 临时也没 一直没有临时 都没有临时
+         没有临时额度 临时额度都没 毛都没 毛都没有 一毛都没有
+         有卵用 什么卵用 啥卵用 没有什么卵用 并没有什么卵用 没什么卵用 没啥卵用 并没有卵用
+         不厚道 不仁不义 嫌贫爱富 哄小白 哄小孩 趾高气扬 趾高气昂 狗眼看人低 看人下菜碟
+         越来越狗 太狗了 真狗 牛马
          个月不提 个月都没提 年没动 年都没动"""),
         ("fee_rate", """每月扣 每个月扣 每年扣 偷偷扣 照样扣 照扣 照收 被扣了 又被扣 扣费银行 乱扣钱 一分没少收 没少收
          拒绝退还 拒不退还 不予退还 拒绝返还 拒绝退费 拒退年费"""),):
