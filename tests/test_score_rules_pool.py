@@ -295,3 +295,15 @@ def test_slowness_said_mildly_is_a_complaint(scorer):
 @pytest.mark.parametrize("text", ["甲行，分期费率有点贵，不想分", "甲行，要本人去网点，有点麻烦"])
 def test_other_mild_judgements_are_weighing_an_offer(scorer, text):
     assert judge(scorer, text).label != "negative"
+
+
+# --- round 4: the poster's own credit is no verdict on the bank ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，资质不行呀，额度就不高",
+    "甲行，我征信不行，申了也白申",
+    "甲行，不结清不知道行不行",
+])
+def test_ones_own_credit_no_good_is_no_verdict(scorer, text):
+    assert judge(scorer, text).label != "negative"
