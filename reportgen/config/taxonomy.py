@@ -154,7 +154,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "假公章 虚假贷款 索贿 利益输送 权钱交易 收受贿赂 收受财物 非法收受 判处 死缓 无期徒刑 "
         "行贿 贪腐 腐败 违法犯罪 "
         "联合欺骗 合伙欺骗 伙同欺骗 串通欺骗 "
-        "挥霍 敛财 套取 贪官 打赏主播 被批捕 被逮捕 被刑拘 "
+        "挥霍 敛财 套取 贪官 打赏主播 被批捕 被逮捕 被刑拘 被双开 "
         "fraud scam laundering arrested convicted"), -2.5),
     Category("outage", "系统故障", "System outage", split_terms(
         "宕机 系统故障 故障 崩溃 崩了 无法登录 登录不上 无法转账 无法支付 闪退 瘫痪 系统升级 网银异常 服务中断 "

@@ -472,7 +472,8 @@ def _pattern(cues: str, objects: str, window: int, weight: float, categories: st
 _MONEY = ("存款 存银行 存在银行 存进 存入 存折 "
           "存的 积蓄 卡里的钱 卡上的钱 账户里的钱 余额 养老钱 血汗钱 救命钱 定期 的钱 块钱 万元 钱都 钱被")
 _CARD = "信用卡 储蓄卡 银行卡 借记卡 工资卡 社保卡 薪金卡 卡片 卡"
-_STAFF = "行长 副行长 董事长 副董事长 监事长 行长助理 高管 总经理 副总经理 总裁 ceo 主席 员工 职工 行员 柜员 经理 干部"
+_STAFF = ("一把手 行长 副行长 董事长 副董事长 监事长 行长助理 高管 总经理 副总经理 总裁 ceo 主席 员工 职工 行员 柜员 "
+          "经理 干部")
 _METRIC = ("净利 净利润 利润 利润总额 营收 营业收入 收入 业绩 股价 市值 薪酬 薪资 薪水 月薪 年薪 工资 年终奖 "
            "奖金 过节费 "
            "归母净利 归母净利润 营业利润 拨备前利润 净息差 息差 总资产 资产规模 存款规模 贷款规模 估值 评级 排名 分红 "
@@ -574,7 +575,8 @@ _pattern("天天 每天 一天 动不动 不停 总是 老是 经常 频繁 三�
          "电话 打电话 来电 短信 推送 推销 发短信", 6, -2.0, "complaint")
 _pattern("分期 利息 费率 手续费 年费 罚息 管理费", "套路 坑 太坑 坑人", 6, -2.5, "fee_rate complaint")
 _pattern("我 每月 每个月 信用卡 欠款 逾期", "罚款", 10, -2.0, "fee_rate")
-_pattern("停发 停售 暂停发行 下架", "大额存单 存单", 8, -2.0, "fee_rate")
+_pattern("停发 停售 暂停发行 下架 取消 停办 暂停", "大额存单 存单 5年期存款 五年期存款 三年期存款 3年期存款 "
+         "5年期定期 五年期定期 长期存款 5年期 五年期 三年期 3年期 存款产品", 8, -2.0, "fee_rate")
 _pattern("不给 不让 不肯 死活不", "分期 办理 提额 协商 注销 取钱 取款 使用", 3, -2.0, "complaint")
 # the same refusal told object-first (协商个还款都不给, 分期也不让)
 _pattern("分期 办理 提额 协商 注销 取钱 取款 退款 减免 延期", "都不给 也不给 都不让 也不让 都不同意 也不同意 都不肯 "
@@ -744,15 +746,17 @@ _pattern(" ".join(w for w in _STAFF.split() if w not in "员工 职工 行员 �
          "获刑 被判 判刑 一审获刑 受审 被公诉 提起公诉 被提起公诉 被捕 被逮捕 被批捕 投案 主动投案 投案自首 "
          "无期徒刑 死缓 出逃 外逃 潜逃", 12, -3.0, "personnel fraud_crime", across=True)
 _pattern(_STAFF, "失联 坠楼 跳楼 身亡 轻生 自杀 猝死 被杀害 杀害 被杀 遇害 被害 去世 离世 过劳 死亡 殉职 病逝 坠亡 "
-         "被捅 遇刺 失踪 下落不明 被通报 被处分 被问责 被免职 被撤职 被开除 被辞退 停职 被停职", 12, -3.0, "personnel",
+         "被捅 遇刺 失踪 下落不明 被通报 被处分 被问责 被免职 被撤职 被开除 被辞退 停职 被停职 处理结果 被处理 "
+         "受到处理 严肃处理 已被处理 予以处理", 12, -3.0, "personnel",
          across=True)
 # an employee's crime is the bank's fraud_crime, not an executive's fate (personnel); customers' money
 # taken by staff is a loss through the bank's handling too (ops_loss)
-_EMPLOYEE = "员工 职工 行员 柜员 客户经理 理财经理 工作人员 大堂经理 业务员 银行员工 信贷员"
-_pattern(_EMPLOYEE, "挪用 套取 侵吞 侵占 盗用 截留 私吞 冒领 转走 盗取 卷走 私自转", 16, -3.0, "fraud_crime ops_loss",
+_EMPLOYEE = "员工 职工 职员 行员 柜员 储蓄员 出纳 出纳员 客户经理 理财经理 工作人员 大堂经理 业务员 银行员工 信贷员"
+_pattern(_EMPLOYEE, "挪用 套取 侵吞 侵占 盗用 截留 私吞 冒领 转走 盗取 卷走 私自转 携款 卷款 潜逃 携款潜逃 卷款潜逃",
+         16, -3.0, "fraud_crime ops_loss",
          across=True)
 _pattern(_EMPLOYEE, "受贿 贪污 违法发放贷款 非法吸收 索贿 敛财 利益输送 骗贷 违法放贷 非法放贷 洗钱 行贿 私刻 "
-         "骗取 骗走 骗了 偷换 调包 掉包",
+         "骗取 骗走 骗了 偷换 调包 掉包 打赏",
          16, -3.0, "fraud_crime", across=True)
 _pattern(_EMPLOYEE, "飞单 私售 私自销售 私卖", 16, -3.0, "fraud_crime mis_selling", across=True)
 # (an executive's crime is an executive's fate too; an employee's, a 客户经理's, is the bank's crime only:
@@ -771,12 +775,12 @@ _pattern("理财经理 客户经理 柜员 工作人员 大堂经理 业务员 �
          -1.0, "mis_selling", across=True)
 # a staff member's misconduct (fraud_crime); the bank's conduct through its staff (complaint)
 _pattern("员工 职工 行员 柜员 保安 客户经理 理财经理 工作人员 大堂经理 保安人员 业务员",
-         "打人 骂人 辱骂 殴打 猥亵 性骚扰 偷 盗取 卷款 跑路 侵占 诈骗 造假 伪造 私自 冒用 冒充 冒签 代签 "
+         "打人 殴打 猥亵 性骚扰 偷 盗取 卷款 跑路 侵占 诈骗 造假 伪造 私自 冒用 冒充 冒签 代签 "
          "酒驾 醉驾 撞人 肇事 逃逸 吸毒 赌博 伤人 持刀 杀人", 10, -3.0,
          "fraud_crime",
          across=True)
 _pattern("员工 职工 行员 柜员 保安 客户经理 工作人员 大堂经理", "态度 怼 呵斥 嘲讽 推搡 驱赶 拒绝 刁难 冷漠 玩手机 "
-         "睡觉 打瞌睡 闭目 葛优瘫 骂 喊客户", 8, -2.0,
+         "睡觉 打瞌睡 闭目 葛优瘫 骂 骂人 辱骂 喊客户", 8, -2.0,
          "complaint")
 # a creditor's or the police's step, a customer's own arrears: not the bank's bad news
 _pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司法 涉案 涉赌 诈骗 电诈 ga 以贷还贷 拖欠 欠债 老赖 逾期了",
@@ -876,7 +880,10 @@ for _code, _words in (
         ("performance", """被下调评级 被下调信用评级 下调评级 下调信用评级 评级下调 信用评级下调 评级遭下调 评级被下调
          遭降级 被降级"""),
         ("outage", "交易中断 业务中断 服务中断 系统中断 网络中断 支付中断 全面中断 无法收款"),
-        ("personnel", "集体辞职 集体离职 集体出走 高管出走 高管离职潮 离职潮"),
+        ("personnel", "集体辞职 集体离职 集体出走 高管出走 高管离职潮"),
+        # staff leaving in droves or paid back what they earned: the bank's condition (performance)
+        ("performance", """离职潮 辞职潮 员工离职潮 员工流失 人员流失 人才流失 裁员潮 降薪潮 追薪 追讨薪酬 追讨工资
+         追回工资 追讨奖金 追讨绩效 薪酬追索 追索薪酬 追薪令"""),
         ("fraud_crime", "收受 收受好处 收受贿赂 收受财物 收受礼金 收受回扣 收受红包 吃回扣 拿回扣 收取回扣 索要好处"),
         ("ops_loss", "追不回 追不回来 要不回来 要不回 被刷走 刷走了 被刷了 错把 转给陌生人 转到陌生人"),
         ("fee_rate", "扣费异常 异常扣费 扣款异常 异常扣款 乱扣款 费用翻倍 收费翻倍 收费上涨 变相涨价 变相收费"),
@@ -1173,6 +1180,55 @@ _pattern("老人 老太 老太太 大爷 大妈 老伯 阿姨 储户 客户 顾�
 # a poster's own job and pay: 我辞职了, 公司发的年终奖, 公司拖欠工资 (the employer's, not the bank's)
 _pattern("我", "辞职 离职 退休 辞职了 离职了 退休了", 2, 0.0)
 _pattern("公司 单位 我们公司 老板 厂里 工地", "年终奖 工资 奖金 薪水 薪资 拖欠工资 欠薪 拖欠", 4, 0.0)
+
+# Hot-search titles (issue 15, the titles round): how a headline tells the rarer categories, as families.
+# A superior coercing a subordinate (领导施压…发生关系): the executive's misconduct, personnel and a crime.
+_pattern("领导 上司 上级 主管 支行长 分行行长 " + _EXECUTIVE, "发生关系 发生性关系 性侵 潜规则 强奸 猥亵 性骚扰 胁迫",
+         12, -3.0, "personnel fraud_crime", across=True)
+# ... an executive swindled (行长…被骗走三亿) is a scandal of the executive
+_pattern(_EXECUTIVE, "被骗 被骗走 遭诈骗 被诈骗", 8, -2.0, "personnel", across=True)
+# the bank's identity checks defeated (人脸识别被破解, 密码验证被绕过): customers' security (data_leak)
+_pattern("人脸识别 刷脸 人脸 面部识别 刷脸验证 密码 验证码 身份验证 身份核验 安全验证 u盾 安全系统",
+         "被破解 破解 被攻破 攻破 被绕过 被骗过 骗过 形同虚设", 10, -2.5, "data_leak")
+# accounts opened for customers without their consent (批量给客户开户): a product sold and an identity misused
+_pattern("未经同意 未经授权 未经本人同意 擅自 私自 偷偷 批量 莫名", "开户 开立账户 开了账户 开通账户 开了户 开设账户 "
+         "开卡 开养老金账户", 8, -2.0, "mis_selling data_leak")
+# staff made to meet sales quotas out of their own pocket (考核压力大自己买, 任务完不成一周扣三百): a grievance
+_pattern("任务 考核 指标 业绩指标 存款任务 揽储任务 贷款任务 消费贷任务 kpi 考核压力 业绩压力",
+         "完不成 没完成 扣钱 扣工资 扣绩效 压力大 自己买 自掏腰包 倒贴 自己垫 一周扣 每月被扣 被扣钱", 10, -2.0,
+         "complaint", across=True)
+# a customer questioned, checked on or sent away at the bank (被问钱来源, 被某行电话核实, 被喊话驱赶)
+_pattern("被", "电话核实 盘问 问钱 问来源 问资金来源 喊话 驱赶 赶出 赶走 轰走 轰出 撵走 撵出", 12, -2.0, "complaint")
+for _w in "问钱来源 问钱的来源 问资金来源 追问资金来源 问钱从哪来 问钱的用途 问取钱用途 问取款用途".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("complaint",)))
+# a customer carried to the counter to prove they are alive (抬到, 扛到, 背到): the bank's demand is the grievance
+for _w in "扛到 抬到 背到 抬进 背进 扛进 抬去 背去 扛去 用担架".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("complaint",)))
+# a free service withdrawn (免费短信正在消失, 取消免费短信提醒): a fee where there was none
+_pattern("免费 免费的 免费短信 短信提醒 免费提醒 免费服务 免费项目", "消失 正在消失 没了 成历史 变收费 改收费 要收费 "
+         "开始收费 收费了", 8, -2.0, "fee_rate")
+_pattern("取消 取消了 停止 停止了", "免费短信 免费提醒 免费服务 免费短信提醒 短信免费", 6, -2.0, "fee_rate")
+# money short or gone from what was deposited or withdrawn (存100万五年后剩1块, 取300元少5元, 练功钞)
+_pattern("存 存了 存入 存进 存的", "只剩 仅剩 只剩下 就剩 剩 还剩", 14, -2.5, "ops_loss", across=True)
+_pattern("取了 取款 取钱 取现 取出 存了 存款 存钱", "元少 块少 元竟少 元却少 元短", 10, -2.5, "ops_loss")
+_pattern("转走 挪走 划走 取走 卷走 挪用 盗取 侵占", "存款 储户存款 客户存款 养老钱 血汗钱 积蓄 储户资金 客户资金", 8,
+         -3.0, "ops_loss")
+for _w in "练功钞 取出练功钞 取到练功钞 夹杂练功钞 取出假钞 取到假钞 吐假钞 混有假币 混入假币 夹着假币".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.5, ("ops_loss",)))
+# fake gold or coins sold by the bank (卖疑似假黄金), a product found wrong or unwound (理财怎么了): mis_selling
+for _w in "假黄金 假金条 假金币 假纪念币 假银条 卖假".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.5, ("mis_selling",)))
+_pattern(_PRODUCT, "怎么了 究竟怎么了 到底怎么了 出事 出事了 出什么事 出问题 出了问题 怎么回事 咋回事 暴雷了", 8, -2.0,
+         "mis_selling")
+_pattern("违规 违法 私自 擅自", "引入保险 保险销售 销售保险 卖保险 推销保险 代销 售卖 兜售 销售人员 驻点销售", 8, -2.0,
+         "mis_selling")
+# the bank's branches closed by the hundred (网点一年退出上万家): its business shrinking (performance)
+_pattern("网点 营业网点 分支机构 物理网点 网点数量 线下网点", "退出 撤销 裁撤 关停 撤并 缩减 减少 撤离", 10, -2.0,
+         "performance", banks_only=True)
+# the customer, a victim of a scam, at the bank to pay (女子遇诈骗去某行转账): the bank is where the money went
+BYSTANDER_CUES += ("遇诈骗", "遭遇诈骗", "遭诈骗", "遇骗", "遇到诈骗", "遭遇电诈", "遇电诈", "遇到骗子", "遇骗子")
+# staff who saw through a scam (多问一句, 帮老人跳出陷阱): good news
+_pos(2.0, """跳出陷阱 免遭诈骗 免遭损失 保住养老钱 保住了 多问一句 多问了一句""")
 
 # "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
 # right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest

@@ -262,7 +262,12 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
     a phrase listed as neutral (公安冻结) into bad news (``entry.pairs`` leaves those out).  An
     entity's name between cue and object (``named``: spans) does not count towards the window:
     存款在某某银行某支行被冒领."""
+    # Of the patterns one role completes, a neutraliser in reach wins (逾期…冻结); else the one whose cue
+    # is nearest the object: 存款被某行员工转走 is the employee's act (员工…转走), not only money gone.
+    chosen: tuple[int, str, str, lx.Pattern] | None = None
     for role, pattern, wanted, window in entry.pairs:
+        if chosen is not None and role != chosen[2]:
+            break
         if pattern.banks_only and not bank:
             continue
         # the nearest cue in reach (a set intersection: a long text has seen many cues)
@@ -281,9 +286,15 @@ def paired(entry: Entry, start: int, clause: int, sentence: int,
                     and (best is None or (seen[0], cue) > best)):
                 best = (seen[0], cue)
         if best is not None:
-            return pattern_entry(pattern, best[1], role, entry.value if entry.kind == SENT else 0.0,
-                                 entry.fact or not (entry.kind == SENT and entry.value <= -lx.FACT_MARK))
-    return None
+            if not pattern.weight:
+                chosen = (best[0], best[1], role, pattern)
+                break
+            if chosen is None or best[0] > chosen[0]:
+                chosen = (best[0], best[1], role, pattern)
+    if chosen is None:
+        return None
+    return pattern_entry(chosen[3], chosen[1], chosen[2], entry.value if entry.kind == SENT else 0.0,
+                         entry.fact or not (entry.kind == SENT and entry.value <= -lx.FACT_MARK))
 
 
 def _named_between(named: Sequence[tuple[int, int]], begin: int, end: int) -> int:
