@@ -129,3 +129,54 @@ def test_a_product_gone_wrong_is_mis_selling(scorer, text):
 ])
 def test_a_scam_victim_at_the_counter_is_no_news_against_the_bank(scorer, text):
     assert judge(scorer, text).label != "negative"
+
+
+# --- round 2 ---
+
+
+@pytest.mark.parametrize("text", [
+    "八旬老人被要求到甲银行现场认证",
+    "甲银行要求储户出示户口本才能取钱",
+    "甲银行让独居老人证明自己还活着",
+    "甲银行柜员不让老人取自己的钱",
+    "甲银行限制取现引储户不满",  # (不满 alone is mild; the limit is the grievance)
+    "甲银行保安对储户爆粗口",
+    "女子在甲银行取款被拒当场崩溃大哭",
+])
+def test_the_bank_withholding_a_customers_own_money_is_a_complaint(scorer, text):
+    j = judge(scorer, text)
+    assert_bad_news(j, "complaint")
+    assert "outage" not in codes(j), (codes(j), j.reasons)
+
+
+def test_a_relative_signing_for_an_elderly_customer_is_no_crime(scorer):
+    j = judge(scorer, "甲银行回应老人不识字家属代签被拒")
+    assert_bad_news(j, "complaint")
+    assert "fraud_crime" not in codes(j), (codes(j), j.reasons)
+
+
+def test_staff_pressed_to_buy_products_is_a_complaint(scorer):
+    assert_bad_news(judge(scorer, "甲银行员工称被逼自己买理财"), "complaint")
+
+
+def test_a_superiors_harassment_is_personnel_and_a_crime(scorer):
+    j = judge(scorer, "甲银行女员工称长期遭领导骚扰")
+    assert_bad_news(j)
+    assert {"personnel", "fraud_crime"} <= codes(j), (codes(j), j.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "甲银行员工工资打对折",
+    "甲银行今年年终奖泡汤了",
+    "甲银行不良贷款激增",
+])
+def test_pay_cut_and_bad_loans_surging_are_performance(scorer, text):
+    assert_bad_news(judge(scorer, text), "performance")
+
+
+def test_a_forged_deposit_slip_is_an_operational_loss(scorer):
+    assert_bad_news(judge(scorer, "储户在甲银行的存单竟是假的"), "ops_loss")
+
+
+def test_the_bank_auctioning_collateral_is_a_creditors_routine(scorer):
+    assert judge(scorer, "甲银行在司法拍卖平台挂牌出售抵押房产").label != "negative"

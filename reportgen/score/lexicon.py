@@ -1230,6 +1230,31 @@ BYSTANDER_CUES += ("遇诈骗", "遭遇诈骗", "遭诈骗", "遇骗", "遇到�
 # staff who saw through a scam (多问一句, 帮老人跳出陷阱): good news
 _pos(2.0, """跳出陷阱 免遭诈骗 免遭损失 保住养老钱 保住了 多问一句 多问了一句""")
 
+# Round 2 of the titles (issue 15): the bank's demands at the counter, staff pressed, results told plainly.
+# proof or presence demanded before the customer may have their own money (被要求到现场认证, 出示结婚证才能取钱)
+_pattern("要求 被要求 让 必须 非要 得先", "到场 到现场 现场认证 亲自到 出示 结婚证 户口本 凭证 消费凭证 证明自己",
+         8, -2.0, "complaint")
+_pattern("不让 不给 不准 不许 拒绝让", "取钱 取款 取自己的钱 取出 支取 取现", 6, -2.0, "complaint")
+for _w in ("证明自己是自己 证明我是我 证明他是他 证明她是她 证明本人是本人 证明自己还活着 证明还活着 才能取钱 才能取款 "
+           "才给取 才让取 才能取 才能支取 限制取现 限制取款 限制提现 限制取钱 爆粗口 爆粗 骂脏话 飙脏话 崩溃大哭 "
+           "情绪崩溃 当场崩溃 代签被拒 代签遭拒 家属代签 亲属代签").split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("complaint",)))
+# staff pressed into buying the bank's products or paying for their quotas (员工称被逼买理财, 被摊派)
+_pattern(_EMPLOYEE, "被逼 被迫 被强制 自己买 自掏腰包 倒贴 被摊派 摊派", 10, -2.0, "complaint", across=True)
+# a superior's harassment of a subordinate (领导骚扰女员工) is the executive's misconduct
+_pattern("领导 上司 上级 主管", "骚扰 欺凌 霸凌 侮辱", 8, -2.5, "personnel fraud_crime", across=True)
+# pay cut or gone (工资打五折, 年终奖没了), bad loans surging: results (performance)
+_pattern(_METRIC, "打五折 打对折 打六折 打七折 打八折 减半 砍半 砍一半 没了 泡汤 泡汤了 停发 砍掉", 6, -2.5,
+         "performance", banks_only=True)
+for _w in "不良贷款激增 不良激增 不良贷款暴增 坏账激增 巨额坏账 不良资产激增".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("performance",)))
+# a deposit slip, passbook or seal found forged (存单被伪造): the customer's money not safe with the bank
+_pattern("存单 存折 印章 公章 回单", "被伪造 被仿造 是假的 系伪造 竟是假的 被掉包", 8, -2.5, "ops_loss")
+for _w in "假存单 伪造存单 存单造假 存单是假的".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.5, ("ops_loss",)))
+# a bank auctioning what a borrower pledged is the creditor's routine, not its bad news
+BANK_VIEW_AUCTION = {"拍卖": -0.3}
+
 # "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
 # right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest
 # of the sentence the bank's own clause, and adds its weight when something follows and the
@@ -1339,6 +1364,7 @@ BANK_VIEW: dict[str, float] = {
     "冻结": -0.5, "被冻结": -0.8, "冻结了": -0.8, "逾期": -0.3, "逾期了": -0.3, "起诉": -0.5, "诉讼": -0.5,
     "判决": -0.3, "失信": -0.3, "黑名单": -0.8, "强制执行": -0.5, "老赖": 0.0, "失信被执行人": 0.0,
     "被执行人": 0.0,
+    **BANK_VIEW_AUCTION,
 }
 # Words that make a response frame a rebuttal (某行回应…传闻).
 RUMOURS: tuple[str, ...] = ("传闻", "谣言", "谣传")
