@@ -307,3 +307,37 @@ def test_other_mild_judgements_are_weighing_an_offer(scorer, text):
 ])
 def test_ones_own_credit_no_good_is_no_verdict(scorer, text):
     assert judge(scorer, text).label != "negative"
+
+
+# --- round 5: what is wondered, supposed or asked does not add up; a plain question claims nothing ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，还款不及时的话，轻则降额，重则封卡",
+    "甲行，估计会降额，说不定还会封卡",
+    "甲行，套现太明显容易被降额，严重的容易封卡",
+])
+def test_several_damped_steps_do_not_add_up(scorer, text):
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，年费贵吗？",
+    "甲行，封卡是因为套现吗？",
+    "甲行，商务卡也那么难下卡？",
+    "甲行，手续费高吗？你分了几期呀？",
+])
+def test_a_plain_question_claims_nothing(scorer, text):
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，为什么又降我额度？",
+    "甲行，有这么坑的吗？",
+    "甲行，我特么一直提示额度过高？",
+    "甲行，凭什么收我年费？",
+])
+def test_a_demanding_or_rhetorical_question_still_complains(scorer, text):
+    assert_bad_news(judge(scorer, text))

@@ -416,6 +416,17 @@ NOT_ASKED: tuple[str, ...] = SECOND_PERSON + ("你敢信", "你能信", "你信�
 NOT_ASKED += ("你觉得", "你不觉得", "你没觉得", "你发现", "你没发现", "你没有发现", "你见过", "你见到过", "你能想象",
               "你想象", "你敢相信", "你相信", "你知道", "你听说", "你确定", "你说", "你看看", "你评评理", "你也",
               "是不是也", "你有遇到", "你遇到", "你碰到", "你有碰到", "你有被")
+# A plain question (收费高吗？ 封卡只是因为套现吗？ 那么难提额？) asks, and claims nothing: its unfavourable words count
+# ASKED_DAMPING too, unless it demands (怎么, 凭什么, 又), shows the writer's view (NOT_ASKED) or is rhetorical: a
+# question that answers itself (有这么坑的吗？ 还有比这更烂的吗？ 难道不是乱收费？ 还让不让人活了？)
+# ... and a swear word in a question shows the feeling (我特么…又过高？): it is not asked
+SWEARS: frozenset[str] = frozenset("特么 他妈 他么 妈的 tmd 卧槽 我靠 尼玛 md 操蛋 靠".split())
+RHETORICAL_QUESTIONS: tuple[str, ...] = ("有这么", "有这样", "还有比", "有比这", "难道", "还让不让", "让不让人",
+                                         "还有没有天理", "有没有天理", "有没有王法", "还有王法", "什么破", "啥破",
+                                         "什么垃圾", "啥垃圾", "这叫", "这算", "这就是", "谁能", "谁敢", "谁还",
+                                         "还能", "谁赔", "谁负责", "谁来", "谁管", "是人干的", "去哪", "哪去了", "何在",
+                                         "这不是", "那不是", "岂不是", "还不是", "不就是", "良心不会痛",
+                                         "良心不痛")
 ASK_ON: tuple[str, ...] = ("还是", "或者", "或是", "难道")
 # ... nor one the writer answers at once with a like story of their own (你有遇到…吗？我今天就碰上了; not 我浦发的
 # 协商就同意了, a contrast): the question shares the writer's grievance

@@ -158,6 +158,11 @@ _WILL = enc("会")
 _NOT_WILL = tuple(enc(w) for w in ("会员", "机会", "社会", "监会", "委员会", "协会", "开会", "学会", "会计", "会议",
                                    "理会"))
 _DEMANDING = tuple(enc(w) for w in ("怎么", "为什么", "为啥", "咋", "凭什么", "凭啥", "居然", "竟然", "又"))
+# a question that is the writer's claim: rhetorical (有这么坑的吗, 还有比这更…, 难道) or a demand (还让不让人活)
+_RHETORICAL = tuple(enc(w) for w in lx.RHETORICAL_QUESTIONS)
+# the notes of a term that is no claim of the writer's: only the largest of them counts
+_UNCLAIMED = ("told flatly", HEDGED, "a supposition", "a question", "asked of another poster", "a quoted word")
+_ASKABLE = lx.HEDGE_WEAKENS | {"fee_rate"}
 _QUOTE_OPEN = enc("“")
 _QUOTE_CLOSE = enc("”")
 # a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
@@ -322,7 +327,8 @@ class RulesScorer:
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS), sorted(lx.FORECASTS),
              sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
              lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.LIST_LEAD, lx.FACT_DAMPING, lx.FACT_MARK,
-             lx.ASKED_DAMPING, lx.NOT_ASKED, lx.ASK_ON, lx.QUOTED_WORD, lx.SUPPOSITIONS, lx.PAST_SUPPOSITIONS,
+             lx.ASKED_DAMPING, lx.NOT_ASKED, lx.RHETORICAL_QUESTIONS, sorted(lx.SWEARS),
+             lx.ASK_ON, lx.QUOTED_WORD, lx.SUPPOSITIONS, lx.PAST_SUPPOSITIONS,
              lx.HAPPENED_SUPPOSITIONS, lx.SUPPOSED_DAMPING, lx.PLAIN_GRIEVANCE, sorted(lx.POST_REGISTER),
              sorted(lx.OUTCOMES), sorted(lx.EXASPERATION), sorted(lx.DENIALS),
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
@@ -528,6 +534,14 @@ class RulesScorer:
                         and _may_happen(part, sentence, start):
                     value *= lx.ASKED_DAMPING  # (会被封卡吗？ 用了会黑屋吗？: a worry, no claim)
                     notes = _join(notes, "a question about what may happen")
+                elif value < 0 and is_bank and clause == sentence and sentence in part.questions \
+                        and clause not in own_clauses and part.where != "title" and not entry.fact \
+                        and _asked_about(entry) and not negated and "×" not in notes \
+                        and _plain_question(part, sentence, start):
+                    # (收费高吗？ 封卡只是因为这个吗？: the poster asks, and claims nothing; not a question whose
+                    # subject is the bank, 甲银行还值得信任吗？, which insinuates, nor an outcome, told flatly below)
+                    value *= lx.ASKED_DAMPING
+                    notes = _join(notes, "a question")
                 elif value < 0 and is_bank and (sentence in part.asked or (
                         part.quoted and part.where != "title" and _quoted(part, start))):
                     # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
@@ -546,8 +560,9 @@ class RulesScorer:
                         value *= lx.FACT_DAMPING
                         notes = _join(notes, "an outcome told flatly")
                 contribution = value * place * factor
-                if contribution < 0 and "told flatly" in notes:
-                    # (two outcomes told flatly are still no grievance: only the largest counts)
+                if contribution < 0 and ("told flatly" in notes or (is_bank and any(n in notes for n in _UNCLAIMED))):
+                    # (two outcomes told flatly are still no grievance, nor a rule told with its two steps, 轻则降额，
+                    # 重则封卡: of what is told flatly, wondered, supposed or asked, only the largest counts)
                     contribution, flat = min(0.0, contribution + flat), max(flat, -contribution)
                 elif (plain is None and about_it and entry.value <= -lx.PLAIN_GRIEVANCE and not entry.categories
                       and (entry.term in lx.POST_REGISTER or entry.term in _JUDGED)
@@ -774,6 +789,16 @@ def _suppositions(data: str, clause_ends: Sequence[int], sentence_ends: Sequence
 def _supposed(part: _Part, sentence: int, start: int) -> bool:
     span = part.supposed.get(sentence)
     return span is not None and span[0] <= start < span[1]
+
+
+def _plain_question(part: _Part, sentence: int, start: int) -> bool:
+    """Is the question that ends at ``sentence`` a plain one about the term at ``start`` (收费高吗？ 那么难提额？),
+    not a demanding one (怎么又降额？ 凭什么拒我？) nor one that shows the writer's view (你觉得…合理吗？)?"""
+    i = bisect.bisect_left(part.sentence_ends, sentence)
+    begin = part.sentence_ends[i - 1] if i > 0 else 0
+    asked = part.data[begin:sentence]
+    return not any(w in asked for w in _DEMANDING) and not any(w in asked for w in _NOT_ASKED) \
+        and not any(w in asked for w in _RHETORICAL)
 
 
 def _may_happen(part: _Part, sentence: int, start: int) -> bool:
@@ -1045,6 +1070,12 @@ def _wondered(entry: Entry) -> bool:
     """Is this a term a hedge weakens (lx.HEDGE_WEAKENS: 是不是诈骗？, 估计额度很低), rather than an
     insinuation it leaves whole (是否违规放贷, 会不会暴雷)?"""
     return lx.HEDGE_WEAKENS.issuperset(entry.categories) and entry.term not in lx.HEDGE_SPARES
+
+
+def _asked_about(entry: Entry) -> bool:
+    """Is this a term a plain question weakens: a grievance or a fee (收费高吗？), not an insinuation?"""
+    return _ASKABLE.issuperset(entry.categories) and entry.term not in lx.HEDGE_SPARES \
+        and entry.term not in lx.EXASPERATION and entry.term not in lx.SWEARS  # (我特么…过高？ shows the feeling)
 
 
 def _join(notes: str, note: str) -> str:
