@@ -341,3 +341,34 @@ def test_a_plain_question_claims_nothing(scorer, text):
 ])
 def test_a_demanding_or_rhetorical_question_still_complains(scorer, text):
     assert_bad_news(judge(scorer, text))
+
+
+# --- round 6: how the bank works, told as a rule; the poster's own debt told without blame ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，商务卡一般不好批，得有营业执照",
+    "甲行，按时还款，不然降额",
+    "甲行，刷太多大概率降到几千",
+])
+def test_a_rule_of_how_the_bank_works_is_no_grievance(scorer, text):
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，我逾期三个月了，本金两万加上滞纳金快三万了",
+    "甲行，欠了五万没钱还，现在每天都有催收",
+    "甲行，负债太高还不起，违约金越滚越多",
+])
+def test_ones_own_debt_told_without_blame_is_no_grievance(scorer, text):
+    j = judge(scorer, text)
+    assert j.label != "negative", j.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "甲行，我就逾期一天，催收电话打到我单位，太恶心了",
+    "甲行，才逾期两天就暴力催收",
+])
+def test_abusive_collection_of_a_debt_is_still_a_grievance(scorer, text):
+    assert_bad_news(judge(scorer, text), "complaint")

@@ -311,7 +311,7 @@ HEDGES: dict[str, float] = {
 # of what follows it a word later)
 # of what it may do (they damp only unfavourable terms: 会反弹 is as hopeful as 反弹)
 FORECASTS: frozenset[str] = frozenset("""会 可能会 就会 也会 容易 很容易 轻则 重则 小心 以免 免得 就怕 生怕 最怕 怕下
-    还以为 本以为 以为是""".split())
+    还以为 本以为 以为是 一般 一般都 通常 往往 大概率 否则 不然 不然的话 否则的话""".split())
 HEDGES.update({w: 0.3 for w in FORECASTS})
 HEDGE_DROPS: frozenset[str] = frozenset({"fraud_crime"})
 # What a hedge weakens: a scam wondered about (是不是诈骗？) or a grievance guessed in advance (估计额度很低).
@@ -794,9 +794,13 @@ _pattern("员工 职工 行员 柜员 保安 客户经理 工作人员 大堂经
          "睡觉 打瞌睡 闭目 葛优瘫 骂 骂人 辱骂 喊客户", 8, -2.0,
          "complaint")
 # a creditor's or the police's step, a customer's own arrears: not the bank's bad news
-_pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司法 涉案 涉赌 诈骗 电诈 ga 以贷还贷 拖欠 欠债 老赖 逾期了",
+# (and the collection, the late fees and the suit that a poster's own debt brings, told without blame: 我逾期半年了，
+# 催收天天联系我; 欠了三万，加上滞纳金…; abuse, 暴力催收 or 爆通讯录, is a longer word and stays a grievance)
+_pattern("逾期 欠款 欠钱 欠了 没还 还不上 公安 警方 法院 司法 涉案 涉赌 诈骗 电诈 ga 以贷还贷 拖欠 欠债 老赖 逾期了 "
+         "呆账 坏账 负债 还不起 没钱还",
          "冻结 被冻结 封卡 锁卡 止付 起诉 诉讼 被起诉 律师函 降额 封 黑名单 拉黑 进黑名单 被拉黑 额度清零 停卡 "
-         "被封卡 冻结了 被降额 警告", 20, 0.0, across=True, banks_only=True)
+         "被封卡 冻结了 被降额 警告 催收 催款 被催收 催收电话 违约金 滞纳金 罚息", 20, 0.0,
+         across=True, banks_only=True)
 _pattern("我 本人 自己 征信", "逾期 逾期了", 8, 0.0)
 _pattern("将于 计划 定于 期间 暂停 公告 通知 预计", "系统维护 维护 升级", 12, 0.0, across=True)
 # advice on what to do (打客服热线转人工反映, 可以转人工问问): a step to take, not a grievance
@@ -1366,6 +1370,8 @@ FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) sho
 # A post's grievance word of no category at least this heavy (吃相难看, 真坑) beside a fee, a product or a loss
 # (GRIEVANCES) makes the post a complaint too: 年费照样扣，吃相难看 is fee_rate and complaint.
 PLAIN_GRIEVANCE = 2.0
+# a grievance this strong (暴力催收, 被坑) is never neutralised by a pattern whose object it only contains
+STRONG_GRIEVANCE = 2.5
 
 # What these words mean when the target is a bank: the bank acting as a creditor (it freezes,
 # sues, reports arrears) or a customer's own arrears, not bad news about the bank (LABELLING.md:

@@ -329,7 +329,8 @@ class RulesScorer:
              lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.LIST_LEAD, lx.FACT_DAMPING, lx.FACT_MARK,
              lx.ASKED_DAMPING, lx.NOT_ASKED, lx.RHETORICAL_QUESTIONS, sorted(lx.SWEARS),
              lx.ASK_ON, lx.QUOTED_WORD, lx.SUPPOSITIONS, lx.PAST_SUPPOSITIONS,
-             lx.HAPPENED_SUPPOSITIONS, lx.SUPPOSED_DAMPING, lx.PLAIN_GRIEVANCE, sorted(lx.POST_REGISTER),
+             lx.HAPPENED_SUPPOSITIONS, lx.SUPPOSED_DAMPING, lx.PLAIN_GRIEVANCE,
+             lx.STRONG_GRIEVANCE, sorted(lx.POST_REGISTER),
              sorted(lx.OUTCOMES), sorted(lx.EXASPERATION), sorted(lx.DENIALS),
              [(k, e.kind, e.value, e.categories, e.context_only, e.cue_of, e.object_of, e.frame, e.awareness,
                e.bank_value, e.rumour, e.shield, e.weak, e.negation, e.fact)

@@ -209,12 +209,16 @@ def _pairs(entry: Entry) -> tuple[Pair, ...]:
     """The patterns an object term can complete, in the order :func:`paired` tries them, less those
     it never completes whatever the text: a pattern never turns a term the other way (不良率下降
     stays good news after 利润), nor a phrase listed as neutral (公安冻结) into bad news, nor
-    neutralises the bank's own failing (未及时止付 is no creditor's 止付 after 诈骗)."""
+    neutralises the bank's own failing (未及时止付 is no creditor's 止付 after 诈骗) or a strong grievance that
+    holds the object (暴力催收 after 逾期)."""
     return tuple((role, pattern, _CUE_SETS[pattern], pattern.window * CJK_BYTES)
                  for role in entry.object_of for pattern in BY_OBJECT.get(role, ())
                  if not ((entry.kind == SENT and entry.value * pattern.weight < 0)
                          or (entry.shield and pattern.weight)
-                         or (not pattern.weight and entry.term in lx.ACCUSATIONS)))
+                         or (not pattern.weight and entry.term in lx.ACCUSATIONS)
+                         # a strong grievance that only contains the object (暴力催收 holds 催收) is no creditor's step
+                         or (not pattern.weight and entry.term not in pattern.objects
+                             and entry.value <= -lx.STRONG_GRIEVANCE)))
 
 
 # 很低, 太慢, 这么难: a degree adverb before a one-character pattern word is still that word
