@@ -81,3 +81,24 @@ def test_families_leave_alone(scorer, text, bank, wanted):
 def test_no_risk_category_where_none_is_due(scorer, text, bank):
     j = judge(scorer, text, bank)
     assert not ({"fee_rate", "ops_loss", "complaint"} & codes(j)), (text, codes(j), j.reasons)
+
+
+# Round 2: a sales quota (为了完成业绩) is no results news; pay halved is the bank's condition; an annual fee
+# taken (年费扣了) is a fee dispute.
+@pytest.mark.parametrize("text, bank, wanted, unwanted", [
+    ("甲银行柜员为了完成业绩，忽悠我办了一张理财卡", JIA, "mis_selling", "performance"),
+    ("甲行客户经理冲业绩，骗我把定期转成了保险", JIA, "mis_selling", "performance"),
+    ("甲银行基层员工工资被砍半", JIA, "performance", "complaint"),
+    ("网传甲银行柜员薪水被砍半", JIA, "performance", "complaint"),
+    ("甲行信用卡年费扣了我580，一次没刷过", JIA, "fee_rate", ""),
+])
+def test_round_two_families(scorer, text, bank, wanted, unwanted):
+    j = judge(scorer, text, bank)
+    assert j.label == "negative", (text, j.reasons)
+    got = codes(j)
+    assert set(wanted.split()) <= got, (text, got, j.reasons)
+    assert not set(unwanted.split()) & got, (text, got, j.reasons)
+
+
+def test_a_ranking_listed_in_no_order_is_no_results_news(scorer):
+    assert "performance" not in codes(judge(scorer, "代销机构名单：甲银行、乙银行（以上排名不分先后）"))

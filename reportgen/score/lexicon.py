@@ -275,6 +275,7 @@ ZH_NEUTRAL: tuple[str, ...] = tuple("""
     免去 调任 调离 请辞 拟任 提名 当选 换届 辞去 改任 转任 到任 上任 掌舵 执掌 接棒 新帅 人事调整 人事任免 任免
     辞职 辞任 离职 聘任 任命 出任 就任 履新 新任 接任 升任 退休 退任 离任 卸任 换帅 人事变动 任职资格获批 核准任职
     年费会员 换年费 抵年费 兑换年费 积分换年费 积分抵年费
+    完成业绩 冲业绩 拉业绩 做业绩 业绩任务 业绩指标 业绩压力 业绩考核 排名不分先后
 """.split())
 
 # --- Chinese: modifiers ------------------------------------------------------------------------
@@ -1261,7 +1262,8 @@ _pattern(_EMPLOYEE, "被逼 被迫 被强制 自己买 自掏腰包 倒贴 被�
 # a superior's harassment of a subordinate (领导骚扰女员工) is the executive's misconduct
 _pattern("领导 上司 上级 主管", "骚扰 欺凌 霸凌 侮辱", 8, -2.5, "personnel fraud_crime", across=True)
 # pay cut or gone (工资打五折, 年终奖没了), bad loans surging: results (performance)
-_pattern(_METRIC, "打五折 打对折 打六折 打七折 打八折 减半 砍半 砍一半 没了 泡汤 泡汤了 停发 砍掉", 6, -2.5,
+_pattern(_METRIC, "打五折 打对折 打六折 打七折 打八折 减半 砍半 砍一半 没了 泡汤 泡汤了 停发 砍掉 被砍半 被减半 "
+         "被腰斩", 6, -2.5,
          "performance", banks_only=True)
 for _w in "不良贷款激增 不良激增 不良贷款暴增 坏账激增 巨额坏账 不良资产激增".split():
     CATEGORY_PHRASES.setdefault(_w, (-2.0, ("performance",)))
@@ -1282,6 +1284,9 @@ for _w, _weight in (("去世老人 离世老人 过世老人 去世的老人 离
 for _v in "迟迟未发放 迟迟未发 迟迟不发 迟迟没发 暂缓发放 延迟发放 推迟发放 缓发 欠发".split():
     for _o in "年终奖 奖金 绩效 绩效工资 工资 薪酬 薪水".split():
         CATEGORY_PHRASES.setdefault(_v + _o, (-2.0, ("performance",)))
+# a fee taken (年费扣了我300): a fee dispute, not only a complaint
+for _w in "年费扣 年费扣了 年费被扣 年费照扣 年费又扣".split():
+    CATEGORY_PHRASES.setdefault(_w, (-1.8, ("fee_rate",)))
 # a bank's own crisis or run (某行危机, 挤兑潮): its condition (performance); a crisis of trust or of its image is a
 # grievance about its conduct (complaint)
 for _w in "流动性危机 破产危机 倒闭危机 挤兑潮 遭挤兑 发生挤兑 挤兑危机".split():
