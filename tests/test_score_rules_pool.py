@@ -210,6 +210,15 @@ def test_a_forecast_or_a_fear_is_no_report(scorer, text):
     assert any("hedged" in r.note for r in j.reasons), j.reasons
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("甲行这么搞，迟早会出事", "complaint"),
+    ("甲行早晚要倒闭", "performance"),
+])
+def test_doom_foretold_is_no_hedge(scorer, text, code):
+    # (迟早会 / 早晚要 predict trouble for the bank: an accusation, not advice on what may happen to a customer)
+    assert_bad_news(judge(scorer, text), code)
+
+
 def test_a_forecast_does_not_damp_good_news(scorer):
     # (a forecast damps only unfavourable words: 会反弹 is as hopeful as 反弹)
     assert judge(scorer, "甲行股价会反弹").score == judge(scorer, "甲行股价反弹").score
