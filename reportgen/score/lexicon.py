@@ -316,6 +316,12 @@ HEDGES: dict[str, float] = {
 FORECASTS: frozenset[str] = frozenset("""会 可能会 就会 也会 容易 很容易 轻则 重则 小心 以免 免得 就怕 生怕 最怕 怕下
     还以为 本以为 以为是 一般 一般都 通常 往往 大概率 否则 不然 不然的话 否则的话""".split())
 HEDGES.update({w: 0.3 for w in FORECASTS})
+# ... unless the writer goes on to tell that it happened (通常三天到账，这次十天还没到; 往往降额最狠，我就被降了; 就怕
+# 乱扣费，果然又扣了; 本以为靠谱，结果存款没了): then the rule of how the bank works is the grievance's setting
+FORECAST_CAME_TRUE: tuple[str, ...] = tuple("""结果 果然 这次 这回 这一次 却 偏偏 没想到 谁知 哪知 竟然 居然 还真
+    我就被 我也被 我被 就被 我就是 中招 亲身经历 亲测 亲身体验 已经被 刚被 又被 可我 可这次 被降到 被降成""".split())
+# (not a belief the writer was wrong in: 还以为是诈骗电话，结果真是客服推销 tells that it was no scam)
+FORECAST_MISTAKEN: frozenset[str] = frozenset("还以为 本以为 以为是".split())
 HEDGE_DROPS: frozenset[str] = frozenset({"fraud_crime"})
 # What a hedge weakens: a scam wondered about (是不是诈骗？) or a grievance guessed in advance (估计额度很低).
 # Any other problem asked about a bank (是否违规放贷, 会不会泄露信息, 理财是否误导销售) is a media question
@@ -514,7 +520,8 @@ _pattern("一年 两年 三年 四年 五年 六年 七年 八年 九年 十年 
          3, -2.0, "complaint")
 # (the limit's outcome told plainly is a fact; said with a degree word, 太低 or 才, it is resented)
 _pattern("额度 提额 固额 固定额度 临额 临时额度",
-         "只给 只有 降 降到 降成 被降 掉 砍 没提 不提 没动 难 慢 低 没涨 没涨过 不涨 没变 不变 不稳定 不稳 忽高忽低",
+         "只给 只有 降 降到 降成 被降 掉 砍 砍半 砍一半 没提 不提 没动 难 慢 低 没涨 没涨过 不涨 没变 不变 不稳定 "
+         "不稳 忽高忽低",
          6, -2.0, "complaint", fact=True)
 _pattern("额度 提额 固额 固定额度 临额 临时额度", "太低 很低 好低 才 太小 太少 给的少", 6, -2.0, "complaint")
 _pattern("申请 办卡 申卡", "没下来 没批 没通过 不通过 被拒 拒了 批不下来", 8, -2.0, "complaint", fact=True)
@@ -542,7 +549,8 @@ _pattern("把我 把我的 给我 我的卡被 卡被", "停了 停掉 停用了
          "冷冻了 拉黑 限制 关了 列入黑名单", 6, -2.0, "complaint")
 _pattern("被", "冷冻 冷冻了 停卡 停了 拉黑", 4, -2.0, "complaint")
 # perks cut (权益全砍了), collection of a customer who owes nothing (催收…我都没逾期), trips for a simple errand
-_pattern("权益 福利 积分 羊毛 优惠 活动", "砍 砍了 全砍了 都砍了 砍掉 缩水 大缩水 取消了 全没了 都没了", 6, -2.0,
+_pattern("权益 福利 积分 羊毛 优惠 活动", "砍 砍了 砍半 砍一半 全砍了 都砍了 砍掉 缩水 大缩水 取消了 全没了 都没了",
+         6, -2.0,
          "complaint")
 _pattern("催收 催款 催还 催收短信 催收电话", "没逾期 都没逾期 从没逾期 没有逾期 从来没逾期 没欠钱 没欠款 早就还了 "
          "已经还了 还清了", 20, -2.0, "complaint", across=True)
@@ -673,7 +681,8 @@ _pattern("老人 大爷 大妈 老太 储户 客户 病人 瘫痪 瘫痪老人 �
          "complaint", across=True)
 # fees and rates charged or raised (fee_rate); waivers and discounts are not news
 _pattern("年费 手续费 利息 费用 服务费 短信费 管理费 违约金 罚息 短信 短信息 会员费 lx 息费 分期费 费率 利率",
-         "扣了 扣走 扣除 被扣 收了 多收 涨了 太高 偏高 疯长 太贵 好贵 收钱 扣钱 涨 一直涨 越来越高 好高 很高 这么高 "
+         "扣了 扣走 扣除 被扣 收了 多收 涨了 涨到 太高 偏高 疯长 太贵 好贵 收钱 扣钱 涨 一直涨 越来越高 好高 很高 "
+         "这么高 "
          # a customer's verdict on what it costs them (年费吃不消, 费率不便宜, 管理费悲剧, 利率吓人)
          "吃不消 受不了 伤不起 用不起 养不起 不便宜 也不少 可不少 吓人 悲剧 高了 有点高 太坑 好坑 真坑",
          8, -2.0, "fee_rate")
@@ -697,8 +706,8 @@ _pattern("额度 固定 固额 固定额度 临时 临额 临时额度 融e借",
          "变为0 变成0 变0 为0 直接为0 清零 突然没了 都降了 也降了 又降了", 8, -2.0, "complaint", across=True)
 # the bank refusing "me" again and again (拒我十几次), and a refusal that never ends (拒了两年还在拒)
 _pattern("拒我 拒了我", "次 回 遍 多次", 5, -2.0, "complaint")
-_pattern("下调 降低 调降 下降", _DEPOSIT_RATE, 8, -2.0, "fee_rate")
-_pattern(_LOAN_RATE, "上调 上浮 提高 涨 上涨 调高", 6, -2.0, "fee_rate")
+_pattern("下调 降低 调降 下降 降", _DEPOSIT_RATE, 8, -2.0, "fee_rate")
+_pattern(_LOAN_RATE, "上调 上浮 提高 涨 涨到 上涨 调高", 6, -2.0, "fee_rate")
 # a loan rate kept up when others cut theirs (房贷利率别家都降了就你家不降)
 _pattern(_LOAN_RATE, "不降 还不降 迟迟不降 就是不降 都不降 不下调 迟迟不下调", 14, -2.0, "fee_rate", across=True)
 _pattern("上调 上浮 提高", _LOAN_RATE, 8, -2.0, "fee_rate")
@@ -1305,6 +1314,38 @@ _pattern("别想 休想 甭想 想都别想", "减免 免年费 停息 退息 �
 # a bank auctioning what a borrower pledged is the creditor's routine, not its bad news
 BANK_VIEW_AUCTION = {"拍卖": -0.3}
 
+# Red-team round 5 (issue 15): bad news told in the contexts the forum dampers were built for.
+# Collection that abuses, after the poster's own debt (我逾期了，催收冒充律师; 欠款已结清，催收还打我父母电话): the
+# creditor's step is no routine once it impersonates, threatens, comes to the door, calls at night or reaches the
+# poster's family, work or contacts (the bank's conduct: complaint)
+_pattern("催收 催款 催收员 催收人员 催收公司 催收电话 催债 催收短信 催款短信 第三方催收 外包催收",
+         "冒充 假冒 威胁 恐吓 辱骂 骂 骂人 侮辱 上门 堵我 堵门 泼油漆 泼漆 半夜 凌晨 深夜 家人 父母 老婆 老公 孩子 "
+         "亲戚 同事 单位 学校 联系人 通讯录 爆通讯录 朋友圈 遗照 广播 骚扰 轰炸 造谣 发到网上 曝光 老赖 坐牢 抓我",
+         16, -2.5, "complaint", across=True)
+# the bank's act on the customer's account (冷冻我半年, 冷冻客户账户, 关我小黑屋): the complaint, where the state
+# (冷冻, 黑屋) is forum jargon or an outcome told flatly
+for _w in """冷冻我 冷冻了我 把我冷冻 把我给冷冻 冷冻客户 冷冻用户 冷冻账户 冷冻我的 关我小黑屋 关我黑屋 把我关进 把我关
+        关了我小黑屋 挂你电话 直接挂你电话""".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("complaint",)))
+# a fee taken twice, a rate raised where a cut was announced (不降反升), the bank's charge called robbery (明抢)
+for _w in """重复收费 重复收取 重复扣费 收了两次 扣了两次 收两次 扣两次 不降反升 不降反涨 反而上调 反而涨了 反而提高
+        反而上浮 反而升了 明抢 明着抢 明着抢钱""".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("fee_rate",)))
+# a wait dragged out (拖了半个月, 足足拖了两个月): the grievance, where 通常三天到账 told how it should be
+# (the number right after 拖了: 我拖了他两天 is the poster's own delay)
+for _lead in ("拖了", "拖了整整", "足足拖了", "一拖就是"):
+    for _n in "一 两 二 三 四 五 六 七 八 九 十 几 半 十几 好几 一个多 两个多 二十 二十多 三十".split():
+        for _u in "天 周 个月 个多月 个星期 年".split():
+            CATEGORY_PHRASES.setdefault(_lead + _n + _u, (-2.0, ("complaint",)))
+# the bank likened to one that failed (会不会成为下一个包商？), branches closing one after another (接连关门)
+for _w in "下一个包商 下一个包商银行 下一个恒丰 下一个锦州 第二个包商 翻版包商".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("performance",)))
+for _w in "关门潮 纷纷关门 接连关门 相继关门 陆续关门 撤点潮".split():
+    CATEGORY_PHRASES.setdefault(_w, (-2.0, ("performance",)))
+# "is this lawful?" of what the bank does (这样收费合法吗？ 如此扣费合规吗？): the writer's view, not a plain question
+_pattern("这样 如此 这么 这种 这般", "合法吗 合规吗 合理吗 违法吗 违规吗 不违法吗 不违规吗 不犯法吗 正常吗 "
+         "有道理吗", 8, -2.0, "complaint")
+
 # "<bank>回应…", "<bank>致歉…": the response verb is not the news, what follows it is.  A frame
 # right after the bank's name (within FRAME_WINDOW characters: 某行深圳分行回应…) makes the rest
 # of the sentence the bank's own clause, and adds its weight when something follows and the
@@ -1400,6 +1441,15 @@ OUTCOMES: frozenset[str] = frozenset("""
 """.split())
 # (黑屋, the forums' word for an account the risk model holds still, is mostly jargon in advice, a fear or a
 # question: 分期容易进黑屋, 会黑屋吗, 大黑屋很多年了.  It is an outcome, a grievance where one shows.)
+# 都没 (连…都没) is the leftmost-longest word before a grievance that starts with 没 (一个月都没解决, 都没人管): each
+# such grievance is a word with 都 too, as heavy (not an outcome's, 都没批, which stays the outcome told flatly)
+_PATTERN_WORDS = {w for _p in PATTERNS for w in _p.cues + _p.objects}
+for _w, _v in list(ZH_NEGATIVE.items()):
+    if _v < 0 and len(_w) >= 2 and _w[0] == "没" and _w not in OUTCOMES and "都" + _w not in _PATTERN_WORDS:
+        ZH_NEGATIVE.setdefault("都" + _w, _v)
+for _w, (_v, _codes) in list(CATEGORY_PHRASES.items()):
+    if _v < 0 and len(_w) >= 2 and _w[0] == "没" and _w not in OUTCOMES and "都" + _w not in _PATTERN_WORDS:
+        CATEGORY_PHRASES.setdefault("都" + _w, (_v, _codes))
 FACT_DAMPING = 0.35
 FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance
 # A post's grievance word of no category at least this heavy (吃相难看, 真坑) beside a fee, a product or a loss

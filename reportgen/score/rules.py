@@ -163,6 +163,8 @@ _RHETORICAL = tuple(enc(w) for w in lx.RHETORICAL_QUESTIONS)
 # the notes of a term that is no claim of the writer's: only the largest of them counts
 _UNCLAIMED = ("told flatly", HEDGED, "a supposition", "a question", "asked of another poster", "a quoted word")
 _ASKABLE = lx.HEDGE_WEAKENS | {"fee_rate"}
+# what tells that a forecast came true (lx.FORECAST_CAME_TRUE)
+_CAME_TRUE = tuple(enc(fold(w)) for w in lx.FORECAST_CAME_TRUE)
 _QUOTE_OPEN = enc("“")
 _QUOTE_CLOSE = enc("”")
 # a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
@@ -325,6 +327,7 @@ class RulesScorer:
              lx.FRAME_WINDOW, lx.FRAMES, lx.PRE_FRAMES, lx.PATTERNS, lx.FALLBACK_CATEGORY, AMBIENT_CAP,
              PLACE_POST_ELSEWHERE, lx.POST_TEXT,
              sorted(lx.HEDGE_WEAKENS), sorted(lx.HEDGE_SPARES), sorted(lx.HEDGE_DROPS), sorted(lx.FORECASTS),
+             lx.FORECAST_CAME_TRUE, sorted(lx.FORECAST_MISTAKEN),
              sorted(lx.OBJECT_CUES), lx.PASSIVE_MARKS, lx.SECOND_PERSON, lx.OWN_TAG_REST, lx.TAG_JOINERS,
              lx.ANAPHORA, lx.BANK_ANAPHORA, lx.LISTED_CLAUSE, lx.LIST_LEAD, lx.FACT_DAMPING, lx.FACT_MARK,
              lx.ASKED_DAMPING, lx.NOT_ASKED, lx.RHETORICAL_QUESTIONS, sorted(lx.SWEARS),
@@ -986,12 +989,12 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
         start, end, entry, clause, sentence = hit
         if entry.object_of and cues:
             pair = paired(entry, start, clause, sentence, cues, bank, part.data, named)
-            if entry.cue_of and (negator is None or negator[1] != start):  # 没逾期 is no arrears
-                for role in entry.cue_of:
+            if entry.cue_of and (negator is None or negator[1] != start or negator[2].value > 0):
+                for role in entry.cue_of:  # 没逾期 is no arrears; 通常存款 (a hedge) is still a deposit
                     cues[role] = (end, clause, sentence)
             if pair is not None:
                 entry = pair  # the pair stands for its object: 存款…被转走
-        elif entry.cue_of and (negator is None or negator[1] != start):
+        elif entry.cue_of and (negator is None or negator[1] != start or negator[2].value > 0):
             for role in entry.cue_of:
                 cues[role] = (end, clause, sentence)
         kind = entry.kind
@@ -1020,7 +1023,10 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
                 and _negates(negator, start, clause, sentence):
             negator = None  # 这不是浪费时间吗: 不是…吗 affirms
         elif negator is not None and (negator[2].value <= 0 or (_wondered(entry) and (
-                value < 0 or negator[2].term not in lx.FORECASTS))) and _negates(negator, start, clause, sentence):
+                value < 0 or negator[2].term not in lx.FORECASTS) and not (
+                negator[2].term in lx.FORECASTS and negator[2].term not in lx.FORECAST_MISTAKEN
+                and _came_true(part, end)))) \
+                and _negates(negator, start, clause, sentence):
             # "no leak happened" is reassurance, not good news: a negated bad term stays mild
             value = min(value * negator[2].value, NEGATED_CAP) if value < 0 else value * negator[2].value
             if negator[2].value > 0:  # a hedge (lx.HEDGES: 是不是, 估计) damps without turning
@@ -1037,6 +1043,14 @@ def _modified_terms(part: _Part, masked: frozenset[int], bank: bool,
         out.append((start, clause, sentence, value, negated, notes, entry))
     part.terms_cache[(masked, bank, named)] = out
     return out
+
+
+def _came_true(part: _Part, end: int) -> bool:
+    """Does the text go on, after a forecast's term ending at ``end``, to tell that it happened (甲行通常三天到账，
+    这次十天还没到; 往往降额最狠，我就被降了; 就怕乱扣费，果然又扣了)?  Then the forecast is the grievance's
+    setting, not advice or a worry."""
+    rest = part.data[end:]
+    return any(w in rest for w in _CAME_TRUE)
 
 
 def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:

@@ -193,7 +193,9 @@ def build_table(categories: Sequence[Category], extra: Mapping[str, float]) -> d
         roles = sorted((w for _rank, w in inside if len(w) > 1 or w == key or _adverb_form(key, w)),
                        key=len, reverse=True)
         if roles:
-            table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS),
+            # (a negated word is not the cue inside it: 我没逾期 is no arrears that makes 催收 a creditor's step)
+            table[key] = replace(entry, cue_of=tuple(w for w in roles if w in CUE_WORDS and (
+                                     w == key or not key.startswith(_NEGATED_STARTS) or w.startswith(_NEGATED_STARTS))),
                                  object_of=tuple(w for w in roles if w in BY_OBJECT))
     for key, entry in list(table.items()):
         sensitive = entry.bank_value is not None or not BANKS_ONLY_OBJECTS.isdisjoint(entry.object_of)
