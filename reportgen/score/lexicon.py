@@ -1444,12 +1444,12 @@ OUTCOMES: frozenset[str] = frozenset("""
 # 都没 (连…都没) is the leftmost-longest word before a grievance that starts with 没 (一个月都没解决, 都没人管): each
 # such grievance is a word with 都 too, as heavy (not an outcome's, 都没批, which stays the outcome told flatly)
 _PATTERN_WORDS = {w for _p in PATTERNS for w in _p.cues + _p.objects}
-for _w, _v in list(ZH_NEGATIVE.items()):
-    if _v < 0 and len(_w) >= 2 and _w[0] == "没" and _w not in OUTCOMES and "都" + _w not in _PATTERN_WORDS:
-        ZH_NEGATIVE.setdefault("都" + _w, _v)
-for _w, (_v, _codes) in list(CATEGORY_PHRASES.items()):
-    if _v < 0 and len(_w) >= 2 and _w[0] == "没" and _w not in OUTCOMES and "都" + _w not in _PATTERN_WORDS:
-        CATEGORY_PHRASES.setdefault("都" + _w, (_v, _codes))
+for _w, _weight in list(ZH_NEGATIVE.items()):
+    if _weight < 0 and len(_w) >= 2 and _w[0] == "没" and _w not in OUTCOMES and "都" + _w not in _PATTERN_WORDS:
+        ZH_NEGATIVE.setdefault("都" + _w, _weight)
+for _w, _phrase in list(CATEGORY_PHRASES.items()):
+    if _phrase[0] < 0 and len(_w) >= 2 and _w[0] == "没" and _w not in OUTCOMES and "都" + _w not in _PATTERN_WORDS:
+        CATEGORY_PHRASES.setdefault("都" + _w, _phrase)
 FACT_DAMPING = 0.35
 FACT_MARK = 1.0  # an unfavourable term at least this heavy (not an outcome) shows a grievance
 # A post's grievance word of no category at least this heavy (吃相难看, 真坑) beside a fee, a product or a loss
