@@ -200,7 +200,7 @@ def test_rules_on_the_devset_split(devset: dict[str, Path], split: str) -> None:
 
 # The pool and the titles (devset/README.md): real texts that name no bank, a bank put in; half b is only ever
 # counted.  Guards a little under today's figures: what carries to texts nobody tuned on must not slip back.
-POOL_GUARDS = {"pool-b": {"f1": 0.45, "micro": 0.40}, "titles-b": {"f1": 0.77, "micro": 0.60}}
+POOL_GUARDS = {"pool-b": {"f1": 0.46, "micro": 0.41}, "titles-b": {"f1": 0.80, "micro": 0.67}}
 
 
 @pytest.mark.parametrize("split", sorted(POOL_GUARDS))
@@ -213,10 +213,10 @@ def test_rules_on_the_pool_and_titles_nobody_tuned_on(devset: dict[str, Path], s
 
 ISSUE_TARGETS = pytest.mark.xfail(
     reason="issue 15's targets on the held-out test split (negative F1 >= 0.85, category micro-F1 >= 0.80, recall "
-           ">= 0.6 for every category with >= 10 test rows) are beyond the rules: written from train they reach 0.82 "
-           "F1 there but 0.66 on the 893 held-out rows (0.73 on the first rounds' 255), where most missed rows use "
-           "wording no rule has seen; five review rounds of invented texts raised train and the invented sets, not "
-           "the held-out split (see README.md)",
+           ">= 0.6 for every category with >= 10 test rows) are beyond the rules: written from train they reach 0.83 "
+           "F1 there but 0.65 on the 893 held-out rows (0.72 on the first rounds' 255), where most missed rows use "
+           "wording no rule has seen; rounds on invented texts and on the pool and titles nobody tuned on raised "
+           "those checks, and changed 4 of the 893 held-out verdicts (see README.md)",
     strict=True)
 
 
