@@ -43,6 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POOL_LABELS = HERE / "pool-labels.jsonl"
 TITLE_LABELS = HERE / "title-labels.jsonl"
+SYNTHETIC = HERE / "synthetic.jsonl"
 BANKS = ("招行", "交行", "建行", "广发", "浦发", "中信")
 TITLE_BANKS = ("工商银行", "建设银行", "招商银行", "交通银行", "浦发银行", "中信银行", "民生银行", "平安银行")
 JACCARD = 0.5
@@ -200,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
         negative = sum(r["negative_for_bank"] for r in rows)
         bdci = sum(r["bdci"] == "negative" for r in rows)
         print(f"pool-{half}: {len(rows)} rows, {negative} negative, {bdci} BDCI-negative")
+    if SYNTHETIC.exists():  # the invented rows, halved the same way (a: read when writing cues, b: counted)
+        halves: dict[str, list[str]] = {"a": [], "b": []}
+        for line in SYNTHETIC.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                halves["a" if int(_sha(json.loads(line)["id"])[-1], 16) % 2 == 0 else "b"].append(line)
+        for half, lines in halves.items():
+            (args.out / f"synthetic-{half}.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+            print(f"synthetic-{half}: {len(lines)} rows")
     if TITLE_LABELS.exists():
         for half, rows in labelled_titles(args.shared).items():
             with (args.out / f"titles-{half}.jsonl").open("w", encoding="utf-8") as handle:
