@@ -164,6 +164,22 @@ _neg(2.0, """净利下滑 净利下降 净利润下滑 净利润下降 利润下
           业绩下降 股价大跌 股价暴跌 股价下跌 市值蒸发 不良率上升 不良率攀升 不良率走高 不良率反弹 不良率高
           薪酬下降 降薪 人均降薪 年终奖缩水""")
 
+# Implicit grievances and service complaints of short posts (synthetic round): irony and resignation
+# (办了个寂寞, 要它何用, 感谢厚爱), telling others to stay away (劝大家别碰), a runaround (转了三个部门, 明天再来,
+# 跑了三趟, 没人打来), scripted staff (念稿子), channels that fail (请求超时, 识别失败, 无法充值), customer data that
+# leaks in a post's words (叫卖, 外泄, 叫出我全名), a rate or a fee resented (悄悄上调, 还收手续费, 贵了).
+_neg(2.0, """办了个寂寞 个寂寞 要它何用 有何用 逗我玩 逗我呢 什么毛病 啥毛病 求放过 放过我吧 感谢厚爱
+          懂的都懂 别碰 劝大家别 劝你别 等于没约 约了等于没 打一星 给一星 给了一星 掉链子 证明我是我
+          没人打来 没回电 没有回电 不回电 说好回电 转了三个部门 转了好几个部门 转了几个部门 转来转去
+          让我明天再打 让我明天再来 让我下周再来 让我改天再来 叫我明天再来 叫我下周再来 叫我改天再来
+          说明天再来 说下周再来 说改天再来 跑了两趟 跑了三趟 跑了几趟 跑了好几趟 没回音 没有回音 毫无回音
+          没一点回音 念稿子 只会念稿子 就会念稿子 照本宣科 复读机 说了不需要 这也能卖 请求超时
+          网络请求超时 连接超时 响应超时 识别失败 人脸识别失败 认证失败 充值失败 无法充值 刷不出去
+          是系统问题 系统出问题 系统出错 系统延迟 显示错了 显示有误 显示异常 大面积延迟 叫卖 外泄
+          资料外泄 客户资料外泄 资料遗落 客户资料遗落 客户信息外泄 遗落街头 晒客户 暴露客户 叫出我全名
+          叫出我的名字 报出我 报得出我 说出我的名字 默认勾选 完整卡号 悄悄上调 偷偷上调 贷款利率上调
+          还收手续费 还要收手续费 还收年费 催缴年费 硬扣 循环利息 隐形成本 贵了一倍 贵一倍 太贵了""")
+_neg(1.8, """解决不了 什么都解决不了 啥都解决不了""")
 # the words above are the register of posts and forums (PLAIN_GRIEVANCE reads them as a complaint beside a fee)
 POST_REGISTER: frozenset[str] = frozenset(ZH_NEGATIVE)
 
@@ -192,6 +208,8 @@ _neg(2.0, """涉嫌 涉案 立案 侦查 经侦 报案 追赃 追缴 退赔 受�
           官司 判决 强制执行 拍卖 清退 良性退出 延期兑付 逾期 延期 停业 停摆 关停 下架
           危机 风险事件 爆发 事故 收割 割韭菜 血汗钱 救命钱 讨说法 讨薪 哭诉 声讨 喊冤 冤 黑心 恶意
           出逃 外逃 非法 不法 违纪 腐败 调查 审查 被查 检查发现 通报""")
+# an authority's censure or takeover named in a headline (遭审计署点名, 被托管, 严厉批评)
+_neg(2.0, """审计署点名 遭审计署 被审计署 审计点名 遭点名 被托管 遭托管 严厉批评 遭批评 被批评""")
 _neg(1.5, """系统繁忙 没人接 无人接听 转圈""")
 _neg(0.5, """违约金""")
 _neg(1.0, """暂停营业 暂停办理 整改 质疑 争议 担忧 担心 忧虑 风险 隐患 问题 下滑 下降 减少 收窄
@@ -692,7 +710,7 @@ _DEPOSIT_RATE = "存款利率 存款利息 定存利率 定期利率 大额存�
 _LOAN_RATE = "房贷利率 贷款利率 房贷 贷款利息 车贷利率 经营贷利率"
 # (a deposit-rate move may be quoted: 存款利率“一夜下调”, a clause mark between; a list 、 still parts them.  Not
 # a loan's: 房贷，上浮85基点 quotes a rate)
-_pattern(_DEPOSIT_RATE, "下调 下降 降低 降 调降 调低", 6, -2.0, "fee_rate", across=True)
+_pattern(_DEPOSIT_RATE, "下调 下降 降低 降 调降 调低 降了 又降了 又下调", 6, -2.0, "fee_rate", across=True)
 # 降息 of a loan or an instalment plan (分期通这个月降息了, 快贷降息) is good for the customer: no dispute
 _pattern("分期 分期通 快贷 贷款 房贷 车贷 信用贷 消费贷 经营贷 借款 借呗 费率 闪电贷 e招贷 融e借 e分期 现金分期",
          "降息", 10, 0.0, across=True)
@@ -748,7 +766,8 @@ _pattern("推销 兜售 销售 强推", "高风险", 4, -2.0, "mis_selling")
 # the bank's results and pay: a decline is negative performance, a rise is not negative
 _pattern(_METRIC, "下滑 下降 减少 腰斩 缩水 亏损 大跌 暴跌 跌 降至 降 为零 归零 倒扣 蒸发 下挫 下跌 走低 收窄 承压 "
          "负增长 "
-         "跌破 新低 跳水 萎缩 锐减 骤降 大降 滑坡 双降 亏 下调 调降 被下调 垫底 倒数 不及预期 低于预期 不达标", 8, -2.5,
+         "跌破 新低 跳水 萎缩 锐减 骤降 大降 滑坡 双降 亏 下调 调降 被下调 垫底 倒数 不及预期 低于预期 不达标 "
+         "转负 由正转负", 8, -2.5,
          "performance",
          banks_only=True)
 _pattern(_METRIC, "增长 上升 上涨 大涨 新高 提升 翻倍", 8, 1.5, "performance", banks_only=True)
