@@ -87,3 +87,23 @@ def test_growth_turning_negative_is_performance(scorer):
 def test_look_alikes_stay_clear(scorer, text):
     j = judge(scorer, text)
     assert j.label != "negative", (codes(j), j.reasons)
+
+
+# --- round 2: a claim named as a rumour ---
+
+
+@pytest.mark.parametrize("text", [
+    "甲银行回应“破产”谣言",
+    "网上流传甲银行倒闭谣言，甲银行称经营正常",
+])
+def test_a_collapse_named_as_a_rumour_is_no_bad_news(scorer, text):
+    j = judge(scorer, text)
+    assert j.label != "negative", (codes(j), j.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "甲银行倒闭了",
+    "甲银行被曝挪用存款，谣言还是真相？",  # a rumour asked about in another clause takes nothing back
+])
+def test_a_collapse_or_a_loss_told_is_still_bad_news(scorer, text):
+    assert_bad_news(judge(scorer, text))

@@ -311,6 +311,8 @@ NEGATORS: dict[str, float] = {
     "未发生": -0.6, "没有发生": -0.6, "未出现": -0.6, "没有出现": -0.6, "未涉及": -0.6, "不涉及": -0.6,
     "并未发生": -0.6, "未受": -0.6, "免受": -0.6, "避免": -0.6, "杜绝": -0.6, "防止": -0.6,
     "否认": -0.3, "辟谣": -0.3, "澄清": -0.3,
+    # a claim called a fabrication (造谣“某行冻结存款”的男子被拘): the police or the bank deny it
+    "造谣": -0.3,
     # a rebuttal (谁说甲行难提额，我刚提了): the claim it answers, in its clause, is not the poster's own
     "谁说": -0.3,
 }
@@ -355,10 +357,12 @@ POST_NEGATORS: dict[str, float] = {
     "不实": -0.3, "不属实": -0.3, "并不属实": -0.3, "系谣言": -0.3, "是谣言": -0.3, "纯属谣言": -0.3,
     "为谣言": -0.3, "为假": -0.3, "系假": -0.3, "系虚假": -0.3,
     "子虚乌有": -0.3, "传闻": -0.3, "谣传": -0.3, "系误传": -0.3, "纯属虚构": -0.3, "系不实信息": -0.3,
+    # a claim named as a rumour (回应“破产”谣言, 散布倒闭谣言): the claim is what is denied
+    "谣言": -0.3,
 }
 POST_NEGATION_WINDOW = 12
 # Denials (否认, 辟谣, 澄清) reach to the end of their sentence: 工商银行辟谣：网传挤兑消息…
-DENIALS: frozenset[str] = frozenset({"否认", "辟谣", "澄清"})
+DENIALS: frozenset[str] = frozenset({"否认", "辟谣", "澄清", "造谣"})
 DENIAL_WINDOW = 24
 EN_NEGATION_WINDOW = 16  # "denies it was fined": a few words
 
