@@ -216,7 +216,7 @@ ISSUE_TARGETS = pytest.mark.xfail(
            ">= 0.6 for every category with >= 10 test rows) are beyond the rules: written from train they reach 0.83 "
            "F1 there but 0.65 on the 893 held-out rows (0.72 on the first rounds' 255), where most missed rows use "
            "wording no rule has seen; rounds on invented texts and on the pool and titles nobody tuned on raised "
-           "those checks, and changed 4 of the 893 held-out verdicts (see README.md)",
+           "those checks, and changed 5 of the 893 held-out verdicts (see README.md)",
     strict=True)
 
 
