@@ -170,8 +170,12 @@ _QUOTE_CLOSE = enc("”")
 # a short quotation right before a question mark: “某词”？ (a word the poster picks up, not their own claim)
 _QUOTED = re.compile(re.escape(enc("“")) + "(?:(?!" + re.escape(enc("”")) + f").){{1,{lx.QUOTED_WORD * CJK_BYTES}}}"
                      + re.escape(enc("”")) + "(?:" + re.escape(enc("？")) + "|\\?)", re.DOTALL)
-_SUPPOSING_WORDS = tuple(enc(w) for w in lx.SUPPOSITIONS)  # (C substring searches first: most texts have none)
+_SUPPOSING_WORDS = tuple(enc(w) for w in lx.SUPPOSITIONS)
 _SUPPOSING = re.compile("|".join(re.escape(w) for w in _SUPPOSING_WORDS))
+# most texts have none: one search of the folded characters first (a word is in the UTF-8 bytes exactly where
+# it is in the characters, and the engine skips ahead on the words' few first characters), not one per word
+_ANY_SUPPOSING = re.compile("|".join(re.escape(w) for w in lx.SUPPOSITIONS))
+_ANY_FIRST_PERSON = re.compile("|".join(re.escape(w) for w in lx.FIRST_PERSON))
 _NOT_IF = enc("要")  # 要不是
 _PAST_IF = tuple(enc(w) for w in lx.PAST_SUPPOSITIONS)
 _HAPPENED_IF = tuple(enc(w) for w in lx.HAPPENED_SUPPOSITIONS)
@@ -227,6 +231,7 @@ class _Part:
         default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
     place_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
+    came_true_at: int | None = None  # where the last word that tells a forecast came true starts (-1: none)
 
     # A clause (sentence) is identified by where it ends: the position of the first clause
     # (sentence) boundary at or after a position.  Only the few positions that matter are looked
@@ -410,13 +415,13 @@ class RulesScorer:
         questions, shouts, asked = _moods(data, folded, sentence_ends)
         return _Part(where, text, folded, data, hits, list(map(_START, hits)),
                      [h for _, h in special if h[2].kind == BYS],
-                     [h for _, h in special if h[2].frame], denied, aware, any(w in folded for w in lx.FIRST_PERSON),
+                     [h for _, h in special if h[2].frame], denied, aware, _ANY_FIRST_PERSON.search(folded) is not None,
                      _handle_hits(data, hits) if "@" in data else frozenset(),
                      frozenset(h[4] for _, h in special if h[2].term in lx.ACCUSATIONS), clause_ends, sentence_ends,
                      "@" in data or "#" in data or _FULLWIDTH_AT in data,
                      any(h[2].bank_sensitive for _, h in special), police & aware, questions, shouts, asked, quoted,
                      _suppositions(data, clause_ends, sentence_ends)
-                     if any(w in data for w in _SUPPOSING_WORDS) else {})
+                     if _ANY_SUPPOSING.search(folded) is not None else {})
 
     def _judge(self, parts: Sequence[_Part], target: Target, others: Sequence[Target]) -> Judgement:
         names, other_names, all_names, is_bank, containing = _names(
@@ -1049,8 +1054,10 @@ def _came_true(part: _Part, end: int) -> bool:
     """Does the text go on, after a forecast's term ending at ``end``, to tell that it happened (甲行通常三天到账，
     这次十天还没到; 往往降额最狠，我就被降了; 就怕乱扣费，果然又扣了)?  Then the forecast is the grievance's
     setting, not advice or a worry."""
-    rest = part.data[end:]
-    return any(w in rest for w in _CAME_TRUE)
+    last = part.came_true_at
+    if last is None:  # where the last of the words starts, once per part: not a slice and every word per term
+        last = part.came_true_at = max(part.data.rfind(w) for w in _CAME_TRUE)
+    return last >= end
 
 
 def _negates(negator: _Hit, start: int, clause: int, sentence: int) -> bool:
