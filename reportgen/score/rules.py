@@ -520,56 +520,63 @@ class RulesScorer:
                     place = in_sentence
                 else:
                     place = elsewhere
-                bystander = value < 0 and (clause in bystander_clauses or sentence in bystander_sentences
-                                           or (all_bystander and place < PLACE_SENTENCE)
-                                           or (everywhere_bystander and not own))
-                if negated and value > 0 and sentence in part.questions:
-                    value = 0.0  # (有没有乱扣费？ 算不算欺诈？ asks: no reassurance)
-                if bystander:
-                    value *= lx.BYSTANDER_DAMPING
-                    notes = _join(notes, "bystander role")
-                elif value < 0 and sentence in aware and is_bank and not (
-                        sentence in part.police and entry.term.partition("…")[0] in lx.STAFF_WORDS):
-                    # (a police freeze does not make the bank's own people's crime someone else's case)
-                    bystander = True
-                    value *= lx.BYSTANDER_DAMPING
-                    notes = _join(notes, "warning, campaign or police step")
-                elif value < 0 and part.supposed and _supposed(part, sentence, start):
-                    # (要是明年扣我年费我就投诉: a threat about what has not happened)
-                    bystander = True
-                    value *= lx.SUPPOSED_DAMPING
-                    notes = _join(notes, "a supposition")
-                elif value < 0 and is_bank and sentence in part.questions and _wondered(entry) \
-                        and _may_happen(part, sentence, start):
-                    value *= lx.ASKED_DAMPING  # (会被封卡吗？ 用了会黑屋吗？: a worry, no claim)
-                    notes = _join(notes, "a question about what may happen")
-                elif value < 0 and is_bank and clause == sentence and sentence in part.questions \
-                        and clause not in own_clauses and part.where != "title" and not entry.fact \
-                        and _asked_about(entry) and not negated and "×" not in notes \
-                        and _plain_question(part, sentence, start):
-                    # (收费高吗？ 封卡只是因为这个吗？: the poster asks, and claims nothing; not a question whose
-                    # subject is the bank, 甲银行还值得信任吗？, which insinuates, nor an outcome, told flatly below)
-                    value *= lx.ASKED_DAMPING
-                    notes = _join(notes, "a question")
-                elif value < 0 and is_bank and (sentence in part.asked or (
-                        part.quoted and part.where != "title" and _quoted(part, start))):
-                    # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
-                    value *= lx.ASKED_DAMPING  # (你没有协商吗？ / “某词”？: another poster's matter, a word picked up)
-                    notes = _join(notes, "asked of another poster" if sentence in part.asked else "a quoted word")
-                elif value > 0 and is_bank and part.quoted and _quoted(part, start):
-                    value = 0.0  # (“秒批”？ “尊享服务”？: praise picked up to be mocked is no praise)
-                    notes = _join(notes, "a quoted word")
-                elif value < 0 and entry.fact and is_bank and "×" not in notes and part.where != "title":
-                    # (又降额: a degree word resents it; a headline's 秒拒 reports many customers' outcome, only a
-                    # poster tells their own)
-                    if grievance is None:  # worked out once, for the first outcome word
-                        grievance = any(_grieves(_modified_terms(p, m, is_bank and p.bank_sensitive, n))
-                                        for p, _, m, _, n in analysed)
-                    if sentence in part.questions or not (grievance or part.shouts):
-                        value *= lx.FACT_DAMPING
-                        notes = _join(notes, "an outcome told flatly")
+                # (every damping below is of an unfavourable term: tested once, not in every branch)
+                if value < 0:
+                    bystander = (clause in bystander_clauses or sentence in bystander_sentences
+                                 or (all_bystander and place < PLACE_SENTENCE) or (everywhere_bystander and not own))
+                    if bystander:
+                        value *= lx.BYSTANDER_DAMPING
+                        notes = _join(notes, "bystander role")
+                    elif sentence in aware and is_bank and not (
+                            sentence in part.police and entry.term.partition("…")[0] in lx.STAFF_WORDS):
+                        # (a police freeze does not make the bank's own people's crime someone else's case)
+                        bystander = True
+                        value *= lx.BYSTANDER_DAMPING
+                        notes = _join(notes, "warning, campaign or police step")
+                    elif part.supposed and _supposed(part, sentence, start):
+                        # (要是明年扣我年费我就投诉: a threat about what has not happened)
+                        bystander = True
+                        value *= lx.SUPPOSED_DAMPING
+                        notes = _join(notes, "a supposition")
+                    elif is_bank and sentence in part.questions and _wondered(entry) \
+                            and _may_happen(part, sentence, start):
+                        value *= lx.ASKED_DAMPING  # (会被封卡吗？ 用了会黑屋吗？: a worry, no claim)
+                        notes = _join(notes, "a question about what may happen")
+                    elif is_bank and clause == sentence and sentence in part.questions \
+                            and clause not in own_clauses and part.where != "title" and not entry.fact \
+                            and _asked_about(entry) and not negated and "×" not in notes \
+                            and _plain_question(part, sentence, start):
+                        # (收费高吗？ 封卡只是因为这个吗？: the poster asks, and claims nothing; not a question
+                        # whose subject is the bank, 甲银行还值得信任吗？, which insinuates, nor an outcome, told
+                        # flatly below)
+                        value *= lx.ASKED_DAMPING
+                        notes = _join(notes, "a question")
+                    elif is_bank and (sentence in part.asked or (
+                            part.quoted and part.where != "title" and _quoted(part, start))):
+                        # (a headline's “被办卡”？ reports what customers say: only a poster picks a word up)
+                        # (你没有协商吗？ / “某词”？: another poster's matter, a word picked up)
+                        value *= lx.ASKED_DAMPING
+                        notes = _join(notes, "asked of another poster" if sentence in part.asked else "a quoted word")
+                    elif entry.fact and is_bank and "×" not in notes and part.where != "title":
+                        # (又降额: a degree word resents it; a headline's 秒拒 reports many customers' outcome, only a
+                        # poster tells their own)
+                        if grievance is None:  # worked out once, for the first outcome word
+                            grievance = any(_grieves(_modified_terms(p, m, is_bank and p.bank_sensitive, n))
+                                            for p, _, m, _, n in analysed)
+                        if sentence in part.questions or not (grievance or part.shouts):
+                            value *= lx.FACT_DAMPING
+                            notes = _join(notes, "an outcome told flatly")
+                else:
+                    bystander = False
+                    if value > 0:
+                        if negated and sentence in part.questions:
+                            value = 0.0  # (有没有乱扣费？ 算不算欺诈？ asks: no reassurance)
+                        elif is_bank and part.quoted and _quoted(part, start):
+                            value = 0.0  # (“秒批”？ “尊享服务”？: praise picked up to be mocked is no praise)
+                            notes = _join(notes, "a quoted word")
                 contribution = value * place * factor
-                if contribution < 0 and ("told flatly" in notes or (is_bank and any(n in notes for n in _UNCLAIMED))):
+                if contribution < 0 and notes and (
+                        "told flatly" in notes or (is_bank and any(n in notes for n in _UNCLAIMED))):
                     # (two outcomes told flatly are still no grievance, nor a rule told with its two steps, 轻则降额，
                     # 重则封卡: of what is told flatly, wondered, supposed or asked, only the largest counts)
                     contribution, flat = min(0.0, contribution + flat), max(flat, -contribution)
@@ -585,8 +592,8 @@ class RulesScorer:
                 if contribution:
                     total += contribution
                     contributions.append((contribution, entry.term, part, clause, notes))
-                counts = not names or place >= PLACE_SENTENCE or body_of_title
-                if entry.categories and (counts or about_it) and not negated and not bystander:
+                if entry.categories and not negated and not bystander and (
+                        (counts := not names or place >= PLACE_SENTENCE or body_of_title) or about_it):
                     for code in entry.categories:
                         if not counts and code in NEUTRAL_CATEGORIES:
                             continue  # results and appointments elsewhere in a post are not the bank's
