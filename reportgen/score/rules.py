@@ -128,7 +128,7 @@ _FULLWIDTH_AT = enc("＠")
 # a headline of the bank's name and one channel word: the words, and what is dropped around them
 _BARE_WORDS = {fold(w): w for w in lx.BARE_HEADLINES}
 _BARE_BYTES = 40 * CJK_BYTES
-_BARE_DROP = {ord(c): None for c in lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t"}
+_BARE_DROP = re.compile("[" + re.escape(lx.SENTENCE_ENDS + lx.CLAUSE_ENDS + " \u3000\xa0\t") + "]")
 _OWN_SENTENCE = lx.OWN_SENTENCE_CATEGORIES
 _OBJECT_CUES = frozenset(fold(c) for c in lx.OBJECT_CUES)
 _ADJACENT_CUES = frozenset(fold(c) for c in lx.ADJACENT_CUES)
@@ -232,6 +232,7 @@ class _Part:
         default_factory=dict)
     clause_cache: dict[int, str] = field(default_factory=dict)
     place_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
+    span_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     came_true_at: int | None = None  # where the last word that tells a forecast came true starts (-1: none)
 
     # A clause (sentence) is identified by where it ends: the position of the first clause
@@ -245,6 +246,18 @@ class _Part:
             found = self.place_cache[pos] = (self.clause_ends[bisect.bisect_left(self.clause_ends, pos)],
                                              self.sentence_ends[bisect.bisect_left(self.sentence_ends, pos)])
         return found
+
+    def spans(self, names: Iterable[str]) -> list[tuple[int, int]]:
+        """Where ``names`` occur in ``data``, name by name (a new list): each name is searched for once per part,
+        though the targets of an item, their co-mentions and the masks all look their names up."""
+        cache = self.span_cache
+        out: list[tuple[int, int]] = []
+        for name in names:
+            found = cache.get(name)
+            if found is None:
+                found = cache[name] = _spans(self.data, (name,))
+            out += found
+        return out
 
     def clause_of(self, pos: int) -> int:
         return self.place_of(pos)[0]
@@ -285,7 +298,7 @@ class _Part:
         spans, which a cue…object pattern reads across.  Same for every target."""
         found = self.mask_cache.get(names)
         if found is None:
-            spans = _spans(self.data, names)
+            spans = self.spans(names)
             found = self.mask_cache[names] = (frozenset(self.masked_hits(spans)), tuple(sorted(spans)))
         return found
 
@@ -438,7 +451,7 @@ class RulesScorer:
         plain: tuple[str, _Part, int] | None = None  # a post's grievance word of no category (吃相难看, 真坑)
         analysed = []
         for part in parts:
-            found = _occurrences(part.data, names, containing) if names else []
+            found = _occurrences(part, names, containing) if names else []
             # a bank named as a hashtag or an @-handle only (#某平台暴雷# @某银行) is not the subject there
             own = [o for o in found if not _tagged(part, o)] if found and is_bank and part.tags else found
             masked, named = part.masked(all_names) if all_names else (frozenset(), ())
@@ -498,10 +511,10 @@ class RulesScorer:
             story = about_it and part.first_person
             elsewhere = PLACE_SHORT_ELSEWHERE if short else PLACE_POST_ELSEWHERE if story else PLACE_ELSEWHERE
             # a clause that names another bank, and not this one, is that bank's (中信降额 beside 招商提额)
-            theirs = ({part.clause_of(s) for s, _ in _spans(part.data, other_names)} - own_clauses
+            theirs = ({part.clause_of(s) for s, _ in part.spans(other_names)} - own_clauses
                       if is_bank and other_names and own else _NO_CLAUSES)
             if theirs and _LIST_MARK in part.data:  # what another list shares, this bank not in it (保留乙行、丙行，…)
-                theirs = theirs | (_listed(part, _spans(part.data, other_names), own_clauses,
+                theirs = theirs | (_listed(part, part.spans(other_names), own_clauses,
                                            _named_clauses(part, all_names), own_clauses) - own_clauses)
             modified = _modified_terms(part, masked, is_bank and part.bank_sensitive, named)
             body_of_title = named_in_title and part.where == "body"
@@ -702,19 +715,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _occurrences(folded: str, names: Sequence[str], containing: Sequence[str]) -> list[tuple[int, int]]:
+def _occurrences(part: _Part, names: Sequence[str], containing: Sequence[str]) -> list[tuple[int, int]]:
     """Spans of the target's names, minus those inside a longer name of another entity
     (``containing``: those names, see _containing)."""
-    covered = _spans(folded, containing) if containing else ()
-    out = []
-    for name in names:
-        start = folded.find(name)
-        while start >= 0:
-            end = start + len(name)
-            if not covered or not any(s <= start and end <= e for s, e in covered):
-                out.append((start, end))
-            start = folded.find(name, start + 1)
-    return out
+    found = part.spans(names)
+    if not containing:
+        return found
+    covered = part.spans(containing)
+    if not covered:
+        return found
+    return [(start, end) for start, end in found if not any(s <= start and end <= e for s, e in covered)]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -901,7 +911,7 @@ def _listed(part: _Part, own: Sequence[tuple[int, int]], own_clauses: AbstractSe
 
 
 def _named_clauses(part: _Part, names: Sequence[str]) -> set[int]:
-    return {part.clause_of(s) for s, _ in _spans(part.data, names)}
+    return {part.clause_of(s) for s, _ in part.spans(names)}
 
 
 def _after(data: str, boundary: int) -> int:
@@ -933,7 +943,7 @@ def _bare_headline(data: str, own: Sequence[tuple[int, int]]) -> str | None:
         rest.append(data[last:start])
         last = max(last, end)
     rest.append(data[last:])
-    return _BARE_WORDS.get("".join(rest).encode("latin-1").decode("utf-8", "replace").translate(_BARE_DROP))
+    return _BARE_WORDS.get(_BARE_DROP.sub("", "".join(rest).encode("latin-1").decode("utf-8", "replace")))
 
 
 def _handle_hits(data: str, hits: Sequence[_Hit]) -> frozenset[int]:
