@@ -103,6 +103,22 @@ def _sha(s: str) -> str:
     return hashlib.sha1(s.encode("utf-8")).hexdigest()
 
 
+def _half(row_id: str) -> str:
+    """The half a row belongs to, fixed by the SHA-1 of its id: ``a`` (readable) or ``b`` (counted only)."""
+    return "a" if int(_sha(row_id)[-1], 16) % 2 == 0 else "b"
+
+
+def _bank_for(row_id: str, banks: tuple[str, ...]) -> str:
+    """The bank name put into a row, picked from ``banks`` by the SHA-1 of its id."""
+    return banks[int(_sha(row_id)[:8], 16) % len(banks)]
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def build_pool(shared: Path) -> dict[str, list[dict]]:
     build = _build_module()
     texts = build.load_texts(shared)
@@ -117,10 +133,9 @@ def build_pool(shared: Path) -> dict[str, list[dict]]:
         if row["id"] in used or len(row["text"].strip()) < 4 or seen.near(row["text"]):
             continue
         seen.add(row["text"])
-        digest = _sha(row["id"])
-        bank = BANKS[int(digest[:8], 16) % len(BANKS)]
+        bank = _bank_for(row["id"], BANKS)
         negative = row["sentiment"] == "negative"
-        half = "a" if int(digest[-1], 16) % 2 == 0 else "b"
+        half = _half(row["id"])
         pool[half].append({
             "id": row["id"], "text": f"{bank}，{row['text']}", "bank": bank, "negative_for_bank": negative,
             "categories": ["complaint"] if negative else ["none"], "bdci": row["sentiment"], "half": half})
@@ -142,10 +157,9 @@ def title_candidates(shared: Path) -> list[dict]:
         if row["id"] in used or not GENERIC_BANK.search(row["text"]) or seen.near(row["text"]):
             continue
         seen.add(row["text"])
-        digest = _sha(row["id"])
-        bank = TITLE_BANKS[int(digest[:8], 16) % len(TITLE_BANKS)]
+        bank = _bank_for(row["id"], TITLE_BANKS)
         rows.append({"id": row["id"], "text": GENERIC_BANK.sub(bank, row["text"], count=1), "bank": bank,
-                     "half": "a" if int(digest[-1], 16) % 2 == 0 else "b"})
+                     "half": _half(row["id"])})
     return rows
 
 
@@ -195,9 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     for half, rows in pool.items():
-        with (args.out / f"pool-{half}.jsonl").open("w", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        _write(args.out / f"pool-{half}.jsonl", rows)
         negative = sum(r["negative_for_bank"] for r in rows)
         bdci = sum(r["bdci"] == "negative" for r in rows)
         print(f"pool-{half}: {len(rows)} rows, {negative} negative, {bdci} BDCI-negative")
@@ -205,21 +217,17 @@ def main(argv: list[str] | None = None) -> int:
         halves: dict[str, list[str]] = {"a": [], "b": []}
         for line in SYNTHETIC.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                halves["a" if int(_sha(json.loads(line)["id"])[-1], 16) % 2 == 0 else "b"].append(line)
+                halves[_half(json.loads(line)["id"])].append(line)
         for half, lines in halves.items():
             (args.out / f"synthetic-{half}.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
             print(f"synthetic-{half}: {len(lines)} rows")
     if TITLE_LABELS.exists():
         for half, rows in labelled_titles(args.shared).items():
-            with (args.out / f"titles-{half}.jsonl").open("w", encoding="utf-8") as handle:
-                for row in rows:
-                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            _write(args.out / f"titles-{half}.jsonl", rows)
             print(f"titles-{half}: {len(rows)} rows, {sum(r['negative_for_bank'] for r in rows)} negative")
     else:
         rows = title_candidates(args.shared)
-        with (args.out / "title-candidates.jsonl").open("w", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        _write(args.out / "title-candidates.jsonl", rows)
         print(f"title candidates (unlabelled): {len(rows)}")
     return 0
 
