@@ -335,17 +335,30 @@ class SourceHealthRow:
         """The source's server answered its latest fetch (with entries, none, or 304)."""
         return self.status in ("ok", "not_modified")
 
+    @property
+    def empty(self) -> bool:
+        """It answered with a feed that holds no entry: a broken RSSHub route or an upstream block looks
+        like this (HTTP 200, a valid feed, nothing in it), so it is not counted as watching."""
+        return self.status == "ok" and not self.item_count
+
+    @property
+    def delivered(self) -> bool:
+        """It answered with entries, or with 304 (the entries it sent before still stand)."""
+        return self.answered and not self.empty
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelCompleteness:
     channel: str
     sources: int  # enabled sources of this channel
     answered: int  # of those, the ones whose latest fetch was answered
+    empty: int = 0  # of those answered, the ones whose feed held no entry
 
     @property
     def dark(self) -> bool:
-        """Every source of the channel failed or was never fetched: the channel is not watched."""
-        return self.sources > 0 and self.answered == 0
+        """Every source of the channel failed, was never fetched or sent an empty feed: the channel is
+        not watched."""
+        return self.sources > 0 and self.answered - self.empty <= 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,40 +366,62 @@ class Completeness:
     """Whether a report saw what it should have: the data-completeness gate (数据采集异常).
 
     A report whose sources did not answer cannot tell a quiet day from a blind one, so below
-    ``min_share`` of the sources answered, or with any channel entirely dark, it must say so
-    instead of giving the all-clear.
+    ``min_share`` of the sources delivering entries, with any channel entirely dark, or with nothing
+    published in the report's window by any source (``stale``), it must say so instead of giving the
+    all-clear.  A source that answers with an empty feed is not watching: a broken RSSHub route
+    answers HTTP 200 with a valid feed and nothing in it.
     """
 
     sources: int
     answered: int
     min_share: float
     channels: tuple[ChannelCompleteness, ...] = ()  # in the order of the sources
-    missing: tuple[SourceHealthRow, ...] = ()  # the sources that did not answer, failed first
-    newest_item_at: datetime | None = None  # the newest stored item, in the report's zone
+    missing: tuple[SourceHealthRow, ...] = ()  # the sources that did not deliver: failed, never, then empty
+    newest_item_at: datetime | None = None  # the newest stored item up to the window's end, in the report's zone
+    empty: int = 0  # sources that answered with a feed holding no entry (counted in ``answered``)
+    window_start: datetime | None = None  # the report's window; None: freshness is not judged
 
     @classmethod
-    def of(cls, rows: Iterable[SourceHealthRow], min_share: float,
-           newest_item_at: datetime | None = None) -> Completeness:
+    def of(cls, rows: Iterable[SourceHealthRow], min_share: float, newest_item_at: datetime | None = None,
+           window_start: datetime | None = None) -> Completeness:
         rows = list(rows)
         by_channel: dict[str, list[SourceHealthRow]] = {}
         for row in rows:
             by_channel.setdefault(row.channel, []).append(row)
-        channels = tuple(ChannelCompleteness(c, len(rs), sum(r.answered for r in rs)) for c, rs in by_channel.items())
-        missing = tuple(sorted((r for r in rows if not r.answered), key=lambda r: (r.status != "failed", r.source_id)))
-        return cls(len(rows), sum(r.answered for r in rows), min_share, channels, missing, newest_item_at)
+        channels = tuple(ChannelCompleteness(c, len(rs), sum(r.answered for r in rs), sum(r.empty for r in rs))
+                         for c, rs in by_channel.items())
+        rank = {"failed": 0, "never": 1}
+        missing = tuple(sorted((r for r in rows if not r.delivered),
+                               key=lambda r: (rank.get(r.status, 2), r.source_id)))
+        return cls(len(rows), sum(r.answered for r in rows), min_share, channels, missing, newest_item_at,
+                   sum(r.empty for r in rows), window_start)
+
+    @property
+    def delivered(self) -> int:
+        """Sources that answered with entries (or 304)."""
+        return self.answered - self.empty
 
     @property
     def share(self) -> float:
-        return self.answered / self.sources if self.sources else 0.0
+        """The share of the sources that delivered entries: what the gate holds to ``min_share``."""
+        return self.delivered / self.sources if self.sources else 0.0
 
     @property
     def dark_channels(self) -> tuple[str, ...]:
         return tuple(c.channel for c in self.channels if c.dark)
 
     @property
+    def stale(self) -> bool:
+        """No source published anything in the report's window: what was seen is older than the period
+        (every feed frozen on old entries), so the period was not watched."""
+        return self.window_start is not None and self.sources > 0 and (
+            self.newest_item_at is None or self.newest_item_at < self.window_start)
+
+    @property
     def complete(self) -> bool:
-        """At least ``min_share`` of the sources answered and no channel is dark (and a source exists)."""
-        return self.sources > 0 and self.share >= self.min_share and not self.dark_channels
+        """At least ``min_share`` of the sources delivered, no channel is dark, something was published in
+        the window (and a source exists)."""
+        return self.sources > 0 and self.share >= self.min_share and not self.dark_channels and not self.stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,7 +586,8 @@ class ReportData:
     banks_max: int = 20  # banks the peer tables and chart list by name (the bank itself always); the rest summed
     # --- the data-completeness gate (report.min_sources_answered) and the grouped negative list ---
     min_sources_answered: float = 0.8  # share of the sources that must have answered
-    newest_item_at: datetime | None = None  # the newest stored item when the report was made
+    require_fresh_items: bool = True  # the gate fails too when nothing was published in the window
+    newest_item_at: datetime | None = None  # the newest stored item published before the window's end
     negative_groups: int = 0  # stories the period's negative items form (``items`` lists one row each)
     # --- the sections a 舆情日报 reader expects (reportgen/insight/coverage.py) ---
     sentiment: SentimentSplit | None = None  # the bank's mentions by judgement (all banks' without a self bank)
@@ -567,7 +603,8 @@ class ReportData:
     @property
     def completeness(self) -> Completeness:
         """What share of the sources answered, per channel, and whether that is enough (the gate)."""
-        return Completeness.of(self.source_health, self.min_sources_answered, self.newest_item_at)
+        return Completeness.of(self.source_health, self.min_sources_answered, self.newest_item_at,
+                               self.window_start if self.require_fresh_items else None)
 
     @property
     def self_bank_ids(self) -> frozenset[str]:

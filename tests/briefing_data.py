@@ -135,11 +135,14 @@ def make_report(language: str = "zh", period: str = "daily") -> ReportData:
         SourceHealthRow("nfra", "国家金融监督管理总局", "regulator", "ok", START + timedelta(days=1, hours=6), 200, 0,
                         warning="feed is not well-formed XML (bozo)"),
         SourceHealthRow("weibo", "微博关键词", "social", "never", None),
-        # healthy sources enough for the data-completeness gate (8 of 10 answered, every channel heard)
+        # healthy sources enough for the data-completeness gate (12 of 15 delivered entries, every channel
+        # heard; the empty nfra feed counts as no answer)
         *(SourceHealthRow(source_id, name, channel, "ok", START + timedelta(days=1, hours=6), 200, 20, 3)
           for source_id, name, channel in (("wechat", "微信公众号", "social"), ("caixin", "财新", "online"),
                                            ("paper", "金融时报", "print"), ("blackcat", "黑猫投诉", "complaint"),
-                                           ("pbc", "中国人民银行", "regulator"))),
+                                           ("pbc", "中国人民银行", "regulator"), ("yicai", "第一财经", "online"),
+                                           ("jiemian", "界面新闻", "online"), ("stcn", "证券时报", "print"),
+                                           ("xueqiu", "雪球", "social"), ("tousu", "聚投诉", "complaint"))),
     )
     last = DAY if daily else DAY + timedelta(days=6)
     trend = _trend(last, 14, 5)
@@ -155,6 +158,7 @@ def make_report(language: str = "zh", period: str = "daily") -> ReportData:
         window_start=START,
         window_end=START + timedelta(days=1 if daily else 7),
         generated_at=START + timedelta(days=1 if daily else 7, hours=7, minutes=30),
+        newest_item_at=START + timedelta(hours=22, minutes=41),
         total_items=20,
         bank_totals=BANKS,
         items=_items(),

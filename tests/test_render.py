@@ -234,7 +234,7 @@ def test_alerts_with_actions_and_owner(zh_html: str) -> None:
 
 def test_source_health_lists_failed_never_and_empty(zh_html: str) -> None:
     sources = zh_html.split('id="sources"')[1].split("</section>")[0]
-    assert "数据来源：正常 7，未更新 1，失败 1，未抓取 1" in sources
+    assert "数据来源：正常 11，未更新 1，失败 1，未抓取 1，无内容 1" in sources
     assert FAILED_SOURCE_ERROR in sources
     for status in ("失败", "未抓取", "无内容"):
         assert f'<td class="status">{status}</td>' in sources

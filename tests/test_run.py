@@ -175,7 +175,9 @@ def test_partial_source_failure_exits_7_after_mailing(tmp_path, feeds):
 def test_no_send_then_backfill_mails_it(tmp_path, feeds):
     day = YESTERDAY - timedelta(days=3)  # a past day: the feed has nothing then
     with MailServer() as smtp:
-        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        # a small bank's deployment that accepts silent days (the gate's freshness check off)
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port,
+                              extra="[report]\nrequire_fresh_items = false")
         held = invoke(config, "run", "daily", "--date", day.isoformat(), "--no-send", "--json")
         assert held.exit_code == 0, held.output
         summary = json.loads(held.stdout)
@@ -187,6 +189,46 @@ def test_no_send_then_backfill_mails_it(tmp_path, feeds):
         assert len(smtp.messages) == 1
         assert day.isoformat() in str(smtp.messages[0].message["Subject"])
         assert "本期未监测到相关舆情" in smtp.messages[0].message.get_body(("plain",)).get_content()
+
+
+def test_a_backfilled_day_nothing_was_published_in_gets_no_all_clear(tmp_path, feeds):
+    """The feed holds only yesterday's items: a day three days back was never watched, so its report
+    must not say nothing happened (the default: `require_fresh_items = true`)."""
+    day = YESTERDAY - timedelta(days=3)
+    with MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        result = invoke(config, "run", "daily", "--date", day.isoformat(), "--json")
+        assert result.exit_code == 10, result.output
+        summary = json.loads(result.stdout)
+        assert summary["data_complete"] is False and summary["completeness"]["stale"] is True
+        assert summary["completeness"]["delivered"] == 1  # the source answered, with entries, all older
+        msg = smtp.messages[0].message
+        assert str(msg["Subject"]).startswith("【数据采集异常】")
+        text = msg.get_body(("plain",)).get_content()
+        assert "本期各数据来源均无新发布信息" in text
+        assert "本期未监测到相关舆情" not in text and "本期未监测到重大负面舆情" not in text
+        html = Path(summary["report"]["html"]).read_text(encoding="utf-8")
+        assert "数据采集异常" in html and "本期未监测到重大负面舆情" not in html
+
+
+def test_sources_answering_with_empty_feeds_are_not_watching(tmp_path):
+    """A broken RSSHub route answers 200 with a valid, empty feed: every source doing so is a dark
+    report, not a quiet one."""
+    empty = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>RSSHub</title><link>https://rsshub.example/</link></channel></rss>"""
+    with FeedServer({"/good": Route(empty)}) as srv, MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=srv.base_url, smtp_port=smtp.port)
+        result = invoke(config, "run", "daily", "--json")
+        assert result.exit_code == 10, result.output
+        summary = json.loads(result.stdout)
+        gate = summary["completeness"]
+        assert (gate["answered"], gate["empty"], gate["delivered"], gate["share"]) == (1, 1, 0, 0.0)
+        assert gate["missing"][0]["status"] == "ok" and gate["dark_channels"]
+        text = smtp.messages[0].message.get_body(("plain",)).get_content()
+        assert str(smtp.messages[0].message["Subject"]).startswith("【数据采集异常】")
+        assert "1 个来源返回空内容" in text
+        assert "本期未监测到相关舆情" not in text and "本期未监测到重大负面舆情" not in text
+        assert "0 of 1 sources delivered entries (1 answered with an empty feed)" in result.stderr
 
 
 def test_weekly_run_covers_the_iso_week(tmp_path, feeds):

@@ -28,6 +28,10 @@ class ReportSettings:
     # channel entirely dark) page 1 opens with 数据采集异常, never gives the all-clear, and `run`
     # exits 10.  0.8: losing one source in five already hides a channel's worth of coverage.
     min_sources_answered: float = 0.8
+    # ...and when no source published anything in the report's window (every feed frozen on old entries, or
+    # a backfilled day nobody fetched), for a window nothing came in is not a quiet one.  A deployment that
+    # watches only a small bank's keyword searches, where a silent day is normal, may turn this off.
+    require_fresh_items: bool = True
 
 
 # key → (lowest, highest) for the integer keys
@@ -42,7 +46,7 @@ _RANGES: dict[str, tuple[int, int]] = {
 
 
 def validate_report(v: Validator, data: Mapping[str, Any]) -> ReportSettings:
-    t = v.table(data, "report", {*_RANGES, "author", "min_sources_answered"}, "report")
+    t = v.table(data, "report", {*_RANGES, "author", "min_sources_answered", "require_fresh_items"}, "report")
     defaults = ReportSettings()
     values: dict[str, Any] = {}
     for key, (low, high) in _RANGES.items():
@@ -57,4 +61,5 @@ def validate_report(v: Validator, data: Mapping[str, Any]) -> ReportSettings:
         v.problem("report.min_sources_answered", "a share from 0 to 1, e.g. 0.8 for 80 %", share)
         share = defaults.min_sources_answered
     values["min_sources_answered"] = float(share)
+    values["require_fresh_items"] = v.get(t, "require_fresh_items", bool, "report", defaults.require_fresh_items)
     return ReportSettings(**values)

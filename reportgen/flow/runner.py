@@ -34,7 +34,7 @@ from reportgen.flow.alerting import alert_now
 from reportgen.flow.lock import lock_for
 from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
 from reportgen.models import Completeness, Delivery, RunSummary, State
-from reportgen.periods import Period, previous_period
+from reportgen.periods import Period, Window, previous_period
 from reportgen.store.db import Store
 
 if TYPE_CHECKING:
@@ -96,7 +96,9 @@ class RunResult:
         if self.completeness is not None and not self.completeness.complete:
             c = self.completeness
             dark = f"; dark: {', '.join(c.dark_channels)}" if c.dark_channels else ""
-            gate = f" · DATA INCOMPLETE: {c.answered}/{c.sources} sources answered{dark}"
+            empty = f" ({c.empty} with an empty feed)" if c.empty else ""
+            stale = "; nothing published in the period" if c.stale else ""
+            gate = f" · DATA INCOMPLETE: {c.delivered}/{c.sources} sources delivered{empty}{dark}{stale}"
         return (f"{self.period.kind} {self.period.key}: sources {f.sources_ok} ok, {f.sources_not_modified} not "
                 f"modified, {f.sources_failed} failed · items {f.items_new} new · scored {self.scored} · "
                 f"report {self.report}: {paths} · mail: {self.mail_state()}{gate}")
@@ -154,12 +156,17 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
         mail = outbox.process(store, config, now) if send else None
         result = RunResult(period, lang, fetched, scored, state, paths,
                            outbox.latest(store, period.kind, period.key, lang) or delivery, mail,
-                           outbox.undelivered(store), data_completeness(store, config, max(now, datetime.now(UTC))))
+                           outbox.undelivered(store), data_completeness(
+                               store, config, max(now, datetime.now(UTC)),
+                               Window.for_days(period.first, period.last, config.settings.tz,
+                                               config.report.day_start_hour)))
     gate = result.completeness
     if gate is not None and not gate.complete:
-        log.warning("data incomplete: %d of %d sources answered%s; the %s report for %s opens with 数据采集异常",
-                    gate.answered, gate.sources, f", no source in {', '.join(gate.dark_channels)}"
-                    if gate.dark_channels else "", period.kind, period.key)
+        log.warning("data incomplete: %d of %d sources delivered entries%s%s%s; the %s report for %s opens with "
+                    "数据采集异常", gate.delivered, gate.sources,
+                    f" ({gate.empty} answered with an empty feed)" if gate.empty else "",
+                    f", no source in {', '.join(gate.dark_channels)}" if gate.dark_channels else "",
+                    ", nothing published in the period" if gate.stale else "", period.kind, period.key)
     log.info("%s", result.summary(), extra={"summary": result.as_dict()})
     return result
 
@@ -167,9 +174,11 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
 def _completeness_dict(c: Completeness | None) -> dict[str, Any] | None:
     if c is None:
         return None
-    return {"complete": c.complete, "sources": c.sources, "answered": c.answered, "share": round(c.share, 4),
+    return {"complete": c.complete, "sources": c.sources, "answered": c.answered, "empty": c.empty,
+            "delivered": c.delivered, "stale": c.stale, "share": round(c.share, 4),
             "min_share": c.min_share, "dark_channels": list(c.dark_channels),
-            "channels": {ch.channel: {"sources": ch.sources, "answered": ch.answered} for ch in c.channels},
+            "channels": {ch.channel: {"sources": ch.sources, "answered": ch.answered, "empty": ch.empty}
+                         for ch in c.channels},
             "missing": [{"source": r.source_id, "status": r.status, "error": r.error} for r in c.missing],
             "newest_item_at": c.newest_item_at.isoformat() if c.newest_item_at else None}
 

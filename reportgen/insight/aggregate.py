@@ -134,13 +134,15 @@ def health_rows(store: Store, config: Config, as_of: datetime) -> tuple[SourceHe
     return tuple(rows)
 
 
-def data_completeness(store: Store, config: Config, as_of: datetime) -> Completeness:
+def data_completeness(store: Store, config: Config, as_of: datetime, window: Window | None = None) -> Completeness:
     """The data-completeness gate as it stands at ``as_of``: each enabled source's latest fetch,
-    per channel, against ``report.min_sources_answered``, and the newest stored item."""
+    per channel, against ``report.min_sources_answered``, and the newest stored item (up to the end
+    of ``window``, the report's, when given: then a window nothing was published in fails the gate)."""
     with figures.reading(store) as conn:
-        newest = figures.newest_published(conn, as_of)
+        newest = figures.newest_published(conn, min(as_of, window.end) if window else as_of)
     return Completeness.of(health_rows(store, config, as_of), config.report.min_sources_answered,
-                           newest.astimezone(config.settings.tz) if newest else None)
+                           newest.astimezone(config.settings.tz) if newest else None,
+                           window.start if window and config.report.require_fresh_items else None)
 
 
 def events_and_alerts(store: Store, config: Config, period: Period, language: str,
@@ -243,7 +245,7 @@ def _report_data(store: Store, config: Config, period: Period, *, now: datetime,
         event_of = {i: story_of.get(e, e) for i, e in coverage.events_of(read, negatives).items()}
         listed, copies, stories = negative_stories(negatives, event_of, options.negative_items_max)
         rows = figures.mention_rows_for(conn, listed)
-        newest = figures.newest_published(conn, max(now, window.end))
+        newest = figures.newest_published(conn, min(now, window.end))  # what the period saw, not later
     trend = tuple(TrendPoint(d, d, t) for d, t in zip(days, buckets, strict=True))
     # The trend ends with this period and covers the one before (its days are the same buckets as
     # the report window, and an item falls in one day only), so both totals are sums of its days.
@@ -272,6 +274,7 @@ def _report_data(store: Store, config: Config, period: Period, *, now: datetime,
         hot_events_max=options.hot_events,
         banks_max=options.peers_max,
         min_sources_answered=options.min_sources_answered,
+        require_fresh_items=options.require_fresh_items,
         newest_item_at=newest.astimezone(tz) if newest else None,
         negative_groups=stories,
         alerts=alerts,

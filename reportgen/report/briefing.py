@@ -334,14 +334,22 @@ class Briefing(CoverageSections):
             lines.append(self._("No source is configured or enabled: nothing was monitored."))
         else:
             lines.append(self._("Only %(answered)s of %(sources)s sources answered (%(share)s; at least %(min)s "
-                                "is needed).", answered=self.fmt.number(c.answered),
+                                "is needed).", answered=self.fmt.number(c.delivered),
                                 sources=self.fmt.number(c.sources), share=self.fmt.percent(c.share),
                                 min=self.fmt.percent(c.min_share)))
+        if c.empty:
+            lines.append(self.ngettext(
+                "%(n)s source answered with an empty feed (a broken route or a blocked upstream looks like this).",
+                "%(n)s sources answered with an empty feed (a broken route or a blocked upstream looks like this).",
+                c.empty) % {"n": self.fmt.number(c.empty)})
+        if c.stale:
+            lines.append(self._("No source published anything in this period: what was fetched is older than the "
+                                "period."))
         if c.dark_channels:
             lines.append(self._("No source answered in: %(channels)s.",
                                 channels=self._list(self.channel(ch) for ch in c.dark_channels)))
         if c.missing:
-            names = [self._("%(name)s (%(status)s)", name=r.name, status=self.status(r.status))
+            names = [self._("%(name)s (%(status)s)", name=r.name, status=self.status("empty" if r.empty else r.status))
                      for r in c.missing[:MISSING_NAMES_MAX]]
             more = len(c.missing) - len(names)
             listed = self._list(names) + (self._(" and %(n)s more", n=more) if more > 0 else "")
@@ -481,8 +489,9 @@ class Briefing(CoverageSections):
                    hours=self.fmt.number(int(WITHIN_HOURS)), similarity=self.fmt.percent(MIN_TITLE_SIMILARITY)),
             self._("A rise against fewer than %(n)s in the previous period is marked “new”, without a percentage.",
                    n=SMALL_BASE),
-            self._("Data completeness: when fewer than %(min)s of the sources answered, or a channel had none, "
-                   "page 1 opens with a data-collection warning and gives no all-clear.",
+            self._("Data completeness: when fewer than %(min)s of the sources delivered items (an empty feed "
+                   "counts as no answer), a channel had none, or nothing was published in the period, page 1 opens "
+                   "with a data-collection warning and gives no all-clear.",
                    min=self.fmt.percent(c.min_share)),
         ]
 
@@ -603,7 +612,7 @@ class Briefing(CoverageSections):
         incomplete = counts["failed"] + counts["never"]
         c = self.report.completeness
         by_channel = self._list(self._("%(channel)s %(answered)s/%(sources)s", channel=self.channel(ch.channel),
-                                       answered=ch.answered, sources=ch.sources) for ch in c.channels)
+                                       answered=ch.answered - ch.empty, sources=ch.sources) for ch in c.channels)
         newest = (self._("newest item published %(time)s",
                          time=c.newest_item_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M"))
                   if c.newest_item_at else "")
@@ -612,8 +621,9 @@ class Briefing(CoverageSections):
             "coverage": self._("Answered, by channel: %(channels)s", channels=by_channel) if c.channels else "",
             "newest": newest,
             "summary": self._("Sources: %(ok)s OK, %(not_modified)s not modified, %(failed)s failed, "
-                              "%(never)s never fetched", ok=counts["ok"], not_modified=counts["not_modified"],
-                              failed=counts["failed"], never=counts["never"]),
+                              "%(never)s never fetched", ok=counts["ok"] - c.empty,
+                              not_modified=counts["not_modified"], failed=counts["failed"], never=counts["never"])
+            + (self._(", %(n)s empty", n=c.empty) if c.empty else ""),
             "warning": self.ngettext(
                 "Note: %(n)s source failed or was never fetched; this report may be incomplete.",
                 "Note: %(n)s sources failed or were never fetched; this report may be incomplete.",
