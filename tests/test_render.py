@@ -172,14 +172,18 @@ def test_top_three_events_with_their_actions(zh_html: str) -> None:
 
 
 def test_an_incidents_alert_sets_its_action_line_and_the_data_the_others() -> None:
-    # page 1 and 预警与处置建议 name the same playbook and owner for an incident; an event without an
-    # alert takes its category's line from the data
+    # page 1 and 预警与处置建议 name the same playbook and owner for an incident; a negative event without
+    # an alert takes its category's line from the data; a neutral one never gets a playbook line
     report = dataclasses.replace(make_report(), event_actions={"ev-leak": "立即启动应急预案（办公室）",
+                                                               "ev-hostile": "核实损失情况（运营管理部）",
                                                                "ev-rate": "持续关注利率调整反应（个人金融部）"})
-    entries = report_context(report, with_charts=False)["top_entries"]
+    context = report_context(report, with_charts=False)
+    entries = context["top_entries"]
     assert entries[0].action == "2 小时内发布情况说明，核实涉事员工；配合公安机关调查，通知受影响客户"
     assert entries[0].owner == "信息科技部、消费者权益保护部"
-    assert [e.action for e in entries if "下调部分期限存款" in e.title] == ["持续关注利率调整反应（个人金融部）"]
+    assert [e.action for e in entries if "下调部分期限存款" in e.title] == ["持续关注，暂无需处置。"]
+    hostile = next(e for e in report.events if e.event_id == "ev-hostile")
+    assert context["b"].event_action(hostile) == ("核实损失情况（运营管理部）", "")
 
 
 def test_quiet_day_says_so_explicitly() -> None:

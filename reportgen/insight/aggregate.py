@@ -153,7 +153,9 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
     One heat per report: events are read with their heat over the period, not decayed, in the
     weekly report as in the daily one, so an event's heat and the heat its alert names are the same
     kind of number.  Near-duplicate events are merged (:mod:`reportgen.insight.duplicates`).  Each
-    event's action line is its main category's first two playbook steps and owner.
+    negative event's action line is its main category's first two playbook steps and owner; a
+    positive or neutral event gets none (the playbook is for bad news; the briefing says what to do
+    with good news).
     """
     tz, start_hour = config.settings.tz, config.report.day_start_hour
     window = Window.for_days(period.first, period.last, tz, start_hour)
@@ -164,6 +166,8 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
     lines: dict[str | None, str] = {}  # main category → its action line: a handful for thousands of events
     actions = {}
     for event in events:
+        if event.label != "negative":
+            continue
         category = event.categories[0] if event.categories else None
         line = lines.get(category)
         if line is None:

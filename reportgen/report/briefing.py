@@ -66,6 +66,10 @@ LEVEL_NAMES = {0: N_("None"), 1: N_("Level 1"), 2: N_("Level 2"), 3: N_("Level 3
 LEVEL_COLOUR_NAMES = {1: N_("red"), 2: N_("orange"), 3: N_("yellow"), 4: N_("blue")}
 LEVEL_NOTES = {1: N_("severe"), 2: N_("moderate"), 3: N_("watch"), 4: N_("watch")}
 ALERT_KINDS = {"volume": N_("Negative volume"), "heat": N_("Heat"), "category": N_("Risk category")}
+# The response playbook is for bad news: a positive or neutral event gets its own line, never the
+# crisis steps (核实、回应、内部调查) of the negative playbook.
+CALM_ACTIONS = {"positive": N_("Positive coverage: consider sharing it further."),
+                "neutral": N_("Keep monitoring; no action needed.")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,7 +544,9 @@ class Briefing(CoverageSections):
     def event_action(self, e: EventSummary) -> tuple[str, str]:
         """The action line for an event: its incident's alert's (the playbook 预警与处置建议 prints for
         it, so page 1 and the alert name the same owner), else its main category's (from the data), or
-        a default."""
+        a default.  Only a negative event gets the playbook; a positive or neutral one gets its calm line."""
+        if e.label != "negative":
+            return self._calm_action(e.label), ""
         for alert in self.report.alerts:
             if alert.actions and set(e.event_ids) & set(alert.event_ids):
                 return self._actions(alert), alert.owner
@@ -549,12 +555,16 @@ class Briefing(CoverageSections):
         return self._playbook_for(e.categories, e.label)
 
     def _playbook_for(self, codes: Sequence[str], label: str) -> tuple[str, str]:
+        if label != "negative":
+            return self._calm_action(label), ""
         for alert in self.report.alerts:
             if alert.category and alert.category in codes and alert.actions:
                 return self._actions(alert), alert.owner
-        if label == "negative":
-            return self._("Verify the facts, prepare a holding statement and keep monitoring."), ""
-        return self._("Keep monitoring; no action needed."), ""
+        return self._("Verify the facts, prepare a holding statement and keep monitoring."), ""
+
+    def _calm_action(self, label: str) -> str:
+        """The line for an event that is not bad news: 正面传播 for a positive one, 持续关注 otherwise."""
+        return self.gettext(CALM_ACTIONS.get(label, CALM_ACTIONS["neutral"]))
 
     def _actions(self, alert: AlertSummary) -> str:
         return self.gettext("; ").join(alert.actions[:2])

@@ -1,0 +1,71 @@
+"""Page 1 and the charts say the right thing (the report audit): good news does not get the crisis
+playbook, section numbers past nine read 十、十一, one heat is printed one way, an unfinished
+period says so and gives no all-clear, charts stay readable on a phone, and an English push names
+the bank in English.
+
+Real parts: SQLite in tmp_path with the real scorer and clustering, WeasyPrint and pdftotext, and
+Debian's chromium for the phone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from test_events import OUTAGE, add, make_store, variant
+
+from reportgen.flow.pipeline import score_pending
+from reportgen.insight.aggregate import report_data
+from reportgen.insight.incidents import cluster_pending, compute_alerts
+from reportgen.periods import Period
+from reportgen.report.briefing import Briefing
+from reportgen.report.mailbody import render_bodies
+from reportgen.report.render import render_html
+
+SH = ZoneInfo("Asia/Shanghai")
+PLAYBOOK_STEP = "2小时内核实情况"  # the negative playbook's first step
+GOOD_NEWS = ("工商银行发布三季度业绩 营收稳健增长",
+             "工商银行发布三季度业绩，营收稳健增长，净利润同比增长，资产质量持续改善。")
+APP_NEWS = ("工行推出新版手机银行App 获用户好评", "工商银行推出新版手机银行App，界面更简洁，服务更便捷，获得用户好评。")
+
+
+def _good_and_bad_day(tmp_path: Path):
+    """A fortnight of one complaint a day, then one day with an outage and two pieces of good news."""
+    store, config = make_store(tmp_path)
+    rows = [(f"q{d}", f"工商银行第{d}期服务投诉通报", "网点排队时间过长，客户投诉服务态度差。",
+             datetime(2026, 11, d, 10, tzinfo=SH)) for d in range(1, 15)]
+    day = datetime(2026, 11, 15, 8, tzinfo=SH)
+    rows += [(f"o{k}", *variant(*OUTAGE, k), day + timedelta(minutes=17 * k)) for k in range(4)]
+    rows += [("g1", *GOOD_NEWS, day + timedelta(hours=1)), ("g2", *APP_NEWS, day + timedelta(hours=2))]
+    add(store, config, "web", rows)
+    score_pending(store, config)
+    cluster_pending(store, config)
+    compute_alerts(store, config, day.date())
+    return store, config, day
+
+
+def test_good_news_gets_no_crisis_playbook(tmp_path):
+    """Issue 4/16 (P1): page 1's 重点事件与处置建议 gives a positive event a fitting line, never the
+    negative playbook's 核实、回应、内部调查 — in the report and in the mail body alike."""
+    store, config, day = _good_and_bad_day(tmp_path)
+    data = report_data(store, config, Period.daily(day.date()), now=day + timedelta(days=1))
+    entries = Briefing(data).top_entries()
+    labels = {e.label for e in entries}
+    assert {"negative", "positive"} <= labels, [(e.label, e.title) for e in entries]
+    for entry in entries:
+        if entry.label == "negative":
+            assert PLAYBOOK_STEP in entry.action
+        else:
+            assert PLAYBOOK_STEP not in entry.action and "内部调查" not in entry.action, entry
+            assert entry.owner == ""
+    positive = next(e for e in entries if e.label == "positive")
+    assert positive.action == "正面传播：可择机转发扩散。"
+    assert not any(e.label != "negative" for e in data.events if e.event_id in data.event_actions)
+
+    html = render_html(data)
+    summary = html.split('<section class="trend"')[0]
+    text, mail_html = render_bodies(data, attachment_name="daily.pdf")[1], render_bodies(data, attachment_name="x")[0]
+    for body in (summary, text, mail_html):
+        assert body.count(PLAYBOOK_STEP) == 1, body  # the outage's line only
+        assert "正面传播：可择机转发扩散。" in body
