@@ -16,9 +16,17 @@ How two items are judged the same story:
    are candidates.  With 20 × 2 an item pair with Jaccard 0.35 is a candidate 93 % of the time.
 5. *Verify* each candidate pair on the exact shingle sets: Jaccard ≥ ``min_jaccard`` and overlap
    (intersection over the smaller set, which forgives truncation and added notes) ≥
-   ``min_overlap``, published within ``window_hours`` of each other.
-6. *Union* verified pairs, strongest first, never merging two events that already exist (a new
-   item joins the existing event it matches best).  The event is named after its earliest item.
+   ``min_overlap``.
+6. *Same facts, same days*: a new item joins an event only if it tells the same story as *every*
+   member, not just the one it resembles most (see :func:`_compatible`): no member names banks
+   that are neither a subset nor a superset of its banks, or another figure of the same kind
+   (11月26日 against 11月27日, 1.55% against 1.25%), another branch or another place; and the
+   event, with it, spans at most ``window_hours`` from its first copy to its last.  Wording alone
+   never joins two stories: "邮储、交行下调存款利率 三年期降至1.55%" (11-26) and "交行、建行下调存款利率
+   三年期降至1.25%" (11-27) read alike, and a chain of such look-alikes, each like the previous
+   day's, is four stories, not one.
+7. *Assign* each new item, in publication order, to the matching event it resembles most, never
+   merging two events that already exist.  The event is named after its earliest item.
 
 Everything is deterministic: no Python ``hash()``, no randomness without a fixed seed (the
 permutations are numpy's draws from a fixed seed, written out).
@@ -33,7 +41,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
@@ -59,6 +67,7 @@ class ClusterItem:
     published_at: datetime
     event_id: str | None = None  # set for items clustered in an earlier run
     bank_ids: frozenset[str] = frozenset()  # the configured banks the item names
+    event_first_at: datetime | None = None  # with event_id: the event's first copy, when it is earlier than the context
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,10 +344,14 @@ def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettin
     # band key (band salted in, numbered densely) → its latest member, or latest few
     buckets: list[int | list[int] | None] = [None] * distinct
     event_of: dict[int, str] = {}
-    facts: dict[str, Details] = {}
+    facts: dict[str, dict[Details, None]] = {}  # event → its members' distinct facts
+    spans: dict[str, tuple[float, float]] = {}  # event → (first, last) publication
     for index, item in enumerate(items):  # the stored events are the context
         if item.event_id is not None:
             _enter(index, item.event_id, row_of(index), buckets, event_of, facts, facts_of[index])
+            _stretch(spans, item.event_id, times[index])
+            if item.event_first_at is not None:
+                _stretch(spans, item.event_id, item.event_first_at.timestamp())
     out: list[Assignment] = []
     sure_votes = max(2, settings.bands // 2)
     for index in new:
@@ -363,7 +376,9 @@ def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettin
         best: tuple[float, str] | None = None
         tried = 0
         for event, (count, other) in sorted(by_event.items(), key=lambda e: (-e[1][0], e[0])):
-            if not _compatible(facts[event], details):
+            first, last = spans[event]
+            if max(last, times[index]) - min(first, times[index]) > window_s \
+                    or not all(_compatible(member, details) for member in facts[event]):
                 continue
             if count >= sure_votes:  # half the bands agree: Jaccard ≈ 0.7, no need to count shingles
                 best = (round((count / settings.bands) ** 0.5, 4), event)
@@ -376,6 +391,7 @@ def _cluster(items: Sequence[ClusterItem], new: list[int], settings: EventSettin
                 break
         event_id = best[1] if best else event_id_for(items[index].item_id)
         _enter(index, event_id, row, buckets, event_of, facts, details)
+        _stretch(spans, event_id, times[index])
         out.append(Assignment(items[index].item_id, event_id, round(best[0], 4) if best else 1.0))
     out.sort(key=lambda a: a.item_id)
     return out
@@ -406,7 +422,7 @@ def _dense(band_keys: np.ndarray) -> np.ndarray:
 
 
 def _enter(index: int, event: str, row: list[int], buckets: list[int | list[int] | None],
-           event_of: dict[int, str], facts: dict[str, Details], details: Details) -> None:
+           event_of: dict[int, str], facts: dict[str, dict[Details, None]], details: Details) -> None:
     for key in row:
         bucket = buckets[key]
         if bucket is None:
@@ -420,7 +436,12 @@ def _enter(index: int, event: str, row: list[int], buckets: list[int | list[int]
             if len(bucket) > BUCKET_CAP:  # the most recent members are the likeliest matches for what comes next
                 del bucket[0]
     event_of[index] = event
-    facts[event] = _merge(facts[event], details) if event in facts else details
+    facts.setdefault(event, {})[details] = None
+
+
+def _stretch(spans: dict[str, tuple[float, float]], event: str, at: float) -> None:
+    found = spans.get(event)
+    spans[event] = (min(found[0], at), max(found[1], at)) if found else (at, at)
 
 
 def _similarity(a: np.ndarray, b: np.ndarray, settings: EventSettings) -> float | None:
@@ -442,8 +463,18 @@ def _similarity(a: np.ndarray, b: np.ndarray, settings: EventSettings) -> float 
 
 _LEAD_RE = re.compile(
     r"^\s*(据[^，,。]{1,14}[，,]|[^，,。\s]{2,10}讯\s|[^，,。]{0,8}(获悉|消息显示|报道|爆料称)[，,：:])")
-_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-_BRANCH_RE = re.compile(r"分行|支行|营业部")
+# A figure and its kind, the unit right after it: 11月 26日 1.55% 50万(元).  A bare number is no
+# fact: a copy cut short ends in one (拨备覆盖率38…, 贷款8600万元 cut to 贷款86), and times of day
+# (09:17) differ between copies.
+_FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)([年月日号时点万亿千百元个只家项笔条名人户倍天周岁次厘%％]"
+                        r"|\s?(?:billion|million|trillion|bn|percent|bps?)\b)")
+# An editor's note or source line appended to a copy: what follows is no fact of the story
+# (本文来自北京商报 names a paper, not a place).
+_NOTE_RE = re.compile(r"(本文来自|转载自|[（(]?(来源|责任编辑|编辑|原标题)[：:])")
+# A branch is named by the two characters before 分行/支行/营业部 (长沙分行, 滨江支行); 一分行 or
+# 某支行 is "a branch", no name.
+_BRANCH_RE = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff]{2})(?:分行|支行|营业部)")
+_NO_BRANCH_NAME = frozenset("一某该其各多家个")
 # Where a story happened is part of what it is: the same template in two cities is two events.
 _PLACES = tuple("""
     北京 上海 天津 重庆 广州 深圳 杭州 南京 苏州 无锡 宁波 温州 成都 武汉 西安 郑州 长沙 合肥 济南 青岛 福州 厦门 南昌
@@ -457,7 +488,7 @@ for _place in _PLACES:
     _PLACE_AUTOMATON.add_word(_place, _place)
 _PLACE_AUTOMATON.make_automaton()
 
-Details = tuple[frozenset[str], ...]  # banks, numbers, branches, places
+Details = tuple[frozenset[Any], ...]  # banks, figures ((kind, value) pairs), branches, places
 
 
 def _prepare(item: ClusterItem, body_chars: int) -> tuple[str, Details]:
@@ -467,20 +498,36 @@ def _prepare(item: ClusterItem, body_chars: int) -> tuple[str, Details]:
     title = fold(_COLUMN_RE.sub("", _TAG_RE.sub("", item.title or "")))
     body = fold((item.summary or "")[:max(body_chars, 100)])
     normalised = _KEEP_RE.sub("", title + " " + body[:body_chars])
-    text = title + " " + _LEAD_RE.sub("", body[:100])[:80]  # 据北京商报消息，names a paper, not a place
-    branches = frozenset(text[max(m.start() - 4, 0):m.start()] for m in _BRANCH_RE.finditer(text))
+    lead = _LEAD_RE.sub("", body[:100])[:80]  # 据北京商报消息，names a paper, not a place
+    note = _NOTE_RE.search(lead)
+    text = title + " " + (lead[:note.start()] if note else lead)
+    branches = frozenset(m.group(1) for m in _BRANCH_RE.finditer(text) if m.group(1)[-1] not in _NO_BRANCH_NAME)
     places = frozenset(place for _, place in _PLACE_AUTOMATON.iter(text))
-    return normalised, (item.bank_ids, frozenset(_NUMBER_RE.findall(text)), branches, places)
+    figures = frozenset((unit.strip().replace("％", "%"), value) for value, unit in _FIGURE_RE.findall(text))
+    return normalised, (item.bank_ids, figures, branches, places)
 
 
 def _compatible(a: Details, b: Details) -> bool:
-    """Reprints keep the facts: two items that both name banks (numbers in the headline, branches,
-    places) and share none of them are different stories, however alike the wording."""
-    return all(not x or not y or bool(x & y) for x, y in zip(a, b, strict=True))
-
-
-def _merge(a: Details, b: Details) -> Details:
-    return tuple(x | y for x, y in zip(a, b, strict=True))
+    """Whether two items can be copies of one story: reprints keep the facts, and may drop some
+    (a shorter headline, a truncated body), never change them.  Each may name only banks the other
+    names too, or all of the other's and more (a copy cut short names fewer); of each kind of figure
+    both give (the day, the month, a rate, an amount), they give one value in common; and of the
+    branches and of the places both name, one in common.  "邮储、交行" and "交行、建行", 26日 and 27日,
+    1.55% and 1.25%, 北京分行 and 上海分行 are different stories, however alike the wording."""
+    banks_a, figures_a, branches_a, places_a = a
+    banks_b, figures_b, branches_b, places_b = b
+    if banks_a and banks_b and not (banks_a <= banks_b or banks_b <= banks_a):
+        return False
+    if branches_a and branches_b and not branches_a & branches_b:
+        return False
+    if places_a and places_b and not places_a & places_b:
+        return False
+    if figures_a and figures_b and figures_a != figures_b:
+        kinds_a, kinds_b = {k for k, _ in figures_a}, {k for k, _ in figures_b}
+        shared = figures_a & figures_b
+        if any(not any(k == kind for k, _ in shared) for kind in kinds_a & kinds_b):
+            return False
+    return True
 
 
 def event_id_for(first_item_id: str) -> str:
