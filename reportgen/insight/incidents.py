@@ -49,8 +49,8 @@ def cluster_pending(store: Store, config: Config, *, now: datetime | None = None
     banks = event_rows.banks_of(store, [r.item_id for r in new_rows] + [r.item_id for r in context])
     batch = [ClusterItem(r.item_id, r.title, r.summary, r.published_at, None, banks.get(r.item_id, frozenset()))
              for r in new_rows]
-    batch += [ClusterItem(r.item_id, r.title, r.summary, r.published_at, r.event_id, banks.get(r.item_id, frozenset()))
-              for r in context]
+    batch += [ClusterItem(r.item_id, r.title, r.summary, r.published_at, r.event_id, banks.get(r.item_id, frozenset()),
+                          r.event_first_at) for r in context]
     assignments = cluster(batch, settings)
     published = {i.item_id: i.published_at for i in batch}
     events_touched = event_rows.save_assignments(

@@ -37,11 +37,13 @@ def unclustered_items(store: Store) -> list[Any]:
 
 
 def clustered_items(store: Store, lo: datetime, hi: datetime) -> list[Any]:
-    """Items published in [lo, hi] that already have an event, with its id."""
+    """Items published in [lo, hi] that already have an event, with its id and its first publication."""
     with store.begin() as conn:
         return list(conn.execute(
-            select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at, event_items.c.event_id)
-            .select_from(items.join(event_items, event_items.c.item_id == items.c.item_id))
+            select(items.c.item_id, items.c.title, items.c.summary, items.c.published_at, event_items.c.event_id,
+                   events.c.first_published_at.label("event_first_at"))
+            .select_from(items.join(event_items, event_items.c.item_id == items.c.item_id)
+                         .join(events, events.c.event_id == event_items.c.event_id))
             .where(items.c.published_at >= lo, items.c.published_at <= hi)
             .order_by(items.c.published_at, items.c.item_id)
         ).all())
