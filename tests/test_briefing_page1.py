@@ -9,10 +9,15 @@ Debian's chromium for the phone.
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+from briefing_data import make_report
 from test_events import OUTAGE, add, make_store, variant
 
 from reportgen.flow.pipeline import score_pending
@@ -21,9 +26,10 @@ from reportgen.insight.incidents import cluster_pending, compute_alerts
 from reportgen.periods import Period
 from reportgen.report.briefing import Briefing
 from reportgen.report.mailbody import render_bodies
-from reportgen.report.render import render_html
+from reportgen.report.render import render_html, write_pdf
 
 SH = ZoneInfo("Asia/Shanghai")
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 PLAYBOOK_STEP = "2小时内核实情况"  # the negative playbook's first step
 GOOD_NEWS = ("工商银行发布三季度业绩 营收稳健增长",
              "工商银行发布三季度业绩，营收稳健增长，净利润同比增长，资产质量持续改善。")
@@ -69,3 +75,14 @@ def test_good_news_gets_no_crisis_playbook(tmp_path):
     for body in (summary, text, mail_html):
         assert body.count(PLAYBOOK_STEP) == 1, body  # the outage's line only
         assert "正面传播：可择机转发扩散。" in body
+
+
+@needs_pdftotext
+def test_chinese_section_numbers_past_nine(tmp_path):
+    """C8: the thirteen sections are numbered 一、…九、十、十一、十二、十三 in the PDF (WeasyPrint), not
+    一〇、一一 as cjk-decimal writes them."""
+    pdf = write_pdf(render_html(make_report("zh")), tmp_path / "daily.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    numbers = re.findall(r"^([一二三四五六七八九十〇]+)、", text, re.M)
+    assert numbers[:13] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"], numbers
+    assert "一〇、" not in text and "一一、" not in text
