@@ -86,3 +86,27 @@ def test_chinese_section_numbers_past_nine(tmp_path):
     numbers = re.findall(r"^([一二三四五六七八九十〇]+)、", text, re.M)
     assert numbers[:13] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"], numbers
     assert "一〇、" not in text and "一一、" not in text
+
+
+def test_one_heat_is_printed_one_way(tmp_path):
+    """C10: an event whose heat is 135.6 (four copies from a source of weight 1.13) is 热度 136 in its
+    alert's reason, on page 1 and in the events table alike, in both languages."""
+    blog = ('[[sources]]\nid = "blog"\nname = "财经博客"\nurl = "http://127.0.0.1:9/d.xml"\nchannel = "online"\n'
+            "weight = 1.13\n")
+    store, config = make_store(tmp_path, blog)
+    day = datetime(2026, 11, 15, 8, tzinfo=SH)
+    add(store, config, "blog", [(f"o{k}", *variant(*OUTAGE, k), day + timedelta(minutes=17 * k)) for k in range(4)])
+    score_pending(store, config)
+    cluster_pending(store, config)
+    compute_alerts(store, config, day.date())
+    for language, word in (("zh", "热度 "), ("en", "heat ")):
+        data = report_data(store, config, Period.daily(day.date()), now=day + timedelta(days=1), language=language)
+        [event] = [e for e in data.events if "手机银行突发故障" in e.title]
+        assert event.heat == pytest.approx(135.6)
+        alert = next(a for a in data.alerts if a.kind == "category" or "category" in a.kinds)
+        assert any(f"{word}136" in r for r in alert.reasons), alert.reasons
+        html = render_html(data)
+        summary, events = html.split('<section class="trend"')[0], html.split('id="events"')[1].split("</section>")[0]
+        assert f"{word}136" in summary
+        assert '<td class="num">136</td>' in events
+        assert "135.6" not in html

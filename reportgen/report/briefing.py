@@ -158,6 +158,12 @@ class Briefing(CoverageSections):
         kinds = self._list(self.alert_kind(k) for k in alert.all_kinds)
         return f"{kinds} · {self.category(alert.category)}" if alert.category else kinds
 
+    def heat(self, value: float) -> str:
+        """A heat as every part of a report prints it: a whole number (97, as the alerts' reasons and the
+        pushed messages write it), so 热度 97 in an alert and 96.8 in the events table never name one
+        event's heat two ways."""
+        return f"{value:.0f}"
+
     def reprints(self, n: int) -> str:
         """转载 12 次 / 12 reprints."""
         return self.ngettext("%(n)s reprint", "%(n)s reprints", n) % {"n": self.fmt.number(n)}
@@ -522,7 +528,7 @@ class Briefing(CoverageSections):
         meta = [self._("first: %(source)s, %(time)s", source=e.first_source,
                        time=self.time(e.first_published_at)),
                 self.ngettext("%(n)s reprint", "%(n)s reprints", e.reprint_count) % {"n": e.reprint_count},
-                self._("heat %(heat)s", heat=self.fmt.number(round(e.heat, 1)))]
+                self._("heat %(heat)s", heat=self.heat(e.heat))]
         if e.categories:
             meta.append(self.categories(e.categories))
         if e.bank_names:
