@@ -9,6 +9,7 @@ Debian's chromium for the phone.
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import subprocess
@@ -18,8 +19,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from briefing_data import make_report
+from pushkit import NOW, history, icbc_spike
+from pushkit import make_store as push_store
+from pypdf import PdfReader
 from test_events import OUTAGE, add, make_store, variant
 
+from reportgen.demo.receiver import PushReceiver
+from reportgen.flow.alerting import alert_now
 from reportgen.flow.pipeline import score_pending
 from reportgen.insight.aggregate import report_data
 from reportgen.insight.incidents import cluster_pending, compute_alerts
@@ -110,3 +116,27 @@ def test_one_heat_is_printed_one_way(tmp_path):
         assert f"{word}136" in summary
         assert '<td class="num">136</td>' in events
         assert "135.6" not in html
+
+
+def test_an_english_push_names_the_bank_in_english(tmp_path):
+    """C12: a [[push]] channel with language = "en" gets ICBC, not 中国工商银行, in the title and the
+    reason (as the English briefing names it); the Chinese channel keeps the configured name."""
+    with PushReceiver() as rx:
+        hooks = "".join(f'\n[[push]]\nname = "{n}"\nurl = "json://127.0.0.1:{rx.port}/{n}"\nlanguage = "{n}"\n'
+                        'attach = "pdf"\n' for n in ("en", "zh"))
+        store, config = push_store(tmp_path, hooks)
+        history(store, config)
+        icbc_spike(store, config)
+        out = alert_now(store, config, NOW)
+        assert out is not None and len(out.sent) == 2
+        [en] = [r.json() for r in rx.accepted if r.path == "/en"]
+        [zh] = [r.json() for r in rx.accepted if r.path == "/zh"]
+    assert en["title"].startswith("[Alert] Level 1 (red) ICBC"), en["title"]
+    why = next(line for line in en["message"].splitlines() if line.startswith("Why: "))
+    assert why.startswith("Why: ICBC"), why
+    assert "中国工商银行" not in en["title"] + en["message"]
+    assert "中国工商银行" in zh["title"] and "研判：中国工商银行" in zh["message"]
+    pdf = tmp_path / "flash-en.pdf"
+    pdf.write_bytes(base64.b64decode(en["attachments"][0]["base64"]))
+    text = "".join(PdfReader(str(pdf)).pages[0].extract_text().split())
+    assert "ICBC" in text and "中国工商银行" not in text

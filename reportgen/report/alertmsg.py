@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import __version__
+from reportgen.config.banks_en import display_names
 from reportgen.config.core import Config
 from reportgen.config.defaults import PlaybookEntry
 from reportgen.insight.alerts import level_name, playbook_for
@@ -71,7 +72,7 @@ def compose(incident: AlertIncident, config: Config, reason: str, language: str,
         raise ValueError(f"unknown push reason {reason!r}")
     lab = _LABELS[language]
     tz = config.settings.tz
-    bank = next((b.name for b in config.banks if b.id == incident.bank_id), incident.bank_id)
+    bank = bank_name(incident, config, language)
     level = level_name(incident.level, language)
     if reason == "escalation" and previous_level and previous_level != incident.level:
         level = f"{level_name(previous_level, language)} → {level}"
@@ -84,7 +85,7 @@ def compose(incident: AlertIncident, config: Config, reason: str, language: str,
     ack = f"reportgen alerts ack {incident.incident_id} --by {lab['name']}"
     extra = ""
     if reason == "reminder":
-        minutes = max(round((now - incident.first_raised_at).total_seconds() / 60), 1)
+        minutes = max(round((now - incident.taken_since).total_seconds() / 60), 1)  # since raised or reopened
         extra = lab["unacked"].format(minutes=minutes)
 
     text_lines = [extra] if extra else []
@@ -134,13 +135,31 @@ def _facts(incident: AlertIncident, config: Config, language: str,
     if incident.first_source or incident.first_published_at:
         when = f" · {incident.first_published_at.astimezone(tz):%m-%d %H:%M}" if incident.first_published_at else ""
         out.append((lab["first"], f"{isolated(incident.first_source)}{when}", safe_url(incident.url)))
-    reasons = incident.reasons(language)
+    reasons = incident_reasons(incident, config, language)
     if reasons:
         out.append((lab["why"], reasons[0], None))
     steps = entry.actions(language)
     dash = " — " if language == "zh" else ": "
     out.append((lab["action"], f"{entry.owner(language)}{dash}{steps[0]}" if steps else entry.owner(language), None))
     return out
+
+
+def bank_name(incident: AlertIncident, config: Config, language: str) -> str:
+    """The bank as a message in ``language`` names it: the configured name in Chinese, ``name_en`` (or
+    the common English name) in English, as the English briefing does."""
+    return display_names(config.banks, language).get(incident.bank_id, incident.bank_id)
+
+
+def incident_reasons(incident: AlertIncident, config: Config, language: str) -> tuple[str, ...]:
+    """The incident's reasons in ``language``.  They were written with the bank's configured (Chinese)
+    name at their start; an English message names the bank in English there, as the English briefing
+    does.  A headline quoted further on is feed text and stays as published."""
+    reasons = incident.reasons(language)
+    configured = next((b.name for b in config.banks if b.id == incident.bank_id), None)
+    shown = bank_name(incident, config, language)
+    if not configured or shown == configured:
+        return reasons
+    return tuple(shown + r[len(configured):] if r.startswith(configured) else r for r in reasons)
 
 
 def _md_escape(text: str) -> str:
@@ -160,7 +179,7 @@ def flash_pdf(incident: AlertIncident, config: Config, language: str, now: datet
     tz = config.settings.tz
     entry = playbook_for(incident.category, config.events.playbook)
     names = {c.code: c.name(language) for c in config.scoring.category_rules()}
-    bank = next((b.name for b in config.banks if b.id == incident.bank_id), incident.bank_id)
+    bank = bank_name(incident, config, language)
     created = now.astimezone(tz)
     context = {
         "html_lang": HTML_LANG[language], "lang": language,
@@ -175,7 +194,8 @@ def flash_pdf(incident: AlertIncident, config: Config, language: str, now: datet
         "first_published": (incident.first_published_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
                             if incident.first_published_at else ""),
         "first_raised": incident.first_raised_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        "url": safe_url(incident.url), "reasons": incident.reasons(language), "owner": entry.owner(language),
+        "url": safe_url(incident.url), "reasons": incident_reasons(incident, config, language),
+        "owner": entry.owner(language),
         "actions": entry.actions(language), "disposition": incident.disposition(language),
         "growth_hours": f"{config.push.intraday.growth_hours:g}",
     }
