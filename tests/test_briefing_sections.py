@@ -88,7 +88,7 @@ ROWS = [
 ]
 
 
-def make(tmp_path: Path, extra_bank: str = "") -> tuple[Store, Config]:
+def make(tmp_path: Path, extra_bank: str = "", rows: list = ROWS) -> tuple[Store, Config]:
     path = tmp_path / "sources.toml"
     text = CONFIG.format(extra_bank=extra_bank)
     path.write_text(text, encoding="utf-8")
@@ -97,7 +97,7 @@ def make(tmp_path: Path, extra_bank: str = "") -> tuple[Store, Config]:
     store.sync_sources(config.sources, lambda s: s.url or "")
     firsts: dict[str, tuple[str, datetime]] = {}
     with store.engine.begin() as conn:
-        for item_id, local, source, title, event_id, banks in ROWS:
+        for item_id, local, source, title, event_id, banks in rows:
             published = local.replace(tzinfo=SHANGHAI)
             conn.execute(items.insert().values(
                 item_id=item_id, source_id=source, title=title, summary="", url=f"https://www.news.example.com/{item_id}",
@@ -116,7 +116,7 @@ def make(tmp_path: Path, extra_bank: str = "") -> tuple[Store, Config]:
         for event_id, (first, published) in firsts.items():
             conn.execute(events.insert().values(event_id=event_id, first_item_id=first, first_published_at=published,
                                                 created_at=published))
-        for item_id, _local, _source, _title, event_id, _banks in ROWS:
+        for item_id, _local, _source, _title, event_id, _banks in rows:
             conn.execute(event_items.insert().values(item_id=item_id, event_id=event_id, similarity=1.0))
     return store, config
 
@@ -284,3 +284,50 @@ def test_a_second_story_of_the_incident_shares_the_bank_response() -> None:
     assert shared[1].responses == (response,)  # same bank, category and topic (登录), answered after it broke
     assert shared[2].responses == () and shared[3].responses == ()  # the response came before; another category
     assert shared[4].responses == ()  # same bank and category, but another story: nothing in common
+
+
+def _negative(categories: list[str], term: str) -> dict:
+    return {"icbc": ("negative", categories, [{"term": term, "weight": -4.0}])}
+
+
+# The demo's 12-06: the outage story, the posts about it, the bank's statement (judged negative: it
+# names the 故障) and an unrelated penalty, each story an event of its own.
+DOWN = _negative(["complaint", "outage"], "故障")
+INCIDENT_ROWS = [
+    ("s1", datetime(2026, 11, 27, 9, 17), "news", OUTAGE + "转账", "ev-story", DOWN),
+    ("s2", datetime(2026, 11, 27, 10, 5), "news", OUTAGE + "转账", "ev-story", DOWN),
+    ("s3", datetime(2026, 11, 27, 12, 0), "tv", OUTAGE + "转账", "ev-story", DOWN),
+    ("p1", datetime(2026, 11, 27, 9, 39), "weibo", "#工行App崩了# 刚发的工资看得到用不了，信用卡今天最后还款日啊",
+     "ev-post", _negative(["complaint", "fee_rate", "outage"], "崩了")),
+    ("p2", datetime(2026, 11, 27, 9, 50), "weibo", "#工行App崩了# 刚发的工资看得到用不了，信用卡今天最后还款日啊",
+     "ev-post", _negative(["complaint", "fee_rate", "outage"], "崩了")),
+    ("q1", datetime(2026, 11, 27, 15, 33), "weibo", "#工行App崩了# 工资卡里的钱取不出来，网点门口也排起了长队",
+     "ev-queue", _negative(["complaint", "outage"], "取不出来")),
+    ("r1", datetime(2026, 11, 27, 17, 52), "news", RESPONSE + " 资金安全不受影响", "ev-resp",
+     _negative(["outage", "complaint"], "故障")),
+    ("r2", datetime(2026, 11, 27, 18, 18), "news", RESPONSE + " 资金安全不受影响", "ev-resp",
+     _negative(["outage", "complaint"], "故障")),
+    ("f1", datetime(2026, 11, 27, 17, 18), "news", "工商银行南宁分行因贷款管理不审慎被罚30万元", "ev-fine",
+     _negative(["regulatory"], "被罚")),
+]
+
+
+def test_one_incident_is_shown_once_and_its_response_said_the_same_everywhere(tmp_path: Path) -> None:
+    """Issue 16: page 1's top events are distinct incidents.  The outage, the bank's statement on it
+    and the posts about it are one incident, with one 研判 that names the response, one row in the
+    negative list; the unrelated penalty is the next incident."""
+    store, config = make(tmp_path, rows=INCIDENT_ROWS)
+    data = report_data(store, config, Period.daily(DAY), now=NOW)
+    outage = data.events[0]
+    assert outage.event_id == "ev-story" and set(outage.event_ids) == {"ev-story", "ev-post", "ev-queue", "ev-resp"}
+    assert outage.item_count == 8 and outage.title == OUTAGE + "转账"
+    assert [e.event_id for e in data.events] == ["ev-story", "ev-fine"]
+    b = Briefing(data, with_charts=False)
+    assert [t.title for t in b.top_entries()] == [OUTAGE + "转账", "工商银行南宁分行因贷款管理不审慎被罚30万元"]
+    views = {v.event.event_id: v for v in b.incident_views()}
+    assert set(views) == {"ev-story", "ev-fine"}
+    assert views["ev-story"].responded and "中国工商银行已于 17:52 回应" in views["ev-story"].assessment[1]
+    assert "未监测到中国工商银行的回应" not in "".join(views["ev-story"].assessment)
+    # the negative list: the incident once (its latest copy is the newest), with its reprints; the penalty
+    assert [i.title for i in data.items] == [OUTAGE + "转账", "工商银行南宁分行因贷款管理不审慎被罚30万元"]
+    assert data.negative_groups == 2 and b.item_reprints(data.items[0]) == 7

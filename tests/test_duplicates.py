@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reportgen.insight.duplicates import near_duplicate_groups, same_story
+from reportgen.insight.duplicates import bank_terms_of, incident_groups, near_duplicate_groups, same_story
 from reportgen.models import EventSummary
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -124,3 +124,46 @@ def test_short_empty_and_identical_headlines() -> None:
         "a": "a", "b": "a", "c": "c", "d": "c", "e": "e", "f": "e", "g": "e", "h": "h"}
     assert near_duplicate_groups([]) == {}
     assert near_duplicate_groups(events[:1]) == {"a": "a"}
+
+
+# --- incidents -------------------------------------------------------------------------------------
+
+TERMS = bank_terms_of([("中国工商银行", "工商银行", "工行"), ("中国建设银行", "建设银行", "建行")])
+
+
+def _at(hours: float) -> datetime:
+    return datetime(2026, 12, 6, 9, 17, tzinfo=SH) + timedelta(hours=hours)
+
+
+def test_a_story_the_bank_response_and_the_posts_about_it_are_one_incident() -> None:
+    """Issue 16, "one incident, many times": the outage story, the bank's statement on it and the
+    social posts about it are one incident; other stories of the same bank, and look-alikes that
+    differ in their facts, are not."""
+    story = _event("story", "工商银行手机银行突发故障 多地用户无法登录转账", _at(0), ("icbc",), "negative",
+                   ("complaint", "outage"))
+    post = _event("post", "#工行App崩了# 刚发的工资看得到用不了，信用卡今天最后还款日啊", _at(0.4), ("icbc",),
+                  "negative", ("complaint", "fee_rate", "outage"))
+    queue = _event("queue", "#工行App崩了# 工资卡里的钱取不出来，网点门口也排起了长队", _at(6), ("icbc",),
+                   "negative", ("complaint", "outage"))
+    response = _event("response", "工商银行回应手机银行故障：系统已全面恢复 资金安全不受影响", _at(8.6),
+                      ("icbc",), "neutral", ("outage",))
+    fine = _event("fine", "工商银行南宁分行因贷款“三查”不尽职，贷款资金被挪用被罚30万元", _at(8), ("icbc",),
+                  "negative", ("ops_loss", "regulatory"))
+    other_fine = _event("fine2", "工商银行北宁分行因贷款“三查”不尽职被罚50万元", _at(9), ("icbc",), "negative",
+                        ("regulatory",))
+    city_fine = _event("fine3", "工商银行南京分行因贷款“三查”不尽职，贷款资金被挪用被罚30万元", _at(9.5),
+                       ("icbc",), "negative", ("ops_loss", "regulatory"))
+    complaint = _event("complaint", "工商银行某支行柜员态度恶劣 储户投诉无门", _at(1), ("icbc",), "negative",
+                       ("complaint",))
+    peer = _event("peer", "建设银行手机银行突发故障 用户无法登录", _at(1), ("ccb",), "negative", ("outage",))
+    tomorrow = _event("tomorrow", "#工行App崩了# 又登不上了", _at(25), ("icbc",), "negative", ("outage",))
+    good = _event("good", "工商银行手机银行上线新版本 故障率大幅下降", _at(2), ("icbc",), "positive", ("outage",))
+    groups = incident_groups([fine, response, queue, post, story, other_fine, city_fine, complaint, peer, tomorrow,
+                              good], TERMS)
+    assert {k for k, v in groups.items() if v == "story"} == {"story", "post", "queue", "response"}
+    # the rest stand alone: another kind of news, other figures, another city, no topic in common,
+    # another bank, more than a day after the incident began, good news
+    assert all(groups[k] == k for k in ("fine", "fine2", "fine3", "complaint", "peer", "tomorrow", "good"))
+    # a response shares the topic, not only the category: an unrelated 回应 of the bank stays apart
+    unrelated = _event("u", "工商银行回应：网点排队问题已整改", _at(3), ("icbc",), "neutral", ("complaint",))
+    assert incident_groups([story, unrelated], TERMS) == {"story": "story", "u": "u"}

@@ -29,7 +29,6 @@ The rules, in one place:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -37,6 +36,8 @@ from typing import Any
 
 from reportgen.config.banks_en import display_names
 from reportgen.config.core import Config
+from reportgen.insight import duplicates
+from reportgen.insight.duplicates import RESPONSE_TERMS, STOP_TERMS, has_response_word
 from reportgen.insight.incidents import event_ids_of
 from reportgen.models import (
     AlertSummary,
@@ -62,14 +63,8 @@ REASON_SCAN = 20_000  # judgements read for 热词
 RESPONSE_SCAN = 200  # response candidates read per incident
 TIMELINE_MAX = 8  # entries per incident
 RESPONSES_MAX = 3  # of those, the bank's responses
-LINK_BIGRAMS = 2
+LINK_BIGRAMS = duplicates.LINK_BIGRAMS
 
-RESPONSE_TERMS = ("回应", "回复", "声明", "致歉", "道歉", "澄清", "情况说明", "辟谣", "公告",
-                  "respond", "response", "statement", "apolog", "clarif")
-# words that say nothing about what happened: left out of 热词 and of the incident link test
-STOP_TERMS = frozenset({"银行", "分行", "支行", "中国", "发布", "推出", "支持", "表示", "称", "近日", "相关", "公司",
-                        "有限", "股份", "回应", "声明", "公告", "客户", "用户", "网友", "记者", "消息", "报道"})
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,11 +231,6 @@ def _track(conn: Any, config: Config, period: Period, window: Window, event: Eve
                          timeline(landmarks, responses, tz, first_is_response=own))
 
 
-def has_response_word(title: str) -> bool:
-    lowered = title.lower()
-    return any(t.lower() in lowered for t in RESPONSE_TERMS)
-
-
 def shared_responses(events: Sequence[EventSummary], tracks: Sequence[IncidentTrack],
                      config: Config) -> list[IncidentTrack]:
     """One incident, one response: a top incident with no response of its own takes the response of
@@ -273,9 +263,7 @@ def linked(row: dict[str, Any], event: EventSummary, config: Config) -> bool:
 
 def topic_bigrams(title: str, config: Config) -> set[str]:
     """The two-character CJK sequences of ``title`` once the banks' names and aliases are taken out."""
-    for name in sorted({t for b in config.banks for t in b.terms}, key=len, reverse=True):
-        title = title.replace(name, " ")
-    return {run[i:i + 2] for run in _CJK_RUN.findall(title) for i in range(len(run) - 1)} - STOP_TERMS
+    return duplicates.topic_bigrams(title, duplicates.bank_terms_of([b.terms for b in config.banks]))
 
 
 def timeline(landmarks: Sequence[dict[str, Any]], responses: Sequence[dict[str, Any]], tz: Any, *,

@@ -13,6 +13,22 @@ by a deliberately narrow rule.  Two events are the same story when all of these 
 - their headlines carry the same numbers (储户50万元 and 储户18万元 are two incidents).
 
 The merged row keeps the id, headline and first source of the earliest event.
+
+A wider rule then folds the stories of one *incident* (:func:`incident_groups`): the first report
+of an outage, the bank's statement on it and the social posts about it ("#工行App崩了#…") are one
+thing for the reader, shown once with its timeline, not three rows that contradict each other on
+whether the bank has responded.  Stories are one incident when all of these hold:
+
+- they name the same configured banks, and share a risk category;
+- both are negative, or one of them is the bank's response (回应, 声明, 致歉 … in its headline);
+- each was first published within :data:`INCIDENT_HOURS` of the incident's first story;
+- their headlines do not contradict each other: where both carry numbers, one in common; where
+  both name a city or province, one in common (two branches fined, two customers' losses, are two
+  incidents);
+- they are about the same thing: the headlines share at least :data:`LINK_BIGRAMS` two-character
+  sequences once the banks' names and generic words are taken out ("工商银行回应手机银行故障" and
+  "工商银行手机银行突发故障" share 手机, 机银, 故障), or the shared category is one that is, for one
+  bank on one day, a single incident (:data:`ONE_AT_A_TIME`: an outage of its systems).
 """
 
 from __future__ import annotations
@@ -24,6 +40,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from reportgen.insight.events import places_in
 from reportgen.models import EventSummary
 
 if TYPE_CHECKING:
@@ -34,6 +51,16 @@ MIN_TITLE_SIMILARITY = 0.6  # headlines that differ by a tag or a few words, not
 _TAG = re.compile(r"[【\[［(（#][^】\]］)）#]{0,12}[】\]］)）#]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+INCIDENT_HOURS = WITHIN_HOURS  # from an incident's first story: the statement, the posts of that day
+LINK_BIGRAMS = 2
+ONE_AT_A_TIME = frozenset({"outage"})  # a bank's systems are down once at a time: one incident
+RESPONSE_TERMS = ("回应", "回复", "声明", "致歉", "道歉", "澄清", "情况说明", "辟谣", "公告",
+                  "respond", "response", "statement", "apolog", "clarif")
+# words that say nothing about what happened: left out of 热词 and of the topic links
+STOP_TERMS = frozenset({"银行", "分行", "支行", "中国", "发布", "推出", "支持", "表示", "称", "近日", "相关", "公司",
+                        "有限", "股份", "回应", "声明", "公告", "客户", "用户", "网友", "记者", "消息", "报道"})
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def _clean(title: str) -> str:
@@ -298,3 +325,91 @@ def _changes(values: np.ndarray) -> np.ndarray:
 
 def _hours(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 3600
+
+
+# --- incidents ---------------------------------------------------------------------------------
+
+
+def has_response_word(title: str) -> bool:
+    """Whether a headline is a response: 回应, 声明, 致歉 … (:data:`RESPONSE_TERMS`)."""
+    lowered = title.lower()
+    return any(t.lower() in lowered for t in RESPONSE_TERMS)
+
+
+def topic_bigrams(title: str, bank_terms: Sequence[str]) -> set[str]:
+    """The two-character CJK sequences of ``title`` once the banks' names and aliases (``bank_terms``,
+    longest first) are taken out, generic words (:data:`STOP_TERMS`) left out."""
+    for name in bank_terms:
+        title = title.replace(name, " ")
+    return {run[i:i + 2] for run in _CJK_RUN.findall(title) for i in range(len(run) - 1)} - STOP_TERMS
+
+
+def bank_terms_of(names: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """Every bank's name and aliases, longest first, as :func:`topic_bigrams` takes them out."""
+    return tuple(sorted({t for terms in names for t in terms}, key=lambda t: (-len(t), t)))
+
+
+class _Incident:
+    __slots__ = ("first", "ids", "bigrams", "numbers", "places")
+
+    def __init__(self, event: EventSummary, bigrams: set[str], numbers: frozenset[str],
+                 places: frozenset[str]) -> None:
+        self.first = event
+        self.ids = [event.event_id]
+        self.bigrams, self.numbers, self.places = set(bigrams), [numbers], [places]
+
+
+def incident_groups(events: Sequence[EventSummary], bank_terms: Sequence[str]) -> dict[str, str]:
+    """Each event's incident: the id of the incident's earliest event (the rule in the module
+    docstring).  ``bank_terms``: :func:`bank_terms_of` the configured banks.  Events that are no
+    incident's part (positive or neutral news, no risk category) map to themselves.
+
+    Events are taken in publication order; each joins the open incident (same banks, a shared
+    category, its first story within :data:`INCIDENT_HOURS`) that it links to and whose stories'
+    headlines it contradicts in none, or opens one."""
+    ordered = sorted(events, key=attrgetter("first_published_at", "event_id"))
+    out = {e.event_id: e.event_id for e in ordered}
+    window = INCIDENT_HOURS * 3600
+    open_: dict[tuple[frozenset[str], str], list[_Incident]] = {}  # (banks, category) → incidents, oldest first
+    for event in ordered:
+        responds = has_response_word(event.title)
+        if not event.categories or not event.bank_ids or (event.label != "negative" and not responds):
+            continue
+        banks = frozenset(event.bank_ids)
+        at = event.first_published_at.timestamp()
+        bigrams = topic_bigrams(event.title, bank_terms)
+        numbers = frozenset(_NUMBER.findall(event.title))
+        places = places_in(event.title)
+        joined: _Incident | None = None
+        seen: set[int] = set()
+        for category in event.categories:
+            incidents = open_.get((banks, category))
+            if not incidents:
+                continue
+            while incidents and at - incidents[0].first.first_published_at.timestamp() > window:
+                del incidents[0]  # its first story is too long ago for this and every later event
+            for incident in incidents:
+                if id(incident) in seen:
+                    continue
+                seen.add(id(incident))
+                shared = set(event.categories) & set(incident.first.categories)
+                if not shared & ONE_AT_A_TIME and len(bigrams & incident.bigrams) < LINK_BIGRAMS:
+                    continue
+                if any(numbers and n and not numbers & n for n in incident.numbers) \
+                        or any(places and p and not places & p for p in incident.places):
+                    continue
+                joined = incident
+                break
+            if joined is not None:
+                break
+        if joined is None:
+            incident = _Incident(event, bigrams, numbers, places)
+            for category in event.categories:
+                open_.setdefault((banks, category), []).append(incident)
+            continue
+        joined.ids.append(event.event_id)
+        joined.bigrams |= bigrams
+        joined.numbers.append(numbers)
+        joined.places.append(places)
+        out[event.event_id] = joined.first.event_id
+    return out

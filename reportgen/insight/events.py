@@ -488,6 +488,11 @@ for _place in _PLACES:
     _PLACE_AUTOMATON.add_word(_place, _place)
 _PLACE_AUTOMATON.make_automaton()
 
+def places_in(text: str) -> frozenset[str]:
+    """The cities and provinces ``text`` names (where a story happened is part of what it is)."""
+    return frozenset(place for _, place in _PLACE_AUTOMATON.iter(text))
+
+
 Details = tuple[frozenset[Any], ...]  # banks, figures ((kind, value) pairs), branches, places
 
 
@@ -502,7 +507,7 @@ def _prepare(item: ClusterItem, body_chars: int) -> tuple[str, Details]:
     note = _NOTE_RE.search(lead)
     text = title + " " + (lead[:note.start()] if note else lead)
     branches = frozenset(m.group(1) for m in _BRANCH_RE.finditer(text) if m.group(1)[-1] not in _NO_BRANCH_NAME)
-    places = frozenset(place for _, place in _PLACE_AUTOMATON.iter(text))
+    places = places_in(text)
     figures = frozenset((unit.strip().replace("％", "%"), value) for value, unit in _FIGURE_RE.findall(text))
     return normalised, (item.bank_ids, figures, branches, places)
 

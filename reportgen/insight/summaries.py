@@ -32,7 +32,7 @@ from operator import itemgetter
 from typing import Any
 
 from reportgen.config.core import Config
-from reportgen.insight.duplicates import near_duplicate_groups
+from reportgen.insight.duplicates import bank_terms_of, incident_groups, near_duplicate_groups
 from reportgen.insight.events import item_heat
 from reportgen.models import EventSummary, isolated
 from reportgen.periods import Window
@@ -130,7 +130,9 @@ class EventBook:
                 if found is not None:
                     append(found)
         if merge_near_duplicates:
-            out = _merged(out, self._events, figures, start, end)
+            out = _merged(out, near_duplicate_groups(out), self._events, figures, start, end)
+            out = _merged(out, incident_groups(out, bank_terms_of([b.terms for b in config.banks])), self._events,
+                          figures, start, end)
         out.sort(key=lambda e: (-e.heat, e.first_published_at, e.event_id))
         return out
 
@@ -160,10 +162,11 @@ def _inside(copies: list[_Copy], start: datetime, end: datetime) -> tuple[list[_
     return (copies[:hi] if hi < len(copies) else copies), lo
 
 
-def _merged(out: list[EventSummary], events: Mapping[str, list[_Copy]], figures: _Figures,
-            start: datetime, end: datetime) -> list[EventSummary]:
-    """Near-duplicate events folded into their group's earliest event, its figures over all copies."""
-    representative = near_duplicate_groups(out)
+def _merged(out: list[EventSummary], representative: Mapping[str, str], events: Mapping[str, list[_Copy]],
+            figures: _Figures, start: datetime, end: datetime) -> list[EventSummary]:
+    """The summaries of ``out`` folded into their group's earliest (``representative``: each
+    summary's id → its group's), its figures over all copies of every event folded in."""
+    of_id = {s.event_id: s for s in out}
     members: dict[str, list[str]] = defaultdict(list)
     for event_id, keep in representative.items():
         if event_id != keep:
@@ -177,15 +180,16 @@ def _merged(out: list[EventSummary], events: Mapping[str, list[_Copy]], figures:
             continue
         extra = members.get(summary.event_id)
         if extra:
+            ids = [e for s in (summary, *(of_id[x] for x in extra)) for e in s.event_ids]
             copies = []
-            for e in (summary.event_id, *extra):
+            for e in ids:
                 inside = _inside(events[e], start, end)
-                assert inside is not None  # a summary of the window: a copy inside it
-                copies += inside[0]
+                if inside is not None:  # a folded story: a copy inside the window (its near-duplicates may not)
+                    copies += inside[0]
             copies.sort()
             merged = figures.summary(summary.event_id, copies, bisect_left(copies, start, key=_published))
             assert merged is not None  # its own copies already named a configured bank
-            summary = replace(merged, merged_event_ids=tuple(sorted(extra)))
+            summary = replace(merged, merged_event_ids=tuple(sorted(ids[1:])))
         kept.append(summary)
     return kept
 
