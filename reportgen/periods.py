@@ -112,6 +112,39 @@ def check_not_future(first: date, now: datetime, tz: ZoneInfo, option: str = "--
                         f"{tz.key})", hint="give a day up to today, or leave --date out for the last complete period")
 
 
+def check_requested(period: Period, value: str, now: datetime, tz: ZoneInfo, option: str = "--date") -> None:
+    """Refuse a ``--date`` that is in the future, naming what was typed: a day after today (a
+    weekly report's day too, though its week has begun), or a week that has not begun.  Today and
+    the current week are allowed: ``report`` previews the period so far."""
+    today = now.astimezone(tz).date()
+    typed = value.strip()
+    day = period.first if _WEEK_RE.match(typed) else date.fromisoformat(typed) if _DATE_RE.match(typed) else None
+    if day is not None and day > today:
+        raise DataError(f"{option}: {typed} is in the future (today is {today.isoformat()} in {tz.key})",
+                        hint="give a day up to today, or leave --date out for the last complete period")
+
+
+def check_ended(period: Period, now: datetime, tz: ZoneInfo, option: str = "--date") -> None:
+    """Refuse a period that has not ended yet in the report zone (today, or the current ISO week):
+    ``run`` records and mails a report once per period, and a report of half a day would stand in
+    for the whole one.  ``reportgen report`` previews an unfinished period without recording it."""
+    today = now.astimezone(tz).date()
+    if period.last < today:
+        return
+    what = "day" if period.kind == "daily" else "ISO week"
+    ends = (period.last + timedelta(days=1)).isoformat()
+    if period.first > today:
+        raise DataError(f"{option}: the {what} {period.key} is in the future (today is {today.isoformat()} in "
+                        f"{tz.key})", hint="give a day up to yesterday, or leave --date out for the last complete "
+                                          "period")
+    raise DataError(
+        f"{option}: the {what} {period.key} has not ended yet (today is {today.isoformat()} in {tz.key}): `run` "
+        f"mails a report once per period, so it makes one only for a period that is over",
+        hint=f"leave --date out for the last complete period, or run it on or after {ends}; for a preview of "
+             f"the period so far, `reportgen report {period.kind} --date {period.key}` writes it without "
+             "recording or mailing it")
+
+
 def week_label(first: date, last: date, language: str) -> str:
     """``2026年第47周（11月16日—11月22日）`` / ``Week 47 of 2026 (16 Nov – 22 Nov)``."""
     year, week, _ = first.isocalendar()

@@ -7,7 +7,9 @@
         ...                                     # srv.port, srv.messages, srv.reject = "554 ..."
 
 ``messages`` holds what the server accepted, parsed back with the email package.  Setting
-``reject`` to an SMTP reply makes it refuse the DATA of every mail until it is set back to None.
+``reject`` to an SMTP reply makes it refuse the DATA of every mail until it is set back to None;
+``refuse_rcpt`` maps addresses to the reply their RCPT TO gets (``"550 5.1.1 mailbox unavailable"``),
+while the other recipients are accepted.
 """
 
 from __future__ import annotations
@@ -93,6 +95,14 @@ class _Handler:
     def __init__(self) -> None:
         self.messages: list[Received] = []
         self.reject: str | None = None
+        self.refuse_rcpt: dict[str, str] = {}
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        if address in self.refuse_rcpt:
+            return self.refuse_rcpt[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.reject:
@@ -141,6 +151,10 @@ class MailServer:
     @property
     def messages(self) -> list[Received]:
         return self.handler.messages
+
+    @property
+    def refuse_rcpt(self) -> dict[str, str]:
+        return self.handler.refuse_rcpt
 
     @property
     def reject(self) -> str | None:

@@ -94,3 +94,9 @@ def test_a_future_date_is_a_clear_data_error(tmp_path: Path) -> None:
     today_report = runner.invoke(cli, ["--config", str(config.path), "report", "daily", "--date", today.isoformat(),
                                        "--format", "html", "--out", str(tmp_path / "today")])
     assert today_report.exit_code == 0, today_report.output
+    # a future day of a weekly report is refused too (its week may have begun), naming the day typed
+    for later in (today + timedelta(days=1), today + timedelta(days=13)):
+        weekly = runner.invoke(cli, ["--config", str(config.path), "report", "weekly", "--date", later.isoformat(),
+                                     "--out", str(tmp_path / "o")])
+        assert weekly.exit_code == 5, weekly.output
+        assert f"--date: {later.isoformat()} is in the future" in weekly.stderr

@@ -157,6 +157,12 @@ def test_old_undelivered_mail_expires_and_is_reported(tmp_path, feeds):
     assert [d.state for d in result.expired] == ["expired"] and not result.ok
     assert result.undelivered == []
     assert invoke(config_path, "send").exit_code == 0  # reported once; nothing left to deliver
+    # a re-run for that day does not pass the never-delivered report off as done
+    rerun = invoke(config_path, "run", "daily")
+    assert rerun.exit_code == 8, rerun.output
+    assert "report existing" in rerun.stdout and "NOT DELIVERED" in rerun.stdout
+    assert "expired undelivered" in rerun.stdout and "--force" in rerun.stdout
+    assert "--force` makes and mails it again" in rerun.stderr
 
 
 def test_partial_source_failure_exits_7_after_mailing(tmp_path, feeds):
@@ -231,19 +237,21 @@ def test_sources_answering_with_empty_feeds_are_not_watching(tmp_path):
         assert "0 of 1 sources delivered entries (1 answered with an empty feed)" in result.stderr
 
 
-def test_weekly_run_covers_the_iso_week(tmp_path, feeds):
-    config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
-    result = invoke(config, "run", "weekly", "--date", YESTERDAY.isoformat(), "--json")
+def test_weekly_run_covers_the_iso_week(tmp_path):
+    day = YESTERDAY - timedelta(days=7)  # a day of last week: the current week has not ended
+    with FeedServer({"/good": Route(sample_feed(day))}) as feeds:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
+        result = invoke(config, "run", "weekly", "--date", day.isoformat(), "--json")
     assert result.exit_code == 0, result.output  # mail not configured: written, held, not an error
     summary = json.loads(result.stdout)
-    week = Period.week_of(YESTERDAY)
+    week = Period.week_of(day)
     assert summary["period"] == week.key and summary["delivery"]["state"] == "held"
     html = Path(summary["report"]["html"])
     assert html.name == f"weekly-{week.key}.html" and Path(summary["report"]["pdf"]).name == f"weekly-{week.key}.pdf"
     text = html.read_text(encoding="utf-8")
     assert "银行舆情周报" in text and f"第{week.first.isocalendar()[1]}周" in text
     assert "中国工商银行某支行因违规放贷被罚款50万元" in text
-    assert YESTERDAY.strftime("%m-%d") in text  # a weekly list shows each item's date
+    assert day.strftime("%m-%d") in text  # a weekly list shows each item's date
 
 
 def test_second_run_without_mail_says_the_report_is_done(tmp_path, feeds):
@@ -273,9 +281,80 @@ def test_mail_over_the_size_limit_fails_clearly(tmp_path, feeds):
         assert delivery["state"] == "failed" and "max_size_mb" in delivery["last_error"]
         assert invoke(config, "send").exit_code == 8  # still undelivered, not retried
         assert smtp.messages == []
+        # the hint's fix works: raise the limit, and `send` mails the stored message as composed
+        assert "then `reportgen send` mails it" in delivery["last_error"]
+        write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port, email_extra="max_size_mb = 10")
+        sent = invoke(config, "send", "--json")
+        assert sent.exit_code == 0, sent.output
+        assert [d["state"] for d in json.loads(sent.stdout)["sent"]] == ["sent"]
+        assert len(smtp.messages) == 1 and str(smtp.messages[0].message["Message-ID"]) == delivery["message_id"]
+        rerun = invoke(config, "run", "daily")
+        assert rerun.exit_code == 0, rerun.output  # later runs no longer exit 8 because of it
+        assert len(smtp.messages) == 1
 
 
 def test_bad_date_and_unknown_kind(tmp_path, feeds):
     config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=None)
     assert invoke(config, "run", "daily", "--date", "2026-W47").exit_code == 5
     assert invoke(config, "run", "monthly").exit_code == 2
+
+
+def test_a_refused_recipient_is_undelivered_and_retried_for_them_alone(tmp_path, feeds):
+    """The relay takes the mail for cc and bcc but answers 550 for the executive in To: that is not
+    "sent".  The run exits 8 and says who was refused; the entry stays pending for that address
+    only, and once the relay accepts it a retry reaches the executive alone, with the same bytes."""
+    with MailServer() as smtp:
+        smtp.refuse_rcpt["boss@bank.example"] = "550 5.1.1 mailbox unavailable"
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        result = invoke(config, "run", "daily", "--json")
+        assert result.exit_code == 8, result.output
+        summary = json.loads(result.stdout)
+        delivery = summary["delivery"]
+        assert delivery["state"] == "pending" and summary["mail_ok"] is False
+        assert "boss@bank.example: 550 5.1.1 mailbox unavailable" in delivery["last_error"]
+        assert "delivered to 2 of 3" in delivery["last_error"] and delivery["recipients"] == 1
+        assert [d["id"] for d in summary["undelivered"]] == [delivery["id"]]
+        assert [sorted(m.rcpt_tos) for m in smtp.messages] == [["archive@bank.example", "pr@bank.example"]]
+
+        still = invoke(config, "send")  # still refused: still pending, the others not mailed again
+        assert still.exit_code == 8 and "pending 1" in still.stdout and "550 5.1.1" in still.stdout
+        assert len(smtp.messages) == 1
+
+        smtp.refuse_rcpt.clear()
+        sent = invoke(config, "send", "--json")
+        assert sent.exit_code == 0, sent.output
+        assert [d["state"] for d in json.loads(sent.stdout)["sent"]] == ["sent"]
+        assert [m.rcpt_tos for m in smtp.messages[1:]] == [["boss@bank.example"]]
+        assert smtp.messages[1].raw == smtp.messages[0].raw  # the same bytes, the same Message-ID
+        assert str(smtp.messages[1].message["Message-ID"]) == delivery["message_id"]
+        assert invoke(config, "run", "daily").exit_code == 0 and len(smtp.messages) == 2
+
+
+def test_outbox_times_are_the_attempts_own(tmp_path, feeds):
+    """sent_at and last_attempt_at say when the relay was talked to, never before the report was made."""
+    with MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        result = invoke(config, "run", "daily", "--json")
+        assert result.exit_code == 0, result.output
+        delivery = json.loads(result.stdout)["delivery"]
+    created = datetime.fromisoformat(delivery["created_at"])
+    assert datetime.fromisoformat(delivery["last_attempt_at"]) >= created
+    assert datetime.fromisoformat(delivery["sent_at"]) == datetime.fromisoformat(delivery["last_attempt_at"])
+    assert datetime.fromisoformat(delivery["sent_at"]) >= created
+
+
+def test_run_refuses_a_period_that_has_not_ended(tmp_path, feeds):
+    """A report of today (or of this week) made at 11:40 would be recorded and mailed as the day's, and
+    tomorrow's run would find it done: `run` refuses it (exit 5, naming `report` for a preview)."""
+    today = datetime.now(UTC).astimezone(SHANGHAI).date()
+    with MailServer() as smtp:
+        config = write_config(tmp_path, feeds_base=feeds.base_url, smtp_port=smtp.port)
+        for kind, value in (("daily", today.isoformat()), ("weekly", today.isoformat()),
+                            ("weekly", Period.week_of(today).key)):
+            result = invoke(config, "run", kind, "--date", value)
+            assert result.exit_code == 5, (kind, value, result.output)
+            assert "has not ended yet" in result.stderr and f"reportgen report {kind} --date" in result.stderr
+        future = invoke(config, "run", "weekly", "--date", (today + timedelta(days=8)).isoformat())
+        assert future.exit_code == 5 and "is in the future" in future.stderr
+        assert smtp.messages == []
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -23,7 +23,7 @@ from reportgen.cli.app import (
     progress_bar,
 )
 from reportgen.flow.runner import EXIT_DATA_INCOMPLETE, fetch, run, send_pending, send_test
-from reportgen.periods import check_not_future, parse_period
+from reportgen.periods import check_ended, check_requested, parse_period
 
 
 @click.command("fetch")
@@ -84,7 +84,7 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
 @click.command("run")
 @click.argument("kind", type=click.Choice(["daily", "weekly"]))
 @click.option("--date", "when", metavar="DATE",
-              help="Backfill: the day (daily) or a day of the ISO week / YYYY-Www (weekly) "
+              help="Backfill: the day (daily) or a day of the ISO week / YYYY-Www (weekly), once it is over "
                    "[default: yesterday / last week in the config zone].")
 @click.option("--no-send", is_flag=True, help="Make the report but mail nothing (the outbox is left alone).")
 @click.option("--force", is_flag=True, help="Make and mail the report again even if it was already sent.")
@@ -105,8 +105,9 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
     with handle_errors(state, as_json=as_json):
         period = parse_period(kind, when) if when else None
         cfg = state.config()
-        if period is not None:
-            check_not_future(period.first, datetime.now(UTC), cfg.settings.tz)
+        if period is not None and when is not None:
+            check_requested(period, when, datetime.now(UTC), cfg.settings.tz)
+            check_ended(period, datetime.now(UTC), cfg.settings.tz)  # a half-day report would block the real one
         with progress_bar(len(cfg.enabled_sources), "fetching") as progress:
             result = run(cfg, period or kind, send=not no_send, force=force, progress=progress, workers=workers)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())

@@ -10,7 +10,7 @@ import click
 
 from reportgen.cli.app import State, handle_errors
 from reportgen.flow.pipeline import build_report
-from reportgen.periods import check_not_future, parse_period
+from reportgen.periods import check_requested, parse_period
 
 
 @click.group("report")
@@ -54,8 +54,8 @@ def _report(state: State, kind: str, when: str | None, out_dir: Path | None, lan
         wanted = _formats(formats)
         period = parse_period(kind, when) if when else None
         cfg = state.config()
-        if period is not None:
-            check_not_future(period.first, datetime.now(UTC), cfg.settings.tz)
+        if period is not None and when is not None:  # today and the current week: a preview, not recorded
+            check_requested(period, when, datetime.now(UTC), cfg.settings.tz)
         result = build_report(cfg, period or kind, out_dir=out_dir, language=lang, formats=wanted)
         for path in result.paths.values():
             click.echo(str(path))

@@ -59,7 +59,24 @@ class ComposedMail:
 
 
 class MessageTooLarge(DeliveryError):
-    """The composed mail is over ``email.max_size_mb``: retrying cannot help, so it is not queued."""
+    """The composed mail is over ``email.max_size_mb``: retrying cannot help, so it is not queued.
+
+    ``mail`` is the mail as composed: the outbox keeps it, so that once the limit is raised,
+    ``reportgen send`` (or the next run) sends it without making the report again.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, mail: ComposedMail | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.mail = mail
+
+
+SIZE_HINT = ("raise email.max_size_mb if your relay accepts larger mail, then `reportgen send` mails it (the "
+             "outbox keeps it, checked again against the limit); or send a link to the HTML report")
+
+
+def over_size_limit(message: bytes, email: EmailSettings) -> bool:
+    """Whether a composed message is larger than ``email.max_size_mb`` allows."""
+    return len(message) > email.max_size_mb * 1024 * 1024
 
 
 def subject_fields(data: ReportData, period: Period) -> dict[str, object]:
@@ -104,13 +121,13 @@ def compose_report_mail(data: ReportData, period: Period, pdf_path: Path, email:
         raise DeliveryError(f"cannot read the report PDF {pdf_path}: {exc.strerror or exc}") from None
     msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
     message = msg.as_bytes(policy=SMTP_POLICY)
-    limit = email.max_size_mb * 1024 * 1024
-    if len(message) > limit:
+    mail = ComposedMail(message, str(msg["Message-ID"]), subject, route.envelope)
+    if over_size_limit(message, email):
         raise MessageTooLarge(
             f"the {period.kind} mail for {period.key} is {len(message) / 1048576:.1f} MB "
             f"(the PDF is {len(pdf) / 1048576:.1f} MB before base64), over email.max_size_mb = {email.max_size_mb:g}",
-            hint="raise email.max_size_mb if your relay accepts larger mail, or send a link to the HTML report")
-    return ComposedMail(message, str(msg["Message-ID"]), subject, route.envelope)
+            hint=SIZE_HINT, mail=mail)
+    return mail
 
 
 def compose_test_mail(email: EmailSettings, recipients: Sequence[str], *, now: datetime) -> ComposedMail:

@@ -34,7 +34,7 @@ from reportgen.flow.alerting import alert_now
 from reportgen.flow.lock import lock_for
 from reportgen.flow.pipeline import Progress, build_report, events_and_alerts, run_fetch, score_pending
 from reportgen.models import Completeness, Delivery, RunSummary, State
-from reportgen.periods import Period, Window, previous_period
+from reportgen.periods import Period, Window, check_ended, previous_period
 from reportgen.store.db import Store
 
 if TYPE_CHECKING:
@@ -77,13 +77,24 @@ class RunResult:
         return bool(self.fetch.sources) and self.fetch.sources_failed == len(self.fetch.sources)
 
     @property
+    def expired_before(self) -> bool:
+        """This report was made by an earlier run and its mail expired undelivered (``--force`` resends)."""
+        return self.report == "existing" and self.delivery.state == State.EXPIRED
+
+    @property
     def mail_ok(self) -> bool:
-        """Nothing undelivered, and nothing expired in this run."""
-        return not self.undelivered and not (self.mail and self.mail.expired)
+        """Nothing undelivered, nothing expired in this run, and this report's mail not expired earlier."""
+        return (not self.undelivered and not (self.mail and self.mail.expired)
+                and not (self.mail is not None and self.expired_before))
 
     def mail_state(self) -> str:
         if self.mail is None:
             return f"not sent (--no-send); {len(self.undelivered)} undelivered in the outbox"
+        if self.expired_before:
+            d = self.delivery
+            return (f"NOT DELIVERED: this report's mail expired undelivered after {d.attempts} attempt(s) "
+                    f"({d.last_error or 'no error recorded'}); --force makes and mails it again; "
+                    f"outbox: {self.mail.summary()}")
         if self.delivery.state == State.HELD and self.delivery.last_error:
             return f"{self.delivery.last_error}; outbox: {self.mail.summary()}"
         return self.mail.summary()
@@ -136,6 +147,7 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
     import reportgen.deliver.outbox as outbox  # the mail (templates, CSS inliner, translations): not for `fetch`
     from reportgen.insight.aggregate import data_completeness  # the report's data: `run` only
 
+    check_ended(period, now, config.settings.tz)
     with stop_on_sigterm(), _lock(config, f"run {period.kind} {period.key}"):
         store = Store.open(config.settings.database)
         fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
@@ -167,6 +179,10 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
                     f" ({gate.empty} answered with an empty feed)" if gate.empty else "",
                     f", no source in {', '.join(gate.dark_channels)}" if gate.dark_channels else "",
                     ", nothing published in the period" if gate.stale else "", period.kind, period.key)
+    if send and result.expired_before:
+        log.warning("the %s report for %s was made at %s but its mail expired undelivered: nobody received it; "
+                    "`reportgen run %s --date %s --force` makes and mails it again", period.kind, period.key,
+                    result.delivery.created_at.isoformat(timespec="seconds"), period.kind, period.key)
     log.info("%s", result.summary(), extra={"summary": result.as_dict()})
     return result
 
@@ -314,8 +330,8 @@ def _make_report(store: Store, config: Config, period: Period, language: str, no
             extra = [config.settings.template_dir] if config.settings.template_dir else []
             mail = compose_report_mail(data, period, paths["pdf"], config.email, now=now, extra_template_dirs=extra)
             state = State.PENDING
-        except MessageTooLarge as exc:
-            state, error = State.FAILED, str(exc)
+        except MessageTooLarge as exc:  # kept in the outbox: sent once email.max_size_mb allows
+            state, error, mail = State.FAILED, str(exc), exc.mail
             log.error("the %s mail for %s cannot be sent: %s", period.kind, period.key, exc)
     delivery = outbox.record(store, kind=period.kind, period_key=period.key, language=language, state=state,
                              now=now, paths=paths, mail=mail, error=error)

@@ -60,15 +60,25 @@ def undelivered(store: Store) -> list[Delivery]:
 
 def message(store: Store, delivery_id: int) -> bytes:
     """The stored message bytes of an entry that is still to be sent."""
+    found = stored_message(store, delivery_id)
+    if found is None:
+        raise DeliveryError(f"outbox entry {delivery_id} has no stored message")
+    return found
+
+
+def stored_message(store: Store, delivery_id: int) -> bytes | None:
+    """The stored message bytes of an entry, or None when none is kept (sent, expired, held, or a
+    mail too large that was recorded before the outbox kept those)."""
     with store.begin() as conn:
         found = conn.execute(select(deliveries.c.message)
                              .where(deliveries.c.delivery_id == delivery_id)).scalar_one()
-    if not found:
-        raise DeliveryError(f"outbox entry {delivery_id} has no stored message")
-    return bytes(found)
+    return bytes(found) if found else None
 
 
 def update(store: Store, delivery_id: int, **values: Any) -> None:
+    """Set columns of one entry; ``recipients`` may be given as a list of addresses."""
+    if "recipients" in values and not isinstance(values["recipients"], str):
+        values["recipients"] = json.dumps(list(values["recipients"]))
     with store.begin() as conn:
         conn.execute(deliveries.update().where(deliveries.c.delivery_id == delivery_id).values(**values))
 
