@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mailserver import write_config
 
 from reportgen.cli.app import cli
 
@@ -92,3 +93,47 @@ def test_corrupt_database_is_a_clean_store_error(tmp_path):
     result = CliRunner().invoke(cli, ["--config", str(cfg), "export"])
     assert result.exit_code == 3, result.output
     assert "database" in result.output and "Traceback" not in result.output
+
+
+def test_log_json_covers_the_fatal_error(tmp_path):
+    """With --log-json every stderr line is one JSON object, the error and its hint included."""
+    config = tmp_path / "sources.toml"
+    config.write_text((REPO / "sources.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    for args, code, kind in ((["--config", str(tmp_path / "nonexist.toml"), "run", "daily"], 2, "ConfigError"),
+                             (["--config", str(config), "run", "daily", "--date", "27/11/2026"], 5, "DataError")):
+        result = CliRunner().invoke(cli, ["--log-json", *args])
+        assert result.exit_code == code, result.output
+        records = [json.loads(line) for line in result.stderr.splitlines()]  # each line one object
+        error = [r for r in records if r.get("error")]
+        assert len(error) == 1 and error[0]["level"] == "error" and error[0]["error"] == kind
+        assert "hint" in error[0] and error[0]["exit_code"] == code and error[0]["problems"]
+        assert error[0]["hint"] or kind == "DataError"
+        assert "hint:" not in error[0]["message"]  # the hint is a field of its own
+    plain = CliRunner().invoke(cli, ["--config", str(tmp_path / "nonexist.toml"), "run", "daily"])
+    assert plain.stderr.startswith("error: ") and "  hint: " in plain.stderr  # without --log-json: as before
+
+
+def test_config_check_prints_each_warning_once(tmp_path):
+    config = write_config(tmp_path, feeds_base="http://127.0.0.1:9", smtp_port=2525)  # security = "none"
+    result = CliRunner().invoke(cli, ["--config", str(config), "config", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("crosses the network unencrypted") == 1, result.stderr
+    as_json = CliRunner().invoke(cli, ["--log-json", "--config", str(config), "config", "check"])
+    lines = [json.loads(line) for line in as_json.stderr.splitlines()]
+    assert [r["level"] for r in lines if "unencrypted" in r["message"]] == ["warning"]
+
+
+def test_eval_reads_a_bom_and_refuses_a_file_without_labels(tmp_path):
+    """Excel and Notepad save JSONL with a UTF-8 BOM; a file whose rows carry no label has nothing to
+    score against and says so (exit 5) instead of printing an empty result."""
+    row = '{"text": "中国工商银行某支行因违规放贷被罚款", "entities": ["中国工商银行"]'
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + (row + ', "key_entities": ["中国工商银行"], "negative": 1}\n').encode())
+    result = CliRunner().invoke(cli, ["eval", "--data", str(bom), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["item_f1"] == 1.0
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text(row + "}\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["eval", "--data", str(bare)])
+    assert refused.exit_code == 5, refused.output
+    assert "no row carries a label" in refused.stderr and "key_entities" in refused.stderr

@@ -152,3 +152,20 @@ def test_parse_config_text_uses_given_path(tmp_path):
     cfg = parse_config_text(MINIMAL, tmp_path / "x.toml")
     assert cfg.path == (tmp_path / "x.toml").resolve()
     assert cfg.bank("icbc").terms == ("中国工商银行", "工商银行", "工行", "ICBC")
+
+
+def test_templates_dir_is_the_same_setting_as_template_dir(tmp_path):
+    """Issue 5 promised `templates_dir`; the key is `template_dir`.  Either spelling works; both,
+    naming different folders, is a problem that says so."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "other").mkdir()
+    text = MINIMAL.replace('database = "sqlite:///reportgen.db"\n',
+                         'database = "sqlite:///reportgen.db"\ntemplates_dir = "mine"\n')
+    assert load_config(write(tmp_path, text)).settings.template_dir == (tmp_path / "mine")
+    same = text.replace('templates_dir = "mine"\n', 'templates_dir = "mine"\ntemplate_dir = "mine"\n')
+    assert load_config(write(tmp_path, same)).settings.template_dir == (tmp_path / "mine")
+    both = text.replace('templates_dir = "mine"\n', 'templates_dir = "mine"\ntemplate_dir = "other"\n')
+    problem = problems_of(tmp_path, both)
+    assert "settings.templates_dir" in problem and "one setting" in problem
+    missing = problems_of(tmp_path, text.replace('"mine"', '"nowhere"'))
+    assert "settings.templates_dir: expected an existing folder" in missing

@@ -106,3 +106,15 @@ def test_parquet_of_an_empty_window(config, tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert frame.empty and list(frame.columns) == list(EXPORT_FIELDS)
+
+
+def test_output_into_a_missing_folder_creates_it(config, tmp_path):
+    target = tmp_path / "nodir" / "deeper" / "x.jsonl"
+    result = export(config, "--format", "jsonl", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.exists() and all(json.loads(line) for line in target.read_text(encoding="utf-8").splitlines())
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    refused = export(config, "-o", str(blocked / "x.jsonl"))  # its folder would be a file: a clean error
+    assert refused.exit_code == 1 and "cannot create the folder" in refused.stderr
+    assert "unexpected" not in refused.stderr and "hint:" in refused.stderr

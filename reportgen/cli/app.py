@@ -51,7 +51,7 @@ import click
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 from reportgen import __version__  # noqa: E402
-from reportgen.cli.logjson import JsonFormatter  # noqa: E402
+from reportgen.cli.logjson import JsonFormatter, json_line  # noqa: E402
 from reportgen.config.core import load_config  # noqa: E402
 from reportgen.errors import ConfigError, DataError, ReportgenError  # noqa: E402
 
@@ -133,16 +133,23 @@ class LazyGroup(click.Group):
 
 
 class State:
-    def __init__(self, config_path: Path | None, debug: bool) -> None:
+    def __init__(self, config_path: Path | None, debug: bool, log_json: bool = False) -> None:
         self.config_path = config_path
         self.debug = debug
+        self.log_json = log_json  # --log-json: every stderr line one JSON object, errors included
 
-    def config(self) -> Any:
-
+    def config(self, *, log_warnings: bool = True) -> Any:
+        """The loaded config; its warnings are logged unless the command reports them itself."""
         cfg = load_config(self.config_path)
-        for warning in cfg.warnings:
-            log.warning("%s", warning)
+        if log_warnings:
+            for warning in cfg.warnings:
+                log.warning("%s", warning)
         return cfg
+
+    def note(self, text: str, *, level: int = logging.INFO, plain: str | None = None, **fields: Any) -> None:
+        """A line for the operator on stderr: ``plain`` (else ``text``) as it is, or with --log-json
+        one JSON object whose message is ``text`` and whose keys include ``fields``."""
+        click.echo(json_line(text, level=level, **fields) if self.log_json else plain or text, err=True)
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,7 +163,7 @@ class State:
 def cli(ctx: click.Context, config_path: Path | None, debug: bool, verbose: bool, log_json: bool) -> None:
     """reportgen: bank public-opinion monitoring (银行舆情) and daily briefings."""
     _configure_logging(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING, log_json)
-    ctx.obj = State(config_path, debug)
+    ctx.obj = State(config_path, debug, log_json)
 
 
 # --- plumbing -------------------------------------------------------------------------------------
@@ -177,14 +184,15 @@ def handle_errors(state: State, *, as_json: bool = False) -> Iterator[None]:
     except ReportgenError as exc:
         if state.debug:
             raise
+        problems = exc.problems if isinstance(exc, ConfigError) else [exc.message]
         if as_json:
-            problems = exc.problems if isinstance(exc, ConfigError) else [exc.message]
             click.echo(json.dumps({"ok": False, "error": type(exc).__name__, "problems": problems,
                                    "hint": exc.hint}, ensure_ascii=False))
-        click.echo(f"error: {exc}", err=True)
+        state.note(exc.message, level=logging.ERROR, plain=f"error: {exc}", error=type(exc).__name__,
+                   problems=problems, hint=exc.hint, exit_code=exc.exit_code)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        state.note("interrupted", level=logging.ERROR, error="KeyboardInterrupt", exit_code=130)
         sys.exit(130)
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise  # click's own usage errors keep their messages and exit codes
@@ -198,8 +206,10 @@ def handle_errors(state: State, *, as_json: bool = False) -> Iterator[None]:
         if state.debug:
             raise
         log.debug("unexpected error", exc_info=True)
-        click.echo(f"error: unexpected {type(exc).__name__}: {exc}\n  hint: run again with --debug for the "
-                   "traceback, and report it", err=True)
+        hint = "run again with --debug for the traceback, and report it"
+        message = f"unexpected {type(exc).__name__}: {exc}"
+        state.note(message, level=logging.ERROR, plain=f"error: {message}\n  hint: {hint}",
+                   error=type(exc).__name__, problems=[message], hint=hint, exit_code=1)
         sys.exit(1)
 
 

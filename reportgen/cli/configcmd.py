@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 
 import click
@@ -22,7 +23,7 @@ def config_group() -> None:
 def config_check(state: State, as_json: bool) -> None:
     """Validate sources.toml: keys, types, ids, URLs.  Exit 2 on any problem."""
     with handle_errors(state, as_json=as_json):
-        cfg = state.config()
+        cfg = state.config(log_warnings=False)  # each warning printed once, below
         warnings = list(cfg.warnings)
         uses_routes = any(s.route for s in cfg.enabled_sources)
         if uses_routes and cfg.rsshub.access_key_env and cfg.rsshub.access_key() is None:
@@ -44,4 +45,4 @@ def config_check(state: State, as_json: bool) -> None:
             click.echo(f"{cfg.path}: OK — {len(cfg.banks)} banks, {len(cfg.sources)} sources "
                        f"({len(cfg.enabled_sources)} enabled); database {result['database']}")
             for warning in warnings:
-                click.echo(f"warning: {warning}", err=True)
+                state.note(warning, level=logging.WARNING, plain=f"warning: {warning}")

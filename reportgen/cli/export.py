@@ -12,7 +12,7 @@ from typing import TextIO
 import click
 
 from reportgen.cli.app import State, handle_errors, parse_day
-from reportgen.errors import DataError
+from reportgen.errors import DataError, ReportgenError
 from reportgen.flow.queries import export_rows
 from reportgen.report.export import write_csv, write_jsonl, write_parquet
 
@@ -38,6 +38,8 @@ def export_cmd(state: State, fmt: str, since: str | None, until: str | None, out
         if fmt == "parquet" and output is None and sys.stdout.isatty():
             raise click.UsageError("parquet is binary: pass -o FILE or redirect stdout")
         rows = export_rows(cfg, first, last)
+        if output is not None:
+            _make_folder(output)
         if fmt == "parquet":
             write_parquet(rows, str(output) if output else sys.stdout.buffer, timezone=cfg.settings.timezone)
             sys.stdout.flush()
@@ -45,7 +47,17 @@ def export_cmd(state: State, fmt: str, since: str | None, until: str | None, out
             with _open_output(output) as fh:
                 (write_jsonl if fmt == "jsonl" else write_csv)(rows, fh)
         if output:
-            click.echo(f"{len(rows)} rows → {output}", err=True)
+            state.note(f"{len(rows)} rows → {output}", rows=len(rows), output=str(output))
+
+
+def _make_folder(path: Path) -> None:
+    """Create the folder ``-o`` writes into, as ``report --out`` does; a clean error if it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportgenError(f"-o {path}: cannot create the folder {path.parent}: {exc.strerror or exc}",
+                             hint="give a file in a folder you can write to, or leave -o out to write to stdout"
+                             ) from None
 
 
 @contextmanager
@@ -54,5 +66,11 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    try:
+        fh = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportgenError(f"-o {path}: cannot write it: {exc.strerror or exc}",
+                             hint="give a file in a folder you can write to, or leave -o out to write to stdout"
+                             ) from None
+    with fh:
         yield fh

@@ -30,3 +30,13 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             out["exception"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def json_line(message: str, *, level: int = logging.INFO, logger: str = "reportgen", **fields: Any) -> str:
+    """One JSON object, as the formatter writes a log record, for what the CLI prints on stderr
+    itself (the fatal error and its hint, a command's note), so that with ``--log-json`` every
+    stderr line is one object.  ``fields`` become keys (``error``, ``hint``, ``exit_code``...)."""
+    record = logging.LogRecord(logger, level, __file__, 0, message, None, None)
+    for key, value in fields.items():
+        setattr(record, key, value)
+    return JsonFormatter().format(record)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from reportgen.cli.app import State, handle_errors
+from reportgen.errors import DataError
 from reportgen.flow.queries import rescore
 from reportgen.score import Scorer
 from reportgen.score.datasets import load_examples
@@ -75,6 +76,12 @@ def eval_cmd(state: State, data_path: Path, model_path: Path | None, as_json: bo
         else:
             scorer = rules
         report = evaluate(scorer, examples, keep_mistakes=mistakes)
+        if report.item is None and report.entity is None and report.accuracy is None and report.bank is None \
+                and not report.categories:
+            raise DataError(f"{data_path}: no row carries a label to score against ({report.rows:,} rows read)",
+                            hint="each row needs `negative` or `key_entities` (FinNSP), `label` (FinFE), or "
+                                 "`bank` with `negative_for_bank` and/or `categories`; `entities` alone names "
+                                 "the banks but does not say which news is bad")
         out = report.as_dict()
         out["data"] = str(data_path)
         if mistakes:

@@ -245,7 +245,7 @@ class _ConfigBuilder(Validator):
 
     def _settings(self, data: Mapping[str, Any]) -> Settings:
         allowed = {"timezone", "language", "output_dir", "database", "organisation", "report_title",
-                   "template_dir"}
+                   "template_dir", "templates_dir"}
         t = self.table(data, "settings", allowed, "settings")
         d = Settings()
         tz = self.get(t, "timezone", str, "settings", d.timezone)
@@ -260,7 +260,7 @@ class _ConfigBuilder(Validator):
             lang = d.language
         output_dir = self.path.parent / self.get(t, "output_dir", str, "settings", str(d.output_dir))
         database = self._database(self.get(t, "database", str, "settings", d.database))
-        template_dir = self._template_dir(self.get(t, "template_dir", str, "settings", None))
+        template_dir = self._template_dir(*self._template_dir_key(t))
         return Settings(
             timezone=tz,
             language=lang,
@@ -271,7 +271,19 @@ class _ConfigBuilder(Validator):
             template_dir=template_dir,
         )
 
-    def _template_dir(self, value: str | None) -> Path | None:
+    def _template_dir_key(self, t: Mapping[str, Any]) -> tuple[str | None, str]:
+        """``template_dir``, or its other spelling ``templates_dir`` (the same setting), and the key used."""
+        singular = self.get(t, "template_dir", str, "settings", None)
+        plural = self.get(t, "templates_dir", str, "settings", None)
+        if singular is not None and plural is not None and singular != plural:
+            self.problem("settings.templates_dir", f"the same folder as settings.template_dir ({singular!r}), or "
+                         "only one of the two keys", plural, "template_dir and templates_dir are one setting: "
+                         "keep one of them")
+        if plural is not None and singular is None:
+            return plural, "settings.templates_dir"
+        return singular, "settings.template_dir"
+
+    def _template_dir(self, value: str | None, key: str = "settings.template_dir") -> Path | None:
         """The override folder, which must exist: a typo would silently give the shipped templates."""
         if not value:
             return None
@@ -280,14 +292,13 @@ class _ConfigBuilder(Validator):
             path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, before Python 3.13
             looping = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
-            self.problem("settings.template_dir", "an existing folder of template overrides",
+            self.problem(key, "an existing folder of template overrides",
                          f"<{path}: a symbolic link loop>" if looping else f"<{path}: no such folder>",
                          "fix the symbolic links" if looping
                          else "create it, or remove the key to use the shipped templates")
             return None
         if not path.is_dir():
-            self.problem("settings.template_dir", "an existing folder of template overrides",
-                         f"<{path}: not a folder>")
+            self.problem(key, "an existing folder of template overrides", f"<{path}: not a folder>")
             return None
         return path
 

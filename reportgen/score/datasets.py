@@ -179,7 +179,7 @@ def load_examples(path: str | PathLike[str]) -> list[Example]:
     """Read every example of a JSONL file; raise :class:`DataError` on the first bad row."""
     p = Path(path)
     try:
-        raw = p.read_text(encoding="utf-8")
+        raw = p.read_text(encoding="utf-8-sig")  # the BOM Excel and Notepad write is not part of row 1
     except FileNotFoundError:
         raise DataError(f"{p}: no such file") from None
     except UnicodeDecodeError as exc:
