@@ -29,10 +29,12 @@ from reportgen.flow.alerting import alert_now
 from reportgen.flow.pipeline import score_pending
 from reportgen.insight.aggregate import report_data
 from reportgen.insight.incidents import cluster_pending, compute_alerts
+from reportgen.models import FetchStatus, Item, SourceHealth
 from reportgen.periods import Period
 from reportgen.report.briefing import Briefing
 from reportgen.report.mailbody import render_bodies
 from reportgen.report.render import render_html, write_pdf
+from reportgen.score.match import Matcher
 
 SH = ZoneInfo("Asia/Shanghai")
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -140,3 +142,50 @@ def test_an_english_push_names_the_bank_in_english(tmp_path):
     pdf.write_bytes(base64.b64decode(en["attachments"][0]["base64"]))
     text = "".join(PdfReader(str(pdf)).pages[0].extract_text().split())
     assert "ICBC" in text and "中国工商银行" not in text
+
+
+def test_a_period_not_yet_over_says_so_and_gives_no_all_clear(tmp_path):
+    """C4: a daily report made at 11:00 of its own day (two pieces of good news so far, after a fortnight
+    of one complaint a day) says 本期尚未结束，数据截至 …, compares nothing with the whole day before
+    (no 较上期减少), and gives no all-clear (no 本期未监测到重大负面舆情, 预警级别 暂无 rather than 无) — in the
+    report and in the mail body.  Made after the day, the same data is compared and may be quiet."""
+    store, config = make_store(tmp_path)
+    rows = [(f"q{d}", f"工商银行第{d}期服务投诉通报", "网点排队时间过长，客户投诉服务态度差。",
+             datetime(2026, 11, d, 10, tzinfo=SH)) for d in range(1, 15)]
+    day = datetime(2026, 11, 15, tzinfo=SH)
+    rows += [("g1", *GOOD_NEWS, day + timedelta(hours=9)), ("g2", *APP_NEWS, day + timedelta(hours=10))]
+    fetched = day + timedelta(hours=11)  # every source answered at 11:00: the data-completeness gate passes
+    add_fetched(store, config, "web", rows, fetched)
+    for source in ("weibo", "paper"):
+        add_fetched(store, config, source, [(f"{source}1", "央行公布十月金融数据", "十月末广义货币余额同比增长。",
+                                             day + timedelta(hours=8))], fetched)
+    score_pending(store, config)
+    cluster_pending(store, config)
+    compute_alerts(store, config, day.date())
+
+    partial = report_data(store, config, Period.daily(day.date()), now=day + timedelta(hours=11, minutes=5))
+    html = render_html(partial)
+    summary = html.split('<section class="trend"')[0]
+    text, mail = render_bodies(partial, attachment_name="daily.pdf")[1], render_bodies(partial, attachment_name="x")[0]
+    for body in (summary, text, mail):
+        assert "本期尚未结束，数据截至 2026-11-15 11:05" in body
+        assert "较上期" not in body and "−" not in body
+        assert "本期未监测到重大负面舆情" not in body and "未监测到相关舆情" not in body
+    assert '<p class="kpi-value">暂无</p>' in summary and '<p class="kpi-value">无</p>' not in summary
+    assert Briefing(partial).subject_level() == "暂无"
+    assert Briefing(partial).created == partial.generated_at
+
+    whole = report_data(store, config, Period.daily(day.date()), now=day + timedelta(days=1, hours=7))
+    summary = render_html(whole).split('<section class="trend"')[0]
+    assert "本期尚未结束" not in summary
+    assert "较上期" in summary and "本期未监测到重大负面舆情" in summary
+
+
+def add_fetched(store, config, source: str, rows, fetched: datetime) -> None:
+    """Store ``rows`` as one fetch of ``source`` that answered at ``fetched`` (not the wall clock)."""
+    matcher = Matcher(config.banks)
+    run_id = store.start_run("fetch", fetched)
+    items = [Item(item_id=i, source_id=source, title=t, summary=s, url=f"https://x.example/{i}", guid=i,
+                  author=None, published_at=at, fetched_at=fetched, content_hash=i) for i, t, s, at in rows]
+    store.save_source_batch(run_id, SourceHealth(source, FetchStatus.OK, fetched, 0.1, 200, len(items)),
+                            None, items, matcher.mentions)

@@ -216,13 +216,32 @@ class Briefing(CoverageSections):
     @property
     def created(self) -> datetime:
         """The PDF's creation date: the end of the covered window, fixed by the report date, so
-        two renderings of the same period are the same document."""
-        return self.report.window_end.astimezone(self.zone)
+        two renderings of the same period are the same document; for a period not yet over, the
+        time the data runs to."""
+        end = self.report.generated_at if self.unfinished else self.report.window_end
+        return end.astimezone(self.zone)
+
+    @property
+    def unfinished(self) -> bool:
+        """The report was made before its window ended (``report daily --date`` today, ``report weekly``
+        for the running week): its figures are partial.  Page 1 says so, compares nothing with the
+        previous (whole) period and gives no all-clear."""
+        return self.report.generated_at < self.report.window_end
+
+    def unfinished_note(self) -> str:
+        """本期尚未结束，数据截至 14:05 … for a period not yet over; "" otherwise."""
+        if not self.unfinished:
+            return ""
+        local = self.report.generated_at.astimezone(self.zone)
+        return self._("This period has not ended yet: the figures run to %(time)s and are not compared with the "
+                      "previous period; they are not an all-clear.", time=local.strftime("%Y-%m-%d %H:%M"))
 
     # --- changes ---
 
     def change(self, now: int, before: int | None) -> Change | None:
-        if before is None or self.report.previous is None:
+        """The change on the previous period; None when there is none to compare with, or when this
+        period is not over (part of a period against a whole one would read as a fall)."""
+        if before is None or self.report.previous is None or self.unfinished:
             return None
         delta = now - before
         text = self.fmt.signed(delta)
@@ -269,6 +288,7 @@ class Briefing(CoverageSections):
         level = self.report.alert_level
         own_alerts = self.own_alerts()
         rank, of = self.rank()
+        so_far = self._("so far: the period has not ended")
         if level:
             level_value = self.gettext(LEVEL_NAMES[level]) if level in LEVEL_NAMES else self.level(level)
             level_note = self._("%(colour)s alert, %(note)s", colour=self.gettext(LEVEL_COLOUR_NAMES[level]),
@@ -277,6 +297,8 @@ class Briefing(CoverageSections):
                 "%(n)s incident", "%(n)s incidents", len(own_alerts)) % {"n": len(own_alerts)}
         elif not self.data_complete:  # no alert on no data is not "no alert"
             level_value, level_note = self._("Unknown"), self._("data collection failed: cannot tell")
+        elif self.unfinished:  # no alert yet in a period still running is not "no alert"
+            level_value, level_note = self._("None so far"), so_far
         else:
             level_value, level_note = self.level(0), self._("no alert raised")
         if rank:
@@ -287,7 +309,7 @@ class Briefing(CoverageSections):
             rank_note = ""
         return [
             Kpi(self._("Mentions of us"), self.fmt.number(t.self_mentions),
-                vs % {"change": mentions_change.text} if mentions_change else ""),
+                vs % {"change": mentions_change.text} if mentions_change else so_far if self.unfinished else ""),
             Kpi(self._("Negative"), self.fmt.number(t.self_negative),
                 self._("%(share)s of our mentions", share=self.fmt.percent(t.self_negative_share))
                 + (self.gettext("; ") + vs % {"change": negative_change.text} if negative_change else ""),
@@ -332,7 +354,8 @@ class Briefing(CoverageSections):
     def quiet(self) -> bool:
         """No negative coverage of the bank and no alert, with the sources answering: page 1 says so
         in as many words.  Never on incomplete data: a day we did not see is not a quiet day."""
-        return self.data_complete and self.totals.self_negative == 0 and self.report.alert_level == 0
+        return (self.data_complete and not self.unfinished and self.totals.self_negative == 0
+                and self.report.alert_level == 0)
 
     def gate(self) -> dict[str, Any] | None:
         """The 数据采集异常 banner that opens page 1 when the data is incomplete, else None."""
@@ -375,13 +398,16 @@ class Briefing(CoverageSections):
     def subject_level(self) -> str:
         """The subject's ``{level}``: the level with its colour, 无 when none, 未知 on incomplete data."""
         level = self.report.alert_level
+        if not level and self.data_complete and self.unfinished:
+            return self._("None so far")
         if level or self.data_complete:
             return self.level(level)
         return self._("Unknown")
 
     def overview(self) -> list[Markup]:
         """The overview paragraph, one sentence per entry, figures in bold."""
-        r, t, prev = self.report, self.totals, self.report.previous
+        r, t = self.report, self.totals
+        prev = None if self.unfinished else self.report.previous  # part of a period is no match for a whole one
         b = _bold(self.fmt)
         sentences = [Markup(self.ngettext("In this period we found %(n)s item mentioning %(bank)s",
                                           "In this period we found %(n)s items mentioning %(bank)s",
@@ -617,6 +643,7 @@ class Briefing(CoverageSections):
             diff = share_now - share_before
             points = self._("%(points)s pt", points=self.fmt.signed(round(diff * 100, 1)))
             rows.append((label, self.fmt.percent(share_now), self.fmt.percent(share_before),
+                         None if self.unfinished else
                          Change(0, points, "up" if diff > 0 else "down" if diff < 0 else "flat")))
         return rows
 
@@ -671,6 +698,7 @@ class Briefing(CoverageSections):
             "kpis": self.kpis(),
             "overview": self.overview(),
             "quiet": self.quiet,
+            "unfinished": self.unfinished_note(),
             "gate": self.gate(),
             "data_complete": self.data_complete,
             "top_entries": self.top_entries(),
