@@ -100,6 +100,20 @@ def baseline(history: Sequence[float], settings: AlertSettings, *, prior: float)
     return centre, spread
 
 
+def baseline_words(history: Sequence[float], centre: float, settings: AlertSettings, *, prior: float,
+                   number: str, unit_zh: str = "") -> tuple[str, str]:
+    """What the reasons call the baseline, in Chinese and English: the median of the trailing days
+    (近28日基线中位数 2 条), or, where too short a history left the preset centre in its place, that
+    preset (基线（历史不足7日，按预设值 2 条）), never a "0-day median"."""
+    values = list(history)
+    median = statistics.median(values) if values else 0.0
+    shown = format(centre, number)
+    if len(values) < settings.min_history_days and prior > median and centre == prior:
+        return (f"基线（历史不足{settings.min_history_days}日，按预设值 {shown}{unit_zh}）",
+                f"a preset baseline of {shown} (under {settings.min_history_days} days of history)")
+    return f"近{len(values)}日基线中位数 {shown}{unit_zh}", f"a {len(values)}-day median of {shown}"
+
+
 def level_for(z: float, settings: AlertSettings) -> int:
     """The level a score reaches: 1 (一级) past the highest threshold, 0 below the lowest."""
     reached = sum(1 for threshold in settings.levels if z >= threshold)
@@ -123,25 +137,27 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
     if level:
         times_zh = f"，为基线的 {negatives / centre:.1f} 倍" if centre else ""
         times_en = f" ({negatives / centre:.1f}×)" if centre else ""
+        base_zh, base_en = baseline_words(negative_history, centre, settings, prior=settings.prior_centre,
+                                          number="g", unit_zh=" 条")
         out.append(Alert(
             bank_id, day, level, "volume", negatives, centre, spread,
-            reason_zh=(f"{bank_name}{on_zh}负面信息 {negatives:.0f} 条，近{len(negative_history)}日基线中位数 "
-                       f"{centre:g} 条{times_zh}，远超日常波动，达到{level_name(level, 'zh')}预警。"),
-            reason_en=(f"{bank_name} had {negatives:.0f} negative items {on_en} against a "
-                       f"{len(negative_history)}-day median of {centre:g}{times_en}, well outside its usual range: "
-                       f"{level_name(level, 'en')}."),
+            reason_zh=(f"{bank_name}{on_zh}负面信息 {negatives:.0f} 条，{base_zh}{times_zh}，远超日常波动，"
+                       f"达到{level_name(level, 'zh')}预警。"),
+            reason_en=(f"{bank_name} had {negatives:.0f} negative items {on_en} against {base_en}{times_en}, "
+                       f"well outside its usual range: {level_name(level, 'en')}."),
         ))
     centre, spread = baseline(heat_history, settings, prior=settings.prior_heat_centre)
     z = (heat - centre) / spread
     level = level_for(z, settings) if heat >= settings.min_heat else 0
     if level:
+        base_zh, base_en = baseline_words(heat_history, centre, settings, prior=settings.prior_heat_centre,
+                                          number=".0f")
         out.append(Alert(
             bank_id, day, level, "heat", heat, centre, spread,
-            reason_zh=(f"{bank_name}{on_zh}负面热度 {heat:.0f}，近{len(heat_history)}日基线中位数 {centre:.0f}，"
+            reason_zh=(f"{bank_name}{on_zh}负面热度 {heat:.0f}，{base_zh}，"
                        f"远超日常波动，达到{level_name(level, 'zh')}预警。"),
-            reason_en=(f"{bank_name}'s negative heat {on_en} was {heat:.0f} against a "
-                       f"{len(heat_history)}-day median of {centre:.0f}, well outside its usual range: "
-                       f"{level_name(level, 'en')}."),
+            reason_en=(f"{bank_name}'s negative heat {on_en} was {heat:.0f} against {base_en}, "
+                       f"well outside its usual range: {level_name(level, 'en')}."),
         ))
     # each event triggers once, under its most severe category (a leak that is also a crime is one alert)
     by_category: dict[str, list[CategoryEvent]] = {}
@@ -157,7 +173,8 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
         name_zh, name_en = category_names.get(code, (code, code))
         out.append(Alert(
             bank_id, day, level, "category", top.heat, 0.0, 0.0, category=code,
-            event_ids=tuple(e.event_id for e in sorted(hits, key=lambda e: (-e.heat, e.event_id))),
+            # hottest first, ties broken as ``top`` is: the first event is the one the reason names
+            event_ids=tuple(e.event_id for e in sorted(hits, key=lambda e: (e.heat, e.event_id), reverse=True)),
             reason_zh=(f"{bank_name}出现{name_zh}类负面事件「{_short(top.title)}」，热度 {top.heat:.0f}"
                        f"（阈值 {settings.category_heat:g}），按规则至少{level_name(level, 'zh')}预警。"),
             reason_en=(f"{bank_name} has a negative {name_en.lower()} event, \u201c{_short(top.title)}\u201d, "
@@ -170,19 +187,26 @@ def bank_alerts(bank_id: str, bank_name: str, day: date, *, negatives: float, ne
 def incidents(triggers: Sequence[Alert]) -> list[list[Alert]]:
     """One incident, one alert: the triggers grouped by the incident they belong to.
 
-    An incident is a bank and an event: a category trigger belongs to its hottest event, and
-    :func:`reportgen.insight.incidents.compute_alerts` gives the day's volume and heat triggers the
-    bank's hottest negative event of that day, so one outage that fires all three is one incident,
-    on whatever days it fired.  Triggers with no event (a day without clustered events) form one
-    incident per bank and day.  Each group is sorted most severe first; its first trigger sets the
-    incident's level.
+    An incident is a bank and its events: a category trigger lists the hot events of its category,
+    hottest first, and :func:`reportgen.insight.incidents.compute_alerts` gives the day's volume and
+    heat triggers one negative event of the bank's that day (:func:`with_incident_event`); triggers
+    of one bank that share an event are one incident, on whatever days they fired, so one outage
+    that fires all three is one alert, as the rolling window's
+    :func:`reportgen.insight.followup.merged` has it.  Triggers with no event (a day without
+    clustered events) form one incident per bank and day.  Each group is sorted most severe first;
+    its first trigger sets the incident's level.
     """
-    groups: dict[tuple[str, str], list[Alert]] = {}
+    groups: list[tuple[str, set[str], list[Alert]]] = []  # bank, its events (or day key), triggers
     for alert in triggers:
-        key = alert.event_ids[0] if alert.event_ids else f"day {alert.day.isoformat()}"
-        groups.setdefault((alert.bank_id, key), []).append(alert)
-    return [sorted(group, key=lambda a: (a.level, KIND_ORDER.get(a.kind, len(KIND_ORDER)), a.day))
-            for group in groups.values()]
+        keys = set(alert.event_ids) or {f"day {alert.day.isoformat()}"}
+        members = [alert]
+        for group in [g for g in groups if g[0] == alert.bank_id and g[1] & keys]:
+            groups.remove(group)
+            keys |= group[1]
+            members = group[2] + members
+        groups.append((alert.bank_id, keys, members))
+    return [sorted(members, key=lambda a: (a.level, KIND_ORDER.get(a.kind, len(KIND_ORDER)), a.day))
+            for _bank, _keys, members in groups]
 
 
 def _md(day: date) -> str:
@@ -202,17 +226,24 @@ def playbook_for(alert_category: str | None, entries: Mapping[str, PlaybookEntry
 
 def with_incident_event(raised: Sequence[Alert], categories: Counter[str],
                          category_events: Sequence[CategoryEvent]) -> list[Alert]:
-    """One incident, one alert: a bank's volume and heat triggers take the main category of its
-    negative items and belong to its hottest negative event, so they join that event's category
-    trigger (see :func:`incidents`).  Used for the daily alerts and the rolling window's alike."""
+    """One incident, one alert: a bank's volume and heat triggers belong to its hottest negative
+    event of the main category of its negative items (its hottest negative event when none has that
+    category), so they join that event's category trigger (see :func:`incidents`), and take that
+    category, or the event's own when it has others only: the headline and the playbook of the
+    alert agree.  Used for the daily alerts and the rolling window's alike."""
     top = categories.most_common(1)
-    hottest = max(category_events, key=lambda e: (e.heat, e.event_id), default=None)
+    main = top[0][0] if top else None
+    of_main = [e for e in category_events if main in e.categories]
+    hottest = max(of_main or category_events, key=lambda e: (e.heat, e.event_id), default=None)
+    category = main
+    if hottest is not None and hottest.categories and main not in hottest.categories:
+        category = hottest.categories[0]
     out = []
     for alert in raised:
         if alert.kind != "category":
             changes: dict[str, Any] = {}
-            if top:
-                changes["category"] = top[0][0]
+            if category:
+                changes["category"] = category
             if hottest is not None:
                 changes["event_ids"] = (hottest.event_id,)
             alert = replace(alert, **changes)
