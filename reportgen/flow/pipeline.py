@@ -318,10 +318,11 @@ def _score_spread(store: Store, config: Config, version: str, rows: list[dict[st
 
 def events_and_alerts(store: Store, config: Config, period: Period, *, now: datetime | None = None,
                       force: bool = False) -> tuple[int, int]:
-    """Cluster new items into events, then raise (once) and store each day's alerts in ``period``.
+    """Cluster new items into events, then raise and store each day's alerts in ``period``.
 
-    Returns (items clustered, alerts raised now).  Alerts of a day already computed are kept as
-    they were, so a report for a past date shows the alerts it showed then; ``force`` recomputes.
+    Returns (items clustered, alerts raised now).  Alerts of a day computed after it was over are
+    kept as they were, so a report for a past date shows the alerts it showed then; alerts stored
+    while the day was in progress are raised again; ``force`` recomputes.
     """
     clustered = cluster_pending(store, config, now=now)
     raised = 0

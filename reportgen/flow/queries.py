@@ -8,7 +8,7 @@ way a report would, and returns plain objects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from reportgen.config.core import Config
@@ -38,15 +38,16 @@ def day_events(config: Config, day: date, language: str) -> list[EventSummary]:
 
 
 def day_alerts(config: Config, first: date, last: date, language: str, *,
-               recompute: bool = False) -> tuple[AlertSummary, ...]:
-    """The alerts of days ``first``..``last``, most severe first, raised (once, or again with
-    ``recompute``) from up-to-date judgements and events."""
+               recompute: bool = False, now: datetime | None = None) -> tuple[AlertSummary, ...]:
+    """The alerts of days ``first``..``last``, most severe first, raised from up-to-date judgements
+    and events (stored for good once a day is over; again with ``recompute``), each at the most
+    severe level its incident reached."""
     store = Store.open(config.settings.database)
     score_pending(store, config)
     cluster_pending(store, config)
     current = first
     while current <= last:
-        compute_alerts(store, config, current, force=recompute)
+        compute_alerts(store, config, current, now=now, force=recompute)
         current += timedelta(days=1)
     return with_followup(store, config, alert_summaries(store, config, first, last, language), first, last, language)
 

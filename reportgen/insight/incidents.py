@@ -2,8 +2,8 @@
 
 The stage after scoring: :func:`cluster_pending` gives every new item an event (incrementally:
 new items join the events of earlier runs), :func:`compute_alerts` raises and stores a day's
-alerts once, and :func:`event_summaries` / :func:`alert_summaries` read them back for the reports
-and the ``events`` / ``alerts`` commands.
+alerts (for good once the day is over), and :func:`event_summaries` / :func:`alert_summaries`
+read them back for the reports and the ``events`` / ``alerts`` commands.
 """
 
 from __future__ import annotations
@@ -83,16 +83,28 @@ def event_ids_of(store: Store, item_ids: Sequence[str]) -> dict[str, str]:
 # --- alerts --------------------------------------------------------------------------------------
 
 
+def day_closes(config: Config, day: date) -> datetime:
+    """When ``day`` is over for its alerts: local midnight after it, or the next report day's start
+    (``[report] day_start_hour``) when that is later.  Until then more of the day's news can come."""
+    return day_start(day + timedelta(days=1), config.settings.tz, config.report.day_start_hour)
+
+
 def compute_alerts(store: Store, config: Config, day: date, *, now: datetime | None = None,
                    force: bool = False) -> list[Alert]:
-    """Raise and store ``day``'s alerts, once: later runs read what was stored (unless ``force``)."""
-    if event_rows.alerts_computed(store, day) and not force:
+    """Raise and store ``day``'s alerts.  Once raised after the day closed (:func:`day_closes`) they
+    are kept as they are, so a report for a past date shows them as they were (unless ``force``);
+    alerts stored while the day was still in progress (a morning's ``alerts`` for today) saw only
+    part of it and are raised again, from everything stored by now.  Returns what was raised now
+    (nothing when the stored alerts are final)."""
+    now = now or datetime.now(UTC)
+    computed = event_rows.alerts_computed_at(store, day)
+    if computed is not None and computed >= day_closes(config, day) and not force:
         return []
     raised = _raise(store, config, day)
     event_rows.replace_alerts(store, day, [{
         "day": a.day, "bank_id": a.bank_id, "kind": a.kind, "category": a.category, "level": a.level,
         "value": a.value, "centre": a.centre, "spread": a.spread, "event_ids": json.dumps(list(a.event_ids)),
-        "reason_zh": a.reason_zh, "reason_en": a.reason_en} for a in raised], now or datetime.now(UTC))
+        "reason_zh": a.reason_zh, "reason_en": a.reason_en} for a in raised], now)
     if raised:
         log.info("%d alerts for %s: %s", len(raised), day,
                  ", ".join(f"{a.bank_id} {a.kind} L{a.level}" for a in raised))

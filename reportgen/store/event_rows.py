@@ -185,8 +185,15 @@ def earliest_published(store: Store) -> datetime | None:
 
 def alerts_computed(store: Store, day: date) -> bool:
     """Whether ``day``'s alerts were raised and stored already."""
+    return alerts_computed_at(store, day) is not None
+
+
+def alerts_computed_at(store: Store, day: date) -> datetime | None:
+    """When ``day``'s stored alerts were raised (None: never)."""
     with store.begin() as conn:
-        return conn.execute(select(alert_days.c.day).where(alert_days.c.day == day)).first() is not None
+        found: datetime | None = conn.execute(
+            select(alert_days.c.computed_at).where(alert_days.c.day == day)).scalar_one_or_none()
+    return found
 
 
 def replace_alerts(store: Store, day: date, rows: Sequence[dict[str, Any]], computed: datetime) -> None:
