@@ -10,6 +10,8 @@ Debian's chromium for the phone.
 from __future__ import annotations
 
 import base64
+import html as html_lib
+import json
 import re
 import shutil
 import subprocess
@@ -22,6 +24,8 @@ from briefing_data import make_report
 from pushkit import NOW, history, icbc_spike
 from pushkit import make_store as push_store
 from pypdf import PdfReader
+from test_browser import BROWSER, chromium
+from test_browser import _proxy as browser_proxy
 from test_events import OUTAGE, add, make_store, variant
 
 from reportgen.demo.receiver import PushReceiver
@@ -189,3 +193,53 @@ def add_fetched(store, config, source: str, rows, fetched: datetime) -> None:
                   author=None, published_at=at, fetched_at=fetched, content_hash=i) for i, t, s, at in rows]
     store.save_source_batch(run_id, SourceHealth(source, FetchStatus.OK, fetched, 0.1, 200, len(items)),
                             None, items, matcher.mentions)
+
+
+CHART_PROBE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="r" src="{src}" style="border:0;width:{w}px;height:2400px"></iframe>
+<pre id="probe">pending</pre>
+<script>
+document.getElementById("r").addEventListener("load", (event) => {{
+  const doc = event.target.contentDocument;
+  const found = [...doc.querySelectorAll("figure.chart img")].map((img) => [img.alt, img.currentSrc.length,
+    img.getBoundingClientRect().width, [...doc.images].indexOf(img)]);
+  const sources = [...doc.querySelectorAll("figure.chart img")].map((img) => img.currentSrc);
+  document.getElementById("probe").textContent = JSON.stringify({{found, sources}});
+}});
+</script></body></html>"""
+
+
+def smallest_text_px(svg_uri: str, shown_px: float) -> float:
+    """The smallest chart text as shown, in CSS px: matplotlib sets each text run (drawn as paths) in a
+    group scaled by font size / 100, in the SVG's units, and the image is shown ``shown_px`` wide."""
+    svg = base64.b64decode(svg_uri.split(",", 1)[1]).decode()
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [float(s) * 100 for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+    assert sizes, "no text in the chart"
+    return min(sizes) * shown_px / view_width
+
+
+@pytest.mark.skipif(BROWSER is None, reason="chromium not installed")
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_chart_labels_are_readable_on_a_phone(tmp_path, language):
+    """C11: at 390 px the charts' labels (the banks' names, the trend's days) are at least 11 CSS px, as
+    Chromium shows them (the phone gets charts drawn for its width); at 1280 px the A4 charts are shown,
+    and the PDF keeps them (WeasyPrint prints the <img>, never the <source>)."""
+    html = render_html(make_report(language, "weekly"))
+    report = tmp_path / "report.html"
+    report.write_text(html, encoding="utf-8")
+    wide = set(re.findall(r'<img src="(data:image/svg\+xml;base64,[^"]+)"', html))
+    with browser_proxy() as seen:
+        port = seen.pop(0).split()[1]
+        for width in (390, 1280):
+            page = tmp_path / f"probe-{width}.html"
+            page.write_text(CHART_PROBE.format(src=report.name, w=width), encoding="utf-8")
+            dom = chromium(tmp_path / f"profile-{width}", port, f"--window-size={max(width, 500)},2400", "--dump-dom",
+                           page.as_uri())
+            probe = re.search(r'<pre id="probe">(\{.*?\})</pre>', dom.stdout, re.S)
+            assert probe, dom.stderr[-2000:]
+            found = json.loads(html_lib.unescape(probe.group(1)))
+            assert len(found["sources"]) == 5  # trend, weekly, spread, channels, banks
+            for (alt, _, shown, _), uri in zip(found["found"], found["sources"], strict=True):
+                assert (uri in wide) == (width == 1280), alt
+                assert smallest_text_px(uri, shown) >= (11 if width == 390 else 10), (width, alt)

@@ -165,8 +165,8 @@ def test_top_incident_spread_timeline_and_linked_response(daily) -> None:
     assert [e.title for e in top.responses] == [RESPONSE]
     b = Briefing(data, with_charts=False)
     first, why = b.assessment(data.events[0], top)
-    assert first == "09:10 由新闻（网络媒体）首发，6 小时内转载 3 次，覆盖网络媒体、社交媒体。"
-    assert why.startswith("关注要点：涉及系统故障，已进入社交媒体和投诉平台，存在继续发酵的风险")
+    assert first == "09:10 由新闻（网络媒体）首发，7 小时内转载 3 次，覆盖网络媒体、社交媒体。"  # 6 h 10 min
+    assert why.startswith("关注要点：涉及系统故障，已进入社交媒体，存在继续发酵的风险")
     assert why.endswith("；中国工商银行已于 14:00 回应（电视：「工商银行回应手机银行故障：系统已全面恢复」）。")
     # the spread chart and its note
     assert b.spread_title() == "首要事件逐小时传播：「工商银行手机银行突发故障 多地用户无法登录」"
@@ -331,3 +331,33 @@ def test_one_incident_is_shown_once_and_its_response_said_the_same_everywhere(tm
     # the negative list: the incident once (its latest copy is the newest), with its reprints; the penalty
     assert [i.title for i in data.items] == [OUTAGE + "转账", "工商银行南宁分行因贷款管理不审慎被罚30万元"]
     assert data.negative_groups == 2 and b.item_reprints(data.items[0]) == 7
+
+
+def test_the_assessment_names_the_channels_reached_and_counts_hours_as_the_alert_does() -> None:
+    """研判 says which of social media and complaint platforms a story reached (not both whenever one
+    is), and its spread in the same whole hours as the alert's incident line (one number)."""
+    from dataclasses import replace as swap
+    from datetime import timedelta
+
+    from briefing_data import make_report
+
+    from reportgen.models import IncidentTrack
+
+    report = make_report()
+    leak = next(e for e in report.events if e.event_id == "ev-leak")
+    spread = swap(leak, channels=("online", "social", "broadcast"),
+                  last_published_at=leak.first_published_at + timedelta(hours=12, minutes=25))
+    data = swap(report, events=tuple(spread if e is leak else e for e in report.events))
+    b = Briefing(data, with_charts=False)
+    track = IncidentTrack("ev-leak")
+    first, why = b.assessment(spread, track)
+    assert "13 小时内转载 12 次" in first
+    assert "已进入社交媒体，存在继续发酵的风险" in why and "投诉平台" not in why
+    alert = next(a for a in data.alerts if a.event_ids[0] == "ev-leak")
+    assert "13 小时内转载 12 次" in b.incident(alert)
+    _, why = b.assessment(swap(spread, channels=("online", "complaint")), track)
+    assert "已进入投诉平台，" in why and "社交媒体" not in why
+    _, why = b.assessment(swap(spread, channels=("online", "broadcast")), track)
+    assert "已进入" not in why
+    # an hour and a half is two hours, two days and an hour three days: rounded up, as the alert
+    assert b._span(1.5) == "2 小时" and b._span(49) == "3 天" and b._span(0.5) == "1 小时"

@@ -38,6 +38,7 @@ from reportgen.models import (
     level_colour,
 )
 from reportgen.periods import Period, report_title, week_label
+from reportgen.report import charts
 from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
 from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
 from reportgen.report.sections import CoverageSections
@@ -705,6 +706,9 @@ class Briefing(CoverageSections):
             "own_alerts": self.own_alerts()[:3],
             "health": self.health(),
             "charts": chart_images(self) if self.with_charts else dict.fromkeys(CHART_NAMES, ""),
+            # the same charts drawn for a phone's width, offered to narrow screens (<picture>); not in the PDF
+            "charts_narrow": (chart_images(self, charts.NARROW) if self.with_charts
+                              else dict.fromkeys(CHART_NAMES, "")),
             "chart_titles": chart_titles(self),
             "generator": f"reportgen {__version__}",
         }

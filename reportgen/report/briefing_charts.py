@@ -35,25 +35,27 @@ class Briefing(Protocol):
 CHART_NAMES = ("trend", "weekly", "channels", "banks")
 
 
-def chart_images(b: Briefing) -> dict[str, str]:
-    """The charts as ``data:`` URIs by name; a chart with nothing to draw is ""."""
+def chart_images(b: Briefing, layout: charts.Layout = charts.WIDE) -> dict[str, str]:
+    """The charts as ``data:`` URIs by name; a chart with nothing to draw is "".  ``charts.NARROW``
+    draws them for a phone (the HTML offers those to narrow screens; the PDF uses the wide ones)."""
     report = b.report
     out: dict[str, bytes] = {}
     if report.trend:
         out["trend"] = charts.column_chart([b.fmt.date_axis(p.first) for p in report.trend],
-                                           _trend_series(b, [p.totals for p in report.trend]))
+                                           _trend_series(b, [p.totals for p in report.trend]), layout=layout)
     if not b.daily and report.weekly_trend:
         labels = [b._("W%(week)s", week=p.first.isocalendar()[1]) for p in report.weekly_trend]
-        out["weekly"] = charts.column_chart(labels, _trend_series(b, [p.totals for p in report.weekly_trend]))
+        out["weekly"] = charts.column_chart(labels, _trend_series(b, [p.totals for p in report.weekly_trend]),
+                                            layout=layout)
     if report.channels:
         rows = report.channels
         out["channels"] = charts.bar_chart(
             [b.channel(c.channel) for c in rows],
             [charts.Series(b._("Items"), [c.items for c in rows]),
              charts.Series(b._("Negative items"), [c.negative_items for c in rows], fill=charts.FILL_DARK,
-                           hatch=charts.HATCH_NEGATIVE)])
+                           hatch=charts.HATCH_NEGATIVE)], layout=layout)
     if report.bank_totals:
-        out["banks"] = _bank_chart(b)
+        out["banks"] = _bank_chart(b, layout)
     return {name: charts.data_uri(out[name]) if name in out else "" for name in CHART_NAMES}
 
 
@@ -84,7 +86,7 @@ def _trend_series(b: Briefing, points: Sequence[PeriodTotals]) -> list[charts.Se
                           fill=charts.FILL_DARK, hatch=charts.HATCH_NEGATIVE)]
 
 
-def _bank_chart(b: Briefing) -> bytes:
+def _bank_chart(b: Briefing, layout: charts.Layout = charts.WIDE) -> bytes:
     """Share of voice against share of all negative coverage, per bank; the bank itself cross-hatched."""
     shown = {x.bank_id for _, x in b.shown_banks()}
     all_negative = sum(x.negative for x in b.report.bank_totals)  # shares of all banks, listed or not
@@ -96,4 +98,4 @@ def _bank_chart(b: Briefing) -> bytes:
                        labels=[b.fmt.percent(x.share_of_voice) for x in banks]),
          charts.Series(b._("Share of negative coverage"), negative_share, fill=charts.FILL_DARK,
                        hatch=charts.HATCH_NEGATIVE, value_labels=False)],
-        highlight=[i for i, x in enumerate(banks) if x.role == "self"], percent_axis=True)
+        highlight=[i for i, x in enumerate(banks) if x.role == "self"], percent_axis=True, layout=layout)

@@ -36,6 +36,28 @@ HATCH_SELF = "xx"
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Zen Hei", "DejaVu Sans"]
 WIDTH_IN = 7.0  # the A4 text column
 
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How big a chart is drawn and its text: the A4 column (also a desk's browser), or a phone.
+
+    A chart scales to the width it is shown at, text included: the A4 chart (504 pt wide) on a
+    390 px phone shrinks to about half, and its 8 pt labels to 5 CSS px.  The narrow layout is drawn
+    about as wide as a phone shows it (270 pt ≈ 360 CSS px), with 9 pt text, so its labels read at
+    about 12 CSS px there; the HTML offers it to narrow screens (``<picture>``), the PDF keeps the A4 one.
+    """
+
+    width_in: float = WIDTH_IN
+    tick_size: float = 8.0
+    value_size: float = 6.5
+    legend_size: float = 7.5
+    axis_size: float = 6.5  # the value axis of the horizontal bars
+    wrap_chars: int = 0  # wrap a longer Latin row label at spaces (0: never)
+
+
+WIDE = Layout()
+NARROW = Layout(width_in=3.75, tick_size=9.0, value_size=9.0, legend_size=9.0, axis_size=9.0, wrap_chars=16)
+
 _RC: dict[str, Any] = {
     "svg.fonttype": "path",
     "svg.hashsalt": "reportgen",
@@ -86,21 +108,35 @@ def _setup() -> None:
 
 
 def _figure(height_in: float, *, left_in: float = 0.4, top_in: float = 0.3, bottom_in: float = 0.3,
-            right_in: float = 0.15) -> tuple[Any, Any]:
+            right_in: float = 0.15, width_in: float = WIDTH_IN) -> tuple[Any, Any]:
     """A figure with fixed margins (in inches): constrained layout would cost ~0.3 s per chart."""
     _setup()
     from matplotlib.figure import Figure  # heavy: matplotlib, only when a report draws its charts
 
-    fig = Figure(figsize=(WIDTH_IN, height_in))
-    fig.subplots_adjust(left=left_in / WIDTH_IN, right=1 - right_in / WIDTH_IN,
+    fig = Figure(figsize=(width_in, height_in))
+    fig.subplots_adjust(left=left_in / width_in, right=1 - right_in / width_in,
                         bottom=bottom_in / height_in, top=1 - top_in / height_in)
     return fig, fig.subplots()
 
 
 def _text_width_in(text: str, size_pt: float) -> float:
-    """Roughly how wide ``text`` sets: full width for CJK, about half for Latin and digits."""
-    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in text)
+    """Roughly how wide ``text`` sets (its longest line): full width for CJK, about half for Latin and digits."""
+    ems = max(sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in line) for line in text.split("\n"))
     return ems * size_pt / 72
+
+
+def _wrap(label: str, chars: int) -> str:
+    """A long Latin label (Postal Savings Bank of China) on lines of about ``chars`` characters, broken at
+    spaces; CJK names and short labels stay on one line."""
+    if not chars or len(label) <= chars or " " not in label:
+        return label
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _svg(fig: Any) -> bytes:
@@ -120,12 +156,18 @@ def _number(value: float) -> str:
 
 
 def column_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "", height_in: float = 2.3,
-                 label_step: int = 1) -> bytes:
+                 label_step: int = 1, layout: Layout = WIDE) -> bytes:
     """Vertical grouped bars over ``labels`` (days or weeks): the trend charts.
 
-    ``label_step`` thins the x labels when there are many bars; every bar keeps its value label.
+    ``label_step`` thins the x labels when there are many bars (more, if the layout's labels would
+    not fit side by side); every bar keeps its value label.
     """
-    fig, ax = _figure(height_in, top_in=0.3 if title or len(series) > 1 else 0.1)
+    fig, ax = _figure(height_in, top_in=0.3 if title or len(series) > 1 else 0.1, width_in=layout.width_in)
+    plot_in = layout.width_in - 0.55
+    widest = max((_text_width_in(lab, layout.tick_size) for lab in labels), default=0.0) + 0.08
+    thinned = label_step
+    while thinned < len(labels) and widest * len(labels) / thinned > plot_in:
+        thinned += 1
     n = max(len(series), 1)
     width = 0.8 / n
     positions = list(range(len(labels)))
@@ -136,28 +178,36 @@ def column_chart(labels: Sequence[str], series: Sequence[Series], *, title: str 
                      [s.hatch] * len(offsets))
         if s.value_labels:
             texts = s.labels if s.labels is not None else [_number(v) if v else "" for v in s.values]
-            ax.bar_label(bars, labels=list(texts), padding=1.5, fontsize=6.5, color="#222222")
-    ax.set_xticks(positions, [lab if i % label_step == 0 else "" for i, lab in enumerate(labels)])
+            ax.bar_label(bars, labels=list(texts), padding=1.5, fontsize=layout.value_size, color="#222222")
+    if thinned == label_step:
+        ax.set_xticks(positions, [lab if i % label_step == 0 else "" for i, lab in enumerate(labels)])
+    else:  # thinned to fit: counted from the right, so the latest day keeps its label
+        last = len(labels) - 1
+        ax.set_xticks(positions, [lab if (last - i) % thinned == 0 else "" for i, lab in enumerate(labels)])
+    ax.tick_params(axis="both", labelsize=layout.tick_size)
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylim(0, top * 1.18 if top else 1)
     ax.yaxis.grid(True, color="#dddddd", linewidth=0.5, zorder=0)
     ax.yaxis.set_major_locator(_integer_locator())
     if title:
         ax.set_title(title)
-    _legend(ax, series)
+    _legend(ax, series, layout.legend_size)
     return _svg(fig)
 
 
 def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "", highlight: Sequence[int] = (),
-              percent_axis: bool = False, height_per_row: float = 0.28) -> bytes:
+              percent_axis: bool = False, height_per_row: float = 0.28, layout: Layout = WIDE) -> bytes:
     """Horizontal grouped bars, one row per label, first label on top: channels and banks.
 
     Rows in ``highlight`` (the bank itself) get a darker fill and cross-hatching on the first
     series, and a bold label, so they stand out without colour.
     """
-    label_in = max((_text_width_in(lab, _RC["font.size"]) for lab in labels), default=0.3)
-    fig, ax = _figure(max(1.2, 0.5 + height_per_row * len(labels) * max(len(series), 1) * 0.75),
-                      left_in=label_in + 0.15, top_in=0.3 if title or len(series) > 1 else 0.1, bottom_in=0.25)
+    labels = [_wrap(lab, layout.wrap_chars) for lab in labels]
+    label_in = max((_text_width_in(lab, layout.tick_size) for lab in labels), default=0.3)
+    lines = max((lab.count("\n") + 1 for lab in labels), default=1)
+    row_in = max(height_per_row * max(len(series), 1) * 0.75, lines * layout.tick_size * 1.3 / 72)
+    fig, ax = _figure(max(1.2, 0.5 + row_in * len(labels)), left_in=label_in + 0.15,
+                      top_in=0.3 if title or len(series) > 1 else 0.1, bottom_in=0.25, width_in=layout.width_in)
     n = max(len(series), 1)
     height = 0.8 / n
     rows = list(range(len(labels)))
@@ -169,22 +219,23 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str = "
         bars = _bars(ax, "horizontal", offsets, s.values, height * 0.92, fills, hatches)
         if s.value_labels:
             texts = s.labels if s.labels is not None else [_number(v) for v in s.values]
-            ax.bar_label(bars, labels=list(texts), padding=2, fontsize=6.5, color="#222222")
+            ax.bar_label(bars, labels=list(texts), padding=2, fontsize=layout.value_size, color="#222222")
     ax.set_yticks(rows, list(labels))
+    ax.tick_params(axis="y", labelsize=layout.tick_size)
     for r, tick in enumerate(ax.get_yticklabels()):
         if r in highlight:
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.3 if top else 1)
     ax.xaxis.grid(True, color="#dddddd", linewidth=0.5, zorder=0)
-    ax.tick_params(axis="x", labelsize=6.5)
+    ax.tick_params(axis="x", labelsize=layout.axis_size)
     if percent_axis:
         from matplotlib.ticker import PercentFormatter  # heavy: matplotlib, only when a report draws its charts
 
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if title:
         ax.set_title(title)
-    _legend(ax, series)
+    _legend(ax, series, layout.legend_size)
     return _svg(fig)
 
 
@@ -224,7 +275,7 @@ def _bars(ax: Any, orientation: Literal["vertical", "horizontal"], centres: Sequ
     return BarContainer(rects, datavalues=[float(v) for v in values], orientation=orientation)
 
 
-def _legend(ax: Any, series: Sequence[Series]) -> None:
+def _legend(ax: Any, series: Sequence[Series], size: float = 7.5) -> None:
     """Above the plot, right-aligned on the title's line, so it never covers a bar or its label."""
     if len(series) < 2:
         return
@@ -232,7 +283,7 @@ def _legend(ax: Any, series: Sequence[Series]) -> None:
 
     handles = [Patch(facecolor=s.fill, edgecolor=EDGE, linewidth=0.5, hatch=s.hatch, label=s.label) for s in series]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(series),
-              borderaxespad=0.2, handlelength=1.6)
+              borderaxespad=0.2, handlelength=1.6, fontsize=size)
 
 
 def _integer_locator() -> Any:

@@ -168,7 +168,7 @@ class CoverageSections:
             return self._("Top incident by hour: “%(title)s”", title=_shorten(event.title, 40))
         return self._("Top incident by day: “%(title)s”", title=_shorten(event.title, 40))
 
-    def spread_chart(self) -> str:
+    def spread_chart(self, layout: charts.Layout = charts.WIDE) -> str:
         """Copies per hour (daily) or day (weekly) of the top incident, as a ``data:`` URI; "" without."""
         found = self.spread_incident()
         if found is None or not self.with_charts:
@@ -182,7 +182,11 @@ class CoverageSections:
             step = 1
         series = charts.Series(self._("Copies"), list(track.spread), fill=charts.FILL_DARK,
                                hatch=charts.HATCH_NEGATIVE, value_labels=track.spread_hours != 1)
-        return charts.data_uri(charts.column_chart(labels, [series], height_in=1.7, label_step=step))
+        return charts.data_uri(charts.column_chart(labels, [series], height_in=1.7, label_step=step, layout=layout))
+
+    def spread_chart_narrow(self) -> str:
+        """The spread chart drawn for a phone's width (the HTML offers it to narrow screens)."""
+        return self.spread_chart(charts.NARROW)
 
     def spread_note(self) -> str:
         found = self.spread_incident()
