@@ -15,7 +15,6 @@ they are substituted.
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.errors import RenderError
-from reportgen.insight.duplicates import MIN_TITLE_SIMILARITY, WITHIN_HOURS
+from reportgen.insight.duplicates import INCIDENT_HOURS, MIN_TITLE_SIMILARITY, WITHIN_HOURS
 from reportgen.models import (
     AlertSummary,
     BankTotal,
@@ -41,7 +40,7 @@ from reportgen.periods import Period, report_title, week_label
 from reportgen.report import charts
 from reportgen.report.briefing_charts import CHART_NAMES, chart_images, chart_titles
 from reportgen.report.i18n import HTML_LANG, N_, Formatter, check_language, translations
-from reportgen.report.sections import CoverageSections
+from reportgen.report.sections import CoverageSections, span_hours
 
 log = logging.getLogger(__name__)
 
@@ -473,7 +472,7 @@ class Briefing(CoverageSections):
         if not e.reprint_count:
             return self._("%(time)s: %(bank)s, “%(title)s”, first published by %(source)s (%(channel)s), "
                           "not reprinted so far.", **values)
-        hours = max(1, math.ceil(e.spread_hours))
+        hours = span_hours(e.spread_hours)  # as the 研判 counts it
         values.update(n=self.fmt.number(e.reprint_count), hours=self.fmt.number(hours),
                       channels=self._list(self.channel(c) for c in e.channels[:2]))
         return self.ngettext(
@@ -524,6 +523,11 @@ class Briefing(CoverageSections):
                    "within %(hours)s hours, headlines at least %(similarity)s alike with the same numbers) "
                    "are shown as one; the negative list shows each story once with its reprints.",
                    hours=self.fmt.number(int(WITHIN_HOURS)), similarity=self.fmt.percent(MIN_TITLE_SIMILARITY)),
+            self._("The stories of one incident (the same banks, a shared risk category, first published within "
+                   "%(hours)s hours of its first story, headlines on a common topic or both about an outage, with no "
+                   "figures or places that differ), such as the first report, the bank's response and the posts "
+                   "about it, are shown as one incident with its timeline.",
+                   hours=self.fmt.number(int(INCIDENT_HOURS))),
             self._("A rise against fewer than %(n)s in the previous period is marked “new”, without a percentage.",
                    n=SMALL_BASE),
             self._("Data completeness: when fewer than %(min)s of the sources delivered items (an empty feed "

@@ -7,6 +7,7 @@ like the rest of the briefing; the figures come from :mod:`reportgen.insight.cov
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,14 @@ SOCIAL_CHANNELS = ("social", "complaint")
 FAST_REPRINTS_PER_HOUR = 2.0
 BROAD_SOURCES = 5
 TIMELINE_INCIDENTS = 2  # incidents with a timeline; all top incidents get their 研判
+HOURS_UP_TO = 48  # a spread shorter than this is told in hours, a longer one in days
+
+
+def span_hours(hours: float) -> int:
+    """How many hours the report says a spread of ``hours`` took: whole hours, rounded up, at least
+    one ("转载 12 次" within 12.4 hours is "13 小时内").  The alerts' incident line and the 研判
+    both say it this way, so one event's spread is one number."""
+    return max(1, math.ceil(hours - 1e-9))
 
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
 TIMELINE_KINDS = {"first": N_("First report"), "channel": N_("Reached %(channel)s"),
@@ -244,8 +253,10 @@ class CoverageSections:
         reasons = []
         if event.categories:
             reasons.append(self._("it concerns %(categories)s", categories=self.categories(event.categories[:2])))
-        if any(c in SOCIAL_CHANNELS for c in event.channels):
-            reasons.append(self._("it has reached social media and complaint platforms, where it can grow"))
+        reached = [c for c in event.channels if c in SOCIAL_CHANNELS]
+        if reached:  # the channels it did reach, not the phrase for both
+            reasons.append(self._("it has reached %(channels)s, where it can grow",
+                                  channels=self._list(self.channel(c).lower() for c in reached)))
         if "regulator" in event.channels:
             reasons.append(self._("a regulator published it"))
         rate = event.reprint_count / event.spread_hours if event.spread_hours >= 1 else float(event.reprint_count)
@@ -273,12 +284,13 @@ class CoverageSections:
         return [first, why + self.gettext(".")]
 
     def _span(self, hours: float) -> str:
+        """A spread's length in words, counted as :func:`span_hours` counts it."""
         if hours < 1:
             return self._("under an hour")
-        if hours < 48:
-            n = round(hours)
+        n = span_hours(hours)
+        if n < HOURS_UP_TO:
             return self.ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}
-        days = round(hours / 24)
+        days = math.ceil(n / 24)
         return self.ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
     def timeline_kind(self, entry: TimelineEntry) -> str:
