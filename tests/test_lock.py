@@ -111,10 +111,11 @@ def test_stale_lock_from_a_killed_run_is_taken_over(tmp_path):
         assert read_holder(lock)["pid"] == victim.pid  # its record is still there ...
 
         feeds.latency_s = 0
-        started = time.monotonic()
         result = CliRunner().invoke(cli, ["--config", str(config), "run", "daily", "--no-send"])
         assert result.exit_code == 0, result.output
-        assert time.monotonic() - started < 5  # ... but the kernel released its lock: no wait
+        # ... but the kernel released its lock: taken at once, with no wait for the dead holder (checked by what
+        # the run logged, not by a clock: the machine may be busy)
+        assert "waiting up to" not in result.stderr
         assert "stale lock" in result.stderr and f"pid {victim.pid}" in result.stderr
         assert "ended without releasing it" in result.stderr
         assert "no longer running ended" not in result.stderr and ", no longer running" not in result.stderr
