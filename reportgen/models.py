@@ -24,8 +24,46 @@ _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u0590-\u08ff\ufb1d-\
 def isolated(text: str) -> str:
     """Feed text made safe to set inside our own sentences: wrapped in FIRST STRONG ISOLATE … POP
     DIRECTIONAL ISOLATE when it holds a bidi control or right-to-left letters, so an unterminated
-    U+202E in a headline cannot reverse the rest of page 1's summary.  The characters are kept."""
-    return f"\u2068{text}\u2069" if text and _BIDI.search(text) else text
+    U+202E in a headline cannot reverse the rest of page 1's summary.
+
+    The text inside is balanced first (:func:`balanced_bidi`): a stray U+2069 in a headline would
+    otherwise close our isolate early and let the override after it reach our own words.  The
+    characters that pair up are kept; unpaired closers are dropped, unclosed openers closed."""
+    return f"\u2068{balanced_bidi(text)}\u2069" if text and _BIDI.search(text) else text
+
+
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO: closed by PDF (U+202C)
+_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI: closed by PDI (U+2069)
+_BIDI_NESTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def balanced_bidi(text: str) -> str:
+    """``text`` with its embeddings, overrides and isolates balanced, as the Unicode bidi algorithm
+    pairs them (UAX #9, BD9 and X6a): a PDI closes the innermost open isolate and every embedding
+    opened inside it, a PDF the innermost embedding of the current isolate.  A closer with nothing
+    of its kind open is dropped; whatever is still open at the end is closed there.  So nothing in
+    ``text`` can close what surrounds it or stay open past its end."""
+    if _BIDI_NESTING.search(text) is None:
+        return text
+    out: list[str] = []
+    stack: list[str] = []  # "e" for an embedding or override, "i" for an isolate
+    for ch in text:
+        if ch in _EMBEDDINGS:
+            stack.append("e")
+        elif ch in _ISOLATES:
+            stack.append("i")
+        elif ch == "\u202c":  # PDF
+            if not stack or stack[-1] != "e":
+                continue  # no embedding open in the current isolate: nothing for it to close
+            stack.pop()
+        elif ch == "\u2069":  # PDI
+            if "i" not in stack:
+                continue  # would close the isolate around the text
+            while stack.pop() != "i":
+                pass
+        out.append(ch)
+    out.extend("\u202c" if kind == "e" else "\u2069" for kind in reversed(stack))
+    return "".join(out)
 
 
 # 预警等级, numbered from the top as Chinese banks and regulators number them: 1 = 一级 (红色) is the
@@ -89,6 +127,9 @@ class FetchResult:
     attempts: int = 1
     error: str | None = None
     warning: str | None = None  # fetched, but something was off (an unusable validator header, say)
+    # The request's secrets (RSSHub key, secret header values), for parse to cut out of what the
+    # body echoes; never shown, logged or stored.
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -727,10 +768,16 @@ class AlertIncident:
     resolved_by: str | None = None
     resolved_at: datetime | None = None
     resolve_note: str | None = None
+    reopened_at: datetime | None = None  # an escalation reopened it after it was resolved
 
     @property
     def colour(self) -> str:
         return level_colour(self.level)
+
+    @property
+    def taken_since(self) -> datetime:
+        """When the present round of follow-up began: first raised, or reopened."""
+        return self.reopened_at or self.first_raised_at
 
     def reasons(self, language: str) -> tuple[str, ...]:
         return self.reasons_zh if language == "zh" else self.reasons_en
@@ -741,9 +788,12 @@ class AlertIncident:
 
     @property
     def time_to_ack(self) -> timedelta | None:
-        """From first raised to acknowledged (or resolved, when nobody acknowledged it first)."""
-        taken = self.acked_at or self.resolved_at
-        return max(taken - self.first_raised_at, timedelta(0)) if taken else None
+        """From first raised to acknowledged (or resolved, when nobody acknowledged it first); for
+        an alert reopened after it was resolved, from the reopening to an acknowledgement since
+        (None while nobody has taken it again)."""
+        since = self.taken_since
+        taken = [t for t in (self.acked_at, self.resolved_at) if t is not None and t >= since]
+        return max(min(taken) - since, timedelta(0)) if taken else None
 
     def as_dict(self) -> dict[str, Any]:
         def at(value: datetime | None) -> str | None:
@@ -759,7 +809,7 @@ class AlertIncident:
             "state": self.state, "first_raised_at": at(self.first_raised_at), "last_seen_at": at(self.last_seen_at),
             "escalated_at": at(self.escalated_at), "acked_by": self.acked_by, "acked_at": at(self.acked_at),
             "ack_note": self.ack_note, "resolved_by": self.resolved_by, "resolved_at": at(self.resolved_at),
-            "resolve_note": self.resolve_note,
+            "resolve_note": self.resolve_note, "reopened_at": at(self.reopened_at),
             "time_to_ack_s": round(waited.total_seconds()) if waited is not None else None,
         }
 

@@ -245,6 +245,17 @@ def test_source_health_lists_failed_never_and_empty(zh_html: str) -> None:
     assert "东方财富" not in sources  # a healthy source is not listed
 
 
+def test_a_source_that_answered_with_a_warning_is_listed_with_it() -> None:
+    """A partial failure (a truncated body, unreadable dates) must reach the reader, not only the logs."""
+    report = make_report("zh")
+    warned = dataclasses.replace(report.source_health[0], warning="body ends inside a UTF-8 character: truncated "
+                                                                   "download?")
+    report = dataclasses.replace(report, source_health=(warned, *report.source_health[1:]))
+    sources = render_html(report).split('id="sources"')[1].split("</section>")[0]
+    row = sources.split("东方财富")[1].split("</tr>")[0]
+    assert '<td class="status">正常</td>' in row and "truncated download?" in row
+
+
 def test_weekly_adds_week_over_week_and_each_banks_events(weekly_html: str) -> None:
     assert "银行舆情周报" in weekly_html and "2024年第21周（5月20日—5月26日）" in weekly_html
     assert "周度对比" in weekly_html and "本周" in weekly_html and "上周" in weekly_html

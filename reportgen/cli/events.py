@@ -61,20 +61,23 @@ def _event_dict(e: Any) -> dict[str, Any]:
 
 
 @click.group("alerts", invoke_without_command=True)
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to show [default: yesterday in the config zone].")
-@click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True,
-              help="Show this many days ending with --date.")
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="Last day to show [default: today so far, in the config zone, after yesterday].")
+@click.option("--days", type=click.IntRange(1, 366),
+              help="Show this many days ending with --date [default: 1; without --date, 2: yesterday and today].")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of reasons [default: settings.language].")
 @click.option("--recompute", is_flag=True, help="Raise the alerts again from today's data (replaces stored ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print the alerts as one JSON object.")
 @click.pass_context
-def alerts_cmd(ctx: click.Context, day: str | None, days: int, lang: str | None, recompute: bool,
+def alerts_cmd(ctx: click.Context, day: str | None, days: int | None, lang: str | None, recompute: bool,
                as_json: bool) -> None:
     """The day's alerts with the reason each fired and the playbook's actions and owner.
 
     Levels are numbered from the top: 一级 (red) is the most severe, then 二级 (orange), 三级
     (yellow) and, with four configured levels, 四级 (blue); the most severe come first.
-    A day's alerts are raised once and stored, so a past date shows them as they were.
+    A day's alerts are stored once the day is over, so a past date shows them as they were;
+    today's (the default shows yesterday and today so far) are raised again from the news
+    stored by now, at the level each incident reached, the level pushed to the duty desk.
     Each alert has an id: `alerts ack ID --by NAME` records who took it (处理中), `alerts
     resolve ID` that it was dealt with (已处置).
     """
@@ -82,9 +85,13 @@ def alerts_cmd(ctx: click.Context, day: str | None, days: int, lang: str | None,
         return
     state: State = ctx.obj
     with handle_errors(state, as_json=as_json):
-        cfg, when = _config_and_day(state, day)
+        if day:
+            cfg, when = _config_and_day(state, day)
+        else:  # a duty officer paged a minute ago looks for the alert among today's
+            cfg = state.config()
+            when = datetime.now(UTC).astimezone(cfg.settings.tz).date()
         language = lang or cfg.settings.language
-        first = when - timedelta(days=days - 1)
+        first = when - timedelta(days=(days or (1 if day else 2)) - 1)
         found = day_alerts(cfg, first, when, language, recompute=recompute)
         if as_json:
             click.echo(json.dumps({"from": first.isoformat(), "to": when.isoformat(), "alerts": [{
@@ -97,12 +104,12 @@ def alerts_cmd(ctx: click.Context, day: str | None, days: int, lang: str | None,
                 "actions": list(a.actions), "owner": a.owner, **_followup_dict(a, language)} for a in found]},
                 ensure_ascii=False))
             return
-        span = f"{first} – {when}" if days > 1 else str(when)
+        span = f"{first} – {when}" if first < when else str(when)
         if not found:
             click.echo(f"{span}: no alerts" if language == "en" else f"{span}：无预警")
         for a in found:
             trigger = ", ".join((*a.all_kinds, a.category) if a.category else a.all_kinds)
-            followup = _followup_line(a, language)
+            followup = _followup_line(a, language, cfg.settings.tz)
             click.echo(f"[{level_name(a.level, language)}] {a.day} {a.bank_name} ({trigger}){followup}")
             for reason in a.all_reasons:  # one alert per incident: every trigger's reason
                 click.echo(f"  {reason}")
@@ -118,14 +125,39 @@ def _followup_dict(a: AlertSummary, language: str) -> dict[str, Any]:
             "first_raised_at": i.first_raised_at.isoformat(),
             "first_pushed_at": a.first_pushed_at.isoformat() if a.first_pushed_at else None,
             "acked_by": i.acked_by, "acked_at": i.acked_at.isoformat() if i.acked_at else None,
-            "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None,
+            "resolved_by": i.resolved_by, "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None,
+            "reopened_at": i.reopened_at.isoformat() if i.reopened_at else None,
+            # ``level`` is the most severe the incident reached (what the duty desk was pushed);
+            # ``current_level`` is the level it was last observed at, when it has cooled since
+            "current_level": i.current_level, "current_level_name": level_name(i.current_level, language),
+            "last_seen_at": i.last_seen_at.isoformat(),
             "time_to_ack_s": round(waited.total_seconds()) if waited is not None else None}
 
 
-def _followup_line(a: AlertSummary, language: str) -> str:
-    """`` · #17 处理中`` after an alert's head line."""
+def _followup_line(a: AlertSummary, language: str, tz: Any) -> str:
+    """`` · #17 处理中`` after an alert's head line, with a cooled level and a reopening."""
     i = a.incident
-    return f" · #{i.incident_id} {i.disposition(language)}" if i is not None else ""
+    if i is None:
+        return ""
+    parts = [f" · #{i.incident_id} {i.disposition(language)}"]
+    if i.current_level > a.level:
+        seen = f"{i.last_seen_at.astimezone(tz):%m-%d %H:%M}"
+        parts.append(f" · {seen} 起为{level_name(i.current_level, language)}" if language == "zh"
+                     else f" · {level_name(i.current_level, language)} as of {seen}")
+    parts.append(_reopened(i, language, tz))
+    return "".join(p for p in parts if p)
+
+
+def _reopened(i: AlertIncident, language: str, tz: Any) -> str:
+    """`` · 12-06 10:02 由赵六处置，12-06 10:30 升级后重新打开`` for an alert reopened after it was resolved."""
+    if i.reopened_at is None or i.resolved_at is None or i.resolved_at > i.reopened_at:
+        return ""
+    resolved, reopened = (f"{t.astimezone(tz):%m-%d %H:%M}" for t in (i.resolved_at, i.reopened_at))
+    if language == "zh":
+        who = f"由{i.resolved_by}" if i.resolved_by else ""
+        return f" · {resolved} {who}处置，{reopened} 升级后重新打开"
+    who = f" by {i.resolved_by}" if i.resolved_by else ""
+    return f" · resolved{who} at {resolved}, reopened by an escalation at {reopened}"
 
 
 def _alert_id(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
@@ -148,9 +180,12 @@ def _said(incident: AlertIncident, language: str, tz: Any) -> str:
     if incident.resolved_at:
         who = f" by {incident.resolved_by}" if incident.resolved_by else ""
         parts.append(f"resolved{who} at {incident.resolved_at.astimezone(tz):%Y-%m-%d %H:%M}")
+    if incident.reopened_at:
+        parts.append(f"reopened by an escalation at {incident.reopened_at.astimezone(tz):%Y-%m-%d %H:%M}")
     waited = incident.time_to_ack
     if waited is not None:
-        parts.append(f"{int(waited.total_seconds() // 60)} min after it was raised")
+        since = "it was reopened" if incident.reopened_at else "it was raised"
+        parts.append(f"{int(waited.total_seconds() // 60)} min after {since}")
     return " · ".join(parts)
 
 

@@ -230,7 +230,8 @@ def observe(store: Store, config: Config, observations: Sequence[Observation], n
         candidates = incident_rows.of_banks_since(store, {o.bank_id for o in observations}, since)
     out: list[tuple[AlertIncident, str]] = []
     for obs in observations:
-        found = match(obs.bank_id, obs.event_ids, obs.key, candidates)
+        found = match(obs.bank_id, obs.event_ids, obs.key, candidates,
+                      spike_day=spike_day(obs.kinds, _local_day(obs, now, source, config)))
         if found is None:
             incident = incident_rows.insert(store, _new_values(obs, now, source, config))
             candidates.append(incident)
@@ -243,23 +244,46 @@ def observe(store: Store, config: Config, observations: Sequence[Observation], n
     return out
 
 
-def match(bank_id: str, event_ids: Iterable[str], key: str, candidates: Sequence[AlertIncident]
-          ) -> AlertIncident | None:
+SPIKE_KINDS = frozenset({"volume", "heat"})  # the bank's coverage as a whole, not one event
+
+
+def match(bank_id: str, event_ids: Iterable[str], key: str, candidates: Sequence[AlertIncident], *,
+          spike_day: date | None = None) -> AlertIncident | None:
     """The stored incident an observation belongs to: the same bank and a shared event (or the same
-    day, for a spike without an event); the newest such incident."""
+    day, for a spike without an event); the newest such incident.
+
+    ``spike_day``: the observation carries a volume or heat trigger, a signal about the bank's whole
+    coverage that attaches to whichever event is hottest at the time.  There is one such signal per
+    bank and day: without a shared event it joins the bank's incident of that day that carries one.
+    """
     wanted = set(event_ids)
     for c in reversed(candidates):
         if c.bank_id != bank_id:
             continue
         if (wanted and wanted & set(c.event_ids)) or (not wanted and c.incident_key == key):
             return c
+    if spike_day is not None:
+        for c in reversed(candidates):
+            if c.bank_id == bank_id and c.day == spike_day and SPIKE_KINDS & set(c.kinds):
+                return c
     return None
+
+
+def spike_day(kinds: Iterable[str], day: date) -> date | None:
+    """``day`` when ``kinds`` hold a volume or heat trigger (see :func:`match`)."""
+    return day if SPIKE_KINDS & set(kinds) else None
+
+
+def _local_day(obs: Observation, now: datetime, source: str, config: Config) -> date:
+    """The local day an observation raises an incident on: today for the rolling window's, the
+    alert's day for a day's stored alerts registered."""
+    return now.astimezone(config.settings.tz).date() if source == "intraday" else obs.day
 
 
 def _new_values(obs: Observation, now: datetime, source: str, config: Config) -> dict[str, Any]:
     return {
         "bank_id": obs.bank_id, "incident_key": obs.key[:64], "event_ids": obs.event_ids,
-        "day": now.astimezone(config.settings.tz).date() if source == "intraday" else obs.day,
+        "day": _local_day(obs, now, source, config),
         "level": obs.level, "first_level": obs.level, "current_level": obs.level, "kind": obs.kind,
         "kinds": obs.kinds, "category": obs.category, "title": obs.title, "url": obs.url,
         "first_source": obs.first_source, "first_published_at": obs.first_published_at, "heat": obs.heat,
@@ -286,8 +310,8 @@ def _seen_again(store: Store, stored: AlertIncident, obs: Observation, now: date
         values.update(reasons_zh=obs.reasons_zh, reasons_en=obs.reasons_en)
     if escalated:
         values.update(level=obs.level, escalated_at=now, kind=obs.kind, category=obs.category or stored.category)
-        if stored.state == "resolved":
-            values["state"] = "open"  # it flared up again after it was dealt with
+        if stored.state == "resolved":  # it flared up again after it was dealt with: who did, and
+            values.update(state="open", reopened_at=now)  # when, stay on record (resolved_by, _at)
         log.info("alert %d escalated: L%d → L%d", stored.incident_id, stored.level, obs.level)
     return incident_rows.update(store, stored.incident_id, values), "escalated" if escalated else "seen"
 
@@ -356,15 +380,24 @@ def with_followup(store: Store, config: Config, summaries: Sequence[AlertSummary
     candidates = [c for c in candidates if c.day <= last + MATCH_DAYS * DAY]
     pushed = push_rows.first_sent(store, [c.incident_id for c in candidates])
     out: list[AlertSummary] = []
-    linked: set[int] = set()
+    linked: dict[int, int] = {}  # incident id → its alert's place in ``out``
     for summary in summaries:
         key = summary.event_ids[0] if summary.event_ids else f"day {summary.day.isoformat()}"
-        found = match(summary.bank_id, summary.event_ids, key, candidates)
+        found = match(summary.bank_id, summary.event_ids, key, candidates,
+                      spike_day=spike_day(summary.all_kinds, summary.day))
         if found is None:
             out.append(summary)
             continue
-        linked.add(found.incident_id)
-        out.append(replace(summary, incident=found, first_pushed_at=pushed.get(found.incident_id)))
+        if found.incident_id in linked:  # two of the day's groups are one incident: one alert
+            place = linked[found.incident_id]
+            joined = _joined(out[place], summary)
+            entry = playbook_for(joined.category, config.events.playbook)
+            joined = replace(joined, actions=entry.actions(language), owner=entry.owner(language))
+            out[place] = at_highest_level(joined, found, language)
+            continue
+        linked[found.incident_id] = len(out)
+        out.append(replace(at_highest_level(summary, found, language), incident=found,
+                           first_pushed_at=pushed.get(found.incident_id)))
     names = {b.id: b.name for b in config.banks}
     for incident in candidates:
         if incident.incident_id in linked or not first <= incident.day <= last:
@@ -373,6 +406,33 @@ def with_followup(store: Store, config: Config, summaries: Sequence[AlertSummary
                             pushed.get(incident.incident_id)))
     out.sort(key=lambda a: (a.level, a.day, a.bank_id, a.kind, a.category or ""))
     return tuple(out)
+
+
+def _joined(a: AlertSummary, b: AlertSummary) -> AlertSummary:
+    """Two alerts of one incident as one: the more severe first, every trigger's reason once."""
+    head, tail = (a, b) if (a.level, KIND_ORDER.get(a.kind, 9)) <= (b.level, KIND_ORDER.get(b.kind, 9)) else (b, a)
+    category = next((s.category for s in (head, tail) if "category" in s.all_kinds and s.category), head.category)
+    return replace(head, day=min(a.day, b.day), category=category,
+                   kinds=tuple(dict.fromkeys([*head.all_kinds, *tail.all_kinds])),
+                   reasons=tuple(dict.fromkeys([*head.all_reasons, *tail.all_reasons])),
+                   event_ids=tuple(dict.fromkeys([*head.event_ids, *tail.event_ids])),
+                   negative_count=max(a.negative_count, b.negative_count),
+                   baseline=head.baseline if head.negative_count else tail.baseline,
+                   negative_heat=max(a.negative_heat, b.negative_heat))
+
+
+def at_highest_level(summary: AlertSummary, incident: AlertIncident, language: str) -> AlertSummary:
+    """One level per incident, everywhere: the most severe it reached.  A day's totals can read
+    milder than the rolling window at its peak (a wave of reprints within 24 hours across midnight,
+    or a day whose news came in the small hours), and the duty desk was pushed that peak; the day's
+    alert then takes the incident's level, with the reasons it reached it for, before the day's own.
+    Whether it has cooled since is the incident's ``current_level``."""
+    if incident.level >= summary.level:
+        return summary
+    peak = incident.reasons(language)
+    reasons = tuple(dict.fromkeys([*peak, *summary.all_reasons]))
+    return replace(summary, level=incident.level, kind=incident.kind, reason=reasons[0], reasons=reasons,
+                   kinds=tuple(dict.fromkeys([incident.kind, *summary.all_kinds])))
 
 
 def _summary(incident: AlertIncident, bank_name: str, config: Config, language: str,
@@ -402,7 +462,8 @@ def _register_days(store: Store, config: Config, first: date, last: date) -> Non
         head = group[0]
         key = head.event_ids[0] if head.event_ids else f"day {head.day.isoformat()}"
         ids = [e for t in group for e in t.event_ids]
-        found = match(head.bank_id, ids, key, candidates)
+        found = match(head.bank_id, ids, key, candidates,
+                      spike_day=spike_day((t.kind for t in group), min(t.day for t in group)))
         if found is not None and found.level <= head.level:
             continue
         day = min(t.day for t in group)

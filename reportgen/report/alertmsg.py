@@ -85,7 +85,7 @@ def compose(incident: AlertIncident, config: Config, reason: str, language: str,
     ack = f"reportgen alerts ack {incident.incident_id} --by {lab['name']}"
     extra = ""
     if reason == "reminder":
-        minutes = max(round((now - incident.first_raised_at).total_seconds() / 60), 1)
+        minutes = max(round((now - incident.taken_since).total_seconds() / 60), 1)  # since raised or reopened
         extra = lab["unacked"].format(minutes=minutes)
 
     text_lines = [extra] if extra else []

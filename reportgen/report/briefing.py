@@ -656,7 +656,9 @@ class Briefing(CoverageSections):
         """Source health: the sources that failed, were never fetched or returned nothing, and a tally."""
         rows = self.report.source_health
         counts = Counter(r.status for r in rows)
-        problems = [r for r in rows if r.status in ("failed", "never") or (r.status == "ok" and not r.item_count)]
+        # what failed, was never fetched, came back empty, or came back with something off (a truncated body,
+        # dates that could not be read, an unusable validator): the reader sees every partial failure too
+        problems = [r for r in rows if r.status in ("failed", "never") or r.empty or r.warning]
         incomplete = counts["failed"] + counts["never"]
         c = self.report.completeness
         by_channel = self._list(self._("%(channel)s %(answered)s/%(sources)s", channel=self.channel(ch.channel),

@@ -340,6 +340,8 @@ alert_incidents = Table(
     Column("resolved_by", Text),
     Column("resolved_at", UTCDateTime),
     Column("resolve_note", Text),
+    # when an escalation reopened it after it was resolved (who resolved it, and when, are kept)
+    Column("reopened_at", UTCDateTime),
     Index("ix_alert_incidents_bank_seen", "bank_id", "last_seen_at"),
     Index("ix_alert_incidents_day", "day"),
 )
@@ -401,6 +403,14 @@ def _migration_9(conn: Connection) -> None:
     metadata.create_all(conn, tables=[corrections])
 
 
+def _migration_10(conn: Connection) -> None:
+    # Migration 8 creates ``alert_incidents`` from the table above, which now has ``reopened_at``; a
+    # database made before this step lacks it.  Add it only where it is missing.
+    if "reopened_at" not in {c["name"] for c in inspect(conn).get_columns("alert_incidents")}:
+        kind = alert_incidents.c.reopened_at.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE alert_incidents ADD COLUMN reopened_at {kind}")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "sources, runs, source health, items, mentions", _migration_1),
     (2, "scores: sentiment, risk categories and reasons per mention", _migration_2),
@@ -411,5 +421,6 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (7, "alerts: levels numbered from the top (1 = 一级, the most severe)", _migration_7),
     (8, "alert incidents (ids, acknowledgement) and the push outbox", _migration_8),
     (9, "corrections: analysts' judgements of a mention (reportgen label)", _migration_9),
+    (10, "alert incidents: when an escalation reopened a resolved one", _migration_10),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
