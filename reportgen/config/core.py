@@ -410,7 +410,7 @@ class _ConfigBuilder(Validator):
                 self.problem(f"{path}.url", "a feed URL, or an RSSHub route", "<missing>",
                              "e.g. url = \"https://example.com/feed.xml\" or route = \"/cls/telegraph\"")
             if url and not _is_http_url(url):
-                self.problem(f"{path}.url", "an http(s) URL with a host", url)
+                self.problem(f"{path}.url", "an http(s) URL with a host (and a port from 1 to 65535)", url)
             if route and not rsshub.base_url:
                 self.problem(f"{path}.route", "[rsshub] base_url to be set for routes", route,
                              "add base_url = \"http://your-rsshub:1200\" under [rsshub]")
@@ -430,8 +430,14 @@ class _ConfigBuilder(Validator):
                     # the value is not shown: a header such as Authorization carries a secret
                     self.problem(f"{path}.headers.{key}", "an HTTP header name with a string value",
                                  f"<{kind_name(type(value))} value>")
+                elif (sendable := _header_value(value)) is None:
+                    control = _HEADER_CONTROL_RE.search(value) is not None
+                    self.problem(f"{path}.headers.{key}", "a header value in ASCII without control characters",
+                                 f"<a value with {'control' if control else 'non-ASCII'} characters>",
+                                 "remove the line break or control character" if control else
+                                 "percent-encode it (a URL, such as a Referer, is encoded as a browser would)")
                 else:
-                    headers.append((key, value))
+                    headers.append((key, sendable))
             if source_id and channel in CHANNELS:
                 sources.append(SourceConfig(
                     id=source_id, name=name or source_id, channel=channel, url=url, route=route,
@@ -492,6 +498,36 @@ def redact_url(url: str) -> str:
 def _is_http_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
+        port = parts.port  # raises ValueError beyond 65535: no socket can connect to it
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
+
+
+_HEADER_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _header_value(value: str) -> str | None:
+    """``value`` as it can go on the wire: HTTP header values are ASCII.  A URL with non-ASCII
+    characters (``Referer = "https://weibo.com/搜索"``) is encoded as a browser would send it;
+    anything else non-ASCII, and any control character, is ``None``."""
+    if _HEADER_CONTROL_RE.search(value):
+        return None
+    if value.isascii():
+        return value
+    if not _is_http_url(value):
+        return None
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    netloc = parts.netloc
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        netloc = netloc.replace(host, ascii_host)  # (hostname is lower-cased: then try the whole netloc so)
+        if not netloc.isascii():
+            netloc = netloc.lower().replace(host, ascii_host)
+    encoded = urlunsplit((parts.scheme, netloc, *(quote(p, safe="".join(map(chr, range(0x21, 0x7f))))
+                                                  for p in (parts.path, parts.query, parts.fragment))))
+    return encoded if encoded.isascii() else None

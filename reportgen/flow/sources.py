@@ -80,7 +80,7 @@ def _ingest(result: FetchResult, *, timezone: str, banks: tuple[BankConfig, ...]
         from reportgen.ingest.parse import parse_feed  # feedparser and lxml: for a body, never for a 304
 
         feed = parse_feed(result.source_id, result.body, result.headers, tz=timezone,
-                          fetched_at=result.fetched_at, base_url=result.url)
+                          fetched_at=result.fetched_at, base_url=result.url, secrets=result.secrets)
     health = source_health(result, feed)
     validators = result.validators if health.status is FetchStatus.OK else None
     matcher = matcher_for(banks)

@@ -129,6 +129,10 @@ _RFC822_RE = re.compile(
     r"(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}|" + "|".join(_NAMED_ZONES) + ")"
 )  # named zones only: in "07:20:05 PMT", _TIME reads "PM" and the zone is "T"
 _ISO_HINT_RE = re.compile(r"\d{4}-?\d{2}")
+# A year before 1: PHP prints its zero date (0000-00-00) as "-0001-11-30" or "30 Nov -0001".
+_NEGATIVE_YEAR_RE = re.compile(
+    r"-\d{1,6}-\d{1,2}-\d{1,2}(?!\d)|.*?\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+-\d{1,6}\b",
+    re.IGNORECASE)
 
 
 class DateReading(NamedTuple):
@@ -171,6 +175,9 @@ def read_date(text: str, tz: tzinfo, *, reference: datetime | None = None) -> Da
     s = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()  # NFKC keeps ASCII as is
     if not s or len(s) > _MAX_LEN:
         return _UNREAD
+    if (s[0] == "-" or " -" in s) and _NEGATIVE_YEAR_RE.match(s) is not None:
+        # Not year 1 (the month-name patterns would read "-0001" so) nor feedparser's 2000-01-01.
+        return DateReading(None, f"{text.strip()[:_MAX_LEN]!r}: a year before 1 (PHP's zero date)")
     try:
         value = _parse(s, tz, reference)
         if value is not None:

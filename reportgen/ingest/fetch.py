@@ -21,7 +21,12 @@ human-readable ``error``.  What this stage guarantees:
   before connecting, and on the address actually connected to), unless ``allow_private_redirects``;
 * a redirect to another origin (scheme, host or port) drops the source's own headers, and
   Authorization and Cookie, for the rest of the chain;
-* no RSSHub access key in any URL, message or log line we produce (see :func:`redact_url`).
+* no RSSHub access key in any URL, message or log line we produce (see :func:`redact_url`), and the
+  request's secrets handed on (``FetchResult.secrets``) for parse to cut out of what the body echoes;
+* a 304 counts only as the answer to a conditional request: one to a request that named no validator is
+  a failure, so a broken server or proxy cannot pass for a source with no news;
+* every failure is one line, its control and bidi characters written as escapes (a reason phrase can
+  carry terminal escapes); a traceback is logged at DEBUG only.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ import httpx
 
 from reportgen import USER_AGENT
 from reportgen.ingest import addresses
+from reportgen.ingest.normalize import MIN_SECRET, printable_message, secrets_pattern
 from reportgen.models import CacheValidators, FetchRequest, FetchResult, FetchStatus
 
 logger = logging.getLogger(__name__)
@@ -129,11 +135,33 @@ def _secrets_of(url: str) -> list[str]:
     found: set[str] = set()
     for param in parts.query.split("&"):
         name, _, value = param.partition("=")
-        if unquote_plus(name).strip().lower() in SECRET_QUERY_PARAMS and len(value) >= 3:
+        if unquote_plus(name).strip().lower() in SECRET_QUERY_PARAMS and len(value) >= MIN_SECRET:
             found.update({value, unquote_plus(value)})
-    if parts.password and len(parts.password) >= 3:
-        found.add(parts.password)
+    if parts.password and len(parts.password) >= MIN_SECRET:
+        found.update({parts.password, unquote_plus(parts.password)})
     return sorted(found, key=len, reverse=True)
+
+
+# A configured header whose value is a credential (Authorization, Cookie, X-Api-Key, X-Token …).
+_SECRET_HEADER: Final = re.compile(r"auth|cookie|token|key|secret|passw|session|sign|credential", re.IGNORECASE)
+
+
+def request_secrets(req: FetchRequest) -> tuple[str, ...]:
+    """What a response must not echo back into anything we keep: the secret values of the request's
+    URL (the RSSHub key) and the values of its credential headers, whole and in their parts (the
+    token of ``Bearer <token>``, each cookie's value)."""
+    found = set(_secrets_of(req.url))
+    for name, value in req.headers:
+        if not _SECRET_HEADER.search(name):
+            continue
+        value = value.strip()
+        found.add(value)
+        scheme, _, credential = value.partition(" ")
+        if credential and "=" not in scheme:
+            found.add(credential.strip())  # Authorization: <scheme> <credentials>
+        for part in value.split(";"):
+            found.add(part.partition("=")[2].strip())  # Cookie: a=<value>; b=<value>
+    return tuple(sorted((f for f in found if len(f) >= MIN_SECRET), key=len, reverse=True))
 
 
 def redact_text(text: str) -> str:
@@ -146,9 +174,20 @@ def redact_text(text: str) -> str:
 
 
 def _scrub(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return _SECRET_IN_TEXT.sub(r"\1***", text)
+    """``text`` fit for a log line, the store and the report: ``secrets`` (in any form a server may
+    echo them) and ``key=…`` values as ``***``, control and bidi characters as escapes."""
+    pattern = secrets_pattern(secrets)
+    if pattern is not None:
+        text = pattern.sub("***", text)
+    return printable_message(_SECRET_IN_TEXT.sub(r"\1***", text))
+
+
+def _describe_unexpected(exc: BaseException) -> str:
+    """One line for an exception nobody foresaw: an exception group (anyio's) by its first leaf."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    detail = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def _size(n: int) -> str:
@@ -276,7 +315,7 @@ class _Fetcher:
     async def fetch(self, req: FetchRequest) -> FetchResult:
         options = self.options
         total_s = req.timeout_s if req.timeout_s is not None else options.total_timeout_s
-        secrets = _secrets_of(req.url)
+        secrets = request_secrets(req)
         progress = _Progress(url=req.url)
         host_slot = self._host_slot(req.url)
         started: float | None = None
@@ -292,7 +331,7 @@ class _Fetcher:
                             outcome = await self._attempt(client, req, progress)
                     finally:
                         self.slots.put_nowait(client)
-                return self._result(req, progress, started, attempts, outcome=outcome)
+                return self._result(req, progress, started, attempts, outcome=outcome, secrets=secrets)
             except _Failure as exc:
                 failure = exc
             except addresses.RedirectRefused as exc:
@@ -307,8 +346,9 @@ class _Fetcher:
             except httpx.TransportError as exc:
                 failure = _Failure(_describe_transport_error(exc), retryable=True)
             except Exception as exc:  # a bug or a surprise must not sink the other sources
-                logger.warning("unexpected error fetching %s", req.source_id, exc_info=True)
-                failure = _Failure(f"unexpected error: {type(exc).__name__}: {exc}")
+                # one line in the source's health (the run logs it); the traceback with --debug only
+                logger.debug("unexpected error fetching %s", req.source_id, exc_info=True)
+                failure = _Failure(f"unexpected error: {_describe_unexpected(exc)}")
             if not failure.retryable or attempts > options.retries:
                 break
             delay = options.backoff_s * 2 ** (attempts - 1) * random.uniform(1.0, 1.2)
@@ -320,10 +360,11 @@ class _Fetcher:
                 else f"timed out ({failure.message})"
         else:
             message = f"{failure.message} (after {attempts} attempts)" if attempts > 1 else failure.message
-        return self._result(req, progress, started, attempts, error=_scrub(message, secrets))
+        return self._result(req, progress, started, attempts, error=_scrub(message, secrets), secrets=secrets)
 
     def _result(self, req: FetchRequest, progress: _Progress, started: float | None, attempts: int,
-                outcome: _Outcome | None = None, error: str | None = None) -> FetchResult:
+                outcome: _Outcome | None = None, error: str | None = None,
+                secrets: tuple[str, ...] = ()) -> FetchResult:
         duration_s = time.perf_counter() - started if started is not None else 0.0
         validators = req.validators
         if outcome is not None and outcome.status is FetchStatus.OK:
@@ -340,7 +381,7 @@ class _Fetcher:
             fetched_at=datetime.now(UTC), duration_s=duration_s, http_status=progress.http_status,
             body=outcome.body if outcome is not None else None, headers=progress.headers,
             validators=validators, bytes_received=progress.bytes_received, attempts=attempts, error=error,
-            warning=warning,
+            warning=warning, secrets=secrets,
         )
         if error:
             logger.debug("source %s failed: %s", req.source_id, error)  # the run logs it once, as a warning
@@ -357,38 +398,56 @@ class _Fetcher:
         guarded = not self.options.allow_private_redirects
         public_seen = False  # a server on a public address has had a say in where this chain goes
         for _ in range(self.options.max_redirects + 1):
+            where = "redirect to " if url != req.url else ""
             try:
-                scheme = urlsplit(url).scheme.lower()
+                parts = urlsplit(url)
+                scheme, port = parts.scheme.lower(), parts.port
             except ValueError as exc:
-                raise _Failure(f"invalid URL: {exc}") from exc
+                raise _Failure(f"{where}invalid URL: {exc}") from exc
             if scheme not in ("http", "https"):
-                where = "redirect to " if url != req.url else ""
                 raise _Failure(f"{where}unsupported URL scheme {scheme!r}" if scheme else
                                f"{where}URL without a scheme")
+            _check_host(url, port, where)
             if public_seen:  # before connecting: 169.254.169.254 is never even asked
                 await addresses.check_redirect_target(httpx.URL(url))
             progress.url = url
-            async with client.stream("GET", url, headers=headers) as response:
+            async with contextlib.AsyncExitStack() as stack:
+                try:
+                    response = await stack.enter_async_context(client.stream("GET", url, headers=headers))
+                except UnicodeError as exc:
+                    # The URL passed _check_host: httpx read the Location of a redirect (to offer
+                    # its next request even when it does not follow it), and idna refused the host.
+                    raise _Failure(f"redirect to an invalid URL: {_url_problem(exc)}") from exc
                 peer = addresses.peer_of(response)
                 if public_seen and peer is not None:  # after connecting: a name that changed its answer
                     addresses.check_redirect_peer(response.url, peer)
                 progress.http_status = response.status_code
                 progress.headers = _response_headers(response)
                 if not response.has_redirect_location:
-                    return await self._finish(response, progress)
+                    return await self._finish(response, progress, conditional=_is_conditional(headers))
                 await self._drain(response, progress)
-                target = response.url.join(response.headers["location"])
-                if addresses.origin(target) != addresses.origin(response.url):
+                try:
+                    target = response.url.join(response.headers["location"])
+                    target_origin = addresses.origin(target)
+                except (ValueError, httpx.InvalidURL) as exc:
+                    raise _Failure(f"redirect to an invalid URL: {_url_problem(exc)}") from exc
+                if target_origin != addresses.origin(response.url):
                     headers = {k: v for k, v in headers.items() if k.lower() not in own_headers}
                 if guarded and not public_seen:
                     public_seen = await addresses.is_public_server(response.url, peer)
                 url = str(target)
         raise _Failure(f"too many redirects (>{self.options.max_redirects})")
 
-    async def _finish(self, response: httpx.Response, progress: _Progress) -> _Outcome:
+    async def _finish(self, response: httpx.Response, progress: _Progress, *, conditional: bool) -> _Outcome:
         code = response.status_code
         if code == 304:
             await self._drain(response, progress)
+            if not conditional:
+                # "Not modified" since a version we never named: the server (or a proxy or cache
+                # in between) is broken, and nothing was delivered.  Counting it as an answer would
+                # let a dead source pass the completeness check as "no news".
+                raise _Failure("HTTP 304 Not Modified to an unconditional request (the server or a proxy "
+                               "in between is misbehaving)")
             return _Outcome(FetchStatus.NOT_MODIFIED, None)
         if not 200 <= code < 300:
             await self._drain(response, progress)
@@ -428,6 +487,26 @@ class _Fetcher:
                 return
 
 
+def _check_host(url: str, port: int | None, where: str) -> None:
+    """Refuses, before connecting, a URL httpx or the socket layer would fail on with an exception
+    of their own: a port out of range, a host name IDNA cannot read (``xn--a.example``)."""
+    if port == 0:
+        raise _Failure(f"{where}invalid URL: port 0")
+    try:
+        _ = httpx.URL(url).host  # decodes an xn-- label: idna raises on a bad one
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise _Failure(f"{where}invalid URL: {_url_problem(exc)}") from exc
+
+
+def _url_problem(exc: Exception) -> str:
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    return f"host name is not valid IDNA ({detail})" if isinstance(exc, UnicodeError) else detail
+
+
+def _is_conditional(headers: dict[str, str]) -> bool:
+    return any(name.lower() in ("if-none-match", "if-modified-since") and value for name, value in headers.items())
+
+
 def _request_headers(req: FetchRequest) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, stored in (("If-None-Match", req.validators.etag), ("If-Modified-Since", req.validators.last_modified)):
@@ -437,8 +516,16 @@ def _request_headers(req: FetchRequest) -> dict[str, str]:
         elif stored:  # a database written before this check; the next 200 answer replaces it
             logger.debug("source %s: not sending its stored %s validator %r", req.source_id, name,
                          redact_text(stored[:80]))
-    headers.update(req.headers)
+    for name, value in req.headers:
+        if _sendable_header(value) is None:  # the value is not shown: it may be a credential
+            raise _Failure(f"header {name}: its value cannot be sent (HTTP header values are ASCII text without "
+                           "control characters; percent-encode a URL)")
+        headers[name] = value
     return headers
+
+
+def _sendable_header(value: str) -> str | None:
+    return value if value == "" or _SENDABLE_VALUE.fullmatch(value) else None
 
 
 def _sendable_validator(value: str | None) -> str | None:

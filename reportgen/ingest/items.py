@@ -14,7 +14,10 @@ every item and every feed-level string passes through that one step, whatever th
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
@@ -29,6 +32,8 @@ from reportgen.ingest.normalize import (
     html_to_text,
     is_trusted_guid,
     normalize_whitespace,
+    printable_message,
+    secrets_pattern,
     trusted_item_id,
 )
 from reportgen.models import Item, ParsedFeed
@@ -168,10 +173,30 @@ def _entry_date(raw_dates: tuple[Any, ...], parsed_dates: tuple[Any, ...], zone:
         if struct is not None and index not in impossible:
             try:
                 year, month, day, hour, minute, second = struct[:6]
-                return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC), None
+                value = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
             except (TypeError, ValueError, OverflowError):
                 continue
+            raw = raw_dates[index] if index < len(raw_dates) else None
+            if isinstance(raw, str) and not _says_year(raw, year):
+                # feedparser's looser reading made another date of it: PHP's zero date
+                # "-0001-11-30" is 2000-01-01 to it.  A day the string does not say is no date.
+                problem = problem or f"{raw.strip()[:200]!r}: not a date (read elsewhere as {value:%Y-%m-%d})"
+                continue
+            return value, None
     return None, problem
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _says_year(raw: str, year: int) -> bool:
+    """Whether the date string ``raw`` gives ``year``: in a run of four digits or more, or, where it
+    has none (``6 Dec 26``), as a two-digit year."""
+    runs = _DIGITS.findall(unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw)
+    long_runs = [run for run in runs if len(run) >= 4]
+    if long_runs:
+        return any(str(year) in run for run in long_runs)
+    return f"{year % 100:02d}" in runs
 
 
 def _names_feed(guid: str, feed_link: str | None) -> bool:
@@ -262,16 +287,40 @@ def build_items(source_id: str, raws: Iterable[RawEntry], zone: tzinfo, fetched_
 def feed_result(source_id: str, items: tuple[Item, ...] = (), *, feed_title: str | None = None,
                 bozo: bool = False, warnings: Iterable[str] = (), error: str | None = None) -> ParsedFeed:
     """The :class:`ParsedFeed`, with its feed-level strings (title, warnings, error: any of them
-    may quote the body) made safe to store like every item's text.  Warnings are joined, shortened."""
+    may quote the body) made safe to store like every item's text, the messages as one inert line
+    (:func:`~reportgen.ingest.normalize.printable_message`).  Warnings are joined, shortened."""
     warning = "; ".join(warnings)
     return ParsedFeed(
         source_id=source_id,
         items=items,
         feed_title=clean_text(feed_title) or None if feed_title else None,
         bozo=bozo,
-        warning=short_message(clean_text(warning)) if warning else None,
-        error=short_message(clean_text(error)) if error else None,
+        warning=short_message(printable_message(warning)) if warning else None,
+        error=short_message(printable_message(error)) if error else None,
     )
+
+
+def without_secrets(feed: ParsedFeed, secrets: Iterable[str]) -> ParsedFeed:
+    """``feed`` with each of ``secrets`` (see :func:`~reportgen.ingest.normalize.secrets_pattern`)
+    as ``***`` in every text it stores: an RSSHub route or an error page that reflects its request
+    URL would otherwise put the access key into an item, the database and the report."""
+    pattern = secrets_pattern(secrets)
+    if pattern is None:
+        return feed
+
+    def scrub(text: str | None) -> str | None:
+        return pattern.sub("***", text) if text and pattern.search(text) else text
+
+    items = []
+    for item in feed.items:
+        fields = (item.title, item.summary, item.url, item.guid, item.author)
+        if any(value and pattern.search(value) for value in fields):
+            item = dataclasses.replace(item, title=pattern.sub("***", item.title),
+                                       summary=pattern.sub("***", item.summary), url=scrub(item.url),
+                                       guid=scrub(item.guid), author=scrub(item.author))
+        items.append(item)
+    return dataclasses.replace(feed, items=tuple(items), feed_title=scrub(feed.feed_title),
+                               warning=scrub(feed.warning), error=scrub(feed.error))
 
 
 # --- messages ---------------------------------------------------------------------------------

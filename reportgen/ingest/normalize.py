@@ -10,7 +10,8 @@ import hashlib
 import html
 import logging
 import re
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus, urljoin, urlsplit, urlunsplit
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ __all__ = [
     "stable_item_id",
     "trusted_item_id",
     "is_trusted_guid",
+    "secrets_pattern",
+    "printable_message",
 ]
 
 # What no stored text may hold: lone surrogates (category Cs: a JSON "\ud800" escape decodes to
@@ -44,6 +47,27 @@ def clean_text(s: str) -> str:
     if s.isprintable() or _UNSAFE_RE.search(s) is None:
         return s
     return _UNSAFE_RE.sub(_unsafe_replacement, s)
+
+
+# What a message from a server (an HTTP reason phrase, a header value, a document quoted in an
+# error) must not carry into a terminal, a log, the store or the report: C0 and C1 controls (ESC
+# starts the terminal's escape sequences), lone surrogates, and the bidi controls that would
+# reorder the text around the message.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable_message(s: str) -> str:
+    """``s`` as one inert line: every control character (newlines too), bidi control and lone
+    surrogate written as its escape (``\\x1b``, ``\\u202e``), so what a hostile server put in a
+    reason phrase shows what it was and does nothing.  Everything else is kept."""
+    if s.isprintable() or _UNPRINTABLE_RE.search(s) is None:
+        return s
+    return _UNPRINTABLE_RE.sub(_escaped, s)
 
 
 # Invisible characters that split words for a matcher but carry no meaning in news text:
@@ -248,3 +272,25 @@ def trusted_item_id(source_id: str, trusted_guid: str | None, canonical_url: str
     else:
         key = f"hash\0{source_id}\0{digest}"
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+# --- secrets ---------------------------------------------------------------------------------
+
+#: A shorter value is too likely to be an ordinary word to be cut out of every text.
+MIN_SECRET = 3
+
+
+def secrets_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding each of ``secrets`` (an RSSHub key, a header's token) in feed text, as
+    written and in the forms a server that reflects its request URL gives back: percent-encoded
+    (either case of hex, ``+`` or ``%20`` for a space, ``/`` kept or not) and HTML-escaped.  ``None``
+    when there is nothing to find.  Longest first, so a secret inside another goes with it."""
+    forms: set[str] = set()
+    for secret in secrets:
+        if len(secret) < MIN_SECRET:
+            continue
+        forms.update({secret, quote(secret, safe=""), quote(secret), quote_plus(secret), quote_plus(secret, safe="/"),
+                      html.escape(secret), html.escape(secret, quote=False)})
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)), re.IGNORECASE)

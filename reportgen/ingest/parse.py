@@ -30,7 +30,7 @@ import codecs
 import io
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -50,6 +50,7 @@ from reportgen.ingest.items import (
     feed_result,
     field_text,
     get_field,
+    without_secrets,
 )
 from reportgen.ingest.jsonfeed import parse_json_feed
 from reportgen.ingest.normalize import canonical_url, clean_text
@@ -302,18 +303,22 @@ def parse_feed(
     tz: str | tzinfo = _DEFAULT_ZONE,
     fetched_at: datetime,
     base_url: str | None = None,
+    secrets: Sequence[str] = (),
 ) -> ParsedFeed:
     """Parse one fetched body into normalized items.  Never raises.
 
     ``headers`` are the response headers (any case); the HTTP charset is honoured.  ``tz`` is the
     zone for dates without one (a zone name, so the call pickles cheaply).  ``base_url`` (the
-    final fetch URL) resolves relative links when the feed gives no link of its own.
+    final fetch URL) resolves relative links when the feed gives no link of its own.  Each of
+    ``secrets`` (the request's RSSHub key and secret header values, :attr:`FetchResult.secrets`)
+    is ``***`` wherever the body echoes it, in any text the result holds.
     """
     try:
-        return _parse(source_id, body, headers, tz, fetched_at, base_url)
+        feed = _parse(source_id, body, headers, tz, fetched_at, base_url)
     except Exception as exc:  # a bad feed is data, whatever feedparser or we trip over
         logger.warning("parse of %s failed", source_id, exc_info=True)
-        return feed_result(source_id, error=f"parse failed: {describe_error(exc)}")
+        feed = feed_result(source_id, error=f"parse failed: {describe_error(exc)}")
+    return without_secrets(feed, secrets) if secrets else feed
 
 
 @lru_cache(maxsize=64)
