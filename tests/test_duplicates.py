@@ -167,3 +167,53 @@ def test_a_story_the_bank_response_and_the_posts_about_it_are_one_incident() -> 
     # a response shares the topic, not only the category: an unrelated 回应 of the bank stays apart
     unrelated = _event("u", "工商银行回应：网点排队问题已整改", _at(3), ("icbc",), "neutral", ("complaint",))
     assert incident_groups([story, unrelated], TERMS) == {"story": "story", "u": "u"}
+
+
+# --- floods ----------------------------------------------------------------------------------------
+#
+# One feed flooding a headline with a counter (工商银行 条目 1 … 100000, audit issue 7) made every pair
+# of it a candidate: n² pairs, 24 GB for 100,000 items, and the run was killed.  The bounds are checked
+# by counting what is built, never by time.
+
+
+def _flood(n: int, title: str, label: str = "neutral", categories: tuple[str, ...] = ()) -> list[EventSummary]:
+    return [_event(f"f{i:05d}", title.format(i=i), START + timedelta(seconds=i * 86400 // n), ("icbc",), label,
+                   categories) for i in range(n)]
+
+
+def test_a_flood_of_numbered_headlines_makes_no_candidates() -> None:
+    from reportgen.insight.duplicates import _candidate_pairs
+
+    events = _flood(3000, "工商银行 条目 {i}")
+    assert not _candidate_pairs(sorted(events, key=lambda e: (e.first_published_at, e.event_id)))
+    groups = near_duplicate_groups(events)
+    assert all(k == v for k, v in groups.items())  # each its own story: the numbers differ
+
+
+def test_a_flood_of_one_headline_makes_linearly_many_candidates_and_one_group() -> None:
+    from reportgen.insight.duplicates import NEIGHBOURS, _candidate_pairs
+
+    events = _flood(3000, "工商银行 系统故障 客户无法转账")
+    pairs = _candidate_pairs(sorted(events, key=lambda e: (e.first_published_at, e.event_id)))
+    assert len(pairs) <= NEIGHBOURS * len(events)  # not the 4.5 million pairs of comparing every one
+    assert set(near_duplicate_groups(events).values()) == {"f00000"}  # one story all the same
+
+
+def test_a_flood_of_incidents_keeps_a_bounded_number_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.insight import duplicates
+
+    compared = 0
+    contradicted = duplicates._Incident.contradicted
+
+    def counting(self: duplicates._Incident, numbers: frozenset[str], places: frozenset[str]) -> bool:
+        nonlocal compared
+        compared += 1
+        return contradicted(self, numbers, places)
+
+    monkeypatch.setattr(duplicates._Incident, "contradicted", counting)
+    groups = incident_groups(_flood(3000, "工商银行系统故障 {i}", "negative", ("outage",)), TERMS)
+    assert all(k == v for k, v in groups.items())  # every number another outage report
+    assert compared <= duplicates.OPEN_INCIDENTS * 3000  # not the 4.5 million of every pair
+    # one headline again and again: one incident
+    same = _flood(3000, "工商银行系统故障 无法转账", "negative", ("outage",))
+    assert set(incident_groups(same, TERMS).values()) == {"f00000"}

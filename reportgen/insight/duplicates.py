@@ -55,6 +55,10 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 INCIDENT_HOURS = WITHIN_HOURS  # from an incident's first story: the statement, the posts of that day
 LINK_BIGRAMS = 2
 ONE_AT_A_TIME = frozenset({"outage"})  # a bank's systems are down once at a time: one incident
+# Incidents kept open per banks and category: a 100,000-item day has at most 56 opened within a day
+# of each other; a feed flooding one headline with a counter (工商银行系统故障 1 … 100000), each its
+# own incident, made every story compare with all before it (n², hours for 100,000).
+OPEN_INCIDENTS = 128
 RESPONSE_TERMS = ("回应", "回复", "声明", "致歉", "道歉", "澄清", "情况说明", "辟谣", "公告",
                   "respond", "response", "statement", "apolog", "clarif")
 # words that say nothing about what happened: left out of 热词 and of the topic links
@@ -119,6 +123,9 @@ def near_duplicate_groups(events: Sequence[EventSummary]) -> dict[str, str]:
 
     def root(x: int) -> int:
         while x in parent:
+            up = parent.get(parent[x])
+            if up is not None:  # path halving: a flood's long chains stay short
+                parent[x] = up
             x = parent[x]
         return x
 
@@ -131,10 +138,9 @@ def near_duplicate_groups(events: Sequence[EventSummary]) -> dict[str, str]:
         return found
 
     for i, j in _candidate_pairs(ordered):
-        if story(i).like(story(j)):
-            ri, rj = root(i), root(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
+        ri, rj = root(i), root(j)
+        if ri != rj and story(i).like(story(j)):
+            parent[max(ri, rj)] = min(ri, rj)
     ids = [e.event_id for e in ordered]
     out = dict(zip(ids, ids, strict=True))
     for x in parent:
@@ -150,14 +156,24 @@ def near_duplicate_groups(events: Sequence[EventSummary]) -> dict[str, str]:
 
 _SHORT = 1 << 42  # a headline of fewer than two characters is its own text (see _bigrams), not a bigram
 _SLACK_SECONDS = 1.0  # the time filter errs on the side of a candidate: the rule itself decides
+# Of the stories that share a bank, a judgement, the headline's numbers and a prefix bigram, each is
+# paired with the next NEIGHBOURS of them within the day only.  A real day's such runs are short (the
+# groups of a 100,000-item day, a monitored year's weeks and the demo are the same with 2); a feed
+# flooding one headline with a counter (工商银行 条目 1 … 100000) made every pair of it a candidate,
+# n² pairs: 24 GB for 100,000 items.  Near-identical headlines still group: each joins the next ones.
+NEIGHBOURS = 16
+_COMMON_CHUNK = 1 << 21  # bigrams counted at a time (see _common): ~16 MB an array
 
 
 def _candidate_pairs(stories: Sequence[EventSummary]) -> list[tuple[int, int]]:
     """The pairs ``(i, j)``, ``i < j``, of ``stories`` (in time order) that can be alike: every pair
     the rule holds for, and few others.
 
-    A pair is a candidate when its events share a bank and a judgement, lie within
-    :data:`WITHIN_HOURS` of each other, and share two bigrams among each one's rarest.  This is
+    A pair is a candidate when its events share a bank and a judgement, their headlines carry the
+    same numbers, they lie within :data:`WITHIN_HOURS` of each other, and share two bigrams among
+    each one's rarest, each story meeting the next :data:`NEIGHBOURS` at most of those that share
+    one (so the candidates are at most ``NEIGHBOURS`` × the prefix bigrams × the banks of each
+    story, however alike a flood of headlines is).  This is
     prefix filtering (Bayardo et al., "Scaling up all pairs similarity search"; with two tokens in
     common, Wang et al., "Can we beat the prefix filtering?"): if two sets share at least α elements,
     then with every set's elements in one order (here: rarest bigram first), the first |x| − α + ℓ of
@@ -194,10 +210,10 @@ def _candidate_pairs(stories: Sequence[EventSummary]) -> list[tuple[int, int]]:
     # |x| − ⌈t·|x|⌉ + 2; the 1e-9 keeps a product such as 0.6 × 5 = 3.0000000000000004 from shortening it
     prefix = size - np.ceil(t * size - 1e-9).astype(np.int64) + 2
     keep = (position < prefix[story]) & (frequency[by_rarity[ranked]] >= 2)
-    i, j, token = _sharing(stories, story[keep], ranked[keep], len(frequency))
-    # the bigrams each pair has in common among those prefixes
     bits = max(count.bit_length(), 1)
-    pair, token = _sort2((i << bits) | j, token)
+    pair, token = _sharing(stories, story[keep], ranked[keep], len(frequency), bits)
+    # the bigrams each pair has in common among those prefixes (two are enough to know)
+    pair, token = _sort2(pair, token)
     pair = pair[_changes(pair) | _changes(token)]
     starts = np.flatnonzero(_changes(pair))
     in_common = np.diff(np.append(starts, len(pair)))
@@ -207,7 +223,10 @@ def _candidate_pairs(stories: Sequence[EventSummary]) -> list[tuple[int, int]]:
     # Jaccard ≤ min(|x|, |y|) / max(|x|, |y|)
     enough &= np.minimum(size[i], size[j]) >= t * np.maximum(size[i], size[j]) - 1e-6
     i, j = i[enough], j[enough]
-    common = _common(i, j, ranked, first, size)
+    # a few million bigrams at a time: a flood's candidates are many, and each side is their bigrams
+    chunk = max(1, _COMMON_CHUNK // max(int(size.max()), 1))
+    common = np.concatenate([np.zeros(0, dtype=np.int64)] + [
+        _common(i[lo:lo + chunk], j[lo:lo + chunk], ranked, first, size) for lo in range(0, len(i), chunk)])
     alike = common >= t * (size[i] + size[j] - common) - 1e-6
     return list(zip(i[alike].tolist(), j[alike].tolist(), strict=True))
 
@@ -234,14 +253,19 @@ def _bigram_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sharing(stories: Sequence[EventSummary], story: np.ndarray, ranked: np.ndarray,
-             vocabulary: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(earlier story, later story, bigram) for each bigram of ``ranked`` that two stories have in
-    common with a bank and a judgement, within the time window of each other."""
+             vocabulary: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(earlier story << ``bits`` | later story, bigram) for each bigram of ``ranked`` that two
+    stories have in common with a bank, a judgement and their headlines' numbers, within the time
+    window of each other, each story with the next :data:`NEIGHBOURS` of a bigram's stories at most;
+    of the bigrams a pair meets at one distance, two at most (all the count needs: a flood's
+    headlines share every bigram)."""
     import numpy as np  # only with two events or more to compare (see _candidate_pairs)
 
-    labels = list(map(attrgetter("label"), stories))
-    label_number = {label: k for k, label in enumerate(dict.fromkeys(labels))}
-    label = np.fromiter(map(label_number.__getitem__, labels), dtype=np.int64, count=len(stories))
+    # the judgement and the headline's numbers: stories that differ in either are never alike
+    kinds = [(s.label, tuple(_NUMBER.findall(s.title))) for s in stories]
+    kind_number: dict[tuple[str, tuple[str, ...]], int] = {}
+    kind = np.fromiter((kind_number.setdefault(k, len(kind_number)) for k in kinds), dtype=np.int64,
+                        count=len(stories))
     named = list(map(attrgetter("bank_ids"), stories))
     bank_number = {b: k for k, b in enumerate(dict.fromkeys(chain.from_iterable(named)))}
     n_banks = np.fromiter(map(len, named), dtype=np.int64, count=len(stories))
@@ -253,24 +277,32 @@ def _sharing(stories: Sequence[EventSummary], story: np.ndarray, ranked: np.ndar
     entry = np.repeat(np.arange(len(story)), repeat)
     nth = np.arange(len(entry)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
     member = story[entry]
-    group = (label[member] * max(len(bank_number), 1) + banks[bank_first[member] + nth]) * vocabulary + ranked[entry]
+    block = _dense_ids(kind[member] * max(len(bank_number), 1) + banks[bank_first[member] + nth])
+    group = block * vocabulary + ranked[entry]
     group, member = _sort2(group, member)
     seconds = np.fromiter(map(datetime.timestamp, map(attrgetter("first_published_at"), stories)),
                           dtype=np.float64, count=len(stories))
     limit = WITHIN_HOURS * 3600 + _SLACK_SECONDS
-    earlier, later, tokens = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    pairs, tokens = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     a = np.arange(len(group))
     step = 1
-    while len(a):  # the stories of a group are in time order: each pairs with the next few
+    while len(a) and step <= NEIGHBOURS:  # the stories of a group are in time order: each pairs with the next few
         a = a[a + step < len(group)]
         b = a + step
         near = (group[a] == group[b]) & (member[a] != member[b]) & (seconds[member[b]] - seconds[member[a]] <= limit)
         a = a[near]
-        earlier.append(member[a])
-        later.append(member[b[near]])
-        tokens.append(group[a] % vocabulary)
+        pair, token = _sort2((member[a] << bits) | member[b[near]], group[a] % vocabulary)
+        fresh = _changes(pair) | _changes(token)
+        pair, token = pair[fresh], token[fresh]
+        runs = np.flatnonzero(_changes(pair))
+        second = runs + 1
+        second = second[second < len(pair)]
+        second = second[pair[second] == pair[second - 1]]
+        kept = np.sort(np.concatenate([runs, second]))
+        pairs.append(pair[kept])
+        tokens.append(token[kept])
         step += 1
-    return np.concatenate(earlier), np.concatenate(later), np.concatenate(tokens)
+    return np.concatenate(pairs), np.concatenate(tokens)
 
 
 def _common(i: np.ndarray, j: np.ndarray, ranked: np.ndarray, first: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -312,6 +344,17 @@ def _sort2(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.ndarray
         return packed >> bits, packed & ((1 << bits) - 1)
     order = np.lexsort((minor, major))
     return major[order], minor[order]
+
+
+def _dense_ids(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers numbered 0, 1, … in their order (equal values, equal numbers): the
+    packed keys built on them then stay far below 63 bits."""
+    import numpy as np  # only with two events or more to compare (see _candidate_pairs)
+
+    order = np.argsort(values, kind="stable")
+    dense = np.empty(len(values), dtype=np.int64)
+    dense[order] = np.cumsum(_changes(values[order])) - 1
+    return dense
 
 
 def _changes(values: np.ndarray) -> np.ndarray:
@@ -356,7 +399,22 @@ class _Incident:
                  places: frozenset[str]) -> None:
         self.first = event
         self.ids = [event.event_id]
-        self.bigrams, self.numbers, self.places = set(bigrams), [numbers], [places]
+        # its stories' distinct sets of numbers and of places, the empty ones left out: a flood of
+        # stories with one headline is one set to check, not one per story
+        self.bigrams, self.numbers, self.places = set(bigrams), {numbers} - {frozenset()}, {places} - {frozenset()}
+
+    def contradicted(self, numbers: frozenset[str], places: frozenset[str]) -> bool:
+        """Whether a story with these numbers and places contradicts one of the incident's."""
+        return bool(numbers) and any(numbers.isdisjoint(n) for n in self.numbers) \
+            or bool(places) and any(places.isdisjoint(p) for p in self.places)
+
+    def join(self, event: EventSummary, bigrams: set[str], numbers: frozenset[str], places: frozenset[str]) -> None:
+        self.ids.append(event.event_id)
+        self.bigrams |= bigrams
+        if numbers:
+            self.numbers.add(numbers)
+        if places:
+            self.places.add(places)
 
 
 def incident_groups(events: Sequence[EventSummary], bank_terms: Sequence[str]) -> dict[str, str]:
@@ -365,7 +423,8 @@ def incident_groups(events: Sequence[EventSummary], bank_terms: Sequence[str]) -
     incident's part (positive or neutral news, no risk category) map to themselves.
 
     Events are taken in publication order; each joins the open incident (same banks, a shared
-    category, its first story within :data:`INCIDENT_HOURS`) that it links to and whose stories'
+    category, its first story within :data:`INCIDENT_HOURS`, among the latest
+    :data:`OPEN_INCIDENTS` of those banks and that category) that it links to and whose stories'
     headlines it contradicts in none, or opens one."""
     ordered = sorted(events, key=attrgetter("first_published_at", "event_id"))
     out = {e.event_id: e.event_id for e in ordered}
@@ -395,8 +454,7 @@ def incident_groups(events: Sequence[EventSummary], bank_terms: Sequence[str]) -
                 shared = set(event.categories) & set(incident.first.categories)
                 if not shared & ONE_AT_A_TIME and len(bigrams & incident.bigrams) < LINK_BIGRAMS:
                     continue
-                if any(numbers and n and not numbers & n for n in incident.numbers) \
-                        or any(places and p and not places & p for p in incident.places):
+                if incident.contradicted(numbers, places):
                     continue
                 joined = incident
                 break
@@ -405,11 +463,11 @@ def incident_groups(events: Sequence[EventSummary], bank_terms: Sequence[str]) -
         if joined is None:
             incident = _Incident(event, bigrams, numbers, places)
             for category in event.categories:
-                open_.setdefault((banks, category), []).append(incident)
+                incidents = open_.setdefault((banks, category), [])
+                incidents.append(incident)
+                if len(incidents) > OPEN_INCIDENTS:
+                    del incidents[0]  # a flood: the most recent incidents are the likeliest to go on
             continue
-        joined.ids.append(event.event_id)
-        joined.bigrams |= bigrams
-        joined.numbers.append(numbers)
-        joined.places.append(places)
+        joined.join(event, bigrams, numbers, places)
         out[event.event_id] = joined.first.event_id
     return out
