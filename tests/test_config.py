@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from reportgen.cli.app import cli
 from reportgen.config.core import load_config, parse_config_text
 from reportgen.errors import ConfigError
 
@@ -169,3 +172,64 @@ def test_templates_dir_is_the_same_setting_as_template_dir(tmp_path):
     assert "settings.templates_dir" in problem and "one setting" in problem
     missing = problems_of(tmp_path, text.replace('"mine"', '"nowhere"'))
     assert "settings.templates_dir: expected an existing folder" in missing
+
+
+@pytest.mark.parametrize("name", ['""', '"   "'])
+def test_a_bank_without_a_name_is_a_problem_not_dropped(tmp_path, name):
+    """A bank whose name is empty used to vanish: `config check` said OK — 0 banks and every report
+    said 本期未监测到重大负面舆情 about nobody."""
+    text = MINIMAL.replace('name = "中国工商银行"', f"name = {name}")
+    problems = problems_of(tmp_path, text)
+    assert f"{tmp_path / 'sources.toml'}:12: banks[0].name: expected the bank's name" in problems, problems
+    assert "banks: expected at least one bank with an id and a name" in problems
+    competitor = '\n[[banks]]\nid = "cmb"\nname = "招商银行"\nrole = "competitor"\n'
+    assert "banks[0].name" in problems_of(tmp_path, text + competitor)  # one nameless bank among others too
+    assert "banks: expected at least one" not in problems_of(tmp_path, text + competitor)
+
+
+@pytest.mark.parametrize("section, key, value", [
+    ("fetch", "max_body_mb", "inf"), ("fetch", "max_body_mb", "1e309"), ("fetch", "timeout_s", "nan"),
+    ("fetch", "read_timeout_s", "-inf"), ("events", "window_hours", "nan"), ("alerts", "min_heat", "inf"),
+    ("run", "lock_timeout_s", "inf"), ("email", "timeout_s", "nan"), ("report", "min_sources_answered", "nan"),
+])
+def test_infinity_and_nan_are_config_problems_in_every_section(tmp_path, section, key, value):
+    """TOML's inf and nan passed `config check`, then every run died (OverflowError converting
+    max_body_mb = inf to bytes) or waited 'nan s'.  The shared validator refuses them for every key."""
+    problems = problems_of(tmp_path, MINIMAL + f"\n[{section}]\n{key} = {value}\n")
+    assert f"{section}.{key}: expected a finite number, found <{value.replace('1e309', 'inf')}>" in problems
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[fetch]\nmax_body_mb = 1e300", "fetch.max_body_mb: expected a number above 0 and at most 1024 MiB, found 1e+300"),
+    ("[fetch]\ntimeout_s = 1e300", "fetch.timeout_s: expected a number above 0 and at most 3600 s"),
+    ("[fetch]\nconcurrency = 100000", "fetch.concurrency: expected an integer above 0 and at most 1000 requests"),
+    ("[fetch]\nretries = 1000", "fetch.retries: expected an integer from 0 to 10, found 1000"),
+    ("[fetch]\nper_host = 0", "fetch.per_host: expected an integer above 0"),
+    ("[run]\nlock_timeout_s = 1e300", "run.lock_timeout_s: expected zero or more seconds, at most 86400"),
+    ("[alerts]\nlevels = [3, nan, 8]", "alerts.levels: expected three (or four) increasing"),
+    ("[alerts]\nlevels = [3, 5, inf]", "alerts.levels: expected three (or four) increasing"),
+])
+def test_limits_beyond_a_sane_range_are_config_problems(tmp_path, text, expected):
+    assert expected in problems_of(tmp_path, MINIMAL + "\n" + text + "\n")
+
+
+def test_a_source_timeout_of_infinity_is_refused(tmp_path):
+    problems = problems_of(tmp_path, MINIMAL + "timeout = inf\n")
+    assert "sources[0].timeout: expected a finite number, found <inf>" in problems
+    problems = problems_of(tmp_path, MINIMAL + "timeout = 1e300\n")
+    assert "sources[0].timeout: expected a positive number of seconds, at most 3600" in problems
+    assert load_config(write(tmp_path, MINIMAL + "timeout = 3600\n")).sources[0].timeout_s == 3600.0
+
+
+def test_config_check_hides_every_secret_query_parameter_of_the_database_url(tmp_path):
+    url = ("postgresql+psycopg://rg:Pa%40ss@127.0.0.1:5999/rg?password=Q2secret&sslpassword=Zk3y&sslmode=require"
+           "&api_key=K9&passfile=/etc/pgpass&application_name=reportgen")
+    path = write(tmp_path, MINIMAL.replace('database = "sqlite:///reportgen.db"', f'database = "{url}"'))
+    for args in (["config", "check", "--json"], ["config", "check"]):
+        result = CliRunner().invoke(cli, ["--config", str(path), *args])
+        assert result.exit_code == 0, result.output
+        for secret in ("Pa%40ss", "Q2secret", "Zk3y", "K9", "pgpass"):
+            assert secret not in result.output, (secret, result.output)
+    shown = json.loads(CliRunner().invoke(cli, ["--config", str(path), "config", "check", "--json"]).stdout)["database"]
+    assert shown == ("postgresql+psycopg://rg:***@127.0.0.1:5999/rg?password=***&sslpassword=***&sslmode=require"
+                     "&api_key=***&passfile=***&application_name=reportgen")

@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import resource
+import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -118,3 +123,55 @@ def test_output_into_a_missing_folder_creates_it(config, tmp_path):
     refused = export(config, "-o", str(blocked / "x.jsonl"))  # its folder would be a file: a clean error
     assert refused.exit_code == 1 and "cannot create the folder" in refused.stderr
     assert "unexpected" not in refused.stderr and "hint:" in refused.stderr
+
+
+def _export_with_file_size_limit(config, limit: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """``reportgen export ARGS`` in a process that may write no file beyond ``limit`` bytes: a full disk
+    without privileges (RLIMIT_FSIZE; Python ignores SIGXFSZ, so a write past it fails with EFBIG)."""
+    day = YESTERDAY.isoformat()
+
+    def lower_the_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTGEN_")}
+    return subprocess.run([sys.executable, "-m", "reportgen.cli", "--config", str(config), "export", "--since", day,
+                           "--until", day, *args], capture_output=True, text=True, env=env,
+                          preexec_fn=lower_the_limit, timeout=120)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_export_that_runs_out_of_space_leaves_the_old_file_and_no_half_one(config, tmp_path, fmt):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / f"week.{fmt}"
+    whole = export(config, "--format", fmt, "-o", str(target))
+    assert whole.exit_code == 0, whole.output
+    previous = target.read_bytes()
+    assert len(previous) > 400
+    done = _export_with_file_size_limit(config, 200, "--format", fmt, "-o", str(target))
+    assert done.returncode == 1, done.stderr
+    assert f"-o {target}: cannot write it: File too large" in done.stderr, done.stderr
+    assert "unexpected" not in done.stderr and "Traceback" not in done.stderr and "hint: free some space" in done.stderr
+    assert target.read_bytes() == previous  # the last good export is untouched
+    assert [p.name for p in out.iterdir()] == [target.name]  # and no temporary file is left beside it
+    fresh = out / f"new.{fmt}"
+    assert _export_with_file_size_limit(config, 200, "--format", fmt, "-o", str(fresh)).returncode == 1
+    assert not fresh.exists() and [p.name for p in out.iterdir()] == [target.name]  # no truncated new file
+
+
+def test_export_file_is_replaced_whole_keeping_links_and_devices(config, tmp_path):
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    os.chmod(real, 0o600)
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(real)
+    assert export(config, "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8").splitlines()[0])["bank"]
+    fresh = tmp_path / "fresh.csv"
+    assert export(config, "--format", "csv", "-o", str(fresh)).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask  # as open() makes it, not mkstemp's 0600
+    # a device or a pipe is written in place, never replaced
+    assert export(config, "-o", "/dev/null").exit_code == 0
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -7,6 +7,7 @@ Every test that takes ``store`` or ``db_url`` runs on SQLite, and on PostgreSQL 
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
@@ -265,3 +266,50 @@ def test_unsupported_or_unreachable_databases_are_store_errors():
     with pytest.raises(StoreError) as caught:
         Store.open("postgresql+psycopg://reportgen:secret@127.0.0.1:9/none?connect_timeout=2")
     assert "secret" not in str(caught.value) and "PostgreSQL" in str(caught.value)
+
+
+def _damaged(tmp_path, how: str):
+    """A real reportgen database, then damaged as a crash, a bad copy or a stray write leaves one."""
+    path = tmp_path / "reportgen.db"
+    store = Store.open(f"sqlite:///{path}")
+    store.sync_sources(SOURCES, lambda src: f"https://feeds.example/{src.id}")
+    store.save_source_batch(store.start_run("fetch", T0), health(n=400), None, [item(n) for n in range(400)],
+                            match_all)
+    with store.begin() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    store.close()
+    if how == "truncated":
+        with path.open("r+b") as fh:
+            fh.truncate(path.stat().st_size // 3)
+    else:  # overwritten from the start: the SQLite header is gone
+        data = bytearray(path.read_bytes())
+        data[:4096] = bytes(range(256)) * 16
+        path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how, says", [("truncated", "database disk image is malformed"),
+                                       ("overwritten", "file is not a database")])
+def test_a_damaged_database_says_how_to_check_restore_or_start_afresh(tmp_path, how, says):
+    path = _damaged(tmp_path, how)
+    with pytest.raises(StoreError) as info:
+        Store.open(f"sqlite:///{path}").mention_rows(T0 - timedelta(days=1), T0 + timedelta(days=1))
+    assert says in info.value.message and info.value.exit_code == 3
+    hint = info.value.hint or ""
+    assert f'sqlite3 {path} "PRAGMA integrity_check"' in hint, hint
+    assert "backup" in hint and ".recover" in hint and "-wal" in hint and "lost" in hint
+
+
+def test_database_errors_hide_every_secret_in_the_url(tmp_path):
+    """`config check` hid user:password@ but printed ?sslpassword=…; a database error showed both."""
+    with socket.socket() as s:  # a port nobody listens on: the connection is refused at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = (f"postgresql+psycopg://rg:Pa%40ss@127.0.0.1:{port}/rg?password=Q2secret&sslpassword=Zk3y"
+           "&sslmode=disable&sslkey=/etc/k.pem&connect_timeout=5")
+    with pytest.raises(StoreError) as info:
+        Store.open(url)
+    shown = str(info.value)
+    assert f"rg:***@127.0.0.1:{port}/rg?password=***&sslpassword=***&sslmode=disable&sslkey=***" in shown, shown
+    for secret in ("Pa%40ss", "Q2secret", "Zk3y", "k.pem"):
+        assert secret not in shown

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
 
 import click
 
 from reportgen.cli.app import State, handle_errors, parse_day
 from reportgen.errors import DataError, ReportgenError
 from reportgen.flow.queries import export_rows
-from reportgen.report.export import write_csv, write_jsonl, write_parquet
+from reportgen.report.export import write_csv, write_export_file, write_jsonl, write_parquet
 
 
 @click.command("export")
@@ -40,14 +37,15 @@ def export_cmd(state: State, fmt: str, since: str | None, until: str | None, out
         rows = export_rows(cfg, first, last)
         if output is not None:
             _make_folder(output)
-        if fmt == "parquet":
-            write_parquet(rows, str(output) if output else sys.stdout.buffer, timezone=cfg.settings.timezone)
+            # whole or not at all: written beside it and renamed, so a full disk leaves no half file
+            write_export_file(rows, fmt, output, timezone=cfg.settings.timezone)
+            state.note(f"{len(rows)} rows → {output}", rows=len(rows), output=str(output))
+        elif fmt == "parquet":
+            write_parquet(rows, sys.stdout.buffer, timezone=cfg.settings.timezone)
             sys.stdout.flush()
         else:
-            with _open_output(output) as fh:
-                (write_jsonl if fmt == "jsonl" else write_csv)(rows, fh)
-        if output:
-            state.note(f"{len(rows)} rows → {output}", rows=len(rows), output=str(output))
+            (write_jsonl if fmt == "jsonl" else write_csv)(rows, sys.stdout)
+            sys.stdout.flush()
 
 
 def _make_folder(path: Path) -> None:
@@ -58,19 +56,3 @@ def _make_folder(path: Path) -> None:
         raise ReportgenError(f"-o {path}: cannot create the folder {path.parent}: {exc.strerror or exc}",
                              hint="give a file in a folder you can write to, or leave -o out to write to stdout"
                              ) from None
-
-
-@contextmanager
-def _open_output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    try:
-        fh = path.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ReportgenError(f"-o {path}: cannot write it: {exc.strerror or exc}",
-                             hint="give a file in a folder you can write to, or leave -o out to write to stdout"
-                             ) from None
-    with fh:
-        yield fh

@@ -41,7 +41,18 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # Windows editors (Notepad) start a UTF-8 file with a byte order mark, which TOML does not allow.
 _BOM = "\ufeff"
 _URL_PASSWORD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:@/?#]*:).*@", re.DOTALL)
-_QUERY_PASSWORD_RE = re.compile(r"(?i)([?&])(password|passwd|pwd)=[^&#]*")
+# A query parameter whose name says it holds a secret: password, sslpassword, passwd, pwd, passfile,
+# secret, client_secret, token, api_key, sslkey, access_key, auth, credentials …  (libpq and the
+# drivers take several of these in the URL; hiding one that is only a path costs nothing)
+_QUERY_PASSWORD_RE = re.compile(
+    r"(?i)([?&;])([^=&#;]*(?:pass|pwd|secret|token|key|auth|credential)[^=&#;]*)=[^&#;]*")
+MAX_TIMEOUT_S = 3600.0  # a fetch that has not finished in an hour is not coming; more overflows a socket's timeout
+# [fetch]: each number's range (lowest, highest, unit); retries may be 0, every other one must be above it
+_FETCH_RANGES: dict[str, tuple[float, float, str]] = {
+    "concurrency": (0, 1000, " requests"), "per_host": (0, 1000, " requests"), "retries": (0, 10, ""),
+    "connect_timeout_s": (0, MAX_TIMEOUT_S, " s"), "read_timeout_s": (0, MAX_TIMEOUT_S, " s"),
+    "timeout_s": (0, MAX_TIMEOUT_S, " s"), "max_body_mb": (0, 1024, " MiB"), "max_decompressed_mb": (0, 4096, " MiB"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,12 +350,8 @@ class _ConfigBuilder(Validator):
             if isinstance(default, bool):  # a switch, not a limit
                 values[name] = self.get(t, name, bool, "fetch", default)
                 continue
-            kind: type | tuple[type, ...] = int if isinstance(default, int) else (int, float)
-            value = self.get(t, name, kind, "fetch", default)
-            if value <= 0 and not (name == "retries" and value == 0):
-                self.problem(f"fetch.{name}", "a positive number", value)
-                value = default
-            values[name] = value
+            low, high, unit = _FETCH_RANGES[name]
+            values[name] = self.number(t, name, "fetch", default, low, high, low_open=name != "retries", unit=unit)
         return FetchSettings(**values)
 
     def _banks(self, data: Mapping[str, Any]) -> tuple[BankConfig, ...]:
@@ -371,6 +378,12 @@ class _ConfigBuilder(Validator):
                 self.problem(f"{path}.role", f"one of {', '.join(ROLES)}", role)
             if bank_id is not None:
                 self._check_id(bank_id, f"{path}.id", seen, i, "banks")
+            if name is not None and not name.strip():
+                # a bank without a name cannot be matched or shown: dropping it would leave a report
+                # that silently monitors nobody (本期未监测到重大负面舆情)
+                self.problem(f"{path}.name", "the bank's name, as the news writes it", name,
+                             "e.g. name = \"中国工商银行\", with its short forms in aliases")
+                continue
             if bank_id and name:
                 label = f"{path} ({bank_id})"
                 name = self._term(name.strip(), f"{path}.name", label, "name")
@@ -380,6 +393,9 @@ class _ConfigBuilder(Validator):
                                         tuple(self._term(e, f"{path}.exclude", label, "exclusion", short_ok=True)
                                               for e in self.str_list(entry, "exclude", path)), role,
                                         name_en.strip() if name_en and name_en.strip() else None))
+        if raw and not banks:
+            self.problem("banks", "at least one bank with an id and a name", "<none usable>",
+                         "fix the [[banks]] entries above; without a bank nothing is monitored")
         if banks and not any(b.role == "self" for b in banks):
             self.warnings.append(f"{self.path}: no bank has role = \"self\"; reports show no own-bank KPIs")
         return tuple(banks)
@@ -421,8 +437,9 @@ class _ConfigBuilder(Validator):
             if not 0 <= weight <= 10:
                 self.problem(f"{path}.weight", "a number between 0 and 10", weight)
             timeout = self.get(entry, "timeout", (int, float), path, None)
-            if timeout is not None and timeout <= 0:
-                self.problem(f"{path}.timeout", "a positive number of seconds", timeout)
+            if timeout is not None and not 0 < timeout <= MAX_TIMEOUT_S:
+                self.problem(f"{path}.timeout", f"a positive number of seconds, at most {MAX_TIMEOUT_S:g}", timeout)
+                timeout = None
             headers_raw = self.get(entry, "headers", dict, path, {})
             headers: list[tuple[str, str]] = []
             for key, value in headers_raw.items():
@@ -488,7 +505,8 @@ def _is_cjk(char: str) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its password hidden (``user:***@host``, and ``password=***`` in the query), for output."""
+    """``url`` with its password hidden (``user:***@host``, and ``password=***``, ``sslpassword=***`` and
+    every other secret-looking query parameter), for output and logs."""
     # Up to the last "@": a password written without percent-encoding may hold "@", "/", "#" or "?",
     # and hiding too much is better than showing a piece of it.
     url = _URL_PASSWORD_RE.sub(r"\1***@", url, count=1)

@@ -162,10 +162,12 @@ def validate_email(v: Validator, data: Mapping[str, Any], language: str) -> Emai
     if list_id is not None and not _LIST_ID_RE.match(list_id):
         v.problem("email.list_id", "a dotted name such as 'briefing.bank.example'", list_id)
     numbers = {}
-    for key, default in (("max_size_mb", 10.0), ("timeout_s", 30.0), ("deadline_s", 120.0)):
+    # the highest each may be: more is no limit at all, and a timeout beyond what a socket takes fails every send
+    for key, default, high, unit in (("max_size_mb", 10.0, 1024, "MiB"), ("timeout_s", 30.0, 3600, "s"),
+                                     ("deadline_s", 120.0, 86400, "s")):
         value = v.get(t, key, (int, float), "email", default)
-        if value <= 0:
-            v.problem(f"email.{key}", "a positive number", value)
+        if not 0 < value <= high:
+            v.problem(f"email.{key}", f"a positive number, at most {high} {unit}", value)
             value = default
         numbers[key] = float(value)
     routes = {kind: _route(v, t, kind, DEFAULT_SUBJECTS[language][kind]) for kind in ("daily", "weekly")}
@@ -185,12 +187,12 @@ def validate_run(v: Validator, data: Mapping[str, Any]) -> RunSettings:
     t = v.table(data, "run", {"lock_timeout_s", "outbox_max_age_h"}, "run")
     d = RunSettings()
     lock_timeout = v.get(t, "lock_timeout_s", (int, float), "run", d.lock_timeout_s)
-    if lock_timeout < 0:
-        v.problem("run.lock_timeout_s", "zero or more seconds", lock_timeout)
+    if not 0 <= lock_timeout <= 86400:
+        v.problem("run.lock_timeout_s", "zero or more seconds, at most 86400 (a day)", lock_timeout)
         lock_timeout = d.lock_timeout_s
     max_age = v.get(t, "outbox_max_age_h", (int, float), "run", d.outbox_max_age_h)
-    if max_age <= 0:
-        v.problem("run.outbox_max_age_h", "a positive number of hours", max_age)
+    if not 0 < max_age <= 8784:
+        v.problem("run.outbox_max_age_h", "a positive number of hours, at most 8784 (a year)", max_age)
         max_age = d.outbox_max_age_h
     return RunSettings(float(lock_timeout), float(max_age))
 

@@ -12,6 +12,7 @@ is read through :data:`LEGACY_CATEGORY_LEVELS` with a deprecation warning.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -95,7 +96,8 @@ def _alerts(v: Validator, data: Mapping[str, Any]) -> AlertSettings:
             value = default
         values[key] = value
     levels = v.get(t, "levels", list, "alerts", list(d.levels))
-    if (len(levels) not in (3, 4) or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in levels)
+    if (len(levels) not in (3, 4)
+            or not all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in levels)
             or not 0 < levels[0] or any(a >= b for a, b in zip(levels, levels[1:], strict=False))):
         v.problem("alerts.levels", "three (or four) increasing positive z thresholds, mildest first: [3, 5, 8] "
                   "makes z ≥ 8 一级 (the most severe), ≥ 5 二级, ≥ 3 三级", levels)

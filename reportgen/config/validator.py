@@ -4,6 +4,7 @@ the file, the line, the key path, what was expected and what was found."""
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -105,6 +106,28 @@ class Validator:
         # bool is an int subclass in Python; TOML does not mix them
         if (isinstance(value, bool) and bool not in _as_tuple(kind)) or not isinstance(value, kind):
             self.problem(f"{path}.{key}", _a(kind_name(kind)), f"<{kind_name(type(value))} {value!r}>")
+            return default
+        if isinstance(value, float) and not math.isfinite(value):
+            # TOML's inf and nan (and 1e309, which is inf) are floats, but no limit, timeout or
+            # weight: inf overflows where a size or a deadline is computed, nan compares false
+            self.problem(f"{path}.{key}", f"a finite {kind_name(kind)}", f"<{value!r}>",
+                         "write a plain number such as 10 or 2.5")
+            return default
+        return value
+
+    def number(self, table: Mapping[str, Any], key: str, path: str, default: Any, low: float, high: float, *,
+               low_open: bool = True, unit: str = "") -> Any:
+        """A number from ``low`` (excluded when ``low_open``) to ``high``: a limit or a timeout with a
+        sane range, so a value no run can work with (``1e300`` seconds, a 0 MiB body) is a config
+        problem here instead of an error in every run.  An int stays an int where ``default`` is one."""
+        kind: type | tuple[type, ...] = int if isinstance(default, int) and not isinstance(default, bool) \
+            else (int, float)
+        value = self.get(table, key, kind, path, default)
+        if value < low or (low_open and value == low) or value > high:
+            noun = "an integer" if kind is int else "a number"
+            expected = (f"{noun} above {low:g} and at most {high:g}{unit}" if low_open
+                        else f"{noun} from {low:g} to {high:g}{unit}")
+            self.problem(f"{path}.{key}", expected, value)
             return default
         return value
 

@@ -6,16 +6,27 @@ The rows come from :func:`reportgen.aggregate.export_rows`, one per item × bank
 LibreOffice, so it is prefixed with a single quote.  The CSV starts with a UTF-8 byte order mark:
 without one, Excel reads a UTF-8 file as the local code page (GBK on a Chinese Windows) and shows
 mojibake.  JSON Lines and Parquet keep the text as is.
+
+A file (``-o``) is written beside its final name and renamed over it once complete: a full disk or
+an I/O error leaves the previous export whole (or none), never a truncated file under the name.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import io
 import json
+import os
+import stat
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any, TextIO
 
+from reportgen.errors import ReportgenError
 from reportgen.insight.aggregate import EXPORT_FIELDS
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -59,3 +70,69 @@ def _column(pa: Any, values: list[Any]) -> Any:
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         return pa.array([None if v is None or v == "" else float(v) for v in values], pa.float64())
     return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def write_export_file(rows: Sequence[dict[str, Any]], fmt: str, path: Path, *, timezone: str) -> None:
+    """Write ``rows`` as ``fmt`` to the file ``path``, whole or not at all.
+
+    The rows go to a temporary file in the same folder, which is flushed to disk and renamed over
+    ``path``; if anything fails (no space left, a quota, an I/O error) the temporary file is
+    removed, whatever ``path`` held before is left as it was, and a :class:`ReportgenError` says why.
+    A ``path`` that is not a regular file (``/dev/null``, a named pipe) is written in place: it
+    cannot be replaced, and a reader may be waiting on it.
+    """
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)  # (/dev/stdout: through its links to the pipe)
+    except FileNotFoundError:
+        special = False
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    if special:
+        try:
+            with path.open("wb") as sink:
+                _write(rows, fmt, sink, timezone)
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
+        return
+    target = Path(os.path.realpath(path))  # through a symbolic link: replace the file, keep the link
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as sink:
+            _write(rows, fmt, sink, timezone)
+            sink.flush()
+            os.fsync(sink.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())  # as open() would have made it: mkstemp's file is private
+        os.replace(tmp_name, target)
+    except OSError as exc:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        raise _unwritable(path, exc) from None
+
+
+def _write(rows: Sequence[dict[str, Any]], fmt: str, sink: IO[bytes], timezone: str) -> None:
+    if fmt == "parquet":
+        write_parquet(rows, sink, timezone=timezone)
+        return
+    text = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=True)
+    try:
+        (write_jsonl if fmt == "jsonl" else write_csv)(rows, text)
+        text.flush()
+    finally:
+        text.detach()  # the caller closes the file
+
+
+def _unwritable(path: Path, exc: OSError) -> ReportgenError:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return ReportgenError(
+        f"-o {path}: cannot write it: {exc.strerror or exc}",
+        hint=(f"free some space in {path.parent}" if full else f"check that {path.parent} is writable")
+        + ", or give -o a file elsewhere, or leave -o out to write to stdout; a file already under that name "
+          "was left as it was")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import shlex
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,7 +44,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import Insert, Update
 
-from reportgen.config.core import SourceConfig
+from reportgen.config.core import SourceConfig, redact_url
 from reportgen.errors import StoreError
 from reportgen.models import CacheValidators, FetchStatus, Item, Mention, SourceHealth
 
@@ -126,7 +127,7 @@ class Store:
                 unwritable = self._sqlite_unwritable()
                 if unwritable:
                     raise unwritable from exc
-            hint = None
+            hint = self.damage_hint(detail)
             if "database is locked" in detail:
                 hint = ("another process held the database's write lock longer than the 10 s busy timeout "
                         "(a long transaction, a backup, an open sqlite3 shell); run again once it has finished")
@@ -135,6 +136,20 @@ class Store:
                         "in settings.database")
             raise StoreError(f"database error on {_redact(self.url)}: {exc.__class__.__name__}: {detail}",
                              hint=hint) from exc
+
+    def damage_hint(self, detail: str) -> str | None:
+        """What to do when SQLite says its file is damaged (``database disk image is malformed``, ``file
+        is not a database``): check it, then salvage, restore or start afresh, and what each loses."""
+        if self.dialect != "sqlite" or not any(sign in detail for sign in _DAMAGED):
+            return None
+        name = shlex.quote(self.engine.url.database or "FILE")
+        what = "damaged, or not an SQLite database" if "not a database" in detail else "damaged"
+        return (f"the SQLite file is {what}. Stop the cron jobs and check it: sqlite3 {name} \"PRAGMA "
+                f"integrity_check\". Then restore it from a backup (what was stored since is lost; the next fetch "
+                f"takes again what the feeds still list); or salvage what can be read: sqlite3 {name} \".recover\" "
+                f"| sqlite3 recovered.db, and put recovered.db in its place; or move it aside with its -wal and "
+                f"-shm files, and the next run starts an empty database: its items, judgements, corrections, "
+                f"events, alerts and outbox are lost, and the alert baselines build up again")
 
     def _sqlite_unwritable(self) -> StoreError | None:
         """Why SQLite cannot open or write its file, when the file system can say (a read-only mount,
@@ -542,9 +557,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# What SQLite says of a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB
+_DAMAGED = ("database disk image is malformed", "file is not a database")
+
+
 def _redact(url: str) -> str:
-    """Hide a password in a database URL."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as-is minus credentials
-        return url.split("@")[-1]
+    """A database URL as errors and logs show it: the password hidden, and every secret-looking query
+    parameter (``password=``, ``sslpassword=``, ``token=`` …) too, as ``config check`` shows it."""
+    return redact_url(url)

@@ -54,8 +54,9 @@ def reading(store: Store) -> Iterator[Connection]:
         with store.engine.begin() as conn:
             yield conn
     except SQLAlchemyError as exc:
-        raise StoreError(f"database error while reading the report figures: {exc.__class__.__name__}: "
-                         f"{str(exc).splitlines()[0]}") from exc
+        detail = str(exc).splitlines()[0]
+        raise StoreError(f"database error while reading the report figures: {exc.__class__.__name__}: {detail}",
+                         hint=store.damage_hint(detail)) from exc
 
 
 def _in_window(start: datetime, end: datetime) -> ColumnElement[bool]:
