@@ -175,3 +175,15 @@ def test_export_file_is_replaced_whole_keeping_links_and_devices(config, tmp_pat
     # a device or a pipe is written in place, never replaced
     assert export(config, "-o", "/dev/null").exit_code == 0
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    # `-o /dev/stdout >> log` appends to the shell's file, as `>>` asked, and does not replace it
+    log = tmp_path / "log.jsonl"
+    log.write_text("first\n", encoding="utf-8")
+    inode = log.stat().st_ino
+    day = YESTERDAY.isoformat()
+    with log.open("ab") as appended:
+        done = subprocess.run([sys.executable, "-m", "reportgen.cli", "--config", str(config), "export", "--since", day,
+                               "--until", day, "-o", "/dev/stdout"], stdout=appended, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "first" and json.loads(lines[1])["bank"] and log.stat().st_ino == inode

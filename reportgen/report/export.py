@@ -78,18 +78,22 @@ def write_export_file(rows: Sequence[dict[str, Any]], fmt: str, path: Path, *, t
     The rows go to a temporary file in the same folder, which is flushed to disk and renamed over
     ``path``; if anything fails (no space left, a quota, an I/O error) the temporary file is
     removed, whatever ``path`` held before is left as it was, and a :class:`ReportgenError` says why.
-    A ``path`` that is not a regular file (``/dev/null``, a named pipe) is written in place: it
-    cannot be replaced, and a reader may be waiting on it.
+    A ``path`` that is not a regular file (``/dev/null``, a named pipe), or that names one of this
+    process's open files (``/dev/stdout``), is written in place: it cannot be replaced, and a reader
+    may be waiting on it.
     """
+    # /dev/stdout, /dev/fd/N and /proc/self/fd/N name an open file of this process (a pipe, or the file a
+    # shell redirected to, appending perhaps): write to it, never replace whatever it links to
+    special = os.path.abspath(path).startswith(("/dev/", "/proc/"))
     try:
-        special = not stat.S_ISREG(os.stat(path).st_mode)  # (/dev/stdout: through its links to the pipe)
+        special = special or not stat.S_ISREG(os.stat(path).st_mode)
     except FileNotFoundError:
-        special = False
+        pass
     except OSError as exc:
         raise _unwritable(path, exc) from None
     if special:
         try:
-            with path.open("wb") as sink:
+            with path.open("ab") as sink:  # appending: what a shell redirected with >> stays
                 _write(rows, fmt, sink, timezone)
         except OSError as exc:
             raise _unwritable(path, exc) from None
