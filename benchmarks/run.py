@@ -22,6 +22,8 @@ RUNS = (
     # the briefings: render time and PDF size; the data of a 100,000-item day and of a week of a
     # 1,000,000-item store with events and alerts (both stores built once, into the system's temp folder)
     ("bench_report.py", "--repeat", "5"),
+    # audit issue 7: one source flooding a day with look-alike headlines, the report's time and memory
+    ("bench_flood.py",),
     # issue 8: Dask workers against one process (scoring 200,000 items), PostgreSQL against SQLite
     # (the PostgreSQL figures need $REPORTGEN_BENCH_PG_URL or $REPORTGEN_TEST_PG_URL)
     ("bench_scale.py",),
