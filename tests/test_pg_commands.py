@@ -42,7 +42,7 @@ def session(config: Path) -> dict[str, object]:
         assert result.exit_code == 0, result.output
         found = json.loads(result.stdout)
         for alert in found.get("alerts", []):  # when each database raised and pushed it: its own clock
-            for key in ("first_raised_at", "first_pushed_at", "time_to_ack_s"):
+            for key in ("first_raised_at", "first_pushed_at", "time_to_ack_s", "last_seen_at"):
                 alert.pop(key, None)
         out[command[0]] = found
     for fmt in ("jsonl", "csv"):

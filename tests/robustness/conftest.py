@@ -171,7 +171,10 @@ class HtmlAudit(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         self._stack.append(tag)
-        if tag in ACTIVE_TAGS and not (tag == "meta" and _harmless_meta(attrs)):
+        # a <source> inside <picture> only offers another image (the charts' narrow versions): its srcset is
+        # audited as an <img src> is; anywhere else (video, audio) it is active
+        own_picture = tag == "source" and len(self._stack) > 1 and self._stack[-2] == "picture"
+        if tag in ACTIVE_TAGS and not (tag == "meta" and _harmless_meta(attrs)) and not own_picture:
             self.problems.append(f"<{tag}> element: {attrs}")
         for name, value in attrs:
             value = value or ""
@@ -206,7 +209,8 @@ class HtmlAudit(HTMLParser):
         if tag == "a" and name == "href":
             if not (stripped.startswith(("http://", "https://", "#", "mailto:")) or stripped == ""):
                 self.problems.append(f"<a href={value!r}>")
-        elif tag == "img" and name == "src":
+        elif (tag == "img" and name == "src") or (tag == "source" and name == "srcset"
+                                                  and self._stack[-2:-1] == ["picture"]):
             self.images.append(value)
             if not _OWN_IMAGE.match(value):
                 self.problems.append(f"<img src={value[:120]!r}>")

@@ -122,11 +122,14 @@ def test_the_audit_catches_what_it_looks_for() -> None:
     bad = ('<script>x</script><p onclick="x">a</p><a href="javascript:x">j</a><a href=" JaVa\tscript:x">k</a>'
            '<img src="http://x.example/y.png"><div style="background:url(http://x.example/)">d</div>'
            "<style>@import url(http://x.example/a.css)</style><iframe src=x></iframe>"
-           '<a href="data:text/html,x">d</a><img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+">')
+           '<a href="data:text/html,x">d</a><img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+">'
+           '<picture><source srcset="http://x.example/p.png"><img src="data:image/png;base64,AAAA"></picture>'
+           '<video><source src="http://x.example/v.mp4"></video>')
     problems = "\n".join(audit_html(bad).problems)
     for expected in ("<script> element", "event handler onclick", "<a href='javascript:x'>", "JaVa\\tscript",
                      "<img src='http://x.example/y.png'>", "style attribute loading", "stylesheet loads",
-                     "@import", "<iframe> element", "<a href='data:text/html,x'>", "embedded SVG"):
+                     "@import", "<iframe> element", "<a href='data:text/html,x'>", "embedded SVG",
+                     "<img src='http://x.example/p.png'>", "<source> element: [('src', 'http://x.example/v.mp4')]"):
         assert expected in problems, (expected, problems)
 
 
