@@ -235,6 +235,13 @@ def test_sources_answering_with_empty_feeds_are_not_watching(tmp_path):
         assert "1 个来源返回空内容" in text
         assert "本期未监测到相关舆情" not in text and "本期未监测到重大负面舆情" not in text
         assert "0 of 1 sources delivered entries (1 answered with an empty feed)" in result.stderr
+        # the route stays broken: the next fetch must not turn into a 304 that reads as "unchanged, with entries"
+        assert invoke(config, "fetch").exit_code == 0
+        again = invoke(config, "run", "daily", "--force", "--no-send", "--json")
+        assert again.exit_code == 10, again.output
+        gate = json.loads(again.stdout)["completeness"]
+        assert (gate["empty"], gate["delivered"]) == (1, 0), gate
+        assert [r.path for r in srv.requests].count("/good") == 3
 
 
 def test_weekly_run_covers_the_iso_week(tmp_path):

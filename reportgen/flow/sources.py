@@ -82,7 +82,10 @@ def _ingest(result: FetchResult, *, timezone: str, banks: tuple[BankConfig, ...]
         feed = parse_feed(result.source_id, result.body, result.headers, tz=timezone,
                           fetched_at=result.fetched_at, base_url=result.url, secrets=result.secrets)
     health = source_health(result, feed)
-    validators = result.validators if health.status is FetchStatus.OK else None
+    # An empty feed's validators are not kept: a 304 to them would read as "unchanged since an answer with
+    # entries" and hide a broken route from the data-completeness gate after one fetch (the next request
+    # carries the validators of the last answer that had entries, so an empty answer stays visible)
+    validators = result.validators if health.status is FetchStatus.OK and health.item_count else None
     matcher = matcher_for(banks)
     if store is None:
         unique: dict[str, Item] = {}
