@@ -333,6 +333,23 @@ def test_one_incident_is_shown_once_and_its_response_said_the_same_everywhere(tm
     assert data.negative_groups == 2 and b.item_reprints(data.items[0]) == 7
 
 
+def test_an_incident_stays_negative_however_often_the_banks_statement_is_reprinted(tmp_path: Path) -> None:
+    """The bank's statement folds into the incident; judged neutral and reprinted more often than the bad
+    news, it must not turn the incident into neutral news (no alert, 持续关注 on page 1)."""
+    calm = {"icbc": ("neutral", ["outage"], [])}
+    statement = [(f"r{i}", datetime(2026, 11, 27, 17, 52 + i), "news", RESPONSE + " 资金安全不受影响", "ev-resp", calm)
+                 for i in range(6)]
+    rows = [r for r in INCIDENT_ROWS if r[4] in ("ev-story", "ev-fine")] + statement
+    store, config = make(tmp_path, rows=rows)
+    data = report_data(store, config, Period.daily(DAY), now=NOW)
+    outage = data.events[0]
+    assert outage.event_id == "ev-story" and "ev-resp" in outage.event_ids and outage.item_count == 9
+    assert outage.label == "negative"
+    b = Briefing(data, with_charts=False)
+    action = "".join(b.event_action(outage))
+    assert "持续关注" not in action and "正面传播" not in action and action
+
+
 def test_the_assessment_names_the_channels_reached_and_counts_hours_as_the_alert_does() -> None:
     """研判 says which of social media and complaint platforms a story reached (not both whenever one
     is), and its spread in the same whole hours as the alert's incident line (one number)."""

@@ -189,6 +189,11 @@ def _merged(out: list[EventSummary], representative: Mapping[str, str], events: 
             copies.sort()
             merged = figures.summary(summary.event_id, copies, bisect_left(copies, start, key=_published))
             assert merged is not None  # its own copies already named a configured bank
+            group = (summary, *(of_id[x] for x in extra))
+            if merged.label != "negative" and any(s.label == "negative" for s in group):
+                # an incident with bad news in it stays bad news, however widely the bank's own statement
+                # (judged neutral) is reprinted: its alert, its playbook line and page 1 depend on it
+                merged = replace(merged, label="negative")
             summary = replace(merged, merged_event_ids=tuple(sorted(ids[1:])))
         kept.append(summary)
     return kept
