@@ -244,3 +244,21 @@ def test_a_reopened_alert_says_who_resolved_it_and_has_no_time_to_ack(tmp_path, 
     # taken again ten minutes after it reopened: the time to acknowledge counts from the reopening
     taken = acknowledge(store, incident.incident_id, "钱七", None, reopened_at + timedelta(minutes=10))
     assert taken.time_to_ack == timedelta(minutes=10)
+
+
+def test_a_new_story_with_a_category_trigger_is_not_folded_into_the_days_spike():
+    """Only a bare volume/heat signal joins the bank's spike incident of the day by the day alone: a new
+    story that raises its own category trigger (with the volume that moved to it) must be an incident of
+    its own, pushed as such, not "seen again" under the morning's fraud incident."""
+    from types import SimpleNamespace
+
+    from reportgen.insight.followup import match, spike_day
+
+    morning = SimpleNamespace(bank_id="icbc", event_ids=("ev-fraud",), incident_key="ev-fraud", day=DAY,
+                              kinds=("category", "volume"))
+    outage = ("category", "volume")
+    assert match("icbc", ("ev-outage",), "ev-outage", [morning], spike_day=spike_day(outage, DAY)) is None
+    bare = ("volume",)
+    assert match("icbc", ("ev-queue",), "ev-queue", [morning], spike_day=spike_day(bare, DAY)) is morning
+    assert match("icbc", ("ev-fraud",), "ev-fraud", [morning], spike_day=spike_day(outage, DAY)) is morning
+    assert match("ccb", ("ev-queue",), "ev-queue", [morning], spike_day=spike_day(bare, DAY)) is None

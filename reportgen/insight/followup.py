@@ -270,8 +270,11 @@ def match(bank_id: str, event_ids: Iterable[str], key: str, candidates: Sequence
 
 
 def spike_day(kinds: Iterable[str], day: date) -> date | None:
-    """``day`` when ``kinds`` hold a volume or heat trigger (see :func:`match`)."""
-    return day if SPIKE_KINDS & set(kinds) else None
+    """``day`` when ``kinds`` are only volume or heat triggers (see :func:`match`): an observation that
+    also carries a category trigger is about its own story, and joins an incident only by a shared event
+    (a new story must raise, and push, an incident of its own)."""
+    found = set(kinds)
+    return day if found and found <= SPIKE_KINDS else None
 
 
 def _local_day(obs: Observation, now: datetime, source: str, config: Config) -> date:
@@ -393,7 +396,8 @@ def with_followup(store: Store, config: Config, summaries: Sequence[AlertSummary
             joined = _joined(out[place], summary)
             entry = playbook_for(joined.category, config.events.playbook)
             joined = replace(joined, actions=entry.actions(language), owner=entry.owner(language))
-            out[place] = at_highest_level(joined, found, language)
+            out[place] = replace(at_highest_level(joined, found, language), incident=found,
+                                 first_pushed_at=pushed.get(found.incident_id))  # the join may head with the new one
             continue
         linked[found.incident_id] = len(out)
         out.append(replace(at_highest_level(summary, found, language), incident=found,
