@@ -69,9 +69,11 @@ class Period:
         return name if language == "zh" else f"{name}-{language}"
 
 
-def previous_period(kind: str, now: datetime, tz: ZoneInfo) -> Period:
-    """The period a morning run reports on: yesterday, or last ISO week, in the report zone."""
-    today = now.astimezone(tz).date()
+def previous_period(kind: str, now: datetime, tz: ZoneInfo, start_hour: int = 0) -> Period:
+    """The period a morning run reports on: yesterday, or last ISO week, in the report zone; the last
+    one whose window has ended when report days start at ``start_hour`` (with 08:00 windows, a run at
+    07:00 reports the day before yesterday: yesterday's window runs until 08:00 today)."""
+    today = (now.astimezone(tz) - timedelta(hours=start_hour)).date()
     if kind == "daily":
         return Period.daily(today - timedelta(days=1))
     if kind == "weekly":
@@ -124,15 +126,16 @@ def check_requested(period: Period, value: str, now: datetime, tz: ZoneInfo, opt
                         hint="give a day up to today, or leave --date out for the last complete period")
 
 
-def check_ended(period: Period, now: datetime, tz: ZoneInfo, option: str = "--date") -> None:
-    """Refuse a period that has not ended yet in the report zone (today, or the current ISO week):
-    ``run`` records and mails a report once per period, and a report of half a day would stand in
-    for the whole one.  ``reportgen report`` previews an unfinished period without recording it."""
+def check_ended(period: Period, now: datetime, tz: ZoneInfo, option: str = "--date", start_hour: int = 0) -> None:
+    """Refuse a period that has not ended yet in the report zone (today, or the current ISO week; with
+    report days starting at ``start_hour``, until that hour the day after): ``run`` records and mails a
+    report once per period, and a report of half a day would stand in for the whole one.
+    ``reportgen report`` previews an unfinished period without recording it."""
     today = now.astimezone(tz).date()
-    if period.last < today:
+    if now >= day_start(period.last + timedelta(days=1), tz, start_hour):
         return
     what = "day" if period.kind == "daily" else "ISO week"
-    ends = (period.last + timedelta(days=1)).isoformat()
+    ends = (period.last + timedelta(days=1)).isoformat() + (f" {start_hour:02d}:00" if start_hour else "")
     if period.first > today:
         raise DataError(f"{option}: the {what} {period.key} is in the future (today is {today.isoformat()} in "
                         f"{tz.key})", hint="give a day up to yesterday, or leave --date out for the last complete "

@@ -45,3 +45,21 @@ def test_a_week_is_monday_to_sunday_and_its_key_parses_back(day):
     assert week.first.weekday() == 0 and week.last - week.first == timedelta(days=6)
     assert week.first <= day <= week.last
     assert parse_period("weekly", week.key) == week
+
+
+def test_with_report_days_starting_at_eight_the_morning_run_takes_the_last_window_that_ended():
+    from reportgen.periods import check_ended
+
+    tz = ZoneInfo("Asia/Shanghai")
+    seven = datetime(2026, 12, 7, 7, 0, tzinfo=tz)  # yesterday's window (12-06 08:00 → 12-07 08:00) still runs
+    assert previous_period("daily", seven, tz, 8).first == date(2026, 12, 5)
+    assert previous_period("daily", seven, tz).first == date(2026, 12, 6)  # midnight windows: yesterday is over
+    after = datetime(2026, 12, 7, 8, 5, tzinfo=tz)
+    assert previous_period("daily", after, tz, 8).first == date(2026, 12, 6)
+    check_ended(Period.daily(date(2026, 12, 6)), after, tz, start_hour=8)
+    with pytest.raises(DataError, match="has not ended yet") as refused:
+        check_ended(Period.daily(date(2026, 12, 6)), seven, tz, start_hour=8)
+    assert "2026-12-07 08:00" in refused.value.hint
+    monday_seven = datetime(2026, 12, 7, 7, 30, tzinfo=tz)  # Monday: last week's window ends at 08:00 today
+    assert previous_period("weekly", monday_seven, tz, 8).first == date(2026, 11, 23)
+    assert previous_period("weekly", monday_seven, tz).first == date(2026, 11, 30)

@@ -107,7 +107,8 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
         cfg = state.config()
         if period is not None and when is not None:
             check_requested(period, when, datetime.now(UTC), cfg.settings.tz)
-            check_ended(period, datetime.now(UTC), cfg.settings.tz)  # a half-day report would block the real one
+            check_ended(period, datetime.now(UTC), cfg.settings.tz,  # a half-day report would block the real one
+                        start_hour=cfg.report.day_start_hour)
         with progress_bar(len(cfg.enabled_sources), "fetching") as progress:
             result = run(cfg, period or kind, send=not no_send, force=force, progress=progress, workers=workers)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())

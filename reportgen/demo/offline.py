@@ -88,10 +88,9 @@ def run_demo(out_dir: Path, *, now: datetime | None = None, language: str = "zh"
         # The reports cover yesterday and last week relative to the feeds' clock, and are made
         # after the fetch, so their source-health section sees this run.
         made = max(now, datetime.now(UTC))
-        report = build_report(config, previous_period("daily", now, config.settings.tz), now=made,
-                              language=language)
-        weekly = build_report(config, previous_period("weekly", now, config.settings.tz), now=made,
-                              language=language)
+        tz, start_hour = config.settings.tz, config.report.day_start_hour
+        report = build_report(config, previous_period("daily", now, tz, start_hour), now=made, language=language)
+        weekly = build_report(config, previous_period("weekly", now, tz, start_hour), now=made, language=language)
         kept = out_dir / "demo-sources.toml"
         kept.write_text(_commented(text), encoding="utf-8")
     return DemoResult(kept, summary, report, weekly, Path(tmp) if keep else None, pushes, push_url)

@@ -350,7 +350,7 @@ def build_report(config: Config, period: Period | str = "daily", *, now: datetim
     "weekly" for the previous one); return the written paths."""
     now = now or datetime.now(UTC)
     if isinstance(period, str):
-        period = previous_period(period, now, config.settings.tz)
+        period = previous_period(period, now, config.settings.tz, config.report.day_start_hour)
     lang = language or config.settings.language
     from reportgen.insight.aggregate import report_data  # the report's data and renderer: not loaded by `fetch`
     from reportgen.report.render import render_report  # (jinja2, the briefing, its charts)

@@ -142,12 +142,12 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
     alert_clock = now  # None: the wall clock once the fetch is stored
     now = now or datetime.now(UTC)
     if isinstance(period, str):
-        period = previous_period(period, now, config.settings.tz)
+        period = previous_period(period, now, config.settings.tz, config.report.day_start_hour)
     lang = language or config.settings.language
     import reportgen.deliver.outbox as outbox  # the mail (templates, CSS inliner, translations): not for `fetch`
     from reportgen.insight.aggregate import data_completeness  # the report's data: `run` only
 
-    check_ended(period, now, config.settings.tz)
+    check_ended(period, now, config.settings.tz, start_hour=config.report.day_start_hour)
     with stop_on_sigterm(), _lock(config, f"run {period.kind} {period.key}"):
         store = Store.open(config.settings.database)
         fetched = run_fetch(config, now=now, progress=progress, workers=workers, store=store)
