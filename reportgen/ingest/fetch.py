@@ -142,6 +142,9 @@ def _secrets_of(url: str) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
+COOKIE_SECRET_MIN: Final = 16  # a cookie value this long is kept secret whatever its name
+_SECRET_COOKIE: Final = re.compile(r"auth|token|key|secret|passw|sess|sid|sign|credential|login|user|ticket",
+                                   re.IGNORECASE)  # a cookie holding a session or a credential, by its name
 # A configured header whose value is a credential (Authorization, Cookie, X-Api-Key, X-Token …).
 _SECRET_HEADER: Final = re.compile(r"auth|cookie|token|key|secret|passw|session|sign|credential", re.IGNORECASE)
 
@@ -159,8 +162,12 @@ def request_secrets(req: FetchRequest) -> tuple[str, ...]:
         scheme, _, credential = value.partition(" ")
         if credential and "=" not in scheme:
             found.add(credential.strip())  # Authorization: <scheme> <credentials>
-        for part in value.split(";"):
-            found.add(part.partition("=")[2].strip())  # Cookie: a=<value>; b=<value>
+        for part in value.split(";"):  # Cookie: a=<value>; b=<value>
+            cookie, _, cookie_value = (x.strip() for x in part.partition("="))
+            # a session or token cookie, or a long opaque value; not site=icbc or lang=zh-CN, whose values are
+            # ordinary words a headline holds (cutting them out would lose the bank's mentions)
+            if _SECRET_COOKIE.search(cookie) or len(cookie_value) >= COOKIE_SECRET_MIN:
+                found.add(cookie_value)
     return tuple(sorted((f for f in found if len(f) >= MIN_SECRET), key=len, reverse=True))
 
 

@@ -266,3 +266,16 @@ def test_control_characters_from_a_server_reach_neither_the_log_nor_the_store(tm
     for error in errors.values():
         assert error and error.isprintable() and "\\x1b" in error, ascii(error)
     assert "HTTP 599" in errors["reason"] and "Content-Encoding" in errors["enc"]
+
+
+def test_only_secret_looking_cookie_values_are_cut_out_of_feed_text():
+    """A cookie's value is cut out of what a feed echoes only when it is a session/token cookie or a long opaque
+    value: `site=icbc` must not erase ICBC from every headline (the bank's mentions would be lost)."""
+    from reportgen.ingest.fetch import request_secrets
+    from reportgen.models import FetchRequest
+
+    req = FetchRequest("s", "https://rsshub.example/weibo", "https://rsshub.example/weibo", headers=(
+        ("Cookie", "site=icbc; lang=zh-CN; sid=c-123456; tracking=8f3a9c0d4e5b6a7f9e8d"),))
+    secrets = request_secrets(req)
+    assert "icbc" not in secrets and "zh-CN" not in secrets
+    assert "c-123456" in secrets and "8f3a9c0d4e5b6a7f9e8d" in secrets
