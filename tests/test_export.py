@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -167,11 +168,22 @@ def test_export_file_is_replaced_whole_keeping_links_and_devices(config, tmp_pat
     link.symlink_to(real)
     assert export(config, "-o", str(link)).exit_code == 0
     assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8").splitlines()[0])["bank"]
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600  # a private export stays private when replaced
     fresh = tmp_path / "fresh.csv"
     assert export(config, "--format", "csv", "-o", str(fresh)).exit_code == 0
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask  # as open() makes it, not mkstemp's 0600
+    # a regular file under /dev (a tmpfs such as /dev/shm) is replaced like any other, not appended to
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        target = shm / f"reportgen-export-{os.getpid()}.jsonl"
+        try:
+            for _ in range(2):
+                assert export(config, "-o", str(target)).exit_code == 0
+            assert target.read_bytes() == real.read_bytes()
+        finally:
+            target.unlink(missing_ok=True)
     # a device or a pipe is written in place, never replaced
     assert export(config, "-o", "/dev/null").exit_code == 0
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

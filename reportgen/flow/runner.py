@@ -180,9 +180,13 @@ def run(config: Config, period: Period | str, now: datetime | None = None, *, se
                     f", no source in {', '.join(gate.dark_channels)}" if gate.dark_channels else "",
                     ", nothing published in the period" if gate.stale else "", period.kind, period.key)
     if send and result.expired_before:
-        log.warning("the %s report for %s was made at %s but its mail expired undelivered: nobody received it; "
-                    "`reportgen run %s --date %s --force` makes and mails it again", period.kind, period.key,
-                    result.delivery.created_at.isoformat(timespec="seconds"), period.kind, period.key)
+        d = result.delivery
+        partly = bool(d.last_error and d.last_error.startswith("delivered to"))
+        log.warning("the %s report for %s was made at %s but its mail expired undelivered: %s; "
+                    "`reportgen run %s --date %s --force` makes and mails it again%s", period.kind, period.key,
+                    d.created_at.isoformat(timespec="seconds"),
+                    d.last_error if partly else "nobody received it", period.kind, period.key,
+                    " (to every recipient, those who had it too)" if partly else "")
     log.info("%s", result.summary(), extra={"summary": result.as_dict()})
     return result
 

@@ -365,7 +365,7 @@ class Briefing(CoverageSections):
         lines = []
         if not c.sources:
             lines.append(self._("No source is configured or enabled: nothing was monitored."))
-        else:
+        elif c.share < c.min_share:
             lines.append(self._("Only %(answered)s of %(sources)s sources answered (%(share)s; at least %(min)s "
                                 "is needed).", answered=self.fmt.number(c.delivered),
                                 sources=self.fmt.number(c.sources), share=self.fmt.percent(c.share),

@@ -19,6 +19,7 @@ import errno
 import io
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -84,7 +85,7 @@ def write_export_file(rows: Sequence[dict[str, Any]], fmt: str, path: Path, *, t
     """
     # /dev/stdout, /dev/fd/N and /proc/self/fd/N name an open file of this process (a pipe, or the file a
     # shell redirected to, appending perhaps): write to it, never replace whatever it links to
-    special = os.path.abspath(path).startswith(("/dev/", "/proc/"))
+    special = re.match(r"/dev/(?:stdout|stderr|fd/)|/proc/(?:self|\d+)/fd/", os.path.abspath(path)) is not None
     try:
         special = special or not stat.S_ISREG(os.stat(path).st_mode)
     except FileNotFoundError:
@@ -106,7 +107,11 @@ def write_export_file(rows: Sequence[dict[str, Any]], fmt: str, path: Path, *, t
             _write(rows, fmt, sink, timezone)
             sink.flush()
             os.fsync(sink.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())  # as open() would have made it: mkstemp's file is private
+        try:  # the replaced file's permissions (a 0600 export stays private), else as open() would make it
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp_name, mode)  # mkstemp's file is private
         os.replace(tmp_name, target)
     except OSError as exc:
         if tmp_name is not None:
