@@ -441,3 +441,19 @@ def test_access_key_never_appears_in_results_or_logs(srv: FeedServer,
 )
 def test_redact_url(url: str, expected: str) -> None:
     assert redact_url(url) == expected
+
+
+def test_the_fetch_stage_deadline_fails_what_is_still_waiting_and_keeps_what_answered():
+    """A host that hangs must not hold the whole run (and the alerts it pushes) for minutes: at the stage's
+    deadline the sources still in an attempt, waiting for a slot or between retries fail with that reason;
+    what answered before it stays answered."""
+    routes = {"/ok": Route(SAMPLE_RSS), "/hang1": Hang(30), "/hang2": Hang(30)}
+    options = FetchOptions(per_host=2, total_timeout_s=20, retries=2, backoff_s=0.01, deadline_s=1.0)
+    with FeedServer(routes) as srv:
+        ok, hang1, hang2 = fetch_all([request(srv, "/ok"), request(srv, "/hang1"), request(srv, "/hang2")], options)
+    assert ok.status is FetchStatus.OK and ok.error is None
+    for late in (hang1, hang2):  # one was in its attempt, the other still waiting for the host's slot
+        assert late.status is FetchStatus.FAILED
+        assert "fetch stage's deadline of 1 s" in (late.error or ""), late.error
+    with pytest.raises(ValueError, match="deadline_s"):
+        FetchOptions(deadline_s=0)

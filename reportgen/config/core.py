@@ -52,6 +52,7 @@ _FETCH_RANGES: dict[str, tuple[float, float, str]] = {
     "concurrency": (0, 1000, " requests"), "per_host": (0, 1000, " requests"), "retries": (0, 10, ""),
     "connect_timeout_s": (0, MAX_TIMEOUT_S, " s"), "read_timeout_s": (0, MAX_TIMEOUT_S, " s"),
     "timeout_s": (0, MAX_TIMEOUT_S, " s"), "max_body_mb": (0, 1024, " MiB"), "max_decompressed_mb": (0, 4096, " MiB"),
+    "deadline_s": (0, 86400, " s"),
 }
 
 
@@ -81,6 +82,7 @@ class FetchSettings:
     max_body_mb: float = 10.0
     max_decompressed_mb: float = 50.0
     allow_private_redirects: bool = False  # a public source may redirect to a loopback/private address
+    deadline_s: float = 300.0  # the whole fetch stage: sources still unanswered then fail with that reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ def fetch_options(settings: FetchSettings) -> FetchOptions:
         total_timeout_s=settings.timeout_s, retries=settings.retries,
         max_body_bytes=int(settings.max_body_mb * 1024 * 1024),
         max_decompressed_bytes=int(settings.max_decompressed_mb * 1024 * 1024),
-        allow_private_redirects=settings.allow_private_redirects,
+        allow_private_redirects=settings.allow_private_redirects, deadline_s=settings.deadline_s,
     )
 
 

@@ -90,6 +90,9 @@ class FetchOptions:
     max_redirects: int = 5
     allow_private_redirects: bool = False  # let a public source redirect to a loopback/private address
     user_agent: str = USER_AGENT
+    # the whole fetch stage: a source still waiting for a slot, an answer or a retry when it passes fails
+    # with that reason (so a host dripping bytes cannot hold the run, and the alerts, for many minutes)
+    deadline_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.per_host < 1:
@@ -98,6 +101,8 @@ class FetchOptions:
             raise ValueError("retries, max_redirects and backoff_s must not be negative")
         if min(self.connect_timeout_s, self.read_timeout_s, self.total_timeout_s) <= 0:
             raise ValueError("timeouts must be positive")
+        if self.deadline_s is not None and self.deadline_s <= 0:
+            raise ValueError("deadline_s must be positive (None: no deadline)")
         if self.max_body_bytes < 1 or self.max_decompressed_bytes < 1:
             raise ValueError("body limits must be positive")
 
@@ -303,8 +308,10 @@ class _Fetcher:
     its lane's client, handed out last-in first-out so a warm keep-alive connection is reused.
     """
 
-    def __init__(self, clients: Sequence[httpx.AsyncClient], options: FetchOptions) -> None:
+    def __init__(self, clients: Sequence[httpx.AsyncClient], options: FetchOptions,
+                 deadline: float | None = None) -> None:
         self.options = options
+        self.deadline = deadline  # the event loop's time when the fetch stage must be over (None: no limit)
         self.slots: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
         for i in range(options.concurrency):
             self.slots.put_nowait(clients[i % len(clients)])  # at most lane_size tokens per lane
@@ -327,41 +334,47 @@ class _Fetcher:
         host_slot = self._host_slot(req.url)
         started: float | None = None
         attempts = 0
-        while True:
-            attempts += 1
-            try:
-                async with host_slot:
-                    client = await self.slots.get()
+        try:
+            async with asyncio.timeout_at(self.deadline):  # None: no limit
+                while True:
+                    attempts += 1
                     try:
-                        started = time.perf_counter() if started is None else started
-                        async with asyncio.timeout(total_s):
-                            outcome = await self._attempt(client, req, progress)
-                    finally:
-                        self.slots.put_nowait(client)
-                return self._result(req, progress, started, attempts, outcome=outcome, secrets=secrets)
-            except _Failure as exc:
-                failure = exc
-            except addresses.RedirectRefused as exc:
-                failure = _Failure(str(exc))
-            except TimeoutError:
-                failure = _Failure(f"no complete response within {total_s:g} s", retryable=True, timeout=True)
-            except httpx.TimeoutException as exc:
-                kind = type(exc).__name__.removesuffix("Timeout").lower() or "request"
-                failure = _Failure(f"{kind} timeout", retryable=True, timeout=True)
-            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-                failure = _Failure(f"invalid URL: {exc}")
-            except httpx.TransportError as exc:
-                failure = _Failure(_describe_transport_error(exc), retryable=True)
-            except Exception as exc:  # a bug or a surprise must not sink the other sources
-                # one line in the source's health (the run logs it); the traceback with --debug only
-                logger.debug("unexpected error fetching %s", req.source_id, exc_info=True)
-                failure = _Failure(f"unexpected error: {_describe_unexpected(exc)}")
-            if not failure.retryable or attempts > options.retries:
-                break
-            delay = options.backoff_s * 2 ** (attempts - 1) * random.uniform(1.0, 1.2)
-            logger.debug("source %s attempt %d failed (%s); retrying in %.2f s",
-                         req.source_id, attempts, _scrub(failure.message, secrets), delay)
-            await asyncio.sleep(delay)
+                        async with host_slot:
+                            client = await self.slots.get()
+                            try:
+                                started = time.perf_counter() if started is None else started
+                                async with asyncio.timeout(total_s):
+                                    outcome = await self._attempt(client, req, progress)
+                            finally:
+                                self.slots.put_nowait(client)
+                        return self._result(req, progress, started, attempts, outcome=outcome, secrets=secrets)
+                    except _Failure as exc:
+                        failure = exc
+                    except addresses.RedirectRefused as exc:
+                        failure = _Failure(str(exc))
+                    except TimeoutError:
+                        failure = _Failure(f"no complete response within {total_s:g} s", retryable=True, timeout=True)
+                    except httpx.TimeoutException as exc:
+                        kind = type(exc).__name__.removesuffix("Timeout").lower() or "request"
+                        failure = _Failure(f"{kind} timeout", retryable=True, timeout=True)
+                    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+                        failure = _Failure(f"invalid URL: {exc}")
+                    except httpx.TransportError as exc:
+                        failure = _Failure(_describe_transport_error(exc), retryable=True)
+                    except Exception as exc:  # a bug or a surprise must not sink the other sources
+                        # one line in the source's health (the run logs it); the traceback with --debug only
+                        logger.debug("unexpected error fetching %s", req.source_id, exc_info=True)
+                        failure = _Failure(f"unexpected error: {_describe_unexpected(exc)}")
+                    if not failure.retryable or attempts > options.retries:
+                        break
+                    delay = options.backoff_s * 2 ** (attempts - 1) * random.uniform(1.0, 1.2)
+                    logger.debug("source %s attempt %d failed (%s); retrying in %.2f s",
+                                 req.source_id, attempts, _scrub(failure.message, secrets), delay)
+                    await asyncio.sleep(delay)
+        except TimeoutError:  # the stage's deadline (an attempt's own timeout is caught inside, and retried)
+            message = (f"not fetched within the fetch stage's deadline of {options.deadline_s:g} s (after "
+                       f"{attempts} attempt(s)): [fetch] deadline_s")
+            return self._result(req, progress, started, attempts, error=_scrub(message, secrets), secrets=secrets)
         if failure.timeout:
             message = f"timed out after {attempts} attempts ({failure.message})" if attempts > 1 \
                 else f"timed out ({failure.message})"
@@ -600,7 +613,8 @@ async def fetch_all_async(requests: Sequence[FetchRequest], options: FetchOption
                 headers=headers, timeout=timeout, limits=limits, verify=ssl_context, follow_redirects=False))
             for _ in range(n_lanes)
         ]
-        fetcher = _Fetcher(clients, options)
+        deadline = (asyncio.get_running_loop().time() + options.deadline_s) if options.deadline_s else None
+        fetcher = _Fetcher(clients, options, deadline)
 
         async def one(req: FetchRequest) -> FetchResult:
             result = await fetcher.fetch(req)
