@@ -30,7 +30,16 @@ RUNS = (
 )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and their options, run nothing")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, *options in RUNS:
+            print(name, *options)
+        return 0
     failed = False
     for name, *args in RUNS:
         print(f"== {name} {' '.join(args)}", flush=True)
