@@ -88,8 +88,10 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
 
 
 def _cut(d: np.ndarray, y: np.ndarray) -> float:
-    cuts = np.unique(np.quantile(d, np.linspace(0.02, 0.98, 97)))
-    return float(max(cuts, key=lambda c: (_f1(d > c, y == 1)[2], -abs(float(c)))))
+    """The threshold ``reportgen model train`` would pick for these out-of-fold margins."""
+    from reportgen.score.train import best_cut
+
+    return best_cut(d, y)[0]
 
 
 class _Run:

@@ -390,7 +390,7 @@ def _logistic(C: float, seed: int) -> Any:
     return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=seed)
 
 
-def _best_cut(d: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def best_cut(d: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """The decision threshold that maximizes F1 of ``d > cut`` against ``y`` → (cut, F1)."""
     cuts = np.unique(np.quantile(d, np.linspace(0.02, 0.98, 97)))
     if not len(cuts):
@@ -413,7 +413,7 @@ def _binary_head(X: Any, y: np.ndarray, folds_k: int, seed: int, pool: ThreadPoo
     tried: list[tuple[float, float, float, np.ndarray, Any]] = []
     for C in sorted(C_BANK_GRID):
         oof, model = _oof(functools.partial(_logistic, C, seed), X, y, folds, pool)
-        cut, f1 = _best_cut(oof, y)
+        cut, f1 = best_cut(oof, y)
         tried.append((f1, C, cut, oof, model))
     top = max(f1 for f1, *_ in tried)
     f1, C, cut, oof, model = next(t for t in tried if t[0] >= top - CV_TOLERANCE)
