@@ -872,6 +872,12 @@ class IntradayOutcome:
     held: list[PushRecord] = field(default_factory=list)  # quiet hours
     expired: list[PushRecord] = field(default_factory=list)
 
+    @property
+    def pushes_ok(self) -> bool:
+        """No push failed (it stays pending and is retried) and none expired in this round: the duty
+        desk heard of every alert it was owed.  Held pushes (quiet hours) are not failures."""
+        return not self.failed and not self.expired
+
     def summary(self) -> str:
         changes = Counter(change for _, change in self.incidents)
         return (f"alerts: {len(self.incidents)} active ({changes['new']} new, {changes['escalated']} escalated) · "
@@ -882,4 +888,5 @@ class IntradayOutcome:
         return {"window_start": self.window_start.isoformat(), "window_end": self.window_end.isoformat(),
                 "alerts": [{**i.as_dict(), "change": change} for i, change in self.incidents],
                 "sent": [p.as_dict() for p in self.sent], "failed": [p.as_dict() for p in self.failed],
-                "held": [p.as_dict() for p in self.held], "expired": [p.as_dict() for p in self.expired]}
+                "held": [p.as_dict() for p in self.held], "expired": [p.as_dict() for p in self.expired],
+                "pushes_ok": self.pushes_ok}

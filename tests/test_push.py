@@ -551,6 +551,28 @@ def test_the_fetch_command_prints_and_reports_the_pushes(tmp_path, receiver):
     assert len(receiver.accepted) == 1
 
 
+def test_a_fetch_whose_push_failed_exits_8_naming_the_channel_until_it_gets_through(tmp_path, receiver):
+    """cron mails the operator only on a non-zero exit: a duty desk that did not hear of an alert must
+    not look like a clean fetch."""
+    now = datetime.now(UTC)
+    with FeedServer({"/feed.xml": Route(spike_feed(now))}) as server:
+        path = fetch_config(tmp_path, server.url("/feed.xml"), receiver)
+        retry_at_once = "[alerts.intraday]\nretry_minutes = 0.001\n"
+        path.write_text(path.read_text(encoding="utf-8") + retry_at_once, encoding="utf-8")
+        receiver.fail_next = 1
+        runner = CliRunner()
+        failed = runner.invoke(cli, ["--config", str(path), "fetch"])
+        assert failed.exit_code == 8, failed.output
+        assert "pushes: 0 sent, 1 failed" in failed.stdout
+        assert "error: push to hook failed for alert 1; retried by the next fetch:" in failed.stderr
+        assert "500" in failed.stderr
+        retried = runner.invoke(cli, ["--config", str(path), "fetch", "--json"])
+        assert retried.exit_code == 0, retried.output
+        out = json.loads(retried.stdout)
+    assert out["alerts"]["pushes_ok"] is True and [p["channel"] for p in out["alerts"]["sent"]] == ["hook"]
+    assert len(receiver.accepted) == 1
+
+
 @pytest.mark.parametrize("args", [["alerts"], ["alerts", "ack"], ["alerts", "resolve"], ["push"]])
 def test_help(args):
     result = CliRunner().invoke(cli, [*args, "--help"])

@@ -36,7 +36,9 @@ def fetch_cmd(state: State, as_json: bool, workers: int | None) -> None:
     """Fetch every enabled source and store new items.
 
     Exits 0 when every source answered, 7 when some failed (the rest were stored),
-    6 when all failed, 9 when a run held the lock longer than run.lock_timeout_s.
+    6 when all failed, 8 when an alert's push failed or expired (the duty desk did not hear of it;
+    a failed push is retried by the next fetch), 9 when a run held the lock longer than
+    run.lock_timeout_s.
     """
 
     with handle_errors(state, as_json=as_json):
@@ -54,10 +56,23 @@ def fetch_cmd(state: State, as_json: bool, workers: int | None) -> None:
                 f"{out['mentions_scored']} mentions scored")
             if summary.alerting is not None:
                 click.echo(summary.alerting.summary())
+        if summary.alerting is not None and not summary.alerting.pushes_ok:
+            _say_undelivered_pushes(summary.alerting)
+            sys.exit(EXIT_UNDELIVERED)
         if summary.sources and summary.sources_failed == len(summary.sources):
             sys.exit(EXIT_ALL_SOURCES_FAILED)
         if summary.sources_failed:
             sys.exit(EXIT_SOME_SOURCES_FAILED)
+
+
+def _say_undelivered_pushes(outcome: Any) -> None:
+    """One line on stderr per push the duty desk did not get, so cron's mail says which channel."""
+    for record in outcome.failed:
+        click.echo(f"error: push to {record.channel} failed for alert {record.incident_id}; retried by the next "
+                   f"fetch: {record.last_error or 'no error recorded'}", err=True)
+    for record in outcome.expired:
+        click.echo(f"error: push to {record.channel} for alert {record.incident_id} expired undelivered: "
+                   f"{record.last_error or 'no error recorded'}", err=True)
 
 
 def _summary_dict(summary: Any) -> dict[str, Any]:
@@ -114,7 +129,10 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else result.summary())
         if result.fetch.alerting is not None and not as_json:
             click.echo(result.fetch.alerting.summary())
-        if not result.mail_ok:
+        alerting = result.fetch.alerting
+        if alerting is not None and not alerting.pushes_ok:
+            _say_undelivered_pushes(alerting)
+        if not result.mail_ok or (alerting is not None and not alerting.pushes_ok):
             sys.exit(EXIT_UNDELIVERED)
         if result.all_sources_failed:
             sys.exit(EXIT_ALL_SOURCES_FAILED)
