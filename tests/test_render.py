@@ -164,8 +164,10 @@ def test_top_three_events_with_their_actions(zh_html: str) -> None:
     assert summary.count('<li class="top') == 3
     leak, queue, rate = (summary.index(t) for t in ("倒卖客户个人信息", "排队时间过长", "下调部分期限存款"))
     assert leak < queue < rate  # the bank's own events, hottest first
-    # each with an action line: the alert's playbook steps and owner, else a default
-    assert "2 小时内发布情况说明，核实涉事员工；配合公安机关调查，通知受影响客户" in summary
+    # each with an action line: the alert's playbook steps and owner, else a default; the bank responded
+    # to the leak at 13:00, so its line follows the response instead of asking for one (2 小时内发布情况说明)
+    assert "已于13:00回应：跟踪回应后的舆论反应，必要时补充说明；配合公安机关调查，通知受影响客户" in summary
+    assert "2 小时内发布情况说明" not in summary
     assert "（责任部门：信息科技部、消费者权益保护部）" in summary
     assert "持续关注，暂无需处置。" in summary
     assert "本期未监测到重大负面舆情" not in summary
@@ -179,11 +181,32 @@ def test_an_incidents_alert_sets_its_action_line_and_the_data_the_others() -> No
                                                                "ev-rate": "持续关注利率调整反应（个人金融部）"})
     context = report_context(report, with_charts=False)
     entries = context["top_entries"]
-    assert entries[0].action == "2 小时内发布情况说明，核实涉事员工；配合公安机关调查，通知受影响客户"
+    assert entries[0].action == "已于13:00回应：跟踪回应后的舆论反应，必要时补充说明；配合公安机关调查，通知受影响客户"
     assert entries[0].owner == "信息科技部、消费者权益保护部"
     assert [e.action for e in entries if "下调部分期限存款" in e.title] == ["持续关注，暂无需处置。"]
     hostile = next(e for e in report.events if e.event_id == "ev-hostile")
     assert context["b"].event_action(hostile) == ("核实损失情况（运营管理部）", "")
+
+
+def test_once_the_bank_has_responded_the_action_line_no_longer_asks_for_a_response() -> None:
+    # an executive reading "2小时内核实情况，统一对外口径并快速回应" under an incident the bank answered at
+    # 13:00 would think the desk had missed it: the line says when it responded and what comes next
+    report = make_report()
+    leak = next(e for e in report.events if e.event_id == "ev-leak")
+    no_alert = dataclasses.replace(
+        report, alerts=(),
+        event_actions={"ev-leak": "2小时内核实情况，统一对外口径并快速回应；启动内部调查（法律合规部）"},
+        event_playbook={"ev-leak": (("2小时内核实情况，统一对外口径并快速回应", "启动内部调查，查明原因和责任",
+                                     "完善制度流程，加强内部管理"), "法律合规部")})
+    action, owner = report_context(no_alert, with_charts=False)["b"].event_action(leak)
+    assert (action, owner) == ("已于13:00回应：跟踪回应后的舆论反应，必要时补充说明；启动内部调查，查明原因和责任",
+                               "法律合规部")
+    # no response traced: the playbook's line, first step included
+    unanswered = dataclasses.replace(no_alert, incidents=())
+    action, _ = report_context(unanswered, with_charts=False)["b"].event_action(leak)
+    assert action.startswith("2小时内核实情况，统一对外口径并快速回应")
+    en = report_context(dataclasses.replace(no_alert, language="en"), with_charts=False)["b"].event_action(leak)
+    assert en[0].startswith("Responded at 13:00: watch how the response is received")
 
 
 def test_quiet_day_says_so_explicitly() -> None:

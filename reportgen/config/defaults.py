@@ -70,6 +70,7 @@ class PlaybookEntry:
 # compensate; strengthen internal management; train staff — with an owner for each kind of event.
 _RESPOND = ("2小时内核实情况，统一对外口径并快速回应",
             "Verify the facts within 2 hours and respond fast with one agreed line")
+RESPOND_STEPS = frozenset(_RESPOND)  # the first step, in both languages: moot once the bank has responded
 _APOLOGISE = ("如确有过错，主动披露并诚恳致歉", "Where the bank is at fault, disclose it and apologise")
 _INVESTIGATE = ("启动内部调查，查明原因和责任", "Open an internal investigation into cause and responsibility")
 _COMPENSATE = ("对受损客户依规赔付或补救", "Compensate or make good the customers affected, by the rules")

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from markupsafe import Markup
 
 from reportgen import __version__
+from reportgen.config.defaults import RESPOND_STEPS
 from reportgen.errors import RenderError
 from reportgen.insight.duplicates import INCIDENT_HOURS, MIN_TITLE_SIMILARITY, WITHIN_HOURS
 from reportgen.models import (
@@ -34,6 +35,7 @@ from reportgen.models import (
     PeriodTotals,
     ReportData,
     ReportItem,
+    TimelineEntry,
     level_colour,
 )
 from reportgen.periods import Period, report_title, week_label
@@ -584,12 +586,33 @@ class Briefing(CoverageSections):
         a default.  Only a negative event gets the playbook; a positive or neutral one gets its calm line."""
         if e.label != "negative":
             return self._calm_action(e.label), ""
+        response = self.response_to(e)
         for alert in self.report.alerts:
             if alert.actions and set(e.event_ids) & set(alert.event_ids):
-                return self._actions(alert), alert.owner
+                return self._actions(alert, response), alert.owner
+        if response is not None:  # the bank has spoken: the playbook's steps after 回应
+            steps, owner = self.report.event_playbook.get(e.event_id, ((), ""))
+            return self._after_response(response, steps), owner
         if e.event_id in self.report.event_actions:
             return self.report.event_actions[e.event_id], ""
         return self._playbook_for(e.categories, e.label)
+
+    def response_to(self, e: EventSummary) -> TimelineEntry | None:
+        """The bank's first response to the incident ``e`` belongs to (回应、致歉、情况说明), where the
+        report traced one (page 1's top incidents)."""
+        for track in self.report.incidents:
+            if track.event_id in e.event_ids and track.responses:
+                return track.responses[0]
+        return None
+
+    def _after_response(self, response: TimelineEntry, steps: Sequence[str]) -> str:
+        """The action line once the bank has responded: never "respond fast" again, but watch how the
+        response lands, then the playbook's next step.  A playbook's first step is its first response
+        (the seed's plan starts 快速回应; a configured one starts the same way, 2 小时内发布情况说明)."""
+        line = self._("Responded at %(time)s: watch how the response is received and add to it where needed",
+                      time=self.time(response.published_at))
+        rest = [s for s in steps[1:] if s not in RESPOND_STEPS]
+        return self.gettext("; ").join([line, *rest[:1]])
 
     def _playbook_for(self, codes: Sequence[str], label: str) -> tuple[str, str]:
         if label != "negative":
@@ -603,7 +626,9 @@ class Briefing(CoverageSections):
         """The line for an event that is not bad news: 正面传播 for a positive one, 持续关注 otherwise."""
         return self.gettext(CALM_ACTIONS.get(label, CALM_ACTIONS["neutral"]))
 
-    def _actions(self, alert: AlertSummary) -> str:
+    def _actions(self, alert: AlertSummary, response: TimelineEntry | None = None) -> str:
+        if response is not None:
+            return self._after_response(response, alert.actions)
         return self.gettext("; ").join(alert.actions[:2])
 
     # --- sections ---
