@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -566,6 +567,7 @@ def test_a_fetch_whose_push_failed_exits_8_naming_the_channel_until_it_gets_thro
         assert "pushes: 0 sent, 1 failed" in failed.stdout
         assert "error: push to hook failed for alert 1; retried by the next fetch:" in failed.stderr
         assert "500" in failed.stderr
+        time.sleep(0.1)  # the retry is due 0.06 s after the failure
         retried = runner.invoke(cli, ["--config", str(path), "fetch", "--json"])
         assert retried.exit_code == 0, retried.output
         out = json.loads(retried.stdout)
