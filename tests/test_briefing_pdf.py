@@ -69,7 +69,8 @@ def test_page_one_is_the_executive_summary(pdfs: dict[str, Path]) -> None:
     for title in ("工商银行客户经理涉嫌倒卖客户个人信息被立案", "多地储户投诉网点排队时间过长",
                   "工行、农行下调部分期限存款挂牌利率"):
         assert title in compact, title  # the top three events
-    assert "处置建议" in compact and "核实涉事员工" in compact  # each with its action line
+    # each with its action line (the bank responded to the leak at 13:00: the line follows the response)
+    assert "处置建议" in compact and "已于13:00回应" in compact and "配合公安机关调查" in compact
     assert "舆情走势" not in compact  # nothing of section 2 on page 1
 
 
