@@ -8,6 +8,9 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-
 # Only for `make test`: the browser test renders the HTML briefing at phone width (skipped without it).
 TEST_APT_PACKAGES := chromium
 PYTEST_ARGS ?=
+# The suite on up to 4 processes, each test file whole on one (its module fixtures built once);
+# `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: setup system python demo test lint format typecheck bench golden catalogs clean
 
@@ -34,7 +37,7 @@ demo: setup
 	$(BIN)/reportgen demo --out demo-out
 
 test: setup $(VENV)/.test-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 $(VENV)/.test-packages:
 	@if command -v apt-get >/dev/null 2>&1; then \
