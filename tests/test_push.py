@@ -565,9 +565,17 @@ def test_a_fetch_whose_push_failed_exits_8_naming_the_channel_until_it_gets_thro
         failed = runner.invoke(cli, ["--config", str(path), "fetch"])
         assert failed.exit_code == 8, failed.output
         assert "pushes: 0 sent, 1 failed" in failed.stdout
-        assert "error: push to hook failed for alert 1; retried by the next fetch:" in failed.stderr
+        assert "error: push to hook for alert 1 failed; retried by the next fetch:" in failed.stderr
         assert "500" in failed.stderr
+        receiver.fail_next = 1  # with --log-json the line is one JSON object, as every stderr line is
         time.sleep(0.1)  # the retry is due 0.06 s after the failure
+        logged = runner.invoke(cli, ["--log-json", "--config", str(path), "fetch"])
+        assert logged.exit_code == 8, logged.output
+        lines = [json.loads(line) for line in logged.stderr.splitlines()]
+        [note] = [line for line in lines if line.get("channel") == "hook"]
+        assert note["alert_id"] == 1 and note["exit_code"] == 8 and note["push_state"] == "pending"
+        assert note["message"].startswith("push to hook for alert 1 failed")
+        time.sleep(0.3)  # the next retry is due 0.12 s after the second failure
         retried = runner.invoke(cli, ["--config", str(path), "fetch", "--json"])
         assert retried.exit_code == 0, retried.output
         out = json.loads(retried.stdout)

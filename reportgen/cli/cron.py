@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -57,7 +58,7 @@ def fetch_cmd(state: State, as_json: bool, workers: int | None) -> None:
             if summary.alerting is not None:
                 click.echo(summary.alerting.summary())
         if summary.alerting is not None and not summary.alerting.pushes_ok:
-            _say_undelivered_pushes(summary.alerting)
+            _say_undelivered_pushes(state, summary.alerting)
             sys.exit(EXIT_UNDELIVERED)
         if summary.sources and summary.sources_failed == len(summary.sources):
             sys.exit(EXIT_ALL_SOURCES_FAILED)
@@ -65,14 +66,15 @@ def fetch_cmd(state: State, as_json: bool, workers: int | None) -> None:
             sys.exit(EXIT_SOME_SOURCES_FAILED)
 
 
-def _say_undelivered_pushes(outcome: Any) -> None:
-    """One line on stderr per push the duty desk did not get, so cron's mail says which channel."""
-    for record in outcome.failed:
-        click.echo(f"error: push to {record.channel} failed for alert {record.incident_id}; retried by the next "
-                   f"fetch: {record.last_error or 'no error recorded'}", err=True)
-    for record in outcome.expired:
-        click.echo(f"error: push to {record.channel} for alert {record.incident_id} expired undelivered: "
-                   f"{record.last_error or 'no error recorded'}", err=True)
+def _say_undelivered_pushes(state: State, outcome: Any) -> None:
+    """One line on stderr per push the duty desk did not get, so cron's mail says which channel
+    (with --log-json, one JSON object each)."""
+    for record, what in [(r, "failed; retried by the next fetch") for r in outcome.failed] + \
+                        [(r, "expired undelivered") for r in outcome.expired]:
+        message = (f"push to {record.channel} for alert {record.incident_id} {what}: "
+                   f"{record.last_error or 'no error recorded'}")
+        state.note(message, level=logging.ERROR, plain=f"error: {message}", channel=record.channel,
+                   alert_id=record.incident_id, push_state=record.state, exit_code=EXIT_UNDELIVERED)
 
 
 def _summary_dict(summary: Any) -> dict[str, Any]:
@@ -131,7 +133,7 @@ def run_cmd(state: State, kind: str, when: str | None, no_send: bool, force: boo
             click.echo(result.fetch.alerting.summary())
         alerting = result.fetch.alerting
         if alerting is not None and not alerting.pushes_ok:
-            _say_undelivered_pushes(alerting)
+            _say_undelivered_pushes(state, alerting)
         if not result.mail_ok or (alerting is not None and not alerting.pushes_ok):
             sys.exit(EXIT_UNDELIVERED)
         if result.all_sources_failed:
