@@ -622,8 +622,7 @@ class ReportData:
     weekly_trend: tuple[TrendPoint, ...] = ()  # weekly report: one point per ISO week, oldest first
     channels: tuple[ChannelCount, ...] = ()  # most items first
     categories: tuple[CategoryCount, ...] = ()  # most negative first
-    event_actions: dict[str, str] = field(default_factory=dict)  # event id → the playbook's action line
-    # event id → the playbook's steps and owner behind that line (a bank that has responded skips 回应)
+    # negative event id → its main category's playbook steps and owner (the action line is the first two)
     event_playbook: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     hot_events_max: int = 10  # events listed under 热点事件; page 1 and each bank's top events look at all
     banks_max: int = 20  # banks the peer tables and chart list by name (the bank itself always); the rest summed

@@ -79,7 +79,7 @@ def test_good_news_gets_no_crisis_playbook(tmp_path):
             assert entry.owner == ""
     positive = next(e for e in entries if e.label == "positive")
     assert positive.action == "正面传播：可择机转发扩散。"
-    assert not any(e.label != "negative" for e in data.events if e.event_id in data.event_actions)
+    assert not any(e.label != "negative" for e in data.events if e.event_id in data.event_playbook)
 
     html = render_html(data)
     summary = html.split('<section class="trend"')[0]

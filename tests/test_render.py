@@ -176,16 +176,17 @@ def test_top_three_events_with_their_actions(zh_html: str) -> None:
 def test_an_incidents_alert_sets_its_action_line_and_the_data_the_others() -> None:
     # page 1 and 预警与处置建议 name the same playbook and owner for an incident; a negative event without
     # an alert takes its category's line from the data; a neutral one never gets a playbook line
-    report = dataclasses.replace(make_report(), event_actions={"ev-leak": "立即启动应急预案（办公室）",
-                                                               "ev-hostile": "核实损失情况（运营管理部）",
-                                                               "ev-rate": "持续关注利率调整反应（个人金融部）"})
+    report = dataclasses.replace(make_report(), event_playbook={"ev-leak": (("立即启动应急预案",), "办公室"),
+                                                                "ev-hostile": (("核实损失情况", "启动内部调查"),
+                                                                               "运营管理部"),
+                                                                "ev-rate": (("持续关注利率调整反应",), "个人金融部")})
     context = report_context(report, with_charts=False)
     entries = context["top_entries"]
     assert entries[0].action == "已于13:00回应：跟踪回应后的舆论反应，必要时补充说明；配合公安机关调查，通知受影响客户"
     assert entries[0].owner == "信息科技部、消费者权益保护部"
     assert [e.action for e in entries if "下调部分期限存款" in e.title] == ["持续关注，暂无需处置。"]
     hostile = next(e for e in report.events if e.event_id == "ev-hostile")
-    assert context["b"].event_action(hostile) == ("核实损失情况（运营管理部）", "")
+    assert context["b"].event_action(hostile) == ("核实损失情况；启动内部调查", "运营管理部")
 
 
 def test_once_the_bank_has_responded_the_action_line_no_longer_asks_for_a_response() -> None:
@@ -195,7 +196,6 @@ def test_once_the_bank_has_responded_the_action_line_no_longer_asks_for_a_respon
     leak = next(e for e in report.events if e.event_id == "ev-leak")
     no_alert = dataclasses.replace(
         report, alerts=(),
-        event_actions={"ev-leak": "2小时内核实情况，统一对外口径并快速回应；启动内部调查（法律合规部）"},
         event_playbook={"ev-leak": (("2小时内核实情况，统一对外口径并快速回应", "启动内部调查，查明原因和责任",
                                      "完善制度流程，加强内部管理"), "法律合规部")})
     action, owner = report_context(no_alert, with_charts=False)["b"].event_action(leak)
@@ -203,8 +203,8 @@ def test_once_the_bank_has_responded_the_action_line_no_longer_asks_for_a_respon
                                "法律合规部")
     # no response traced: the playbook's line, first step included
     unanswered = dataclasses.replace(no_alert, incidents=())
-    action, _ = report_context(unanswered, with_charts=False)["b"].event_action(leak)
-    assert action.startswith("2小时内核实情况，统一对外口径并快速回应")
+    assert report_context(unanswered, with_charts=False)["b"].event_action(leak) == (
+        "2小时内核实情况，统一对外口径并快速回应；启动内部调查，查明原因和责任", "法律合规部")
     en = report_context(dataclasses.replace(no_alert, language="en"), with_charts=False)["b"].event_action(leak)
     assert en[0].startswith("Responded at 13:00: watch how the response is received")
 

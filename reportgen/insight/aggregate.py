@@ -146,10 +146,10 @@ def data_completeness(store: Store, config: Config, as_of: datetime, window: Win
 
 
 def events_and_alerts(store: Store, config: Config, period: Period, language: str,
-                      ) -> tuple[tuple[EventSummary, ...], tuple[AlertSummary, ...], dict[str, str],
+                      ) -> tuple[tuple[EventSummary, ...], tuple[AlertSummary, ...],
                                  dict[str, tuple[tuple[str, ...], str]]]:
-    """The period's events (hottest first), alerts (one per incident, most severe first), each
-    event's action line, and the playbook steps and owner behind it.
+    """The period's events (hottest first), alerts (one per incident, most severe first), and each
+    negative event's playbook steps and owner.
 
     One heat per report: events are read with their heat over the period, not decayed, in the
     weekly report as in the daily one, so an event's heat and the heat its alert names are the same
@@ -164,22 +164,18 @@ def events_and_alerts(store: Store, config: Config, period: Period, language: st
                                    merge_near_duplicates=True))
     alerts = alert_summaries(store, config, period.first, period.last, language)
     alerts = with_followup(store, config, alerts, period.first, period.last, language)  # ids, 处置状态, pushes
-    # main category → its action line, and the steps and owner behind it: a handful for thousands of events
-    lines: dict[str | None, tuple[str, tuple[tuple[str, ...], str]]] = {}
-    actions, playbook = {}, {}
+    # main category → its steps and owner: a handful for thousands of events
+    entries: dict[str | None, tuple[tuple[str, ...], str]] = {}
+    playbook = {}
     for event in events:
         if event.label != "negative":
             continue
         category = event.categories[0] if event.categories else None
-        found = lines.get(category)
-        if found is None:
+        if category not in entries:
             entry = playbook_for(category, config.events.playbook)
-            owner = entry.owner(language)
-            steps = ("；" if language == "zh" else "; ").join(entry.actions(language)[:2])
-            line = f"{steps}（{owner}）" if language == "zh" else f"{steps} ({owner})"
-            found = lines[category] = (line, (entry.actions(language), owner))
-        actions[event.event_id], playbook[event.event_id] = found
-    return events, alerts, actions, playbook
+            entries[category] = (entry.actions(language), entry.owner(language))
+        playbook[event.event_id] = entries[category]
+    return events, alerts, playbook
 
 
 def negative_stories(item_ids: Sequence[str], event_of: dict[str, str],
@@ -232,7 +228,7 @@ def _report_data(store: Store, config: Config, period: Period, *, now: datetime,
     self_ids = {b.id for b in config.banks if b.role == "self"}
     first_trend_day, last_trend_day = trend_days(period, config)
     days = [first_trend_day + timedelta(days=i) for i in range((last_trend_day - first_trend_day).days + 1)]
-    events, alerts, actions, playbook = events_and_alerts(store, config, period, lang)
+    events, alerts, playbook = events_and_alerts(store, config, period, lang)
     events, alerts = coverage.localised(events, alerts, config, lang)
     banks, is_self = coverage.whose(config)
     # the window's items as the events' reading holds them: counted from there, not read again
@@ -294,7 +290,6 @@ def _report_data(store: Store, config: Config, period: Period, *, now: datetime,
         weekly_trend=() if daily else _weeks(trend),
         channels=channels,
         categories=categories,
-        event_actions=actions,
         event_playbook=playbook,
         sentiment=cover.sentiment,
         previous_sentiment=cover.previous_sentiment,

@@ -590,11 +590,13 @@ class Briefing(CoverageSections):
         for alert in self.report.alerts:
             if alert.actions and set(e.event_ids) & set(alert.event_ids):
                 return self._actions(alert, response), alert.owner
-        if response is not None:  # the bank has spoken: the playbook's steps after 回应
-            steps, owner = self.report.event_playbook.get(e.event_id, ((), ""))
-            return self._after_response(response, steps), owner
-        if e.event_id in self.report.event_actions:
-            return self.report.event_actions[e.event_id], ""
+        if e.event_id in self.report.event_playbook:  # its main category's, from the data
+            steps, owner = self.report.event_playbook[e.event_id]
+            if response is not None:  # the bank has spoken: the playbook's steps after 回应
+                return self._after_response(response, steps), owner
+            return self.gettext("; ").join(steps[:2]), owner
+        if response is not None:
+            return self._after_response(response, ()), ""
         return self._playbook_for(e.categories, e.label)
 
     def response_to(self, e: EventSummary) -> TimelineEntry | None:
